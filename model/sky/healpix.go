@@ -1,0 +1,140 @@
+package sky
+
+import (
+	"fmt"
+	"math"
+)
+
+// MaxNside is the largest nside this package accepts (2^29), so that every
+// pixel index fits in an int64 and, in the NESTED scheme, two 29-bit face
+// coordinates interleave into 58 bits.
+const MaxNside = 1 << 29
+
+// NPix returns the number of HEALPix pixels at resolution nside, 12 nside^2.
+// It panics if nside is outside [1, MaxNside].
+func NPix(nside int64) int64 {
+	checkNside(nside)
+	return 12 * nside * nside
+}
+
+// checkNside panics unless 1 <= nside <= MaxNside.
+func checkNside(nside int64) {
+	if nside < 1 || nside > MaxNside {
+		panic(fmt.Sprintf("sky: nside %d outside [1, 2^29]", nside))
+	}
+}
+
+// checkNestNside panics unless nside is a power of two in [1, MaxNside].
+func checkNestNside(nside int64) {
+	checkNside(nside)
+	if nside&(nside-1) != 0 {
+		panic(fmt.Sprintf("sky: NESTED nside %d is not a power of two", nside))
+	}
+}
+
+// checkPix panics unless 0 <= pix < 12 nside^2.
+func checkPix(nside, pix int64) {
+	if pix < 0 || pix >= 12*nside*nside {
+		panic(fmt.Sprintf("sky: pixel %d outside [0, %d) for nside %d", pix, 12*nside*nside, nside))
+	}
+}
+
+// loc is a direction in the variables of Gorski et al. 2005: z = cos(theta),
+// t = 2 phi / pi in [0, 4), and, for the polar caps, s = sqrt(3 (1 - |z|))
+// computed from the colatitude so that it keeps full precision near a pole.
+type loc struct {
+	z, t, s float64
+}
+
+// newLoc returns the loc of (lon, lat) in degrees.
+func newLoc(lon, lat float64) loc {
+	t := math.Mod(lon/90, 4)
+	if t < 0 {
+		t += 4
+		if t == 4 {
+			t = 0
+		}
+	}
+	z := math.Sin(lat * deg)
+	// 1 - |z| = 2 sin^2(theta'/2), theta' the angle from the nearer pole.
+	s := math.Sqrt(6) * math.Sin((90-math.Abs(lat))*deg/2)
+	return loc{z: z, t: t, s: s}
+}
+
+// polar reports whether the loc is in a polar cap, |z| > 2/3.
+func (p loc) polar() bool { return math.Abs(p.z) > 2.0/3 }
+
+// Face layout (Gorski et al. 2005, Fig. 4): for base pixel f, faceRing[f] is
+// the ring of its southern corner in units of nside, and faceLon[f] the
+// longitude of its centre in units of pi/4.
+var (
+	faceRing = [12]int64{2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4}
+	faceLon  = [12]int64{1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7}
+)
+
+// faceXY returns the base pixel and the face coordinates (x towards the
+// north-east, y towards the north-west, both in [0, nside)) of a loc.
+func faceXY(nside int64, p loc) (face, x, y int64) {
+	n := float64(nside)
+	if !p.polar() {
+		// Pixel edges are the lines t - 3z/4 = const and t + 3z/4 = const.
+		a := int64(n * (0.5 + p.t - 0.75*p.z)) // ascending index, >= 0
+		d := int64(n * (0.5 + p.t + 0.75*p.z)) // descending index, >= 0
+		fa, fd := a/nside, d/nside
+		switch {
+		case fa == fd:
+			face = fa%4 + 4
+		case fa < fd:
+			face = fa % 4
+		default:
+			face = fd%4 + 8
+		}
+		return face, d % nside, nside - 1 - a%nside
+	}
+	q := min(int64(p.t), 3)
+	tp := p.t - float64(q)
+	r := n * p.s
+	a := min(int64(tp*r), nside-1)
+	d := min(int64((1-tp)*r), nside-1)
+	if p.z > 0 {
+		return q, nside - 1 - d, nside - 1 - a
+	}
+	return q + 8, a, d
+}
+
+// faceCenter returns the ring number (1 .. 4 nside - 1) of the pixel at face
+// coordinates (x, y) of base pixel face, and its centre (lon, lat) in degrees.
+func faceCenter(nside, face, x, y int64) (ring int64, lon, lat float64) {
+	ring = faceRing[face]*nside - x - y - 1
+	nr := nside // pixels per ring per face
+	switch {
+	case ring < nside:
+		nr = ring
+	case ring > 3*nside:
+		nr = 4*nside - ring
+	}
+	lat = ringLat(nside, ring)
+	// t = 2 phi / pi = (faceLon nr + x - y) / (2 nr).
+	lon = float64(faceLon[face]*nr+x-y) * 45 / float64(nr)
+	if lon < 0 {
+		lon += 360
+	} else if lon >= 360 {
+		lon -= 360
+	}
+	return ring, lon, lat
+}
+
+// ringLat returns the latitude in degrees of ring i (1 .. 4 nside - 1): in a
+// polar cap z = 1 - i^2 / (3 nside^2), i.e. the angle from the pole is
+// 2 asin(i / (nside sqrt 6)); in the equatorial belt z = 4/3 - 2i / (3 nside).
+func ringLat(nside, i int64) float64 {
+	n := float64(nside)
+	switch {
+	case i < nside:
+		return 90 - 2*math.Asin(float64(i)/(n*math.Sqrt(6)))*rad
+	case i > 3*nside:
+		return -90 + 2*math.Asin(float64(4*nside-i)/(n*math.Sqrt(6)))*rad
+	default:
+		return math.Asin(float64(2*nside-i)*2/(3*n)) * rad
+	}
+}
