@@ -1,0 +1,199 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Info describes one file.
+type Info struct {
+	Path string
+	Size int64
+	// Version changes whenever the content may have changed: the object
+	// generation in Cloud Storage, the modification time (ns) on local disk.
+	Version int64
+}
+
+// ErrNotExist is returned (wrapped) for a file or object that does not exist.
+var ErrNotExist = fs.ErrNotExist
+
+// Open opens the file or object at p for reading.
+func Open(ctx context.Context, p string) (io.ReadCloser, error) {
+	if IsGCS(p) {
+		return gcsOpen(ctx, p)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return f, nil
+}
+
+// File is a file opened for random access, as Parquet readers need.
+type File interface {
+	io.ReaderAt
+	io.Closer
+	Size() int64
+}
+
+// OpenFile opens p for random access.
+func OpenFile(ctx context.Context, p string) (File, error) {
+	if IsGCS(p) {
+		return gcsOpenFile(ctx, p)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return &localFile{File: f, size: st.Size()}, nil
+}
+
+type localFile struct {
+	*os.File
+	size int64
+}
+
+func (f *localFile) Size() int64 { return f.size }
+
+// ReadFile returns the whole content of p.
+func ReadFile(ctx context.Context, p string) ([]byte, error) {
+	r, err := Open(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("store: read %s: %w", p, err)
+	}
+	return b, nil
+}
+
+// Create opens p for writing. The file appears under its name only when Close
+// returns nil; Abort discards it. Parent directories are created as needed.
+func Create(ctx context.Context, p string) (Writer, error) {
+	if IsGCS(p) {
+		return gcsCreate(ctx, p)
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp*")
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return &localWriter{File: f, final: p}, nil
+}
+
+// WriteFile writes data to p atomically.
+func WriteFile(ctx context.Context, p string, data []byte) error {
+	w, err := Create(ctx, p)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(data); err != nil {
+		w.Abort()
+		return fmt.Errorf("store: write %s: %w", p, err)
+	}
+	return w.Close()
+}
+
+// Writer is a file being written; see Create.
+type Writer interface {
+	io.WriteCloser
+	// Abort discards what was written; the destination is left untouched.
+	Abort()
+}
+
+type localWriter struct {
+	*os.File
+	final string
+}
+
+func (w *localWriter) Close() error {
+	if err := w.File.Close(); err != nil {
+		os.Remove(w.File.Name())
+		return fmt.Errorf("store: close %s: %w", w.final, err)
+	}
+	if err := os.Rename(w.File.Name(), w.final); err != nil {
+		os.Remove(w.File.Name())
+		return fmt.Errorf("store: publish %s: %w", w.final, err)
+	}
+	return nil
+}
+
+func (w *localWriter) Abort() {
+	w.File.Close()
+	os.Remove(w.File.Name())
+}
+
+// Stat describes p.
+func Stat(ctx context.Context, p string) (Info, error) {
+	if IsGCS(p) {
+		return gcsStat(ctx, p)
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		return Info{}, fmt.Errorf("store: %w", err)
+	}
+	return Info{Path: p, Size: st.Size(), Version: st.ModTime().UnixNano()}, nil
+}
+
+// Glob returns the files matching pattern, sorted by path. A pattern
+// without metacharacters names one file, which must exist; a directory is
+// taken as every file in it. `*` does not cross a '/'.
+func Glob(ctx context.Context, pattern string) ([]Info, error) {
+	if IsGCS(pattern) {
+		return gcsGlob(ctx, pattern)
+	}
+	if !hasMeta(pattern) {
+		st, err := os.Stat(pattern)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		if st.IsDir() {
+			return Glob(ctx, filepath.Join(pattern, "*"))
+		}
+		return []Info{{Path: pattern, Size: st.Size(), Version: st.ModTime().UnixNano()}}, nil
+	}
+	names, err := filepath.Glob(pattern)
+	if err != nil {
+		return nil, fmt.Errorf("store: glob %q: %w", pattern, err)
+	}
+	var out []Info
+	for _, n := range names {
+		st, err := os.Stat(n)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		if st.IsDir() || strings.HasPrefix(filepath.Base(n), ".") {
+			continue
+		}
+		out = append(out, Info{Path: n, Size: st.Size(), Version: st.ModTime().UnixNano()})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+// Remove deletes p. Removing a file that does not exist is not an error.
+func Remove(ctx context.Context, p string) error {
+	if IsGCS(p) {
+		return gcsRemove(ctx, p)
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
