@@ -80,16 +80,7 @@ func faceXY(nside int64, p loc) (face, x, y int64) {
 		// Pixel edges are the lines t - 3z/4 = const and t + 3z/4 = const.
 		a := int64(n * (0.5 + p.t - 0.75*p.z)) // ascending index, >= 0
 		d := int64(n * (0.5 + p.t + 0.75*p.z)) // descending index, >= 0
-		fa, fd := a/nside, d/nside
-		switch {
-		case fa == fd:
-			face = fa%4 + 4
-		case fa < fd:
-			face = fa % 4
-		default:
-			face = fd%4 + 8
-		}
-		return face, d % nside, nside - 1 - a%nside
+		return faceFromEdges(nside, a, d)
 	}
 	q := min(int64(p.t), 3)
 	tp := p.t - float64(q)
@@ -102,26 +93,87 @@ func faceXY(nside int64, p loc) (face, x, y int64) {
 	return q + 8, a, d
 }
 
-// faceCenter returns the ring number (1 .. 4 nside - 1) of the pixel at face
-// coordinates (x, y) of base pixel face, and its centre (lon, lat) in degrees.
-func faceCenter(nside, face, x, y int64) (ring int64, lon, lat float64) {
-	ring = faceRing[face]*nside - x - y - 1
-	nr := nside // pixels per ring per face
+// faceToRing returns the ring i (1 .. 4 nside - 1, from the north pole) and
+// the index k (from 0, eastwards from lon 0) within that ring of the pixel at
+// face coordinates (x, y) of base pixel face. A pixel centre in ring i is at
+// t = 2 phi / pi = (k + shift/2) / nr, nr = the ring's pixels per quadrant.
+func faceToRing(nside, face, x, y int64) (i, k int64) {
+	i = faceRing[face]*nside - x - y - 1
+	nr, shift := ringShape(nside, i)
+	// The centre is at t = (faceLon nr + x - y) / (2 nr) (Gorski et al. 2005,
+	// sec. 4); the numerator below is always even.
+	k = (faceLon[face]*nr + x - y - shift) / 2
+	if k < 0 {
+		k += 4 * nr
+	} else if k >= 4*nr {
+		k -= 4 * nr
+	}
+	return i, k
+}
+
+// ringToFace is the inverse of faceToRing.
+func ringToFace(nside, i, k int64) (face, x, y int64) {
+	nr, shift := ringShape(nside, i)
 	switch {
-	case ring < nside:
-		nr = ring
-	case ring > 3*nside:
-		nr = 4*nside - ring
+	case i < nside: // north cap: x grows along the ring, y falls
+		face, m := k/nr, k%nr
+		return face, nside - i + m, nside - 1 - m
+	case i > 3*nside: // south cap
+		face, m := k/nr, k%nr
+		return face + 8, m, nr - 1 - m
 	}
-	lat = ringLat(nside, ring)
-	// t = 2 phi / pi = (faceLon nr + x - y) / (2 nr).
-	lon = float64(faceLon[face]*nr+x-y) * 45 / float64(nr)
-	if lon < 0 {
-		lon += 360
-	} else if lon >= 360 {
-		lon -= 360
+	// Equatorial belt: the ascending and descending edge indices of the centre.
+	a := k + (shift+i-nside-1)/2
+	d := k + (shift+3*nside-i-1)/2
+	return faceFromEdges(nside, a, d)
+}
+
+// faceFromEdges returns the base pixel and face coordinates of the pixel
+// between ascending edges a, a+1 and descending edges d, d+1 of the
+// equatorial belt (a, d in [0, 5 nside)).
+func faceFromEdges(nside, a, d int64) (face, x, y int64) {
+	fa, fd := a/nside, d/nside
+	switch {
+	case fa == fd:
+		face = fa%4 + 4
+	case fa < fd:
+		face = fa % 4
+	default:
+		face = fd%4 + 8
 	}
-	return ring, lon, lat
+	return face, d % nside, nside - 1 - a%nside
+}
+
+// ringShape returns the number of pixels per quadrant of ring i and its
+// shift: 1 if the first centre is half a pixel east of lon 0, else 0.
+func ringShape(nside, i int64) (nr, shift int64) {
+	switch {
+	case i < nside:
+		return i, 1
+	case i > 3*nside:
+		return 4*nside - i, 1
+	}
+	return nside, (i - nside + 1) & 1
+}
+
+// ringStart returns the RING index of the first pixel of ring i.
+func ringStart(nside, i int64) int64 {
+	switch {
+	case i < nside:
+		return 2 * i * (i - 1)
+	case i > 3*nside:
+		j := 4*nside - i
+		return 12*nside*nside - 2*j*(j+1)
+	}
+	return 2*nside*(nside-1) + (i-nside)*4*nside
+}
+
+// ringCenter returns the centre (lon in [0, 360), lat) in degrees of pixel k
+// of ring i.
+func ringCenter(nside, i, k int64) (lon, lat float64) {
+	nr, shift := ringShape(nside, i)
+	lon = (float64(k) + 0.5*float64(shift)) * 90 / float64(nr)
+	return lon, ringLat(nside, i)
 }
 
 // ringLat returns the latitude in degrees of ring i (1 .. 4 nside - 1): in a

@@ -16,8 +16,8 @@ func NestedCenter(nside int64, pix int64) (lon, lat float64) {
 	checkNestNside(nside)
 	checkPix(nside, pix)
 	face, x, y := nestFaceXY(nside, pix)
-	_, lon, lat = faceCenter(nside, face, x, y)
-	return lon, lat
+	i, k := faceToRing(nside, face, x, y)
+	return ringCenter(nside, i, k)
 }
 
 // nestFaceXY splits a NESTED index into base pixel and face coordinates.
