@@ -1,0 +1,77 @@
+package runners
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/metrics"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
+)
+
+// Result is what a finished run reports.
+type Result struct {
+	Runner  string
+	Elapsed time.Duration
+	// Counters holds the committed value of every counter in Namespace,
+	// summed over steps. It is nil when the job was not run (a dry run).
+	Counters map[string]int64
+}
+
+// Name returns the runner that --runner selects.
+func Name() string {
+	if *runners.Runner == "" {
+		return "prism"
+	}
+	return *runners.Runner
+}
+
+// Run executes p on the selected runner, waits for it, and collects the
+// counters of namespace.
+func Run(ctx context.Context, p *beam.Pipeline, namespace string) (Result, error) {
+	start := time.Now()
+	pr, err := beamx.RunWithMetrics(ctx, p)
+	res := Result{Runner: Name(), Elapsed: time.Since(start)}
+	if err != nil {
+		return res, fmt.Errorf("%s runner: %w", res.Runner, err)
+	}
+	if pr == nil {
+		return res, nil
+	}
+	res.Counters = map[string]int64{}
+	for _, c := range pr.Metrics().Query(func(r metrics.SingleResult) bool {
+		return r.Namespace() == namespace
+	}).Counters() {
+		res.Counters[c.Name()] += c.Result()
+	}
+	return res, nil
+}
+
+// Rate returns counter name per second of wall time.
+func (r Result) Rate(name string) float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Counters[name]) / r.Elapsed.Seconds()
+}
+
+// Print writes the counters, one a line, sorted by name.
+func (r Result) Print(w io.Writer) {
+	if r.Counters == nil {
+		fmt.Fprintf(w, "%s: job not run here (dry run or detached); no counters\n", r.Runner)
+		return
+	}
+	names := make([]string, 0, len(r.Counters))
+	for n := range r.Counters {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-28s %12d\n", n, r.Counters[n])
+	}
+	fmt.Fprintf(w, "  %-28s %12.1f s on %s\n", "elapsed", r.Elapsed.Seconds(), r.Runner)
+}

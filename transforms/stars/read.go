@@ -1,0 +1,131 @@
+package stars
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/log"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/gaiaflow/gaiaflow/io/partition"
+	"github.com/gaiaflow/gaiaflow/io/store"
+	"github.com/gaiaflow/gaiaflow/model/star"
+)
+
+// ReadOptions configures Read.
+type ReadOptions struct {
+	// BlockSize is the largest number of stars in a block; 0 means 4096.
+	BlockSize int
+}
+
+// Read reads Gaia partition files (DR2 CSV, EDR3/DR3 ECSV or archive CSV,
+// plain or gzipped; Parquet, alone or in a HATS tree) named by local or gs://
+// paths and globs, and returns their stars as blocks (PCollection<star.Block>)
+// and their malformed rows (PCollection<partition.Reject>).
+//
+// Each file is opened, decompressed and parsed by one DoFn call, so a gzipped
+// file is read whole (Beam's textio splits gzipped files by compressed size and
+// loses rows). The files are reshuffled first so they spread over workers. A
+// pattern that matches nothing, a broken gzip stream or a header without a
+// required column fails the job with the file's name.
+//
+//	stars, rejects := stars.Read(s, []string{"gs://b/gaia/GaiaSource_*.csv.gz"}, stars.ReadOptions{})
+func Read(s beam.Scope, patterns []string, opt ReadOptions) (blocks, rejects beam.PCollection) {
+	s = s.Scope("stars.Read")
+	if len(patterns) == 0 {
+		panic("stars: Read needs at least one input pattern")
+	}
+	pats := beam.CreateList(s, patterns)
+	files := beam.ParDo(s, expandPattern, pats)
+	files = beam.Reshuffle(s, files)
+	return beam.ParDo2(s, &readFileFn{BlockSize: opt.BlockSize}, files)
+}
+
+// expandPattern lists the files a pattern names.
+func expandPattern(ctx context.Context, pattern string, emit func(string)) error {
+	infos, err := store.Glob(ctx, pattern)
+	if err != nil {
+		return fmt.Errorf("input %s: %w", pattern, err)
+	}
+	n := 0
+	for _, in := range infos {
+		if isDataFile(in.Path) {
+			emit(in.Path)
+			n++
+		}
+	}
+	if n == 0 {
+		return fmt.Errorf("input %s: no partition files match", pattern)
+	}
+	return nil
+}
+
+// isDataFile skips files that sit beside partitions but are not star tables
+// (checksums, manifests, READMEs).
+func isDataFile(p string) bool {
+	b := strings.ToLower(store.Base(p))
+	for _, ext := range []string{".md5", ".json", ".md", ".txt", ".html", "_success"} {
+		if strings.HasSuffix(b, ext) {
+			return false
+		}
+	}
+	return true
+}
+
+type readFileFn struct {
+	BlockSize int
+}
+
+// ProcessElement reads one file.
+func (fn *readFileFn) ProcessElement(ctx context.Context, path string, emit func(star.Block), reject func(partition.Reject)) error {
+	start := time.Now()
+	opt := partition.Options{BlockSize: fn.BlockSize}
+	emitBlock := func(b *star.Block) error {
+		starsRead.Inc(ctx, int64(b.Len()))
+		emit(*b)
+		return nil
+	}
+	emitReject := func(r partition.Reject) {
+		rowsRejected.Inc(ctx, 1)
+		reject(r)
+	}
+	c, err := readOne(ctx, path, opt, emitBlock, emitReject)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	filesRead.Inc(ctx, 1)
+	rowsRead.Inc(ctx, c.Rows)
+	noteProgress(ctx, c.Rows)
+	log.Debugf(ctx, "read %s: %d rows, %d stars, %d rejected in %v", path, c.Rows, c.Stars, c.Rejected, time.Since(start))
+	return nil
+}
+
+func init() {
+	register.Function3x1(expandPattern)
+	register.DoFn4x1[context.Context, string, func(star.Block), func(partition.Reject), error](&readFileFn{})
+}
+
+// readOne streams a text partition; a file that starts with Parquet's magic
+// is reopened for random access, since Parquet keeps its index at the end.
+func readOne(ctx context.Context, path string, opt partition.Options, emit func(*star.Block) error, reject func(partition.Reject)) (partition.Counts, error) {
+	r, err := store.Open(ctx, path)
+	if err != nil {
+		return partition.Counts{}, err
+	}
+	br := bufio.NewReaderSize(r, 1<<20)
+	magic, _ := br.Peek(4)
+	if string(magic) != "PAR1" {
+		defer r.Close()
+		return partition.Read(br, path, opt, emit, reject)
+	}
+	r.Close()
+	f, err := store.OpenFile(ctx, path)
+	if err != nil {
+		return partition.Counts{}, err
+	}
+	defer f.Close()
+	return partition.ReadParquet(f, f.Size(), path, opt, emit, reject)
+}
