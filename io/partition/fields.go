@@ -1,0 +1,272 @@
+package partition
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/gaiaflow/gaiaflow/model/star"
+)
+
+// maxReasonValue is how much of an unparsable field a reject reason quotes.
+const maxReasonValue = 40
+
+// want is a used column and its field number in the file.
+type want struct {
+	field int
+	c     col
+	dst   *float64 // into rowParser.row; nil for source_id
+}
+
+// rowParser turns the text of a data row into rowParser.row. It keeps its
+// scratch space between rows, so parsing a row allocates nothing unless the
+// row is rejected.
+type rowParser struct {
+	delim   byte // ',' or ' '
+	nfields int  // fields in the header
+	wants   []want
+	row     star.Row
+
+	// splitting of rows with quotes, or space-delimited ones
+	scratch []byte
+	offs    []int
+}
+
+// newRowParser returns a parser of rows with nfields fields, delimited by
+// delim, of which it decodes the columns of b.
+func newRowParser(b binding, nfields int, delim byte) *rowParser {
+	p := &rowParser{delim: delim, nfields: nfields}
+	for c, i := range b.index {
+		if i < 0 {
+			continue
+		}
+		w := want{field: i, c: col(c)}
+		if col(c) != colSourceID {
+			w.dst = floatField(&p.row, col(c))
+		}
+		p.wants = append(p.wants, w)
+	}
+	sort.Slice(p.wants, func(i, j int) bool { return p.wants[i].field < p.wants[j].field })
+	return p
+}
+
+// parse decodes line into p.row. It returns "" on success and otherwise the
+// reason the row is rejected.
+func (p *rowParser) parse(line []byte) string {
+	p.row = star.NewRow()
+	if p.delim == ',' && bytes.IndexByte(line, '"') < 0 {
+		return p.parseComma(line)
+	}
+	return p.parseSplit(line)
+}
+
+// parseComma is the fast path: a comma-separated row without quotes. Fields
+// are found with IndexByte and only the used ones are decoded; the rest of
+// the row is only counted.
+func (p *rowParser) parseComma(line []byte) string {
+	var (
+		fi, pos int  // field fi starts at line[pos]
+		end     bool // the last field has been consumed; fi is the field count
+		bad     = -1 // first want that did not parse
+		badVal  []byte
+	)
+	for k := range p.wants {
+		w := &p.wants[k]
+		for fi < w.field && !end {
+			j := bytes.IndexByte(line[pos:], ',')
+			if j < 0 {
+				end = true
+			} else {
+				pos += j + 1
+			}
+			fi++
+		}
+		if end {
+			return p.countReason(fi)
+		}
+		var f []byte
+		if j := bytes.IndexByte(line[pos:], ','); j < 0 {
+			f, end = line[pos:], true
+		} else {
+			f = line[pos : pos+j]
+			pos += j + 1
+		}
+		fi++
+		if !p.set(w, f) && bad < 0 {
+			bad, badVal = k, f
+		}
+	}
+	n := fi
+	if !end {
+		n += 1 + bytes.Count(line[pos:], []byte{','})
+	}
+	if n != p.nfields {
+		return p.countReason(n)
+	}
+	if bad >= 0 {
+		return parseReason(p.wants[bad].c, badVal)
+	}
+	return checkRequired(&p.row)
+}
+
+// parseSplit is the general path: it splits the whole row, honouring quotes
+// and collapsing runs of spaces when the delimiter is a space, then decodes
+// the used fields.
+func (p *rowParser) parseSplit(line []byte) string {
+	if reason := p.split(line); reason != "" {
+		return reason
+	}
+	if n := len(p.offs) / 2; n != p.nfields {
+		return p.countReason(n)
+	}
+	for k := range p.wants {
+		w := &p.wants[k]
+		f := p.scratch[p.offs[2*w.field]:p.offs[2*w.field+1]]
+		if !p.set(w, f) {
+			return parseReason(w.c, f)
+		}
+	}
+	return checkRequired(&p.row)
+}
+
+// split copies the fields of line, unquoted, into p.scratch and records their
+// bounds in p.offs (start, end pairs).
+func (p *rowParser) split(line []byte) string {
+	p.scratch, p.offs = p.scratch[:0], p.offs[:0]
+	space := p.delim == ' '
+	n, i := len(line), 0
+	if space {
+		i = skipSpaces(line, i)
+		if i == n {
+			return ""
+		}
+	}
+	for {
+		start := len(p.scratch)
+		if i < n && line[i] == '"' {
+			i++
+			for {
+				j := bytes.IndexByte(line[i:], '"')
+				if j < 0 {
+					return "unterminated quoted field"
+				}
+				p.scratch = append(p.scratch, line[i:i+j]...)
+				i += j + 1
+				if i < n && line[i] == '"' { // "" is a literal quote
+					p.scratch = append(p.scratch, '"')
+					i++
+					continue
+				}
+				break
+			}
+			if i < n && line[i] != p.delim {
+				return fmt.Sprintf("text after the closing quote of field %d", len(p.offs)/2+1)
+			}
+		} else {
+			j := bytes.IndexByte(line[i:], p.delim)
+			if j < 0 {
+				j = n - i
+			}
+			p.scratch = append(p.scratch, line[i:i+j]...)
+			i += j
+		}
+		p.offs = append(p.offs, start, len(p.scratch))
+		if i >= n {
+			return ""
+		}
+		i++ // the delimiter
+		if space {
+			i = skipSpaces(line, i)
+			if i == n {
+				return ""
+			}
+		}
+	}
+}
+
+func skipSpaces(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// set decodes field f into the column w names. It reports whether f parsed.
+func (p *rowParser) set(w *want, f []byte) bool {
+	if w.dst == nil {
+		id, ok := parseID(f)
+		p.row.SourceID = id
+		return ok
+	}
+	v, ok := parseFloat(f)
+	*w.dst = v
+	return ok
+}
+
+func (p *rowParser) countReason(n int) string {
+	return fmt.Sprintf("row has %d fields, header has %d", n, p.nfields)
+}
+
+func parseReason(c col, f []byte) string {
+	if c == colSourceID && len(trimSpace(f)) == 0 {
+		return "source_id: missing value"
+	}
+	if len(f) > maxReasonValue {
+		f = append(f[:maxReasonValue:maxReasonValue], "..."...)
+	}
+	return fmt.Sprintf("%s: cannot parse %q as a number", colNames[c], f)
+}
+
+// parseFloat decodes a number field. A null (see isNull) is NaN and parses.
+func parseFloat(f []byte) (float64, bool) {
+	f = trimSpace(f)
+	if isNull(f) {
+		return math.NaN(), true
+	}
+	// string(f) does not allocate: ParseFloat does not keep its argument.
+	v, err := strconv.ParseFloat(string(f), 64)
+	if err != nil {
+		// An out-of-range value is still a number: ParseFloat gives ±Inf or
+		// 0 with ErrRange, as a float32 column would hold it.
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return v, true
+		}
+		return math.NaN(), false
+	}
+	return v, true
+}
+
+// parseID decodes a source_id. Unlike other columns it cannot be null.
+func parseID(f []byte) (int64, bool) {
+	f = trimSpace(f)
+	if len(f) == 0 {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(string(f), 10, 64)
+	return v, err == nil
+}
+
+// isNull reports whether a trimmed field is a missing number.
+func isNull(f []byte) bool {
+	switch len(f) {
+	case 0:
+		return true
+	case 2:
+		return f[0] == '-' && f[1] == '-'
+	case 4:
+		return string(f) == "null" || string(f) == "NULL"
+	}
+	return false
+}
+
+func trimSpace(f []byte) []byte {
+	for len(f) > 0 && (f[0] == ' ' || f[0] == '\t') {
+		f = f[1:]
+	}
+	for len(f) > 0 && (f[len(f)-1] == ' ' || f[len(f)-1] == '\t') {
+		f = f[:len(f)-1]
+	}
+	return f
+}
