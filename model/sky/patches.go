@@ -88,6 +88,7 @@ type Grid struct {
 	Patches []Patch // ascending Pixel
 	centres []vec   // ICRS unit vectors of the centres
 	cosR    float64
+	cells   cellIndex // candidate patches by ICRS cell
 }
 
 // NewGrid builds the patch grid that cfg describes. It panics on a
@@ -135,6 +136,7 @@ func NewGrid(cfg GridConfig) *Grid {
 		g.Patches = append(g.Patches, Patch{Pixel: pix, L: l, B: b, RA: ra, Dec: dec})
 		g.centres = append(g.centres, unitVec(ra, dec))
 	}
+	g.cells = newCellIndex(g.centres, radius)
 	return g
 }
 
@@ -154,9 +156,10 @@ func overlaps(l, b, r float64, clouds []Cloud) bool {
 func (g *Grid) Containing(dst []int, ra, dec float64) []int {
 	dst = dst[:0]
 	v := unitVec(ra, dec)
-	for i, c := range g.centres {
+	for _, i := range g.cells.candidates(ra, dec) {
+		c := &g.centres[i]
 		if v[0]*c[0]+v[1]*c[1]+v[2]*c[2] >= g.cosR {
-			dst = append(dst, i)
+			dst = append(dst, int(i))
 		}
 	}
 	return dst

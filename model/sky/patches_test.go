@@ -160,6 +160,51 @@ func TestGridContaining(t *testing.T) {
 	}
 }
 
+// TestGridContainingEdges puts stars just inside and just outside every
+// patch's circle, at 72 position angles, and at the poles and the ra wrap.
+// want: inside (15 - 1e-7 deg from the centre) holds, outside (15 + 1e-7) does
+// not, by construction through the patch frame's inverse (TestFrameGolden).
+func TestGridContainingEdges(t *testing.T) {
+	g := NewGrid(GridConfig{MinAbsB: -1, Avoid: []Cloud{}})
+	var got []int
+	for i, p := range g.Patches {
+		f := p.Frame()
+		for k := range 72 {
+			pa := float64(k) * 5 * deg
+			for _, c := range []struct {
+				r    float64
+				want bool
+			}{{g.Radius - 1e-7, true}, {g.Radius + 1e-7, false}} {
+				// The point at angle c.r from the centre, position angle pa.
+				phi, lambda := lonLat(vec{math.Cos(c.r * deg), math.Sin(c.r*deg) * math.Sin(pa), math.Sin(c.r*deg) * math.Cos(pa)})
+				ra, dec := f.ToICRS(phi, lambda)
+				got = g.Containing(got, ra, dec)
+				if slices.Contains(got, i) != c.want {
+					t.Fatalf("patch %d, star %v deg from the centre at (%v, %v): in = %v, want %v", p.Pixel, c.r, ra, dec, !c.want, c.want)
+				}
+				// Any longitude turn gives the same answer.
+				for _, turn := range []float64{-360, 360, 720} {
+					if again := g.Containing(nil, ra+turn, dec); !slices.Equal(again, got) {
+						t.Fatalf("Containing(%v) = %v, Containing(%v) = %v", ra, got, ra+turn, again)
+					}
+				}
+			}
+		}
+	}
+	for _, d := range [][2]float64{{0, 90}, {123, 90}, {0, -90}, {360, 0}, {-1e-300, 10}, {359.9999999, -89.9999}} {
+		got = g.Containing(got, d[0], d[1])
+		var want []int
+		for i, p := range g.Patches {
+			if Separation(d[0], d[1], p.RA, p.Dec) <= g.Radius {
+				want = append(want, i)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("Containing(%v, %v) = %v, want %v", d[0], d[1], got, want)
+		}
+	}
+}
+
 func TestGridPanics(t *testing.T) {
 	for name, cfg := range map[string]GridConfig{
 		"nside":          {Nside: -1},
