@@ -9,13 +9,13 @@ import (
 // of the pixels whose centres lie within radius degrees (inclusive) of the
 // direction (lon, lat) in degrees. The test is on pixel centres, not on
 // overlap: a pixel that the disc only partly covers is returned if and only
-// if its centre is inside. The result is appended to dst[:0]. A negative
-// radius gives no pixels, a radius of 180 or more all of them. It panics if
-// nside is outside [1, 2^29].
+// if its centre is inside. The result is appended to dst[:0]. A negative or
+// NaN radius, a non-finite lon or a lat outside [-90, 90] give no pixels, a
+// radius of 180 or more all of them. It panics if nside is outside [1, 2^29].
 func RingDisc(dst []int64, nside int64, lon, lat, radius float64) []int64 {
 	checkNside(nside)
 	dst = dst[:0]
-	if radius < 0 {
+	if _, ok := newLoc(lon, lat); !ok || !(radius >= 0) {
 		return dst
 	}
 	if radius >= 180 {

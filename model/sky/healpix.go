@@ -40,14 +40,18 @@ func checkPix(nside, pix int64) {
 }
 
 // loc is a direction in the variables of Gorski et al. 2005: z = cos(theta),
-// t = 2 phi / pi in [0, 4), and, for the polar caps, s = sqrt(3 (1 - |z|))
-// computed from the colatitude so that it keeps full precision near a pole.
+// t = 2 phi / pi in [0, 4), and the latitude in degrees, from which the polar
+// caps compute sqrt(3 (1 - |z|)) with full precision near a pole.
 type loc struct {
-	z, t, s float64
+	z, t, lat float64
 }
 
-// newLoc returns the loc of (lon, lat) in degrees.
-func newLoc(lon, lat float64) loc {
+// newLoc returns the loc of (lon, lat) in degrees, and false if lon is not
+// finite or lat is not in [-90, 90] (NaN included).
+func newLoc(lon, lat float64) (loc, bool) {
+	if !(lat >= -90 && lat <= 90) || math.IsNaN(lon) || math.IsInf(lon, 0) {
+		return loc{}, false
+	}
 	t := math.Mod(lon/90, 4)
 	if t < 0 {
 		t += 4
@@ -55,10 +59,7 @@ func newLoc(lon, lat float64) loc {
 			t = 0
 		}
 	}
-	z := math.Sin(lat * deg)
-	// 1 - |z| = 2 sin^2(theta'/2), theta' the angle from the nearer pole.
-	s := math.Sqrt(6) * math.Sin((90-math.Abs(lat))*deg/2)
-	return loc{z: z, t: t, s: s}
+	return loc{z: math.Sin(lat * deg), t: t, lat: lat}, true
 }
 
 // polar reports whether the loc is in a polar cap, |z| > 2/3.
@@ -84,7 +85,9 @@ func faceXY(nside int64, p loc) (face, x, y int64) {
 	}
 	q := min(int64(p.t), 3)
 	tp := p.t - float64(q)
-	r := n * p.s
+	// n sqrt(3 (1 - |z|)), with 1 - |z| = 2 sin^2(a/2), a the angle from the
+	// nearer pole.
+	r := n * math.Sqrt(6) * math.Sin((90-math.Abs(p.lat))*deg/2)
 	a := min(int64(tp*r), nside-1)
 	d := min(int64((1-tp)*r), nside-1)
 	if p.z > 0 {

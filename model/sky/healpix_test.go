@@ -146,3 +146,30 @@ func TestNPix(t *testing.T) {
 		}
 	}
 }
+
+// TestBadDirections checks that data that is not a direction gives -1 or
+// nothing, never a panic. want: the documented results.
+func TestBadDirections(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	g := NewGrid(GridConfig{})
+	for _, d := range [][2]float64{{nan, 0}, {0, nan}, {inf, 0}, {-inf, 10}, {0, 90.0001}, {0, -91}, {0, inf}} {
+		if got := RingPixel(6, d[0], d[1]); got != -1 {
+			t.Errorf("RingPixel(6, %v, %v) = %d, want -1", d[0], d[1], got)
+		}
+		if got := NestedPixel(1024, d[0], d[1]); got != -1 {
+			t.Errorf("NestedPixel(1024, %v, %v) = %d, want -1", d[0], d[1], got)
+		}
+		if got := RingDisc(nil, 6, d[0], d[1], 10); len(got) != 0 {
+			t.Errorf("RingDisc(6, %v, %v, 10) = %v, want none", d[0], d[1], got)
+		}
+		if got := g.Containing(nil, d[0], d[1]); len(got) != 0 {
+			t.Errorf("Containing(%v, %v) = %v, want none", d[0], d[1], got)
+		}
+	}
+	if got := RingDisc(nil, 6, 0, 0, nan); len(got) != 0 {
+		t.Errorf("RingDisc with NaN radius = %v, want none", got)
+	}
+	if phi, _, pm, _ := NewFrame(0, 0).Star(nan, 0, 1, 1); !math.IsNaN(phi) || !math.IsNaN(pm) {
+		t.Errorf("Frame.Star(NaN) = %v, %v, want NaN", phi, pm)
+	}
+}

@@ -1,11 +1,16 @@
 package sky
 
 // NestedPixel returns the HEALPix NESTED index of the direction (lon, lat) in
-// degrees at resolution nside (Gorski et al. 2005). It panics if nside is not
-// a power of two in [1, 2^29].
+// degrees at resolution nside (Gorski et al. 2005), or -1 if lon is not
+// finite or lat is not in [-90, 90]. It panics if nside is not a power of two
+// in [1, 2^29].
 func NestedPixel(nside int64, lon, lat float64) int64 {
 	checkNestNside(nside)
-	face, x, y := faceXY(nside, newLoc(lon, lat))
+	p, ok := newLoc(lon, lat)
+	if !ok {
+		return -1
+	}
+	face, x, y := faceXY(nside, p)
 	return face*nside*nside + interleave(x, y)
 }
 

@@ -152,9 +152,13 @@ func overlaps(l, b, r float64, clouds []Cloud) bool {
 // g.Patches of every patch whose circle holds the ICRS direction (ra, dec) in
 // degrees (separation from the centre <= g.Radius), and returns it. A star
 // near a patch edge is usually in several patches, and in none if it lies in
-// a gap of the grid (at low |b| or near an excluded patch).
+// a gap of the grid (at low |b| or near an excluded patch) or if ra is not
+// finite or dec is not in [-90, 90].
 func (g *Grid) Containing(dst []int, ra, dec float64) []int {
 	dst = dst[:0]
+	if _, ok := newLoc(ra, dec); !ok {
+		return dst
+	}
 	v := unitVec(ra, dec)
 	for _, i := range g.cells.candidates(ra, dec) {
 		c := &g.centres[i]

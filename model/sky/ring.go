@@ -3,11 +3,16 @@ package sky
 import "math"
 
 // RingPixel returns the HEALPix RING index of the direction (lon, lat) in
-// degrees at resolution nside (Gorski et al. 2005). Any nside in [1, 2^29] is
-// allowed; it panics otherwise.
+// degrees at resolution nside (Gorski et al. 2005), or -1 if lon is not
+// finite or lat is not in [-90, 90]. Any nside in [1, 2^29] is allowed; it
+// panics otherwise.
 func RingPixel(nside int64, lon, lat float64) int64 {
 	checkNside(nside)
-	face, x, y := faceXY(nside, newLoc(lon, lat))
+	p, ok := newLoc(lon, lat)
+	if !ok {
+		return -1
+	}
+	face, x, y := faceXY(nside, p)
 	i, k := faceToRing(nside, face, x, y)
 	return ringStart(nside, i) + k
 }
