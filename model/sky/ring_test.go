@@ -5,36 +5,28 @@ import (
 	"testing"
 )
 
-func TestRingCenterNside5(t *testing.T) {
-	const tol = 1e-12 // degrees; testdata/README.md
-	// want: healpy 1.16 pix2ang(5, ipix, lonlat=True), all 300 pixels.
-	rows := readCSV(t, "healpix_nside5_centers.csv")
-	if len(rows) != 300 {
-		t.Fatalf("got %d rows, want 300", len(rows))
+func TestRingCenter(t *testing.T) {
+	tests := []struct {
+		file  string
+		nside int64
+		tol   float64 // degrees; testdata/README.md
+	}{
+		// want: healpy 1.16 pix2ang(nside, ipix, lonlat=True), every pixel.
+		{"healpix_nside5_centers.csv", 5, 1e-12},
+		{"healpix_nside6_ring_centers.csv", 6, 1e-9},
 	}
-	for _, r := range rows {
-		pix := integer(t, r, "ipix_ring")
-		wantLon, wantLat := num(t, r, "ra_deg"), num(t, r, "dec_deg")
-		lon, lat := RingCenter(5, pix)
-		if math.Abs(lon-wantLon) > tol || math.Abs(lat-wantLat) > tol {
-			t.Errorf("RingCenter(5, %d) = (%.15g, %.15g), want (%.15g, %.15g)", pix, lon, lat, wantLon, wantLat)
+	for _, tt := range tests {
+		rows := readCSV(t, tt.file)
+		if int64(len(rows)) != NPix(tt.nside) {
+			t.Fatalf("%s: %d rows, want %d", tt.file, len(rows), NPix(tt.nside))
 		}
-	}
-}
-
-func TestRingCenterNside6(t *testing.T) {
-	const tol = 1e-9 // degrees; testdata/README.md
-	// want: healpy 1.16 pix2ang(6, ipix, lonlat=True), all 432 pixels.
-	rows := readCSV(t, "healpix_nside6_ring_centers.csv")
-	if len(rows) != 432 {
-		t.Fatalf("got %d rows, want 432", len(rows))
-	}
-	for _, r := range rows {
-		pix := integer(t, r, "ipix_ring")
-		wantLon, wantLat := num(t, r, "ra_deg"), num(t, r, "dec_deg")
-		lon, lat := RingCenter(6, pix)
-		if math.Abs(lon-wantLon) > tol || math.Abs(lat-wantLat) > tol {
-			t.Errorf("RingCenter(6, %d) = (%.15g, %.15g), want (%.15g, %.15g)", pix, lon, lat, wantLon, wantLat)
+		for _, r := range rows {
+			pix := integer(t, r, "ipix_ring")
+			wantLon, wantLat := num(t, r, "ra_deg"), num(t, r, "dec_deg")
+			lon, lat := RingCenter(tt.nside, pix)
+			if math.Abs(lon-wantLon) > tt.tol || math.Abs(lat-wantLat) > tt.tol {
+				t.Errorf("RingCenter(%d, %d) = (%.15g, %.15g), want (%.15g, %.15g)", tt.nside, pix, lon, lat, wantLon, wantLat)
+			}
 		}
 	}
 }
