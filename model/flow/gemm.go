@@ -1,0 +1,76 @@
+package flow
+
+// float is the element type of the arithmetic: float32 or float64.
+type float interface{ ~float32 | ~float64 }
+
+// Flags of gemm.
+const (
+	gemmAcc  = 1 << iota // add the product to C instead of overwriting C
+	gemmReLU             // then C = max(C, 0)
+	gemmMask             // then C = C where P > 0, else 0 (ReLU backward)
+)
+
+// gemm computes, for i < m and j < n,
+//
+//	C[i*ldc+j] (+)= sum_{k<kk} A[i*sar+k*sak] * B[k*ldb+j]
+//
+// then applies the flags. With sar = lda, sak = 1 it is C = A B for a
+// row-major A; with sar = 1, sak = lda it is C = Aᵀ B. B and C are row-major.
+// P (with ldp) is read only with gemmMask. All of the hot path of the flow is
+// in here; it runs an AVX-512 kernel where the CPU has one (gemm_amd64.go)
+// and the portable loops below otherwise.
+func gemm[T float](m, n, kk int, a []T, sar, sak int, b []T, ldb int, c []T, ldc int, flags int, p []T, ldp int) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	if kk > 0 {
+		// Bounds, checked once so that the kernels need not.
+		_ = a[(m-1)*sar+(kk-1)*sak]
+		_ = b[(kk-1)*ldb+n-1]
+	}
+	_ = c[(m-1)*ldc+n-1]
+	if flags&gemmMask != 0 {
+		_ = p[(m-1)*ldp+n-1]
+	}
+	if useAsm && kk > 0 && gemmFast(m, n, kk, a, sar, sak, b, ldb, c, ldc, flags, p, ldp) {
+		return
+	}
+	gemmGo(m, n, kk, a, sar, sak, b, ldb, c, ldc, flags, p, ldp)
+}
+
+// gemmGo is the portable gemm.
+func gemmGo[T float](m, n, kk int, a []T, sar, sak int, b []T, ldb int, c []T, ldc int, flags int, p []T, ldp int) {
+	for i := 0; i < m; i++ {
+		crow := c[i*ldc : i*ldc+n]
+		if flags&gemmAcc == 0 {
+			clear(crow)
+		}
+		for k := 0; k < kk; k++ {
+			aik := a[i*sar+k*sak]
+			brow := b[k*ldb : k*ldb+n]
+			for j, bv := range brow {
+				crow[j] += aik * bv
+			}
+		}
+		gemmEpilogue(crow, flags, p, i*ldp)
+	}
+}
+
+// gemmEpilogue applies gemmReLU and gemmMask to one row of C.
+func gemmEpilogue[T float](crow []T, flags int, p []T, poff int) {
+	if flags&gemmReLU != 0 {
+		for j, v := range crow {
+			if !(v > 0) && v == v {
+				crow[j] = 0
+			}
+		}
+	}
+	if flags&gemmMask != 0 {
+		prow := p[poff : poff+len(crow)]
+		for j, v := range prow {
+			if !(v > 0) {
+				crow[j] = 0
+			}
+		}
+	}
+}

@@ -1,0 +1,153 @@
+package flow
+
+import "math"
+
+// dense is one MADE weight layer in the layout of the arithmetic: the masked
+// weights transposed with the biases as an extra row (the activations carry
+// a column of ones), and the masked weights as they are, for the backward
+// pass.
+type dense[T float] struct {
+	in, out int // inputs (layer 0: D + C) and outputs
+	wt      []T // (in+1) x out: wt[i*out+o] = (W*M)[o,i]; row in is the bias
+	nb      int // inputs that need a gradient: D for layer 0, in otherwise
+	w       []T // out x nb: (W*M)[o,i]
+}
+
+// netBlock is one block in the layout of the arithmetic.
+type netBlock[T float] struct {
+	layers []dense[T]
+	// BatchNorm in evaluation mode: out = y*scale + shift, with log|det|
+	// ld per row.
+	scale, shift []T
+	ld           float64   // sum of ldd
+	ldd          []float64 // per dimension: log_gamma - log(running_var)/2
+}
+
+// net is a Flow's weights converted to T, masks applied, laid out for gemm.
+type net[T float] struct {
+	d, c    int
+	hidden  []int
+	act     Activation
+	ordered bool
+	blocks  []netBlock[T]
+}
+
+// newNet allocates a net for f's architecture and fills it from f.
+func newNet[T float](f *Flow) *net[T] {
+	cfg := f.cfg
+	n := &net[T]{d: cfg.D, c: cfg.C, hidden: cfg.Hidden, act: cfg.Activation, ordered: cfg.Ordered}
+	L := len(cfg.Hidden)
+	n.blocks = make([]netBlock[T], cfg.Blocks)
+	for i := range n.blocks {
+		b := &n.blocks[i]
+		b.layers = make([]dense[T], L+1)
+		for l := range b.layers {
+			in, nb := f.inSize(l), f.inSize(l)
+			if l == 0 {
+				in += cfg.C
+			}
+			out := f.outSize(l)
+			b.layers[l] = dense[T]{in: in, out: out, nb: nb,
+				wt: make([]T, (in+1)*out), w: make([]T, out*nb)}
+		}
+		b.scale = make([]T, cfg.D)
+		b.shift = make([]T, cfg.D)
+		b.ldd = make([]float64, cfg.D)
+	}
+	n.sync(f)
+	return n
+}
+
+// sync copies f's parameters and running statistics into n.
+func (n *net[T]) sync(f *Flow) {
+	for i := range n.blocks {
+		nb, fb := &n.blocks[i], &f.blocks[i]
+		for l := range nb.layers {
+			ly := &nb.layers[l]
+			m, w := f.masks[l], fb.W[l]
+			inS := f.inSize(l)
+			for o := 0; o < ly.out; o++ {
+				for j := 0; j < inS; j++ {
+					v := T(w[o*inS+j] * m[o*inS+j])
+					ly.wt[j*ly.out+o] = v
+					ly.w[o*ly.nb+j] = v
+				}
+				for j := 0; j < ly.in-inS; j++ {
+					ly.wt[(inS+j)*ly.out+o] = T(fb.Wc[o*n.c+j])
+				}
+				ly.wt[ly.in*ly.out+o] = T(fb.B[l][o])
+			}
+		}
+		nb.ld = 0
+		for d := 0; d < n.d; d++ {
+			s := math.Exp(fb.LogGamma[d]) / math.Sqrt(fb.RunVar[d])
+			nb.scale[d] = T(s)
+			nb.shift[d] = T(fb.Beta[d] - fb.RunMean[d]*s)
+			nb.ldd[d] = fb.LogGamma[d] - 0.5*math.Log(fb.RunVar[d])
+			nb.ld += nb.ldd[d]
+		}
+	}
+}
+
+// maxHidden returns the widest hidden layer.
+func (n *net[T]) maxHidden() int {
+	m := 0
+	for _, h := range n.hidden {
+		m = max(m, h)
+	}
+	return m
+}
+
+// rev returns the position that dimension d of a block's BatchNorm output
+// takes in the block's output.
+func (n *net[T]) rev(d int) int {
+	if n.ordered {
+		return d
+	}
+	return n.d - 1 - d
+}
+
+// activate applies the activation to the first h columns of rows rows of a
+// (row stride ld); ReLU is fused into gemm, so only Tanh comes here.
+func activate[T float](act Activation, a []T, rows, h, ld int) {
+	if act != Tanh {
+		return
+	}
+	for r := 0; r < rows; r++ {
+		row := a[r*ld : r*ld+h]
+		for j, v := range row {
+			row[j] = T(math.Tanh(float64(v)))
+		}
+	}
+}
+
+// made runs the MADE of block b on rows rows of xin (rows x (D+C+1), the
+// last column ones), leaving hidden activations in hs[l] (rows x (H_l+1),
+// the last column ones) and [mu, alpha] in o (rows x 2D).
+func (n *net[T]) made(b int, rows int, xin []T, hs [][]T, o []T) {
+	blk := &n.blocks[b]
+	in := xin
+	ldin := n.d + n.c + 1
+	L := len(n.hidden)
+	for l := 0; l < L; l++ {
+		ly := &blk.layers[l]
+		h := hs[l]
+		ldh := ly.out + 1
+		flags := 0
+		if n.act == ReLU {
+			flags = gemmReLU
+		}
+		gemm(rows, ly.out, ly.in+1, in, ldin, 1, ly.wt, ly.out, h, ldh, flags, nil, 0)
+		activate(n.act, h, rows, ly.out, ldh)
+		in, ldin = h, ldh
+	}
+	ly := &blk.layers[L]
+	gemm(rows, ly.out, ly.in+1, in, ldin, 1, ly.wt, ly.out, o, 2*n.d, 0, nil, 0)
+}
+
+// setOnes sets the last column of rows rows of a (row stride ld) to 1.
+func setOnes[T float](a []T, rows, ld int) {
+	for r := 0; r < rows; r++ {
+		a[r*ld+ld-1] = 1
+	}
+}
