@@ -14,10 +14,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/gaiaflow/gaiaflow/runners"
 )
 
 // command is one sub-command of gaiaflow.
@@ -81,8 +84,9 @@ func run(ctx context.Context, args []string) int {
 		return 2
 	}
 	beam.Init()
+	quietLocalRunner()
 	if err := runFn(ctx, fs.Args()); err != nil {
-		fmt.Fprintf(os.Stderr, "gaiaflow %s: %v\n", c.name, err)
+		fmt.Fprintf(os.Stderr, "gaiaflow %s: %s\n", c.name, rootCause(err))
 		return 1
 	}
 	return 0
@@ -110,7 +114,9 @@ func printCommands() {
 }
 
 func printHelp(c *command, fs *flag.FlagSet) {
-	if fs.Lookup("help") == nil {
+	defined := false
+	fs.VisitAll(func(*flag.Flag) { defined = true })
+	if !defined {
 		c.setup(fs)
 	}
 	fmt.Printf("gaiaflow %s: %s\n\n%s\n\nExample:\n  %s\n\nFlags:\n", c.name, c.summary, c.usage, c.example)
@@ -127,3 +133,22 @@ Beam flags pass through unchanged, for example:
   --worker_binary=PATH        a prebuilt linux/amd64 gaiaflow for remote workers
   --job_name, --project, --region, --staging_location, --temp_location, --dry_run
 `
+
+// rootCause trims a runner's error to what the user needs: Beam wraps the
+// DoFn's error in the whole execution plan of the failed bundle.
+func rootCause(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, "] failed:\n"); i >= 0 {
+		msg = msg[i+len("] failed:\n"):]
+	}
+	return strings.TrimSpace(strings.Trim(msg, `"`))
+}
+
+// quietLocalRunner keeps the embedded runner's per-job INFO lines off the
+// terminal; remote submissions keep them, since they carry the job's id,
+// its URL and, for --dry_run, the job itself.
+func quietLocalRunner() {
+	if r := runners.Name(); r == "prism" || r == "direct" {
+		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	}
+}

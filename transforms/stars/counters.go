@@ -2,12 +2,13 @@ package stars
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 )
 
 // Namespace is the Beam metrics namespace of every gaiaflow counter.
@@ -60,7 +61,7 @@ func noteProgress(ctx context.Context, rows int64) {
 				}
 				last = n
 				el := time.Since(start).Seconds()
-				log.Infof(context.Background(), "progress: %d files, %d rows read, %.0f rows/s", progress.files.Load(), n, float64(n)/el)
+				fmt.Fprintf(os.Stderr, "progress: %d files, %d rows read, %.0f rows/s\n", progress.files.Load(), n, float64(n)/el)
 			}
 		}()
 	})

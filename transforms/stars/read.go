@@ -94,7 +94,7 @@ func (fn *readFileFn) ProcessElement(ctx context.Context, path string, emit func
 	}
 	c, err := readOne(ctx, path, opt, emitBlock, emitReject)
 	if err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
+		return err // names the file already
 	}
 	filesRead.Inc(ctx, 1)
 	rowsRead.Inc(ctx, c.Rows)

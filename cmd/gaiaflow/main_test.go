@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestMain lets the test binary stand in for the gaiaflow program: with
+// GAIAFLOW_BE_MAIN=1 it runs main() on its arguments, so tests check the real
+// process (flags, exit code, what it prints) without building it again.
+func TestMain(m *testing.M) {
+	if os.Getenv("GAIAFLOW_BE_MAIN") == "1" {
+		os.Args = append([]string{"gaiaflow"}, strings.Fields(os.Getenv("GAIAFLOW_ARGS"))...)
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// gaiaflow runs the program with args and returns its exit code and output.
+func gaiaflow(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "GAIAFLOW_BE_MAIN=1", "GAIAFLOW_ARGS="+strings.Join(args, " "))
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode(), o.String(), e.String()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return 0, o.String(), e.String()
+}
+
+const realDR2 = "../../io/partition/testdata/GaiaSource_like_from_pyia_gdr2_sm.csv"
+
+func TestDataflowDryRun(t *testing.T) {
+	code, out, errOut := gaiaflow(t, "inspect", "--input", "gs://bucket/gdr2/GaiaSource_*.csv.gz",
+		"--runner=dataflow", "--dry_run", "--project=p", "--region=r",
+		"--staging_location=gs://b/s", "--temp_location=gs://b/t")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"Dry-run: not submitting job", `\"projectId\": \"p\"`, "stars.Read"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("dry run output lacks %q", want)
+		}
+	}
+}
+
+func TestInspectOnRealRows(t *testing.T) {
+	code, out, errOut := gaiaflow(t, "inspect", "--input", realDR2)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"stars_in", "1000", "balance: in 1000 = stars 1000 + rejected 0", "stars/s"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestBrokenInputExitsNonZeroNamingTheFile(t *testing.T) {
+	dir := t.TempDir()
+	bad := dir + "/GaiaSource_broken.csv.gz"
+	os.WriteFile(bad, []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3}, 0o644)
+	code, _, errOut := gaiaflow(t, "inspect", "--input", bad)
+	if code != 1 || !strings.Contains(errOut, "GaiaSource_broken.csv.gz") {
+		t.Errorf("exit %d, stderr does not name the file:\n%s", code, errOut)
+	}
+}
+
+func TestHelpForEveryCommand(t *testing.T) {
+	for name := range commands {
+		code, out, _ := gaiaflow(t, name, "--help")
+		if code != 0 || !strings.Contains(out, "Example:") || !strings.Contains(out, "--runner") {
+			t.Errorf("%s --help: exit %d\n%s", name, code, out)
+		}
+	}
+	if code, _, _ := gaiaflow(t, "no-such-command"); code != 2 {
+		t.Errorf("unknown command exit %d, want 2", code)
+	}
+}
+
+func TestSplitArgs(t *testing.T) {
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	fs.String("input", "", "")
+	fs.Bool("plots", false, "")
+	ours, beamArgs, err := splitArgs(fs, []string{"--input", "a.csv", "--runner", "flink", "--plots", "--endpoint=localhost:8099", "--dry_run", "b.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(ours, " ") != "--input a.csv --plots b.csv" {
+		t.Errorf("ours = %q", ours)
+	}
+	if strings.Join(beamArgs, " ") != "--runner flink --endpoint=localhost:8099 --dry_run" {
+		t.Errorf("beam = %q", beamArgs)
+	}
+	if _, _, err := splitArgs(fs, []string{"--no_such_flag=1"}); err == nil {
+		t.Error("unknown flag accepted")
+	}
+}
