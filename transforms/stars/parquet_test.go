@@ -57,4 +57,3 @@ func TestReadHATSTree(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-
