@@ -16,7 +16,7 @@ import (
 const benchCopies = 28
 
 // benchDR2 returns a DR2 bulk-format partition, plain and gzipped (level 6,
-// as gzip's default). The same bytes for the command line:
+// as gzip's default). The same text, for the command line:
 //
 //	(head -1 F; for i in $(seq 28); do tail -n +2 F; done) | gzip -6 > /tmp/dr2_28k.csv.gz
 //

@@ -31,6 +31,10 @@ var (
 // DefaultBlockSize is the number of stars per block when Options.BlockSize is 0.
 const DefaultBlockSize = 4096
 
+// maxPrealloc bounds the stars newBlock makes room for, so that a huge
+// BlockSize (one block per file) does not allocate for stars never read.
+const maxPrealloc = 4 * DefaultBlockSize
+
 // maxRejectText is how much of a rejected row Reject.Text keeps, in bytes.
 const maxRejectText = 200
 
@@ -253,10 +257,12 @@ func clip(line []byte) string {
 	return string(line[:n]) + "..."
 }
 
-// newBlock returns an empty block for n stars, its float columns carved out
-// of one allocation (each with its own capacity, so appending to one never
-// overwrites another).
+// newBlock returns an empty block with room for n stars (at most
+// maxPrealloc; a larger block grows by append), its float columns carved out
+// of one allocation, each with its own capacity so that appending to one
+// never overwrites another.
 func newBlock(name string, n int) *star.Block {
+	n = min(n, maxPrealloc)
 	b := &star.Block{File: name, SourceID: make([]int64, 0, n)}
 	back := make([]float64, n*star.NumFloatColumns)
 	cols := []*[]float64{

@@ -174,6 +174,10 @@ func TestReadDR2Sample(t *testing.T) {
 	if s := idSum(res.rows); s != 14797915167072832256 {
 		t.Errorf("source_id checksum %d", s)
 	}
+	// One block for the whole file, without allocating for 2^30 stars.
+	if big := readBytes(t, data, "big", Options{BlockSize: 1 << 30}); fmt.Sprint(big.blocks) != "[1000]" {
+		t.Errorf("blocks %v with a huge block size", big.blocks)
+	}
 	m := byID(res.rows)
 	// Wants: fields 6,8,10,11,13,15,29,32,51,56,61,64,74,75 of lines 2, 501
 	// and 1001, printed by awk -F, from the file.
