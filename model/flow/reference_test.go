@@ -151,15 +151,15 @@ func equalSlices(a, b []float64, tol float64) bool {
 		return false
 	}
 	for i := range a {
-		if !close(a[i], b[i], tol) {
+		if !near(a[i], b[i], tol) {
 			return false
 		}
 	}
 	return true
 }
 
-// close reports |a-b| <= tol * max(1, |b|).
-func close(a, b, tol float64) bool {
+// near reports |a-b| <= tol * max(1, |b|).
+func near(a, b, tol float64) bool {
 	d := a - b
 	if d < 0 {
 		d = -d
@@ -335,7 +335,7 @@ func TestReferenceAdam(t *testing.T) {
 					if own && small[i] {
 						tol = 1e-9
 					}
-					if !close(f.params[i], want[i], tol) {
+					if !near(f.params[i], want[i], tol) {
 						t.Errorf("parameter %d after 3 steps = %.17g, want %.17g (tolerance %g)", i, f.params[i], want[i], tol)
 					}
 				}

@@ -1,0 +1,101 @@
+package flow
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// benchConfigs are the configurations of the speed targets, with the
+// reference PyTorch 1.13 throughput on one core of these machines (OpenBLAS,
+// float32; ../shared/reference/README.md), in samples/s.
+var benchConfigs = []struct {
+	name       string
+	cfg        Config
+	batch      int
+	torchTrain float64
+	torchLogp  float64
+}{
+	{"paper004_D5C1_20x64_b512", Config{D: 5, C: 1, Blocks: 20, Hidden: []int{64, 64}}, 512, 10340, 53800},
+	{"paper000sim_D3_8x256_b2048", Config{D: 3, Blocks: 8, Hidden: []int{256, 256}}, 2048, 11150, 57600},
+	{"paper000_D3_35x500_b2048", Config{D: 3, Blocks: 35, Hidden: []int{500, 500}}, 2048, 1330, 4030},
+}
+
+var sinkF float64
+
+func benchData(cfg Config, n int, seed uint64) (x, c *mat.Dense) {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	x = mat.NewDense(n, cfg.D, nil)
+	for i := range x.RawMatrix().Data {
+		x.RawMatrix().Data[i] = rng.NormFloat64()
+	}
+	if cfg.C > 0 {
+		c = mat.NewDense(n, cfg.C, nil)
+		for i := range c.RawMatrix().Data {
+			c.RawMatrix().Data[i] = rng.NormFloat64()
+		}
+	}
+	return x, c
+}
+
+// BenchmarkTrainStep measures one training step (forward, backward, Adam,
+// weight re-layout) on one mini-batch, in samples/s on one goroutine.
+func BenchmarkTrainStep(b *testing.B) {
+	for _, bc := range benchConfigs {
+		b.Run(bc.name+"/f32", func(b *testing.B) { benchTrain[float32](b, bc.cfg, bc.batch, bc.torchTrain) })
+		b.Run(bc.name+"/f64", func(b *testing.B) { benchTrain[float64](b, bc.cfg, bc.batch, bc.torchTrain) })
+	}
+}
+
+func benchTrain[T float](b *testing.B, cfg Config, batch int, torch float64) {
+	f, err := New(cfg, Orthogonal, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, c := benchData(cfg, batch, 2)
+	tr := newTrainer[T](f, batch)
+	for i := 0; i < batch; i++ {
+		var ci []float64
+		if c != nil {
+			ci = c.RawRowView(i)
+		}
+		tr.setRow(i, x.RawRowView(i), ci)
+	}
+	opt := newAdam(len(f.params), 1e-3, 0.9, 0.999, 1e-8, 0)
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkF = tr.step(batch, nil)
+		opt.step(f.params, tr.grad)
+		tr.net.sync(f)
+	}
+	sps := float64(batch*b.N) / b.Elapsed().Seconds()
+	b.ReportMetric(sps, "samples/s")
+	b.ReportMetric(sps/torch, "x_torch")
+}
+
+// BenchmarkLogProb measures LogProb on batch rows, in samples/s on one
+// goroutine.
+func BenchmarkLogProb(b *testing.B) {
+	for _, bc := range benchConfigs {
+		for _, p := range []Precision{Float32, Float64} {
+			b.Run(bc.name+"/"+"f"+p.String()[5:], func(b *testing.B) {
+				f, err := New(bc.cfg, Orthogonal, rand.New(rand.NewPCG(1, 1)))
+				if err != nil {
+					b.Fatal(err)
+				}
+				f.Precision = p
+				x, c := benchData(bc.cfg, bc.batch, 2)
+				dst := make([]float64, bc.batch)
+				f.LogProb(dst, x, c)
+				b.ReportAllocs()
+				for b.Loop() {
+					f.LogProb(dst, x, c)
+				}
+				sps := float64(bc.batch*b.N) / b.Elapsed().Seconds()
+				b.ReportMetric(sps, "samples/s")
+				b.ReportMetric(sps/bc.torchLogp, "x_torch")
+			})
+		}
+	}
+}

@@ -1,0 +1,108 @@
+package flow
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestGemm checks the assembly kernels against the portable loops (and the
+// portable loops against a direct triple loop) over shapes that exercise
+// every tile, tail mask, stride pattern and flag.
+func TestGemm(t *testing.T) {
+	testGemm[float32](t, 1e-5)
+	testGemm[float64](t, 1e-13)
+}
+
+func testGemm[T float](t *testing.T, tol float64) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, m := range []int{1, 2, 5, 6, 7, 13, 40} {
+		for _, n := range []int{1, 3, 8, 15, 16, 17, 31, 33, 64, 65, 100} {
+			for _, k := range []int{0, 1, 3, 9, 70} {
+				for _, trans := range []bool{false, true} {
+					for _, flags := range []int{0, gemmAcc, gemmReLU, gemmMask, gemmAcc | gemmReLU} {
+						lda := k + 2
+						sar, sak := lda, 1
+						alen := m * lda
+						if trans {
+							lda = m + 3
+							sar, sak = 1, lda
+							alen = max(k, 1) * lda
+						}
+						a := randSlice[T](rng, alen)
+						ldb := n + 1
+						b := randSlice[T](rng, max(k, 1)*ldb)
+						ldc := n + 5
+						c0 := randSlice[T](rng, m*ldc)
+						ldp := n + 2
+						p := randSlice[T](rng, m*ldp)
+						// Direct loops.
+						want := append([]T(nil), c0...)
+						for i := 0; i < m; i++ {
+							for j := 0; j < n; j++ {
+								s := 0.0
+								if flags&gemmAcc != 0 {
+									s = float64(want[i*ldc+j])
+								}
+								for kk := 0; kk < k; kk++ {
+									s += float64(a[i*sar+kk*sak]) * float64(b[kk*ldb+j])
+								}
+								if flags&gemmReLU != 0 && s < 0 {
+									s = 0
+								}
+								if flags&gemmMask != 0 && !(p[i*ldp+j] > 0) {
+									s = 0
+								}
+								want[i*ldc+j] = T(s)
+							}
+						}
+						for _, asm := range []bool{false, true} {
+							if asm && !useAsm {
+								continue
+							}
+							c := append([]T(nil), c0...)
+							if asm {
+								gemm(m, n, k, a, sar, sak, b, ldb, c, ldc, flags, p, ldp)
+							} else {
+								gemmGo(m, n, k, a, sar, sak, b, ldb, c, ldc, flags, p, ldp)
+							}
+							for i := range c {
+								if !near(float64(c[i]), float64(want[i]), tol*float64(k+1)) {
+									t.Fatalf("%T asm=%v m=%d n=%d k=%d trans=%v flags=%d: c[%d] = %v, want %v",
+										c[0], asm, m, n, k, trans, flags, i, c[i], want[i])
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func randSlice[T float](rng *rand.Rand, n int) []T {
+	v := make([]T, n)
+	for i := range v {
+		v[i] = T(rng.NormFloat64())
+	}
+	return v
+}
+
+func BenchmarkGemm(b *testing.B) {
+	for _, sz := range [][3]int{{2048, 256, 257}, {2048, 500, 501}, {512, 64, 65}, {257, 256, 2048}} {
+		b.Run(fmt.Sprintf("f32/%dx%dx%d", sz[0], sz[1], sz[2]), func(b *testing.B) { benchGemm[float32](b, sz) })
+		b.Run(fmt.Sprintf("f64/%dx%dx%d", sz[0], sz[1], sz[2]), func(b *testing.B) { benchGemm[float64](b, sz) })
+	}
+}
+
+func benchGemm[T float](b *testing.B, sz [3]int) {
+	m, n, k := sz[0], sz[1], sz[2]
+	rng := rand.New(rand.NewPCG(1, 2))
+	a := randSlice[T](rng, m*k)
+	bb := randSlice[T](rng, k*n)
+	c := make([]T, m*n)
+	for b.Loop() {
+		gemm(m, n, k, a, k, 1, bb, n, c, n, gemmReLU, nil, 0)
+	}
+	b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
