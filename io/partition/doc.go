@@ -55,6 +55,7 @@
 // retries a failed bundle and drops its output) must treat the file as failed.
 //
 // Reading is streaming: memory is a few buffers and the block being filled,
-// whatever the size of the file. Decompression runs in its own goroutine,
+// whatever the size of the file. Reading and decompression run in their own
+// goroutine,
 // overlapping the parsing.
 package partition
