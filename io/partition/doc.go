@@ -56,6 +56,5 @@
 //
 // Reading is streaming: memory is a few buffers and the block being filled,
 // whatever the size of the file. Reading and decompression run in their own
-// goroutine,
-// overlapping the parsing.
+// goroutine, overlapping the parsing.
 package partition
