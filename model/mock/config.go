@@ -1,0 +1,205 @@
+package mock
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/gaiaflow/gaiaflow/model/dust"
+)
+
+// Config describes a mock sky. Its zero value is a valid, empty mock of the
+// paper-000 population; each zero field means the default its comment names.
+// A Config is plain data (it marshals to JSON), so a pipeline can ship it to
+// its workers.
+type Config struct {
+	// Seed keys every random draw (see the package documentation).
+	Seed uint64
+
+	// Stars is the exact number of stars of the smooth populations (the
+	// paper-000 population and the halo and thick-disk background) over the
+	// whole sky. Stream stars come in addition to it.
+	Stars int64
+
+	// NoCMD leaves out the paper-000 §4.1 population (default: included).
+	NoCMD bool
+	// Background adds the halo and thick-disk background of the stream
+	// search (default: not included).
+	Background bool
+	// BackgroundFraction is the share of Stars given to the background when
+	// both populations are on; zero means 0.5.
+	BackgroundFraction float64
+
+	// Streams are injected along their tracks, in addition to Stars.
+	Streams []Stream
+
+	// CMD is the true colour-magnitude density of the paper-000 population;
+	// nil means DefaultCMD().
+	CMD *CMD
+	// DistanceScale is L of the paper-000 distance density
+	// P(d) ∝ d² exp(-d/L), in parsecs; zero means 1000 pc (paper 000 §4.1).
+	DistanceScale float64
+
+	// Dust is the reddening map; nil means DefaultDust(). Use
+	// &dust.Gaussian{} for a dust-free sky.
+	Dust *dust.Gaussian
+	// Extinction converts the map's E into Gaia bands; zero means
+	// DefaultExtinction (A_G = 2.71 E, E(BP-RP) = 0.85 E, E(BP-G) = 0.39 E).
+	Extinction Extinction
+
+	// MagLimit is the faint limit in true apparent G of the background and
+	// stream stars (Gaia's completeness ends near G = 21); zero means 21.
+	// The paper-000 population has no limit, as in the paper.
+	MagLimit float64
+
+	// ShardLevel is the HEALPix NESTED level (ICRS) of a shard, 0 to 12:
+	// 12·4^level shards. Zero means level 0 (12 shards); SuggestShardLevel
+	// picks one for a number of stars.
+	ShardLevel int
+}
+
+// Stream is a thin stellar stream injected along a track.
+type Stream struct {
+	Name  string
+	Track Track
+	// N is the number of stars of the stream brighter than Config.MagLimit.
+	N int
+	// Width is the Gaussian sigma of the stars' angular offsets across the
+	// track, degrees; zero means 0.1. The spread in distance has the same
+	// physical size: sigma_d = d × Width (in radians).
+	Width float64
+	// PMDispersion is the Gaussian sigma of each proper-motion component
+	// about the track's, mas/yr; zero means 0.1 (a few km/s at 10 kpc).
+	PMDispersion float64
+	// Isochrone gives the stars' magnitudes; nil means GD1Isochrone().
+	Isochrone *Isochrone
+}
+
+// GD1Stream returns a GD-1-like stream of n stars along the embedded GD-1
+// track (GD1Track) with the embedded old metal-poor isochrone, Width 0.15 deg
+// and PMDispersion 0.1 mas/yr.
+func GD1Stream(n int) Stream {
+	return Stream{Name: "GD-1", Track: GD1Track(), N: n, Width: 0.15, PMDispersion: 0.1}
+}
+
+// Extinction holds the ratios that turn a dust map's E into Gaia
+// extinctions and colour excesses: A_G = AG·E, E(BP-RP) = BPRP·E,
+// E(BP-G) = BPG·E.
+type Extinction struct {
+	AG, BPRP, BPG float64
+}
+
+// DefaultExtinction is paper 000 §3.2 (DESIGN.md): A_G = 2.71 E,
+// E(BP-RP) = 0.85 E, E(BP-G) = 0.39 E, so A_BP = 3.10 E and A_RP = 2.25 E.
+var DefaultExtinction = Extinction{AG: 2.71, BPRP: 0.85, BPG: 0.39}
+
+// DefaultDust returns the mock's default dust map: a Gaussian centred on
+// (ra, dec) = (240, 20) deg with sigmas 40 and 25 deg and a peak of 0.2
+// mag/kpc, no dust elsewhere. A star 3 kpc away at the centre has E = 0.6,
+// A_G = 1.6 mag.
+func DefaultDust() *dust.Gaussian {
+	return &dust.Gaussian{RA: 240, Dec: 20, SigmaRA: 40, SigmaDec: 25, Peak: 0.2}
+}
+
+// Defaults returns cfg with every zero field that has a default set to it:
+// the values Generate uses. Applying it twice changes nothing.
+func (cfg Config) Defaults() Config {
+	if cfg.BackgroundFraction == 0 {
+		cfg.BackgroundFraction = 0.5
+	}
+	if cfg.CMD == nil {
+		cfg.CMD = DefaultCMD()
+	}
+	if cfg.DistanceScale == 0 {
+		cfg.DistanceScale = 1000
+	}
+	if cfg.Dust == nil {
+		cfg.Dust = DefaultDust()
+	}
+	if cfg.Extinction == (Extinction{}) {
+		cfg.Extinction = DefaultExtinction
+	}
+	if cfg.MagLimit == 0 {
+		cfg.MagLimit = 21
+	}
+	streams := make([]Stream, len(cfg.Streams))
+	for i, s := range cfg.Streams {
+		if s.Width == 0 {
+			s.Width = 0.1
+		}
+		if s.PMDispersion == 0 {
+			s.PMDispersion = 0.1
+		}
+		if s.Isochrone == nil {
+			s.Isochrone = GD1Isochrone()
+		}
+		if s.Name == "" {
+			s.Name = fmt.Sprintf("stream%d", i)
+		}
+		streams[i] = s
+	}
+	cfg.Streams = streams
+	return cfg
+}
+
+// ErrConfig is wrapped by every error Validate returns.
+var ErrConfig = errors.New("mock: invalid config")
+
+// Validate reports whether cfg (after Defaults) describes a mock that can be
+// generated. The errors wrap ErrConfig.
+func (cfg Config) Validate() error {
+	c := cfg.Defaults()
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)
+	}
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	switch {
+	case c.Stars < 0:
+		return bad("Stars = %d", c.Stars)
+	case c.ShardLevel < 0 || c.ShardLevel > 12:
+		return bad("ShardLevel %d is outside 0..12 (source_ids carry the level-12 pixel)", c.ShardLevel)
+	case c.Stars > 0 && c.NoCMD && !c.Background:
+		return bad("Stars = %d but both smooth populations are off", c.Stars)
+	case !(c.BackgroundFraction >= 0 && c.BackgroundFraction <= 1):
+		return bad("BackgroundFraction %g is outside [0, 1]", c.BackgroundFraction)
+	case !(c.DistanceScale > 0) || !finite(c.DistanceScale):
+		return bad("DistanceScale %g pc", c.DistanceScale)
+	case !(c.MagLimit > 0 && c.MagLimit < 40):
+		return bad("MagLimit %g", c.MagLimit)
+	case !finite(c.Extinction.AG) || !finite(c.Extinction.BPRP) || !finite(c.Extinction.BPG):
+		return bad("extinction coefficients %+v", c.Extinction)
+	case !c.CMD.validate():
+		return bad("CMD: weights must be positive and sum to 1, widths positive")
+	}
+	if err := c.Dust.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	for i, s := range c.Streams {
+		switch {
+		case s.N < 0:
+			return bad("stream %d (%s): N = %d", i, s.Name, s.N)
+		case !(s.Width > 0 && s.Width < 30):
+			return bad("stream %d (%s): Width %g deg", i, s.Name, s.Width)
+		case !(s.PMDispersion > 0) || !finite(s.PMDispersion):
+			return bad("stream %d (%s): PMDispersion %g", i, s.Name, s.PMDispersion)
+		}
+		if err := s.Track.Validate(); err != nil {
+			return fmt.Errorf("%w: stream %d (%s): %w", ErrConfig, i, s.Name, err)
+		}
+		if err := s.Isochrone.Validate(); err != nil {
+			return fmt.Errorf("%w: stream %d (%s): %w", ErrConfig, i, s.Name, err)
+		}
+	}
+	return nil
+}
+
+// SuggestShardLevel returns the smallest HEALPix level (at most 12) whose
+// shards hold at most about 50,000 stars each on average: big enough for the
+// per-shard set-up to be negligible, small enough for a worker.
+func SuggestShardLevel(stars int64) int {
+	level := 0
+	for level < 12 && float64(stars)/(12*math.Pow(4, float64(level))) > 50000 {
+		level++
+	}
+	return level
+}
