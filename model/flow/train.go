@@ -333,7 +333,9 @@ func trainLoop[T float](f *Flow, x, cond *mat.Dense, w []float64, opt Train) err
 			wSum += bsum
 		}
 		f.changed()
-		ep := Epoch{Epoch: epoch, Loss: lossSum / wSum, HeldOutLoss: math.NaN(), Flow: f}
+		// The batches' loss is in standardised units; -logJacobianStd
+		// converts it to data units, as the held-out loss is.
+		ep := Epoch{Epoch: epoch, Loss: lossSum/wSum - f.logJacobianStd(d), HeldOutLoss: math.NaN(), Flow: f}
 		info.Epochs, info.Loss = epoch, ep.Loss
 		stop := false
 		if nHold > 0 {
@@ -382,8 +384,7 @@ func sumWeights(w []float64, rows []int) float64 {
 }
 
 // heldOutLoss returns the weighted mean negative log-likelihood of the rows
-// of ds in evaluation mode, in standardised units (the standardisation's
-// constant Jacobian does not change which epoch is best).
+// of ds in evaluation mode, in data units.
 func heldOutLoss(f *Flow, ds dataset) float64 {
 	d, c := f.cfg.D, f.cfg.C
 	x := mat.NewDense(len(ds.rows), d, nil)
