@@ -207,7 +207,31 @@ const (
 	tolGrad  = 1e-10
 )
 
+// asmModes returns the kernel choices to test: the portable loops, and the
+// assembly kernels where the CPU has them. setAsm switches and returns a
+// function that restores the default.
+func asmModes() []bool {
+	if useAsmDefault {
+		return []bool{false, true}
+	}
+	return []bool{false}
+}
+
+var useAsmDefault = useAsm
+
+func setAsm(on bool) func() {
+	useAsm = on
+	return func() { useAsm = useAsmDefault }
+}
+
 func TestReferenceEval(t *testing.T) {
+	for _, asm := range asmModes() {
+		defer setAsm(asm)()
+		t.Run(fmt.Sprintf("asm=%v", asm), testReferenceEval)
+	}
+}
+
+func testReferenceEval(t *testing.T) {
 	for _, name := range refNames {
 		t.Run(name, func(t *testing.T) {
 			r := loadRef(t, name)
@@ -275,6 +299,13 @@ func checkGrads(t *testing.T, what string, f *Flow, g []float64, want []refBlock
 }
 
 func TestReferenceTrainStep(t *testing.T) {
+	for _, asm := range asmModes() {
+		defer setAsm(asm)()
+		t.Run(fmt.Sprintf("asm=%v", asm), testReferenceTrainStep)
+	}
+}
+
+func testReferenceTrainStep(t *testing.T) {
 	for _, name := range refNames {
 		t.Run(name, func(t *testing.T) {
 			r := loadRef(t, name)
@@ -303,6 +334,13 @@ func TestReferenceTrainStep(t *testing.T) {
 // gradient is 0 because BatchNorm removes any shift, is one such). There the
 // tolerance is 1e-9.
 func TestReferenceAdam(t *testing.T) {
+	for _, asm := range asmModes() {
+		defer setAsm(asm)()
+		t.Run(fmt.Sprintf("asm=%v", asm), testReferenceAdam)
+	}
+}
+
+func testReferenceAdam(t *testing.T) {
 	for _, name := range refNames {
 		for _, own := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/own=%v", name, own), func(t *testing.T) {

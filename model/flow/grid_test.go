@@ -1,0 +1,74 @@
+package flow
+
+import (
+	"math"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// TestGrid builds grids of random 1-, 2- and 3-D flows and checks that they
+// reproduce the flow at the nodes exactly, that the measured interpolation
+// error is small and shrinks with the node spacing as h^2, and the value
+// outside the box.
+func TestGrid(t *testing.T) {
+	for _, tc := range []struct {
+		cfg             Config
+		n               []int
+		maxErr, meanErr float64 // bounds on what NewGrid measures
+	}{
+		{Config{D: 1, Blocks: 2, Hidden: []int{8}, Activation: Tanh}, []int{401}, 2e-4, 1e-4},
+		{Config{D: 2, C: 1, Blocks: 2, Hidden: []int{8, 8}, Activation: Tanh}, []int{201, 201}, 0.1, 5e-3},
+		{Config{D: 3, Blocks: 2, Hidden: []int{8, 8}, Activation: Tanh}, []int{61, 61, 61}, 0.1, 2e-2},
+	} {
+		f := randomFlow(t, tc.cfg, 60)
+		d := tc.cfg.D
+		lo, hi := make([]float64, d), make([]float64, d)
+		for j := range lo {
+			lo[j], hi[j] = -3, 3
+		}
+		var cond []float64
+		if tc.cfg.C > 0 {
+			cond = []float64{0.2}
+		}
+		g, err := NewGrid(f, lo, hi, tc.n, GridOptions{Cond: cond, Outside: -99, Workers: 2, ErrPoints: 20000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("D=%d nodes %v: max |error| %.2e, mean %.2e, density-weighted mean %.2e", d, tc.n, g.MaxErr, g.MeanErr, g.MeanErrWeighted)
+		if g.MaxErr > tc.maxErr || g.MeanErr > tc.meanErr {
+			t.Errorf("D=%d: max error %g, mean %g (want <= %g, %g)", d, g.MaxErr, g.MeanErr, tc.maxErr, tc.meanErr)
+		}
+		// At the nodes, the grid is the flow.
+		x := mat.NewDense(7, d, nil)
+		for i := 0; i < 7; i++ {
+			g.node(i*131%len(g.Values), x.RawRowView(i))
+		}
+		want := f.LogProb(nil, x, condRows(cond, 7))
+		checkSlice(t, "grid at nodes", g.LogProbs(nil, x), want, 1e-12)
+		// Outside and NaN.
+		out := make([]float64, d)
+		out[d-1] = 3.0001
+		if v := g.LogProb(out); v != -99 {
+			t.Errorf("outside the box: %g, want -99", v)
+		}
+		out[d-1] = math.NaN()
+		if v := g.LogProb(out); v != -99 {
+			t.Errorf("NaN: %g, want -99", v)
+		}
+		// Halving the spacing divides the error by about 4 (linear
+		// interpolation of a smooth function).
+		if d == 2 {
+			g2, err := NewGrid(f, lo, hi, []int{401, 401}, GridOptions{Cond: cond, ErrPoints: 20000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := g.MeanErr / g2.MeanErr; r < 3 || r > 5 {
+				t.Errorf("error ratio %.2f on halving the spacing, want about 4", r)
+			}
+		}
+	}
+	if _, err := NewGrid(randomFlow(t, Config{D: 4, Hidden: []int{4}}, 1), nil, nil, nil, GridOptions{}); err == nil {
+		t.Error("grid of a 4-D flow: no error")
+	}
+}
