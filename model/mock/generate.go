@@ -167,17 +167,22 @@ func (g *generator) cmdStars() {
 
 // backgroundStars generates the halo and thick-disk stars of the shard by
 // rejection sampling of directions: the shard is cut into sub-pixels (level
-// max(level+2, 6)), each with a bound B_k = 1.5 × the line-of-sight integral
+// max(level+2, 6)), each with a bound B_k = 1.25 × the line-of-sight integral
 // I at its centre (at least 1e-3 of the largest, so that no sub-pixel is left
 // out); a sub-pixel is proposed with probability ∝ B_k, a direction
 // uniformly in it, and the direction kept with probability I(direction)/B_k,
 // where I is the integral over distance of the number of stars brighter than
-// MagLimit. Should I exceed B_k (the density varies little over a sub-pixel,
-// so this is rare), B_k grows to 1.5 I and the proposal starts again,
-// deterministically. The distance then comes from that line of sight's
+// MagLimit. Should I exceed B_k (the density varies little over a sub-pixel:
+// no such case in 300,000 stars at level 2, against 529 with a margin of
+// 1.1), B_k grows to 1.25 I and the proposal starts again, deterministically.
+// About 1.25 line-of-sight evaluations are made per star. The distance then comes from that line of sight's
 // density, the component from the ratio of the two densities there, and the
 // magnitudes from the isochrone's luminosity function truncated at the
 // magnitude limit.
+// boundMargin is the factor between a sub-pixel's rejection bound and the
+// line-of-sight integral at its centre.
+const boundMargin = 1.25
+
 func (g *generator) backgroundStars() error {
 	c, sh := g.cfg, g.sh
 	if sh.Background == 0 {
@@ -192,7 +197,7 @@ func (g *generator) backgroundStars() error {
 	var bmax float64
 	for k := range bound {
 		ra, dec := sky.NestedCenter(int64(1)<<sub, sh.Pixel<<shift|int64(k))
-		bound[k] = 1.5 * bg.fill(grid, ra, dec)
+		bound[k] = boundMargin * bg.fill(grid, ra, dec)
 		bmax = max(bmax, bound[k])
 	}
 	if !(bmax > 0) {
@@ -220,7 +225,7 @@ func (g *generator) backgroundStars() error {
 			in := bg.fill(grid, ra, dec)
 			bk := max(bound[k], 1e-3*bmax)
 			if in > bk {
-				bound[k] = 1.5 * in
+				bound[k] = boundMargin * in
 				bmax = max(bmax, bound[k])
 				accumulate()
 				continue
@@ -337,7 +342,6 @@ func randomPM(r *rand.Rand, kin *kinematics, ra, dec, dpc float64) (pmra, pmdec 
 func (g *generator) add(r *rand.Rand, ra, dec, dpc, absG, bp, rp, pmra, pmdec float64, paperParallax bool) *pending {
 	c := g.cfg
 	l, b := sky.ICRSToGalactic(ra, dec)
-	dk := dpc / 1000
 	e := c.Dust.E(ra, dec, dpc)
 	dm := 5*math.Log10(dpc) - 5
 	ag := c.Extinction.AG * e
@@ -347,7 +351,7 @@ func (g *generator) add(r *rand.Rand, ra, dec, dpc, absG, bp, rp, pmra, pmdec fl
 
 	row := star.NewRow()
 	row.RA, row.Dec, row.L, row.B = ra, dec, l, b
-	plx := 1 / dk
+	plx := 1000 / dpc
 	sp := ParallaxErrorDR2(gTrue)
 	if paperParallax {
 		sp = dpc / 10000
