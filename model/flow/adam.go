@@ -29,7 +29,13 @@ func (a *adam) step(p, g []float64) {
 	m := a.m
 	v := a.v[:len(m)]
 	p, g = p[:len(m)], g[:len(m)]
-	for i := range m {
+	start := 0
+	if useAsm {
+		start = len(m) &^ 7
+		c := [8]float64{b1, 1 - b1, b2, 1 - b2, a.decay, stepSize, 1 / bc2, a.eps}
+		adamFast(start, p, g, m, v, &c)
+	}
+	for i := start; i < len(m); i++ {
 		gi := g[i]
 		if a.decay != 0 {
 			gi += a.decay * p[i]

@@ -65,3 +65,12 @@ func gemmFast[T float](m, n, kk int, a []T, sar, sak int, b []T, ldb int, c []T,
 	}
 	return true
 }
+
+// adamFast runs adamAVX on the first n (a multiple of 8) elements.
+func adamFast(n int, p, g, m, v []float64, c *[8]float64) {
+	if n == 0 {
+		return
+	}
+	_, _, _, _ = p[n-1], g[n-1], m[n-1], v[n-1]
+	adamAVX(n, &p[0], &g[0], &m[0], &v[0], c)
+}

@@ -58,8 +58,58 @@ func main() {
 		}
 		fmt.Fprintf(&g, "}\n\n")
 	}
+	adamKernel(&s)
+	fmt.Fprintf(&g, "// adamAVX updates n (a multiple of 8) parameters p with gradients g and\n// moments m, v; c holds beta1, 1-beta1, beta2, 1-beta2, decay, step size,\n// 1/sqrt(bias correction 2), eps.\n//\n//go:noescape\nfunc adamAVX(n int, p, grad, m, v *float64, c *[8]float64)\n")
 	must(os.WriteFile("kernels_amd64.s", s.Bytes(), 0o644))
 	must(os.WriteFile("kernels_amd64.go", g.Bytes(), 0o644))
+}
+
+// adamKernel writes adamAVX: PyTorch's Adam update, 8 parameters at a time.
+func adamKernel(w *bytes.Buffer) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	fmt.Fprintf(w, "\n// func adamAVX(n int, p, grad, m, v *float64, c *[8]float64)\n")
+	fmt.Fprintf(w, "TEXT ·adamAVX(SB), NOSPLIT, $0-48\n")
+	p("MOVQ n+0(FP), CX")
+	p("MOVQ p+8(FP), DI")
+	p("MOVQ grad+16(FP), SI")
+	p("MOVQ m+24(FP), R8")
+	p("MOVQ v+32(FP), R9")
+	p("MOVQ c+40(FP), AX")
+	// Z16 beta1, Z17 1-beta1, Z18 beta2, Z19 1-beta2, Z20 decay, Z21 step, Z22 1/sqrt(bc2), Z23 eps.
+	for i := 0; i < 8; i++ {
+		p("VBROADCASTSD %d(AX), Z%d", 8*i, 16+i)
+	}
+	p("SHRQ $3, CX")
+	p("JZ done")
+	fmt.Fprintf(w, "loop:\n")
+	p("VMOVUPD (DI), Z0")        // p
+	p("VMOVUPD (SI), Z1")        // g
+	p("VMOVUPD (R8), Z2")        // m
+	p("VMOVUPD (R9), Z3")        // v
+	p("VFMADD231PD Z0, Z20, Z1") // g += decay*p
+	p("VMULPD Z16, Z2, Z2")      // m *= beta1
+	p("VFMADD231PD Z1, Z17, Z2") // m += (1-beta1) g
+	p("VMULPD Z18, Z3, Z3")      // v *= beta2
+	p("VMULPD Z1, Z1, Z4")       // g*g
+	p("VFMADD231PD Z4, Z19, Z3") // v += (1-beta2) g*g
+	p("VSQRTPD Z3, Z5")
+	p("VMULPD Z22, Z5, Z5") // sqrt(v)/sqrt(bc2)
+	p("VADDPD Z23, Z5, Z5") // + eps
+	p("VMULPD Z21, Z2, Z6") // step*m
+	p("VDIVPD Z5, Z6, Z6")  // / denom
+	p("VSUBPD Z6, Z0, Z0")
+	p("VMOVUPD Z0, (DI)")
+	p("VMOVUPD Z2, (R8)")
+	p("VMOVUPD Z3, (R9)")
+	p("ADDQ $64, DI")
+	p("ADDQ $64, SI")
+	p("ADDQ $64, R8")
+	p("ADDQ $64, R9")
+	p("DECQ CX")
+	p("JNZ loop")
+	fmt.Fprintf(w, "done:\n")
+	p("VZEROUPPER")
+	p("RET")
 }
 
 func must(err error) {

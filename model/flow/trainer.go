@@ -11,7 +11,7 @@ type trainer[T float] struct {
 
 	xin  [][]T   // per block: rows x (D+C+1), the block input, conditions, 1
 	hs   [][][]T // per block, per hidden layer: rows x (H_l+1), activations, 1
-	o    [][]T   // per block: rows x 2D, mu and alpha
+	o    [][]T   // per block: rows x 2D, mu and alpha; after forward, mu and exp(-alpha)
 	y    [][]T   // per block: rows x D, the MADE output
 	mean [][]float64
 	vr   [][]float64 // batch variance + eps
@@ -124,11 +124,18 @@ func (t *trainer[T]) forward(n int) float64 {
 	for b := range nt.blocks {
 		nt.made(b, n, t.xin[b], t.hs[b], t.o[b])
 		xin, o, y := t.xin[b], t.o[b], t.y[b]
+		// y = (z - mu) exp(-alpha); exp(-alpha) replaces alpha in o for
+		// the backward pass.
 		for r := 0; r < n; r++ {
 			s := 0.0
-			for j := 0; j < d; j++ {
-				a := float64(o[r*2*d+d+j])
-				y[r*d+j] = T((float64(xin[r*ldx+j]) - float64(o[r*2*d+j])) * math.Exp(-a))
+			or := o[r*2*d : (r+1)*2*d]
+			z := xin[r*ldx : r*ldx+d]
+			yr := y[r*d : (r+1)*d]
+			for j := range yr {
+				a := float64(or[d+j])
+				ea := math.Exp(-a)
+				yr[j] = T((float64(z[j]) - float64(or[j])) * ea)
+				or[d+j] = T(ea)
 				s += a
 			}
 			t.ld[r] -= s
@@ -224,7 +231,7 @@ func (t *trainer[T]) backward(n int) {
 		do := t.do
 		for r := 0; r < n; r++ {
 			for j := 0; j < d; j++ {
-				ea := math.Exp(-float64(o[r*2*d+d+j]))
+				ea := float64(o[r*2*d+d+j]) // exp(-alpha), from forward
 				gv := float64(gy[r*d+j])
 				g[r*d+j] = T(gv * ea)
 				do[r*2*d+j] = T(-gv * ea)
@@ -240,9 +247,16 @@ func (t *trainer[T]) backward(n int) {
 			if l > 0 {
 				a, lda = t.hs[b][l-1], ly.in+1
 			}
-			// dWᵀ (with the bias row) = [A 1]ᵀ dOut.
-			gemm(ly.in+1, ly.out, n, a, 1, lda, dout, ldout, t.dwt, ly.out, 0, nil, 0)
-			t.flush(b, l, ly)
+			// The weight gradient with the bias: dWᵀ = [A 1]ᵀ dOut, or, when
+			// the layer has few outputs (the last one, 2D), dW = dOutᵀ [A 1],
+			// so that the product's columns are the long side.
+			if ly.out < ly.in+1 {
+				gemm(ly.out, ly.in+1, n, dout, 1, ldout, a, lda, t.dwt, ly.in+1, 0, nil, 0)
+				t.flush(b, l, ly, 1, ly.in+1)
+			} else {
+				gemm(ly.in+1, ly.out, n, a, 1, lda, dout, ldout, t.dwt, ly.out, 0, nil, 0)
+				t.flush(b, l, ly, ly.out, 1)
+			}
 			if l > 0 {
 				next := t.dh[cur]
 				if nt.act == ReLU {
@@ -266,21 +280,32 @@ func (t *trainer[T]) backward(n int) {
 	}
 }
 
-// flush moves the gradient of weight layer l of block b from t.dwt (in the
-// net's layout) into t.grad, masked.
-func (t *trainer[T]) flush(b, l int, ly *dense[T]) {
+// flush moves the gradient of weight layer l of block b from t.dwt, where
+// the gradient of W[o, i] (i = in for the bias) is at i*si + o*so, into
+// t.grad, masked. It goes in tiles so that both sides stay in cache.
+func (t *trainer[T]) flush(b, l int, ly *dense[T], si, so int) {
 	f := t.f
 	gb := &t.gv[b]
 	m, gw := f.masks[l], gb.W[l]
 	inS := f.inSize(l)
-	out := ly.out
-	for o := 0; o < out; o++ {
-		for j := 0; j < inS; j++ {
-			gw[o*inS+j] = float64(t.dwt[j*out+o]) * m[o*inS+j]
+	dwt := t.dwt
+	const tile = 32
+	for o0 := 0; o0 < ly.out; o0 += tile {
+		o1 := min(o0+tile, ly.out)
+		for j0 := 0; j0 < inS; j0 += tile {
+			j1 := min(j0+tile, inS)
+			for o := o0; o < o1; o++ {
+				row, mrow := gw[o*inS:(o+1)*inS], m[o*inS:(o+1)*inS]
+				for j := j0; j < j1; j++ {
+					row[j] = float64(dwt[j*si+o*so]) * mrow[j]
+				}
+			}
 		}
-		for j := 0; j < ly.in-inS; j++ {
-			gb.Wc[o*f.cfg.C+j] = float64(t.dwt[(inS+j)*out+o])
+		for o := o0; o < o1; o++ {
+			for j := 0; j < ly.in-inS; j++ {
+				gb.Wc[o*f.cfg.C+j] = float64(dwt[(inS+j)*si+o*so])
+			}
+			gb.B[l][o] = float64(dwt[ly.in*si+o*so])
 		}
-		gb.B[l][o] = float64(t.dwt[ly.in*out+o])
 	}
 }
