@@ -8,6 +8,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"go/format"
 	"os"
 )
 
@@ -61,7 +62,9 @@ func main() {
 	adamKernel(&s)
 	fmt.Fprintf(&g, "// adamAVX updates n (a multiple of 8) parameters p with gradients g and\n// moments m, v; c holds beta1, 1-beta1, beta2, 1-beta2, decay, step size,\n// 1/sqrt(bias correction 2), eps.\n//\n//go:noescape\nfunc adamAVX(n int, p, grad, m, v *float64, c *[8]float64)\n")
 	must(os.WriteFile("kernels_amd64.s", s.Bytes(), 0o644))
-	must(os.WriteFile("kernels_amd64.go", g.Bytes(), 0o644))
+	src, err := format.Source(g.Bytes())
+	must(err)
+	must(os.WriteFile("kernels_amd64.go", src, 0o644))
 }
 
 // adamKernel writes adamAVX: PyTorch's Adam update, 8 parameters at a time.
