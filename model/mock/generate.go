@@ -56,13 +56,17 @@ type Truth struct {
 	Mass float64
 }
 
-// Label returns the component name, or for a stream star its stream's name
-// from streams (normally Config.Streams).
+// Label returns the component name ("cmd", "halo", "thick_disk") or, for a
+// stream star, its stream's name from streams (normally Config.Streams),
+// "stream<index>" if that has none, as Config.Defaults names it.
 func (t *Truth) Label(streams []Stream) string {
-	if t.Component == StreamStar && t.Stream >= 0 && t.Stream < len(streams) && streams[t.Stream].Name != "" {
+	if t.Component != StreamStar {
+		return t.Component.String()
+	}
+	if t.Stream >= 0 && t.Stream < len(streams) && streams[t.Stream].Name != "" {
 		return streams[t.Stream].Name
 	}
-	return t.Component.String()
+	return fmt.Sprintf("stream%d", t.Stream)
 }
 
 // Generate returns the stars of shard sh of the mock cfg as a Gaia
@@ -76,8 +80,9 @@ func (t *Truth) Label(streams []Stream) string {
 // with their errors (true values plus Gaussian noise of the stated error);
 // G, BP, RP (true values plus Gaussian noise), bp_rp = BP - RP of the noisy
 // magnitudes, the three flux-over-error ratios; astrometric_chi2_al,
-// astrometric_n_good_obs_al and ruwe. Errors are described with
-// ParallaxErrorDR2 and PhotErrorsDR2.
+// astrometric_n_good_obs_al, and ruwe = sqrt(chi2/(n-5)) (DR2 has no ruwe
+// column: a DR2 writer drops it, and a reader recomputes it from the other
+// two). Errors are described with ParallaxErrorDR2 and PhotErrorsDR2.
 func Generate(cfg Config, sh Shard) (star.Block, []Truth, error) {
 	if err := cfg.Validate(); err != nil {
 		return star.Block{}, nil, err
@@ -271,6 +276,11 @@ func (c *Config) background() *background {
 	return &background{dust: c.Dust, ext: c.Extinction, magLimit: c.MagLimit, lf: samplerFor(GD1Isochrone())}
 }
 
+// streamOffsetLimit truncates the Gaussian offsets of stream stars across
+// the track at this many sigmas (a draw beyond it is drawn again), so that a
+// shard can tell from the track alone whether a stream can reach it.
+const streamOffsetLimit = 6
+
 // streamPosition draws the position, distance and proper motion of star i
 // of stream s (already reset to its random stream) and the reddening and
 // absolute-magnitude limit there. Positions where no isochrone star would be
@@ -280,8 +290,11 @@ func (c *Config) streamPosition(r *rand.Rand, s *Stream, tp *trackPath, lf *imfS
 	for {
 		pos, tan, d, pa, pd := tp.at(r.Float64() * tp.length())
 		n := pos.cross(tan)
-		delta := w * r.NormFloat64()
-		sd, cd := math.Sincos(delta)
+		z := r.NormFloat64()
+		for math.Abs(z) > streamOffsetLimit {
+			z = r.NormFloat64()
+		}
+		sd, cd := math.Sincos(w * z)
 		q := pos.scale(cd).add(n.scale(sd))
 		ra, dec = q.lonLat()
 		d *= 1 + w*r.NormFloat64()
@@ -297,10 +310,33 @@ func (c *Config) streamPosition(r *rand.Rand, s *Stream, tp *trackPath, lf *imfS
 	}
 }
 
+// mayReach reports whether stream s (prepared as tp) can have stars in the
+// NESTED pixel pix at level: whether some track point lies within the
+// pixel's radius plus the stars' largest offset plus half the longest arc
+// between track points of the pixel centre. A false answer is exact: no
+// star of the stream can be in the pixel.
+func (tp *trackPath) mayReach(widthDeg float64, level int, pix int64) bool {
+	ra, dec := sky.NestedCenter(int64(1)<<level, pix)
+	c := unitVec(ra, dec)
+	// Twice the side of a pixel of the mean area bounds the distance from a
+	// HEALPix pixel's centre to its corners.
+	radius := 2 * math.Sqrt(4*math.Pi/float64(int64(12)<<(2*level)))
+	reach := radius + streamOffsetLimit*widthDeg*deg*1.01 + tp.maxArc/2 + 1e-9
+	if reach >= math.Pi {
+		return true
+	}
+	for _, p := range tp.p {
+		if c.angle(p) <= reach {
+			return true
+		}
+	}
+	return false
+}
+
 // streamStars adds the stream stars that fall in the shard and returns how
 // many there were. Star i of stream s is generated from its own random
-// stream (Seed, s, i); every shard walks all stream stars' positions and
-// keeps its own.
+// stream (Seed, s, i); every shard that a stream's track comes near walks all
+// that stream's star positions and keeps its own.
 func (g *generator) streamStars() int64 {
 	c, sh := g.cfg, g.sh
 	nside := int64(1) << sh.Level
@@ -308,6 +344,9 @@ func (g *generator) streamStars() int64 {
 	for si := range c.Streams {
 		s := &c.Streams[si]
 		tp := newTrackPath(&s.Track)
+		if !tp.mayReach(s.Width, sh.Level, sh.Pixel) {
+			continue
+		}
 		lf := samplerFor(s.Isochrone)
 		for i := range s.N {
 			g.rng.reset(c.Seed, purposeStream, uint64(si), uint64(i))

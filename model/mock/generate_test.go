@@ -2,6 +2,7 @@ package mock
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"math"
 	"slices"
@@ -260,8 +261,10 @@ func TestCMDDistances(t *testing.T) {
 	}
 	v := s2 / n
 	skew := s3 / n / math.Pow(v, 1.5)
-	// Standard errors: mean sqrt(3)L/sqrt(n); variance sqrt((mu4 - sigma^4)/n)
-	// with mu4 = sigma^4 (3 + 6/3); skewness about sqrt(6·... ) — use a loose 0.05.
+	// Standard errors: mean sqrt(3) L/sqrt(n); variance sqrt((mu4 - sigma^4)/n)
+	// with mu4 = sigma^4 (3 + 6/k) = 5 sigma^4 for k = 3. The skewness of a
+	// Gamma sample has a larger error than a Gaussian's sqrt(6/n) = 0.007:
+	// allow 0.05.
 	if math.Abs(mean-3*L) > 5*math.Sqrt(3)*L/math.Sqrt(n) {
 		t.Errorf("mean distance %.1f pc, want %.1f", mean, 3*L)
 	}
@@ -572,10 +575,79 @@ func TestTruthLabel(t *testing.T) {
 		{Truth{Component: HaloStar, Stream: -1}, "halo"},
 		{Truth{Component: DiskStar, Stream: -1}, "thick_disk"},
 		{Truth{Component: StreamStar, Stream: 0}, "GD-1"},
-		{Truth{Component: StreamStar, Stream: 3}, "stream"},
+		{Truth{Component: StreamStar, Stream: 3}, "stream3"},
 	} {
 		if got := tt.tr.Label(streams); got != tt.want {
 			t.Errorf("Label(%+v) = %q, want %q", tt.tr, got, tt.want)
+		}
+	}
+}
+
+// TestStreamReach: a shard skips a stream whose track cannot reach it; it
+// never skips one that has stars there, and it does skip most shards.
+func TestStreamReach(t *testing.T) {
+	for _, level := range []int{3, 5} {
+		cfg := Config{Seed: 17, ShardLevel: level, Streams: []Stream{GD1Stream(2000), {Track: shortTrack(), N: 500, Width: 1}}}
+		c := cfg.Defaults()
+		shards, err := Shards(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		has := map[int64]bool{}
+		for _, sh := range shards {
+			has[sh.Pixel] = true
+		}
+		tp := newTrackPath(&c.Streams[0].Track)
+		tp1 := newTrackPath(&c.Streams[1].Track)
+		reach := 0
+		npix := int64(12) << (2 * level)
+		for pix := range npix {
+			r := tp.mayReach(c.Streams[0].Width, level, pix) || tp1.mayReach(c.Streams[1].Width, level, pix)
+			if has[pix] && !r {
+				t.Errorf("level %d: pixel %d holds stream stars but is skipped", level, pix)
+			}
+			if r {
+				reach++
+			}
+		}
+		if float64(reach) > 0.25*float64(npix) {
+			t.Errorf("level %d: %d of %d pixels walk the streams", level, reach, npix)
+		}
+		t.Logf("level %d: %d pixels hold stream stars, %d of %d walk them", level, len(shards), reach, npix)
+	}
+}
+
+// TestConfigJSON: a Config shipped to workers as JSON generates the same stars.
+func TestConfigJSON(t *testing.T) {
+	cfg := fullConfig()
+	cfg.Dust = &dust.Gaussian{RA: 100, Dec: -20, SigmaRA: 15, SigmaDec: 10, Peak: 0.4, Base: 0.01}
+	cfg.Extinction = Extinction{AG: 2.5, BPRP: 0.8, BPG: 0.4}
+	data, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Config
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	shards, err := Shards(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shards2, err := Shards(back)
+	if err != nil || !slices.Equal(shards, shards2) {
+		t.Fatalf("shards differ after a JSON round trip (%v)", err)
+	}
+	for _, sh := range shards[:20] {
+		a, ta, _ := Generate(cfg, sh)
+		b, tb, err := Generate(back, sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, _ := a.MarshalBinary()
+		y, _ := b.MarshalBinary()
+		if !bytes.Equal(x, y) || !slices.Equal(truthBits(ta), truthBits(tb)) {
+			t.Fatalf("shard %+v differs after a JSON round trip", sh)
 		}
 	}
 }

@@ -271,9 +271,10 @@ func (v vec3) angle(w vec3) float64 {
 // trackPath is a Track prepared for sampling by arc length: great-circle
 // arcs between consecutive points, quantities linear along each arc.
 type trackPath struct {
-	tr  *Track
-	p   []vec3
-	cum []float64 // arc length from the first point to point k, radians
+	tr     *Track
+	p      []vec3
+	cum    []float64 // arc length from the first point to point k, radians
+	maxArc float64   // longest arc between consecutive points, radians
 }
 
 func newTrackPath(tr *Track) *trackPath {
@@ -282,7 +283,9 @@ func newTrackPath(tr *Track) *trackPath {
 	for k := range n {
 		tp.p[k] = unitVec(tr.RA[k], tr.Dec[k])
 		if k > 0 {
-			tp.cum[k] = tp.cum[k-1] + tp.p[k-1].angle(tp.p[k])
+			a := tp.p[k-1].angle(tp.p[k])
+			tp.cum[k] = tp.cum[k-1] + a
+			tp.maxArc = max(tp.maxArc, a)
 		}
 	}
 	return tp
