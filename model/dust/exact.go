@@ -1,0 +1,59 @@
+package dust
+
+import (
+	"math"
+
+	"github.com/gaiaflow/gaiaflow/model/sky"
+)
+
+// Field is a dust map known exactly: the cumulative reddening E out to distPC
+// parsecs towards ICRS (ra, dec) in degrees. *Gaussian is one.
+type Field interface {
+	E(ra, dec, distPC float64) float64
+}
+
+// Exact serves a Field through Map, as the simulation's analytic maps need:
+// every direction is covered, every distance reliable and every fit
+// converged; the median, the mean, every sample and the best fit are the
+// field's value, and the spread is 0.
+type Exact struct {
+	Field Field
+	// Unit is what one unit of the field's E is; the zero value means E(g-r)
+	// (GRUnits), the unit of the Gaussian map.
+	Unit Units
+}
+
+// NewExact returns the Map of a field in units of E(g-r).
+func NewExact(f Field) *Exact { return &Exact{Field: f} }
+
+// Samples returns 1.
+func (m *Exact) Samples() int { return 1 }
+
+// Units returns m.Unit, or GRUnits if it is zero.
+func (m *Exact) Units() Units {
+	if m.Unit == (Units{}) {
+		return GRUnits
+	}
+	return m.Unit
+}
+
+// At returns the field's value at Galactic (l, b) and distance distPC.
+func (m *Exact) At(l, b, distPC float64, draw uint64) Point {
+	ra, dec := sky.GalacticToICRS(l, b)
+	e := math.NaN()
+	if !math.IsNaN(distPC) {
+		e = m.Field.E(ra, dec, distPC)
+	}
+	return Point{Median: e, Mean: e, Std: 0, Sample: e, Best: e, Flags: Covered | Reliable | Converged}
+}
+
+// Query answers a block of queries; see Map.
+func (m *Exact) Query(dst *Result, l, b, distPC []float64, draw []uint64) *Result {
+	checkLens(l, b, distPC, draw)
+	dst = dst.resize(len(l))
+	for i := range l {
+		p := m.At(l[i], b[i], distPC[i], 0)
+		dst.set(i, &p)
+	}
+	return dst
+}
