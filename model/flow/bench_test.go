@@ -45,16 +45,22 @@ func BenchmarkTrainStep(b *testing.B) {
 	for _, bc := range benchConfigs {
 		b.Run(bc.name+"/f32", func(b *testing.B) { benchTrain[float32](b, bc.cfg, bc.batch, bc.torchTrain) })
 		b.Run(bc.name+"/f64", func(b *testing.B) { benchTrain[float64](b, bc.cfg, bc.batch, bc.torchTrain) })
+		b.Run(bc.name+"/f32_2workers", func(b *testing.B) { benchTrainPar[float32](b, bc.cfg, bc.batch, bc.torchTrain, 2) })
 	}
 }
 
 func benchTrain[T float](b *testing.B, cfg Config, batch int, torch float64) {
+	benchTrainPar[T](b, cfg, batch, torch, 1)
+}
+
+func benchTrainPar[T float](b *testing.B, cfg Config, batch int, torch float64, workers int) {
 	f, err := New(cfg, Orthogonal, rand.New(rand.NewPCG(1, 1)))
 	if err != nil {
 		b.Fatal(err)
 	}
 	x, c := benchData(cfg, batch, 2)
 	tr := newTrainer[T](f, batch)
+	tr.net.par = workers
 	for i := 0; i < batch; i++ {
 		var ci []float64
 		if c != nil {

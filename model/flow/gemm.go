@@ -3,6 +3,13 @@ package flow
 // float is the element type of the arithmetic: float32 or float64.
 type float interface{ ~float32 | ~float64 }
 
+// tileRows and tileVecs are the largest register tile of the assembly
+// kernels (gen_kernels.go): rows of C, and vectors of 64 bytes.
+const (
+	tileRows = 6
+	tileVecs = 4
+)
+
 // Flags of gemm.
 const (
 	gemmAcc  = 1 << iota // add the product to C instead of overwriting C

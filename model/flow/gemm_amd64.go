@@ -18,12 +18,6 @@ var useAsm = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
 // vectors of C from k steps of A and B, strides in bytes.
 type kernFunc func(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
 
-// tileRows and tileVecs are the largest tile.
-const (
-	tileRows = 6
-	tileVecs = 4
-)
-
 // gemmFast runs gemm with the AVX-512 kernels. Arguments are checked by
 // gemm.
 func gemmFast[T float](m, n, kk int, a []T, sar, sak int, b []T, ldb int, c []T, ldc int, flags int, p []T, ldp int) bool {

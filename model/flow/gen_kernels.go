@@ -60,11 +60,36 @@ func main() {
 		fmt.Fprintf(&g, "}\n\n")
 	}
 	adamKernel(&s)
+	for _, t := range types {
+		peakKernel(&s, t)
+		fmt.Fprintf(&g, "// peak%s runs n iterations of 24 independent %s vector FMAs (24*%d*2 flops), to\n// measure the core's peak rate.\n//\n//go:noescape\nfunc peak%s(n int)\n\n", t.name, t.gotype, t.lanes, t.name)
+	}
 	fmt.Fprintf(&g, "// adamAVX updates n (a multiple of 8) parameters p with gradients g and\n// moments m, v; c holds beta1, 1-beta1, beta2, 1-beta2, decay, step size,\n// 1/sqrt(bias correction 2), eps.\n//\n//go:noescape\nfunc adamAVX(n int, p, grad, m, v *float64, c *[8]float64)\n")
 	must(os.WriteFile("kernels_amd64.s", s.Bytes(), 0o644))
 	src, err := format.Source(g.Bytes())
 	must(err)
 	must(os.WriteFile("kernels_amd64.go", src, 0o644))
+}
+
+// peakKernel writes peakS or peakD: register-only FMAs, no memory.
+func peakKernel(w *bytes.Buffer, t typ) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	fmt.Fprintf(w, "\n// func peak%s(n int)\nTEXT ·peak%s(SB), NOSPLIT, $0-8\n", t.name, t.name)
+	p("MOVQ n+0(FP), CX")
+	for i := 0; i < 26; i++ {
+		p("%s Z%d, Z%d, Z%d", t.xor, i, i, i)
+	}
+	p("TESTQ CX, CX")
+	p("JZ done")
+	fmt.Fprintf(w, "loop:\n")
+	for i := 0; i < 24; i++ {
+		p("%s Z24, Z25, Z%d", t.fma, i)
+	}
+	p("DECQ CX")
+	p("JNZ loop")
+	fmt.Fprintf(w, "done:\n")
+	p("VZEROUPPER")
+	p("RET")
 }
 
 // adamKernel writes adamAVX: PyTorch's Adam update, 8 parameters at a time.

@@ -168,6 +168,18 @@ var kernD = [7][5]kernFunc{
 	6: {1: kernD6x1, 2: kernD6x2, 3: kernD6x3, 4: kernD6x4},
 }
 
+// peakS runs n iterations of 24 independent float32 vector FMAs (24*16*2 flops), to
+// measure the core's peak rate.
+//
+//go:noescape
+func peakS(n int)
+
+// peakD runs n iterations of 24 independent float64 vector FMAs (24*8*2 flops), to
+// measure the core's peak rate.
+//
+//go:noescape
+func peakD(n int)
+
 // adamAVX updates n (a multiple of 8) parameters p with gradients g and
 // moments m, v; c holds beta1, 1-beta1, beta2, 1-beta2, decay, step size,
 // 1/sqrt(bias correction 2), eps.

@@ -30,6 +30,7 @@ type net[T float] struct {
 	act     Activation
 	ordered bool
 	blocks  []netBlock[T]
+	par     int // goroutines per matrix product (training only; evaluators share a net and use 1)
 }
 
 // newNet allocates a net for f's architecture and fills it from f.
@@ -149,12 +150,12 @@ func (n *net[T]) made(b int, rows int, xin []T, hs [][]T, o []T) {
 		if n.act == ReLU {
 			flags = gemmReLU
 		}
-		gemm(rows, ly.out, ly.in+1, in, ldin, 1, ly.wt, ly.out, h, ldh, flags, nil, 0)
+		gemmPar(n.par, rows, ly.out, ly.in+1, in, ldin, 1, ly.wt, ly.out, h, ldh, flags, nil, 0)
 		activate(n.act, h, rows, ly.out, ldh)
 		in, ldin = h, ldh
 	}
 	ly := &blk.layers[L]
-	gemm(rows, ly.out, ly.in+1, in, ldin, 1, ly.wt, ly.out, o, 2*n.d, 0, nil, 0)
+	gemmPar(n.par, rows, ly.out, ly.in+1, in, ldin, 1, ly.wt, ly.out, o, 2*n.d, 0, nil, 0)
 }
 
 // setOnes sets the last column of rows rows of a (row stride ld) to 1.

@@ -36,6 +36,10 @@ type Train struct {
 	HoldOut  float64
 	Patience int // epochs; 0 means 10. Negative: never stop early, but still keep the best epoch.
 
+	// Workers is the number of goroutines each matrix product of training
+	// is split over; 0 means 1. The result does not depend on it.
+	Workers int
+
 	// NoStandardize keeps the identity standardisation in Fit instead of
 	// scaling each column to mean 0 and standard deviation 1.
 	NoStandardize bool
@@ -293,6 +297,7 @@ func trainLoop[T float](f *Flow, x, cond *mat.Dense, w []float64, opt Train) err
 	}
 	batch := min(opt.Batch, len(train.rows))
 	t := newTrainer[T](f, batch)
+	t.net.par = max(1, opt.Workers)
 	opt2 := newAdam(len(f.params), opt.LR, opt.Beta1, opt.Beta2, opt.AdamEps, opt.WeightDecay)
 	shuffle := rand.New(rand.NewPCG(opt.Seed, 0x73687566))
 	bw := make([]float64, batch)

@@ -197,3 +197,22 @@ func TestFloat32Training(t *testing.T) {
 	}
 	checkSlice(t, "float32 vs float64 training", lp[1], lp[0], 1e-3)
 }
+
+// TestWorkers checks that training on several goroutines gives the same
+// flow, bit for bit.
+func TestWorkers(t *testing.T) {
+	x, c, w := smallData(700, 8)
+	var lp [2][]float64
+	for i, workers := range []int{1, 3} {
+		f, err := Fit(x, c, w, Config{Blocks: 2, Hidden: []int{150, 130}}, Train{Epochs: 1, Batch: 350, Seed: 2, Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lp[i] = f.LogProb(nil, x, c)
+	}
+	for i := range lp[0] {
+		if lp[0][i] != lp[1][i] {
+			t.Fatalf("row %d: %v with 1 worker, %v with 3", i, lp[0][i], lp[1][i])
+		}
+	}
+}

@@ -251,18 +251,18 @@ func (t *trainer[T]) backward(n int) {
 			// the layer has few outputs (the last one, 2D), dW = dOutᵀ [A 1],
 			// so that the product's columns are the long side.
 			if ly.out < ly.in+1 {
-				gemm(ly.out, ly.in+1, n, dout, 1, ldout, a, lda, t.dwt, ly.in+1, 0, nil, 0)
+				gemmPar(nt.par, ly.out, ly.in+1, n, dout, 1, ldout, a, lda, t.dwt, ly.in+1, 0, nil, 0)
 				t.flush(b, l, ly, 1, ly.in+1)
 			} else {
-				gemm(ly.in+1, ly.out, n, a, 1, lda, dout, ldout, t.dwt, ly.out, 0, nil, 0)
+				gemmPar(nt.par, ly.in+1, ly.out, n, a, 1, lda, dout, ldout, t.dwt, ly.out, 0, nil, 0)
 				t.flush(b, l, ly, ly.out, 1)
 			}
 			if l > 0 {
 				next := t.dh[cur]
 				if nt.act == ReLU {
-					gemm(n, ly.nb, ly.out, dout, ldout, 1, ly.w, ly.nb, next, ly.nb, gemmMask, a, lda)
+					gemmPar(nt.par, n, ly.nb, ly.out, dout, ldout, 1, ly.w, ly.nb, next, ly.nb, gemmMask, a, lda)
 				} else {
-					gemm(n, ly.nb, ly.out, dout, ldout, 1, ly.w, ly.nb, next, ly.nb, 0, nil, 0)
+					gemmPar(nt.par, n, ly.nb, ly.out, dout, ldout, 1, ly.w, ly.nb, next, ly.nb, 0, nil, 0)
 					for r := 0; r < n; r++ {
 						for k := 0; k < ly.nb; k++ {
 							h := a[r*lda+k]
@@ -273,7 +273,7 @@ func (t *trainer[T]) backward(n int) {
 				dout, ldout = next, ly.nb
 				cur = 1 - cur
 			} else {
-				gemm(n, d, ly.out, dout, ldout, 1, ly.w, ly.nb, g, d, gemmAcc, nil, 0)
+				gemmPar(nt.par, n, d, ly.out, dout, ldout, 1, ly.w, ly.nb, g, d, gemmAcc, nil, 0)
 			}
 		}
 		_ = c
