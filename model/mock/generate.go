@@ -425,12 +425,15 @@ func (g *generator) finish() (star.Block, []Truth) {
 	c, sh := g.cfg, g.sh
 	g.rng.reset(c.Seed, purposeOrder, uint64(sh.Level), uint64(sh.Pixel))
 	perm := g.rng.Perm(len(g.stars))
-	for i := range g.stars {
-		id := g.stars[i].pix12<<35 | int64(perm[i])
-		g.stars[i].row.SourceID = id
-		g.stars[i].truth.SourceID = id
+	type key struct {
+		id int64
+		i  int
 	}
-	slices.SortFunc(g.stars, func(a, b pending) int { return cmp.Compare(a.row.SourceID, b.row.SourceID) })
+	order := make([]key, len(g.stars))
+	for i := range g.stars {
+		order[i] = key{g.stars[i].pix12<<35 | int64(perm[i]), i}
+	}
+	slices.SortFunc(order, func(a, b key) int { return cmp.Compare(a.id, b.id) })
 	n := len(g.stars)
 	blk := star.Block{File: fmt.Sprintf("mock:level%d:pixel%d", sh.Level, sh.Pixel)}
 	blk.SourceID = make([]int64, 0, n)
@@ -440,9 +443,12 @@ func (g *generator) finish() (star.Block, []Truth) {
 		*col = make([]float64, 0, n)
 	}
 	truth := make([]Truth, n)
-	for i := range g.stars {
-		blk.Append(g.stars[i].row)
-		truth[i] = g.stars[i].truth
+	for j, k := range order {
+		p := &g.stars[k.i]
+		p.row.SourceID = k.id
+		p.truth.SourceID = k.id
+		blk.Append(p.row)
+		truth[j] = p.truth
 	}
 	return blk, truth
 }
