@@ -43,9 +43,10 @@ type Config struct {
 	// Dust is the reddening map; nil means DefaultDust(). Use
 	// &dust.Gaussian{} for a dust-free sky.
 	Dust *dust.Gaussian
-	// Extinction converts the map's E into Gaia bands; zero means
-	// DefaultExtinction (A_G = 2.71 E, E(BP-RP) = 0.85 E, E(BP-G) = 0.39 E).
-	Extinction Extinction
+	// Extinction converts the map's E (E(g-r)) into Gaia bands; a zero
+	// coefficient means paper 000's (A_G = 2.71 E, E(BP-RP) = 0.85 E,
+	// E(BP-G) = 0.39 E, so A_BP = 3.10 E and A_RP = 2.25 E).
+	Extinction dust.Extinction
 
 	// MagLimit is the faint limit in true apparent G of the background and
 	// stream stars (Gaia's completeness ends near G = 21); zero means 21.
@@ -82,17 +83,6 @@ func GD1Stream(n int) Stream {
 	return Stream{Name: "GD-1", Track: GD1Track(), N: n, Width: 0.15, PMDispersion: 0.1}
 }
 
-// Extinction holds the ratios that turn a dust map's E into Gaia
-// extinctions and colour excesses: A_G = AG·E, E(BP-RP) = BPRP·E,
-// E(BP-G) = BPG·E.
-type Extinction struct {
-	AG, BPRP, BPG float64
-}
-
-// DefaultExtinction is paper 000 §3.2 (DESIGN.md): A_G = 2.71 E,
-// E(BP-RP) = 0.85 E, E(BP-G) = 0.39 E, so A_BP = 3.10 E and A_RP = 2.25 E.
-var DefaultExtinction = Extinction{AG: 2.71, BPRP: 0.85, BPG: 0.39}
-
 // DefaultDust returns the mock's default dust map: a Gaussian centred on
 // (ra, dec) = (240, -10) deg with sigmas 40 and 25 deg and a peak of 0.2
 // mag/kpc, no dust elsewhere. A star 3 kpc away at the centre has E = 0.6,
@@ -118,9 +108,8 @@ func (cfg Config) Defaults() Config {
 	if cfg.Dust == nil {
 		cfg.Dust = DefaultDust()
 	}
-	if cfg.Extinction == (Extinction{}) {
-		cfg.Extinction = DefaultExtinction
-	}
+	ag, bprp, bpg := cfg.Extinction.Coefficients()
+	cfg.Extinction = dust.Extinction{AG: ag, BPRP: bprp, BPG: bpg}
 	if cfg.MagLimit == 0 {
 		cfg.MagLimit = 21
 	}
@@ -168,12 +157,13 @@ func (cfg Config) Validate() error {
 		return bad("DistanceScale %g pc", c.DistanceScale)
 	case !(c.MagLimit > 0 && c.MagLimit < 40):
 		return bad("MagLimit %g", c.MagLimit)
-	case !finite(c.Extinction.AG) || !finite(c.Extinction.BPRP) || !finite(c.Extinction.BPG):
-		return bad("extinction coefficients %+v", c.Extinction)
 	case !c.CMD.validate():
 		return bad("CMD: weights must be positive and sum to 1, widths positive")
 	}
 	if err := c.Dust.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	if err := c.Extinction.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	for i, s := range c.Streams {

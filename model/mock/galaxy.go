@@ -165,7 +165,7 @@ func newLOSGrid() *losGrid {
 // configuration.
 type background struct {
 	dust     *dust.Gaussian
-	ext      Extinction
+	ext      dust.Extinction
 	magLimit float64
 	lf       *imfSampler // luminosity function of both components
 }

@@ -357,7 +357,7 @@ func meanSD(x []float64) (mean, sd float64) {
 // E(BP-G)) are N(0, 1). A fit of the bright stars' G - M - DM against E
 // recovers the A_G coefficient.
 func TestExtinctionApplied(t *testing.T) {
-	for _, ext := range []Extinction{{}, {AG: 2.0, BPRP: 1.0, BPG: 0.5}} {
+	for _, ext := range []dust.Extinction{{}, {AG: 2.0, BPRP: 1.0, BPG: 0.5}} {
 		cfg := Config{Seed: 8, Stars: 30000, Background: true, ShardLevel: 1, Extinction: ext,
 			Dust: &dust.Gaussian{RA: 200, Dec: 30, SigmaRA: 60, SigmaDec: 40, Peak: 0.5, Base: 0.02}}
 		want := cfg.Defaults().Extinction
@@ -527,6 +527,7 @@ func TestConfigErrors(t *testing.T) {
 		{Background: true, BackgroundFraction: 1.5},
 		{DistanceScale: -3},
 		{MagLimit: math.NaN()},
+		{Extinction: dust.Extinction{AG: -1}},
 		{Dust: &dust.Gaussian{Peak: 1}},
 		{Streams: []Stream{{Track: Track{RA: []float64{1}, Dec: []float64{2}, Dist: []float64{3}, PMRA: []float64{0}, PMDec: []float64{0}}, N: 5}}},
 		{Streams: []Stream{{Track: shortTrack(), N: -5}}},
@@ -621,7 +622,7 @@ func TestStreamReach(t *testing.T) {
 func TestConfigJSON(t *testing.T) {
 	cfg := fullConfig()
 	cfg.Dust = &dust.Gaussian{RA: 100, Dec: -20, SigmaRA: 15, SigmaDec: 10, Peak: 0.4, Base: 0.01}
-	cfg.Extinction = Extinction{AG: 2.5, BPRP: 0.8, BPG: 0.4}
+	cfg.Extinction = dust.Extinction{AG: 2.5, BPRP: 0.8, BPG: 0.4}
 	data, err := json.Marshal(cfg)
 	if err != nil {
 		t.Fatal(err)
