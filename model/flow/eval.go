@@ -21,6 +21,7 @@ type evalWS[T float] struct {
 	xin []T   // rows x (D+C+1): z, c, 1
 	hs  [][]T // per hidden layer, rows x (H_l+1)
 	o   []T   // rows x 2D: mu, alpha
+	e   []T   // rows x 2D: exp(-alpha) at the alpha positions
 	ld  []float64
 	tmp []T // D
 	x   []T // rows x D, for the inverse
@@ -34,6 +35,7 @@ func newEvaluator[T float](f *Flow) *evaluator[T] {
 			xin: make([]T, evalChunk*(n.d+n.c+1)),
 			hs:  make([][]T, len(n.hidden)),
 			o:   make([]T, evalChunk*2*n.d),
+			e:   make([]T, evalChunk*2*n.d),
 			ld:  make([]float64, evalChunk),
 			tmp: make([]T, n.d),
 			x:   make([]T, evalChunk*n.d),
@@ -85,6 +87,10 @@ func (n *net[T]) forward(ws *evalWS[T], rows int, kept []bool, trace layerTrace[
 	for b := range n.blocks {
 		blk := &n.blocks[b]
 		n.made(b, rows, ws.xin, ws.hs, ws.o)
+		if kept == nil && trace == nil {
+			n.blockTail(ws, rows, blk)
+			continue
+		}
 		var tr []T
 		var trld []float64
 		if trace != nil {
@@ -157,6 +163,34 @@ func (n *net[T]) forward(ws *evalWS[T], rows int, kept []bool, trace layerTrace[
 			}
 			trace(3*b+2, tr, trld)
 		}
+	}
+}
+
+// blockTail is the rest of a block after its MADE, fused into one pass over
+// the rows: y = (z - mu) exp(-alpha), BatchNorm, Reverse, log|det|.
+func (n *net[T]) blockTail(ws *evalWS[T], rows int, blk *netBlock[T]) {
+	d, ldx := n.d, n.d+n.c+1
+	tmp := ws.tmp[:d]
+	scale, shift := blk.scale[:d], blk.shift[:d]
+	expNegAlpha(ws.e, ws.o, rows, d)
+	for r := 0; r < rows; r++ {
+		z := ws.xin[r*ldx : r*ldx+d]
+		o := ws.o[r*2*d : (r+1)*2*d]
+		mu, alpha, ea := o[:d], o[d:], ws.e[r*2*d+d:(r+1)*2*d]
+		s := 0.0
+		for j := range tmp {
+			a := float64(alpha[j])
+			tmp[j] = T((float64(z[j])-float64(mu[j]))*float64(ea[j]))*scale[j] + shift[j]
+			s += a
+		}
+		if n.ordered {
+			copy(z, tmp)
+		} else {
+			for j, v := range tmp {
+				z[d-1-j] = v
+			}
+		}
+		ws.ld[r] += blk.ld - s
 	}
 }
 

@@ -68,3 +68,12 @@ func adamFast(n int, p, g, m, v []float64, c *[8]float64) {
 	_, _, _, _ = p[n-1], g[n-1], m[n-1], v[n-1]
 	adamAVX(n, &p[0], &g[0], &m[0], &v[0], c)
 }
+
+// expNegFast runs expNegAVX on the first n (a multiple of 16) elements.
+func expNegFast(n int, dst, src []float32) {
+	if n == 0 {
+		return
+	}
+	_, _ = dst[n-1], src[n-1]
+	expNegAVX(n, &dst[0], &src[0], &expNegConst)
+}

@@ -10,3 +10,5 @@ func gemmFast[T float](m, n, kk int, a []T, sar, sak int, b []T, ldb int, c []T,
 }
 
 func adamFast(n int, p, g, m, v []float64, c *[8]float64) {}
+
+func expNegFast(n int, dst, src []float32) {}

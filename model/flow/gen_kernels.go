@@ -60,6 +60,8 @@ func main() {
 		fmt.Fprintf(&g, "}\n\n")
 	}
 	adamKernel(&s)
+	expKernel(&s)
+	fmt.Fprintf(&g, "// expNegAVX writes exp(-src[i]) into dst[i] for i < n (a multiple of 16),\n// to float32 accuracy; c holds log2(e), ln2 high and low parts and the\n// Taylor coefficients 1/k!, k = 0..7.\n//\n//go:noescape\nfunc expNegAVX(n int, dst, src *float32, c *[11]float32)\n\n")
 	for _, t := range types {
 		peakKernel(&s, t)
 		fmt.Fprintf(&g, "// peak%s runs n iterations of 24 independent %s vector FMAs (24*%d*2 flops), to\n// measure the core's peak rate.\n//\n//go:noescape\nfunc peak%s(n int)\n\n", t.name, t.gotype, t.lanes, t.name)
@@ -85,6 +87,47 @@ func peakKernel(w *bytes.Buffer, t typ) {
 	for i := 0; i < 24; i++ {
 		p("%s Z24, Z25, Z%d", t.fma, i)
 	}
+	p("DECQ CX")
+	p("JNZ loop")
+	fmt.Fprintf(w, "done:\n")
+	p("VZEROUPPER")
+	p("RET")
+}
+
+// expKernel writes expNegAVX: exp(x) = 2^n exp(r), n = round(x log2 e),
+// r = x - n ln 2 in two parts, exp(r) by a degree-7 Taylor polynomial
+// (|r| <= ln2/2, relative error < 6e-9), 2^n by VSCALEFPS, which gives 0 and
+// +Inf past the float32 range and keeps NaN.
+func expKernel(w *bytes.Buffer) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	fmt.Fprintf(w, "\n// func expNegAVX(n int, dst, src *float32, c *[11]float32)\n")
+	fmt.Fprintf(w, "TEXT ·expNegAVX(SB), NOSPLIT, $0-32\n")
+	p("MOVQ n+0(FP), CX")
+	p("MOVQ dst+8(FP), DI")
+	p("MOVQ src+16(FP), SI")
+	p("MOVQ c+24(FP), AX")
+	// Z16 log2e, Z17 ln2hi, Z18 ln2lo, Z19..Z26 1/k! for k = 0..7.
+	for i := 0; i < 11; i++ {
+		p("VBROADCASTSS %d(AX), Z%d", 4*i, 16+i)
+	}
+	p("VXORPS Z31, Z31, Z31")
+	p("SHRQ $4, CX")
+	p("JZ done")
+	fmt.Fprintf(w, "loop:\n")
+	p("VMOVUPS (SI), Z0")
+	p("VSUBPS Z0, Z31, Z0")       // x = -src
+	p("VMULPS Z16, Z0, Z1")       // x log2e
+	p("VRNDSCALEPS $0, Z1, Z1")   // n
+	p("VFNMADD231PS Z17, Z1, Z0") // r = x - n ln2hi
+	p("VFNMADD231PS Z18, Z1, Z0") // r -= n ln2lo
+	p("VMOVAPS Z26, Z2")
+	for k := 6; k >= 0; k-- {
+		p("VFMADD213PS Z%d, Z0, Z2", 19+k) // p = p*r + c_k
+	}
+	p("VSCALEFPS Z1, Z2, Z2")
+	p("VMOVUPS Z2, (DI)")
+	p("ADDQ $64, SI")
+	p("ADDQ $64, DI")
 	p("DECQ CX")
 	p("JNZ loop")
 	fmt.Fprintf(w, "done:\n")

@@ -168,6 +168,13 @@ var kernD = [7][5]kernFunc{
 	6: {1: kernD6x1, 2: kernD6x2, 3: kernD6x3, 4: kernD6x4},
 }
 
+// expNegAVX writes exp(-src[i]) into dst[i] for i < n (a multiple of 16),
+// to float32 accuracy; c holds log2(e), ln2 high and low parts and the
+// Taylor coefficients 1/k!, k = 0..7.
+//
+//go:noescape
+func expNegAVX(n int, dst, src *float32, c *[11]float32)
+
 // peakS runs n iterations of 24 independent float32 vector FMAs (24*16*2 flops), to
 // measure the core's peak rate.
 //

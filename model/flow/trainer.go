@@ -19,6 +19,7 @@ type trainer[T float] struct {
 	ld   []float64
 
 	dh  [2][]T // rows x max hidden
+	e   []T    // rows x 2D, scratch for exp(-alpha)
 	do  []T    // rows x 2D
 	g   []T    // rows x D: gradient with respect to a block's output, then input
 	gy  []T    // rows x D: gradient with respect to a MADE output
@@ -58,6 +59,7 @@ func newTrainer[T float](f *Flow, rows int) *trainer[T] {
 	t.dh[0] = make([]T, rows*hmax)
 	t.dh[1] = make([]T, rows*hmax)
 	t.do = make([]T, rows*2*d)
+	t.e = make([]T, rows*2*d)
 	t.g = make([]T, rows*d)
 	t.gy = make([]T, rows*d)
 	maxW := 0
@@ -126,17 +128,18 @@ func (t *trainer[T]) forward(n int) float64 {
 		xin, o, y := t.xin[b], t.o[b], t.y[b]
 		// y = (z - mu) exp(-alpha); exp(-alpha) replaces alpha in o for
 		// the backward pass.
+		e := t.e
+		expNegAlpha(e, o, n, d)
 		for r := 0; r < n; r++ {
 			s := 0.0
-			or := o[r*2*d : (r+1)*2*d]
+			or, er := o[r*2*d:(r+1)*2*d], e[r*2*d:(r+1)*2*d]
 			z := xin[r*ldx : r*ldx+d]
 			yr := y[r*d : (r+1)*d]
 			for j := range yr {
-				a := float64(or[d+j])
-				ea := math.Exp(-a)
-				yr[j] = T((float64(z[j]) - float64(or[j])) * ea)
-				or[d+j] = T(ea)
-				s += a
+				s += float64(or[d+j])
+				ea := er[d+j]
+				yr[j] = T((float64(z[j]) - float64(or[j])) * float64(ea))
+				or[d+j] = ea
 			}
 			t.ld[r] -= s
 		}
