@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"os"
 	"os/exec"
@@ -103,5 +104,29 @@ func TestSplitArgs(t *testing.T) {
 	}
 	if _, _, err := splitArgs(fs, []string{"--no_such_flag=1"}); err == nil {
 		t.Error("unknown flag accepted")
+	}
+}
+
+// TestDemo runs the README's first command, smaller.
+func TestDemo(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, errOut := gaiaflow(t, "demo", "--out", out, "--stars", "4000", "--stream", "gd1:300")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, errOut)
+	}
+	if !strings.Contains(stdout, "All 4300 simulated stars read back") {
+		t.Errorf("demo output:\n%s", stdout)
+	}
+}
+
+func TestParseStream(t *testing.T) {
+	st, err := parseStream(context.Background(), "gd1:500:0.2:0.05")
+	if err != nil || st.N != 500 || st.Width != 0.2 || st.PMDispersion != 0.05 || st.Track.Len() == 0 {
+		t.Errorf("gd1 spec: %+v %v", st, err)
+	}
+	for _, bad := range []string{"gd1", "gd1:x", "gd1:5:w", "no/such/track.ecsv:10"} {
+		if _, err := parseStream(context.Background(), bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 }
