@@ -1,0 +1,134 @@
+package distance
+
+import "math"
+
+var nan = math.NaN()
+
+// Rows holds catalog rows (paper 000 §4.2, DESIGN.md step 5) as columns,
+// one entry per star. Distances are in parsecs throughout.
+type Rows struct {
+	SourceID []int64
+	RA, Dec  []float64 // degrees, ICRS, as read
+
+	// Parallax and ParallaxError are as published (mas, before the
+	// offset): the "Gaia" column of Table 1.
+	Parallax, ParallaxError []float64
+
+	// The posterior over distance from the final weighted samples: mean,
+	// standard deviation and the 16, 50 and 84 % quantiles (pc).
+	DistMean, DistStd         []float64
+	DistQ16, DistQ50, DistQ84 []float64
+	SNR                       []float64 // DistMean/DistStd, the model SNR of Table 1 (+Inf if DistStd is 0)
+	E                         []float64 // the dust map's median E at the final d_best (map units, see Extinction)
+	G, BPRP, BPG              []float64 // dereddened with E: absolute g (posterior mean over the samples), bp-rp, bp-g
+	ESS                       []float64 // effective number of samples (Σw)²/Σw² of the final weights
+	DBest                     []float64 // the final d_best of eq. 2 (pc): DistMean up to the last iteration's change
+	Iterations, Samples       []int32   // iterations run, parallax samples K
+	Flags                     []Flag    // see Flag
+	NQuantiles                int       // Config.Quantiles
+	Quantiles                 []float64 // NQuantiles per star (pc), at levels (j + 1/2)/NQuantiles; nil if NQuantiles is 0
+}
+
+// Len returns the number of rows of c.
+func (c *Rows) Len() int { return len(c.SourceID) }
+
+// Reset empties c, keeping its storage.
+func (c *Rows) Reset() {
+	c.SourceID = c.SourceID[:0]
+	for _, col := range c.floatColumns() {
+		*col = (*col)[:0]
+	}
+	c.Iterations, c.Samples, c.Flags = c.Iterations[:0], c.Samples[:0], c.Flags[:0]
+	c.Quantiles = c.Quantiles[:0]
+}
+
+func (c *Rows) floatColumns() []*[]float64 {
+	return []*[]float64{&c.RA, &c.Dec, &c.Parallax, &c.ParallaxError,
+		&c.DistMean, &c.DistStd, &c.DistQ16, &c.DistQ50, &c.DistQ84, &c.SNR,
+		&c.E, &c.G, &c.BPRP, &c.BPG, &c.ESS, &c.DBest}
+}
+
+// catalogLevels are the levels of DistQ16, DistQ50, DistQ84.
+var catalogLevels = []float64{0.16, 0.5, 0.84}
+
+// Catalog runs the iteration on the prepared stars p and writes their
+// catalog rows into dst (reset first, its storage reused; allocated if nil).
+// The posterior over distance is the K samples d_i with the weights of the
+// last iteration, w_i ∝ P(g_i, colours_i) × prior(d_i) (see Prior): its
+// mean, standard deviation and weighted quantiles (WeightedQuantiles) make
+// the row.
+func (e *Estimator) Catalog(dst *Rows, p *Prepared) *Rows {
+	if dst == nil {
+		dst = &Rows{}
+	}
+	dst.Reset()
+	dst.NQuantiles = e.cfg.Quantiles
+	for lo := 0; lo < p.Len(); lo += e.cfg.Chunk {
+		chunk := p.Slice(lo, min(lo+e.cfg.Chunk, p.Len()))
+		e.iterate(&chunk)
+		for s := 0; s < chunk.Len(); s++ {
+			e.catalogRow(dst, &chunk, s)
+		}
+	}
+	return dst
+}
+
+// catalogRow appends the row of star s of the chunk p just iterated.
+func (e *Estimator) catalogRow(dst *Rows, p *Prepared, s int) {
+	k := e.cfg.K
+	ext := &e.cfg.Extinction
+	w := e.w[s*k : (s+1)*k]
+	d := p.Dist[s*k : (s+1)*k]
+	mod := p.Mod[s*k : (s+1)*k]
+	var mean, gm, s2 float64
+	for j, v := range w {
+		mean += v * d[j]
+		gm += v * mod[j]
+		s2 += v * v
+	}
+	var vr float64
+	for j, v := range w {
+		dd := d[j] - mean
+		vr += v * dd * dd
+	}
+	std := math.Sqrt(vr)
+	ps := e.order[:k]
+	for j := range ps {
+		ps[j] = pair{d[j], w[j]}
+	}
+	var q [3]float64
+	weightedQuantiles(q[:], catalogLevels, ps) // sorts ps
+	if nq := e.cfg.Quantiles; nq > 0 {
+		weightedQuantiles(e.qbuf, e.levels, ps)
+		dst.Quantiles = append(dst.Quantiles, e.qbuf...)
+	}
+	flags := e.flags[s]
+	db := e.dbest[s]
+	med, _, covered, reliable := e.dust.Query(p.L[s], p.B[s], db)
+	if !covered || !finite(med) {
+		med = 0
+		flags |= FlagDustUnreliable
+	} else if !reliable {
+		flags |= FlagDustUnreliable
+	}
+	dst.SourceID = append(dst.SourceID, p.SourceID[s])
+	dst.RA = append(dst.RA, p.RA[s])
+	dst.Dec = append(dst.Dec, p.Dec[s])
+	dst.Parallax = append(dst.Parallax, p.Parallax[s])
+	dst.ParallaxError = append(dst.ParallaxError, p.ParallaxError[s])
+	dst.DistMean = append(dst.DistMean, mean)
+	dst.DistStd = append(dst.DistStd, std)
+	dst.DistQ16 = append(dst.DistQ16, q[0])
+	dst.DistQ50 = append(dst.DistQ50, q[1])
+	dst.DistQ84 = append(dst.DistQ84, q[2])
+	dst.SNR = append(dst.SNR, mean/std)
+	dst.E = append(dst.E, med)
+	dst.G = append(dst.G, p.G[s]-ext.AG*med+gm)
+	dst.BPRP = append(dst.BPRP, p.BPRP[s]-ext.BPRP*med)
+	dst.BPG = append(dst.BPG, p.BPG[s]-ext.BPG*med)
+	dst.ESS = append(dst.ESS, 1/s2)
+	dst.DBest = append(dst.DBest, db)
+	dst.Iterations = append(dst.Iterations, e.iters[s])
+	dst.Samples = append(dst.Samples, int32(k))
+	dst.Flags = append(dst.Flags, flags)
+}

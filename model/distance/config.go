@@ -1,0 +1,173 @@
+package distance
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Mode says which of the two products of paper 000 an Estimator makes.
+type Mode int
+
+const (
+	// Catalog: a distance posterior per star (§4.2). T = 10 iterations;
+	// the dust map's posterior samples enter (see Config); no RUWE cut,
+	// RUWE is flagged instead.
+	Catalog Mode = iota
+	// Training: a colour-magnitude point and its loss weight per star
+	// (§3.2). T = 5 iterations at the dust map's median; RUWE cut.
+	Training
+)
+
+// String returns "catalog" or "training".
+func (m Mode) String() string {
+	switch m {
+	case Catalog:
+		return "catalog"
+	case Training:
+		return "training"
+	}
+	return fmt.Sprintf("Mode(%d)", int(m))
+}
+
+// DR2ParallaxOffset is the global parallax zero point of Gaia DR2 that
+// paper 000 §2 adds to every parallax (Lindegren et al. 2018), in mas.
+const DR2ParallaxOffset = 0.029
+
+// Config is the configuration of an Estimator. The zero value of every field
+// is a documented default, so Config{} is the paper's catalog run and
+// Config{Mode: Training} its training run.
+type Config struct {
+	Mode Mode
+	Seed uint64 // run seed; with source_id it keys every random draw
+
+	K int // parallax samples per star; 0 means 32
+	T int // iterations of eq. 2; 0 means 10 (Catalog) or 5 (Training)
+
+	// ParallaxOffset is added to every published parallax, in mas; 0
+	// means DR2ParallaxOffset (+0.029), unless NoParallaxOffset is set
+	// (for DR3 users who correct the zero point elsewhere).
+	ParallaxOffset   float64
+	NoParallaxOffset bool
+
+	Extinction Extinction // zero means PaperExtinction
+	Prior      Prior      // zero means FlatParallax (eq. 2)
+
+	// MaxRUWE is the RUWE at and above which a star is cut in training
+	// and flagged in the catalog; 0 means 1.4 (paper 000 §2).
+	MaxRUWE float64
+	// U0 computes a RUWE from astrometric_chi2_al, astrometric_n_good_obs_al,
+	// G and BP-RP where the ruwe column is missing (DR2); nil means only
+	// the column.
+	U0 *U0
+
+	// Tol is the relative change of d_best in the last iteration above
+	// which a star gets FlagNotConverged; 0 means 1e-3.
+	Tol float64
+	// StopEarly ends a star's iterations as soon as d_best changes by less
+	// than Tol (the catalog's iterations column then says how many ran).
+	// The paper always runs T.
+	StopEarly bool
+
+	// Stratified draws the K parallax samples at u = (k + U_k)/K, one per
+	// stratum of the truncated normal's CDF, instead of independently:
+	// the same distribution per sample, a less noisy posterior. The paper
+	// draws them independently.
+	Stratified bool
+
+	// Quantiles is the number of extra posterior quantiles per catalog
+	// row, at levels (j + 1/2)/Quantiles; 0 means none (paper 000 §4.2
+	// plans a catalog with 100).
+	Quantiles int
+
+	// MinSigmaP floors sigma_P (mag) in the training weight 1/sigma_P², so
+	// a noiseless parallax without dust spread has a finite weight; 0 means
+	// 0.001.
+	MinSigmaP float64
+
+	// MinESS is the effective sample size below which a row gets
+	// FlagFewSamples; 0 means 2.
+	MinESS float64
+
+	// Chunk is the number of stars whose samples go to the density in one
+	// call; 0 means 256 (8192 rows at K = 32). A flow wants large chunks
+	// (the trainer's 2048-star mini-batch), a grid is indifferent.
+	Chunk int
+}
+
+func (c Config) withDefaults() Config {
+	if c.K == 0 {
+		c.K = 32
+	}
+	if c.T == 0 {
+		c.T = 10
+		if c.Mode == Training {
+			c.T = 5
+		}
+	}
+	if c.ParallaxOffset == 0 && !c.NoParallaxOffset {
+		c.ParallaxOffset = DR2ParallaxOffset
+	}
+	c.Extinction = c.Extinction.withDefaults()
+	if c.MaxRUWE == 0 {
+		c.MaxRUWE = 1.4
+	}
+	if c.Tol == 0 {
+		c.Tol = 1e-3
+	}
+	if c.MinSigmaP == 0 {
+		c.MinSigmaP = 0.001
+	}
+	if c.MinESS == 0 {
+		c.MinESS = 2
+	}
+	if c.Chunk == 0 {
+		c.Chunk = 256
+	}
+	if c.Prior.Kind == ExpDecreasing && c.Prior.L == 0 {
+		c.Prior.L = DefaultPriorLength
+	}
+	return c
+}
+
+// WithDefaults returns c with every zero field replaced by its default: the
+// values an Estimator uses, for the catalog's metadata.
+func (c Config) WithDefaults() Config { return c.withDefaults() }
+
+// Validate reports whether c, with its defaults, is usable.
+func (c Config) Validate() error {
+	c = c.withDefaults()
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	switch {
+	case c.Mode != Catalog && c.Mode != Training:
+		return fmt.Errorf("distance: unknown mode %d", int(c.Mode))
+	case c.K < 2:
+		return fmt.Errorf("distance: K = %d samples, need at least 2", c.K)
+	case c.T < 1:
+		return fmt.Errorf("distance: T = %d iterations, need at least 1", c.T)
+	case c.NoParallaxOffset && c.ParallaxOffset != 0:
+		return errors.New("distance: NoParallaxOffset with a non-zero ParallaxOffset")
+	case !finite(c.ParallaxOffset):
+		return errors.New("distance: parallax offset is not finite")
+	case !finite(c.Extinction.AG) || !finite(c.Extinction.BPRP) || !finite(c.Extinction.BPG):
+		return errors.New("distance: extinction coefficients are not finite")
+	case !(c.MaxRUWE > 0):
+		return fmt.Errorf("distance: MaxRUWE %g is not positive", c.MaxRUWE)
+	case !(c.Tol > 0):
+		return fmt.Errorf("distance: Tol %g is not positive", c.Tol)
+	case c.Quantiles < 0:
+		return fmt.Errorf("distance: %d quantiles", c.Quantiles)
+	case !(c.MinSigmaP > 0) || !finite(c.MinSigmaP):
+		return fmt.Errorf("distance: MinSigmaP %g is not positive", c.MinSigmaP)
+	case !(c.MinESS >= 0):
+		return fmt.Errorf("distance: MinESS %g is negative", c.MinESS)
+	case c.Chunk < 1:
+		return fmt.Errorf("distance: chunk of %d stars", c.Chunk)
+	}
+	if c.U0 != nil {
+		if err := c.U0.Validate(); err != nil {
+			return err
+		}
+	}
+	return c.Prior.Validate()
+}

@@ -1,0 +1,50 @@
+package distance
+
+// Dust is the 3-D dust map as the distance estimator sees it: the
+// cumulative reddening E out to a distance along a Galactic line of sight,
+// in the map's units of E(g-r) (see Extinction). The pipeline adapts the
+// Bayestar map (model/dust, io/dustfile) or an analytic map to it. Angles are
+// Galactic (l, b) in degrees, distances in parsecs. An implementation must
+// be safe for concurrent use if one Dust is shared by several Estimators.
+type Dust interface {
+	// Query returns the median and the spread (standard deviation, or half
+	// the 16-84 percentile range) over the map's posterior of E at (l, b,
+	// distPC). covered is false where the map has no value at (l, b) at all
+	// (south of dec -30, a hole): then the star is cut. reliable is false
+	// where distPC is outside the map's reliable distance range there
+	// (Bayestar's DM_reliable_min/max): the value is still used, and the
+	// star is flagged (FlagDustUnreliable).
+	Query(l, b, distPC float64) (median, sigma float64, covered, reliable bool)
+
+	// Samples writes into dst, and returns, the map's posterior samples of
+	// E at (l, b, distPC), growing dst only if its capacity is too small.
+	// Sample j must be the same posterior draw (one line-of-sight profile)
+	// at every distance of a line of sight, and the number of samples must
+	// not depend on the distance, so that a parallax sample keeps "its"
+	// dust sample through the iterations. It returns an empty slice where
+	// the map has no value. An analytic map may return quantiles of its
+	// distribution, for example median + sigma Phi^-1((j+1/2)/n), clipped
+	// at zero.
+	Samples(dst []float64, l, b, distPC float64) []float64
+}
+
+// Extinction holds the coefficients that turn the map's reddening E into
+// Gaia extinction and colour excesses: A_G = AG E, E(BP-RP) = BPRP E,
+// E(BP-G) = BPG E. Paper 000 §3.2 (a 7000 K blackbody through an R_V = 3.1
+// O'Donnell 1994 curve, for E = E(g-r) of Bayestar17) gives 2.71, 0.85 and
+// 0.39; Bayestar19's units need other values (DESIGN.md). The zero value
+// means those defaults; a map without dust is a Dust that returns zero, not
+// zero coefficients.
+type Extinction struct {
+	AG, BPRP, BPG float64
+}
+
+// PaperExtinction is the coefficient set of paper 000 §3.2.
+var PaperExtinction = Extinction{AG: 2.71, BPRP: 0.85, BPG: 0.39}
+
+func (e Extinction) withDefaults() Extinction {
+	if e == (Extinction{}) {
+		return PaperExtinction
+	}
+	return e
+}

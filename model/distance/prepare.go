@@ -1,0 +1,223 @@
+package distance
+
+import (
+	"math"
+
+	"github.com/gaiaflow/gaiaflow/model/star"
+)
+
+// Prepared holds the stars of a block that passed the cuts, with their K
+// parallax samples and what the iteration derives from them once: steps 1
+// and 2 of DESIGN.md's distances pipeline. The per-star columns have Len
+// entries; the per-sample columns K × Len, star-major. A trainer may keep a
+// Prepared and run Estimator.Train on views of it (Slice) with each new
+// density; or Prepare mini-batches again, which gives the same samples.
+type Prepared struct {
+	K int // samples per star
+
+	SourceID []int64
+	Row      []int32   // index of the star in the block it came from
+	RA, Dec  []float64 // degrees, ICRS
+	L, B     []float64 // degrees, Galactic
+
+	G, BPRP, BPG []float64 // observed (reddened) apparent magnitude and colours, mag
+
+	// Parallax and ParallaxError are as published, mas (before the offset).
+	Parallax, ParallaxError []float64
+	RUWE                    []float64 // NaN if unknown
+	Flags                   []Flag    // flags known before the iteration
+
+	Plx      []float64 // K per star: parallax samples, offset applied, mas, > 0
+	Dist     []float64 // K per star: 1000/Plx, pc
+	Mod      []float64 // K per star: 5 log10(Plx) - 10 = -(distance modulus), mag
+	LogPrior []float64 // K per star: log prior weight of the sample (see Prior)
+	DustU    []float64 // K per star (Catalog mode; nil in Training): selects each sample's dust-map draw, in (0, 1)
+}
+
+// Len returns the number of stars in p.
+func (p *Prepared) Len() int { return len(p.SourceID) }
+
+// Reset empties p, keeping its storage.
+func (p *Prepared) Reset() {
+	p.SourceID, p.Row = p.SourceID[:0], p.Row[:0]
+	for _, c := range p.floatColumns() {
+		*c = (*c)[:0]
+	}
+	p.Flags = p.Flags[:0]
+}
+
+func (p *Prepared) floatColumns() []*[]float64 {
+	return []*[]float64{&p.RA, &p.Dec, &p.L, &p.B, &p.G, &p.BPRP, &p.BPG,
+		&p.Parallax, &p.ParallaxError, &p.RUWE,
+		&p.Plx, &p.Dist, &p.Mod, &p.LogPrior, &p.DustU}
+}
+
+// Slice returns a view of stars [i, j) of p, sharing its storage. It panics
+// if the range is out of bounds.
+func (p *Prepared) Slice(i, j int) Prepared {
+	if i < 0 || j < i || j > p.Len() {
+		panic("distance: Prepared.Slice out of range")
+	}
+	k := p.K
+	v := Prepared{K: k,
+		SourceID: p.SourceID[i:j], Row: p.Row[i:j],
+		RA: p.RA[i:j], Dec: p.Dec[i:j], L: p.L[i:j], B: p.B[i:j],
+		G: p.G[i:j], BPRP: p.BPRP[i:j], BPG: p.BPG[i:j],
+		Parallax: p.Parallax[i:j], ParallaxError: p.ParallaxError[i:j],
+		RUWE: p.RUWE[i:j], Flags: p.Flags[i:j],
+		Plx: p.Plx[i*k : j*k], Dist: p.Dist[i*k : j*k], Mod: p.Mod[i*k : j*k],
+		LogPrior: p.LogPrior[i*k : j*k]}
+	if p.DustU != nil {
+		v.DustU = p.DustU[i*k : j*k]
+	}
+	return v
+}
+
+// Prepare applies the cuts to the stars of b and draws the parallax samples
+// of those that pass into dst (reset first, its storage reused; allocated if
+// nil), and returns it. Each star's fate is added to c if c is not nil. The
+// cuts, in order (Cut): dec > MinDec; G, BP and BP-RP (or RP) present; a
+// parallax with a positive error; in Training a RUWE below MaxRUWE; the dust
+// map covering (l, b) (asked at the initial distance estimate).
+//
+// The samples (paper 000 eq. 1) are x_k = TruncNormal{parallax + offset,
+// parallax_error}.Quantile(u_k) with u_k from the star's own stream keyed by
+// (Config.Seed, source_id): they do not depend on b's other stars.
+func (e *Estimator) Prepare(dst *Prepared, b *star.Block, c *Counts) *Prepared {
+	if dst == nil {
+		dst = &Prepared{}
+	}
+	dst.Reset()
+	cfg := &e.cfg
+	k := cfg.K
+	dst.K = k
+	var cnt Counts
+	for i := range b.SourceID {
+		cnt.In++
+		g, bp := b.G[i], b.BP[i]
+		bprp := b.BPRP[i]
+		if math.IsNaN(bprp) {
+			bprp = bp - b.RP[i]
+		}
+		plx, plxErr := b.Parallax[i], b.ParallaxError[i]
+		var flags Flag
+		if plx < 0 {
+			flags |= FlagNegativeParallax
+		}
+		ruwe := b.RUWE[i]
+		if math.IsNaN(ruwe) && cfg.U0 != nil {
+			ruwe = cfg.U0.RUWE(b.Chi2AL[i], b.NGoodObsAL[i], g, bprp)
+		}
+		cut := NumCuts
+		switch {
+		case !(b.Dec[i] > MinDec) || b.Dec[i] > 90:
+			cut = CutDec
+		case !finite(g) || !finite(bp) || !finite(bprp):
+			cut = CutPhotometry
+		case !finite(plx) || !(plxErr > 0) || math.IsInf(plxErr, 1):
+			cut = CutParallax
+		case math.IsNaN(ruwe):
+			if cfg.Mode == Training {
+				cut = CutNoRUWE
+			}
+			flags |= FlagNoRUWE
+		case ruwe >= cfg.MaxRUWE:
+			if cfg.Mode == Training {
+				cut = CutRUWE
+			}
+			flags |= FlagHighRUWE
+		}
+		if cut == NumCuts && (!finite(b.L[i]) || !finite(b.B[i])) {
+			cut = CutDust
+		}
+		if cut != NumCuts {
+			cnt.Cut[cut]++
+			continue
+		}
+		if cfg.Mode == Training {
+			flags &^= FlagNoRUWE | FlagHighRUWE
+		}
+		n := dst.Len()
+		dst.appendSamples(e, b.SourceID[i], plx+cfg.ParallaxOffset, plxErr)
+		// The coverage cut, at the prior-weighted mean distance of the
+		// samples: the first distance the iteration asks the map about.
+		if _, _, covered, _ := e.dust.Query(b.L[i], b.B[i], meanDist(dst.Dist[n*k:], dst.LogPrior[n*k:])); !covered {
+			dst.truncate(n)
+			cnt.Cut[CutDust]++
+			continue
+		}
+		cnt.Kept++
+		dst.SourceID = append(dst.SourceID, b.SourceID[i])
+		dst.Row = append(dst.Row, int32(i))
+		dst.RA = append(dst.RA, b.RA[i])
+		dst.Dec = append(dst.Dec, b.Dec[i])
+		dst.L = append(dst.L, b.L[i])
+		dst.B = append(dst.B, b.B[i])
+		dst.G = append(dst.G, g)
+		dst.BPRP = append(dst.BPRP, bprp)
+		dst.BPG = append(dst.BPG, bp-g)
+		dst.Parallax = append(dst.Parallax, plx)
+		dst.ParallaxError = append(dst.ParallaxError, plxErr)
+		dst.RUWE = append(dst.RUWE, ruwe)
+		dst.Flags = append(dst.Flags, flags)
+	}
+	if c != nil {
+		c.Add(cnt)
+	}
+	return dst
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// appendSamples appends the K samples of one star (and their derived
+// columns) to p.
+func (p *Prepared) appendSamples(e *Estimator, sourceID int64, mu, sigma float64) {
+	cfg := &e.cfg
+	k := cfg.K
+	tn := TruncNormal{Mu: mu, Sigma: sigma}
+	s := &e.rng
+	s.reset(cfg.Seed, sourceID, purposeParallax)
+	for j := 0; j < k; j++ {
+		u := s.open()
+		if cfg.Stratified {
+			u = (float64(j) + u) / float64(k)
+		}
+		x := tn.Quantile(u)
+		d := 1000 / x
+		p.Plx = append(p.Plx, x)
+		p.Dist = append(p.Dist, d)
+		p.Mod = append(p.Mod, 5*math.Log10(x)-10)
+		p.LogPrior = append(p.LogPrior, cfg.Prior.logWeight(d))
+	}
+	if cfg.Mode == Catalog {
+		s.reset(cfg.Seed, sourceID, purposeDust)
+		for j := 0; j < k; j++ {
+			p.DustU = append(p.DustU, s.open())
+		}
+	}
+}
+
+// truncate drops the samples of stars n and later.
+func (p *Prepared) truncate(n int) {
+	m := n * p.K
+	p.Plx, p.Dist, p.Mod, p.LogPrior = p.Plx[:m], p.Dist[:m], p.Mod[:m], p.LogPrior[:m]
+	if p.DustU != nil {
+		p.DustU = p.DustU[:m]
+	}
+}
+
+// meanDist returns the mean of d weighted by exp(logPrior), over the first
+// len(d) (one star's K) entries: the initial d_best.
+func meanDist(d, logPrior []float64) float64 {
+	mx := math.Inf(-1)
+	for _, l := range logPrior {
+		mx = max(mx, l)
+	}
+	var sw, swd float64
+	for j, l := range logPrior {
+		w := math.Exp(l - mx)
+		sw += w
+		swd += w * d[j]
+	}
+	return swd / sw
+}

@@ -1,0 +1,78 @@
+package distance
+
+import (
+	"cmp"
+	"slices"
+)
+
+// pair is one weighted sample.
+type pair struct{ x, w float64 }
+
+func cmpPair(a, b pair) int { return cmp.Compare(a.x, b.x) }
+
+// WeightedQuantiles writes into dst the quantiles at levels (each in [0, 1],
+// ascending) of the distribution that puts weight w[i] on x[i], and returns
+// dst (allocated if nil). The weights need not be normalised; zero weights
+// are ignored. The quantile function interpolates linearly between the
+// sorted samples placed at the midpoints of their weights, c_j = Σ_{i<j} w_i
+// + w_j/2 (normalised), and is flat beyond the first and last: with equal
+// weights sample j sits at level (j + 1/2)/n, the Hazen plotting position.
+// It returns NaNs if no weight is positive. It panics if x and w differ in
+// length or dst in length from levels.
+func WeightedQuantiles(dst, levels, x, w []float64) []float64 {
+	if len(x) != len(w) {
+		panic("distance: WeightedQuantiles: x and w differ in length")
+	}
+	if dst == nil {
+		dst = make([]float64, len(levels))
+	}
+	if len(dst) != len(levels) {
+		panic("distance: WeightedQuantiles: dst and levels differ in length")
+	}
+	ps := make([]pair, len(x))
+	for i := range x {
+		ps[i] = pair{x[i], w[i]}
+	}
+	weightedQuantiles(dst, levels, ps)
+	return dst
+}
+
+// weightedQuantiles is WeightedQuantiles on pairs, which it sorts in place.
+func weightedQuantiles(dst, levels []float64, ps []pair) {
+	slices.SortFunc(ps, cmpPair)
+	var total float64
+	for _, p := range ps {
+		if p.w > 0 {
+			total += p.w
+		}
+	}
+	if !(total > 0) {
+		for i := range dst {
+			dst[i] = nan
+		}
+		return
+	}
+	// Walk the positive-weight samples and the ascending levels together.
+	q := 0
+	cum := 0.0
+	prevX, prevC := 0.0, -1.0 // no previous sample yet
+	for _, p := range ps {
+		if !(p.w > 0) {
+			continue
+		}
+		c := (cum + p.w/2) / total
+		cum += p.w
+		for q < len(levels) && levels[q] <= c {
+			if prevC < 0 {
+				dst[q] = p.x
+			} else {
+				dst[q] = prevX + (p.x-prevX)*(levels[q]-prevC)/(c-prevC)
+			}
+			q++
+		}
+		prevX, prevC = p.x, c
+	}
+	for ; q < len(levels); q++ {
+		dst[q] = prevX
+	}
+}

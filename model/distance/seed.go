@@ -1,0 +1,47 @@
+package distance
+
+import "math/rand/v2"
+
+// purpose names what a random stream is for. With the run seed and the
+// star's source_id it keys the stream, so a star's draws depend on nothing
+// else: not on the block it travels in, its place there, or the runner.
+// Adding a purpose never changes the numbers of another.
+type purpose uint64
+
+const (
+	purposeParallax purpose = iota + 1 // the K parallax samples
+	purposeDust                        // which dust-map sample each parallax sample uses
+)
+
+// splitmix64 is the output function of Steele, Lea & Flood's SplitMix64
+// (OOPSLA 2014): a bijection of uint64 with full avalanche, used to turn keys
+// into seeds.
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// streamKey hashes (run seed, source_id, purpose) into the two words of a PCG
+// seed.
+func streamKey(seed uint64, sourceID int64, p purpose) (uint64, uint64) {
+	h1 := splitmix64(seed ^ splitmix64(uint64(p)))
+	h2 := splitmix64(h1 ^ splitmix64(uint64(sourceID)))
+	return h1, splitmix64(h2 + uint64(p))
+}
+
+// stream is a reusable per-star random stream: reset re-keys it without
+// allocating.
+type stream struct{ pcg rand.PCG }
+
+func (s *stream) reset(seed uint64, sourceID int64, p purpose) {
+	s.pcg.Seed(streamKey(seed, sourceID, p))
+}
+
+// open returns a uniform variate in the open interval (0, 1): the 53-bit
+// grid shifted by half a step, so neither 0 nor 1 (a parallax sample of
+// exactly zero, an infinite distance) can come out.
+func (s *stream) open() float64 {
+	return (float64(s.pcg.Uint64()>>11) + 0.5) * (1.0 / (1 << 53))
+}

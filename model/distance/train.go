@@ -1,0 +1,121 @@
+package distance
+
+import "math"
+
+// TrainSet holds training points (paper 000 §3.2, DESIGN.md step 4) as
+// columns, one entry per star: the dereddened colour-magnitude point the
+// flow is trained on, its uncertainties, and its loss weight.
+type TrainSet struct {
+	SourceID []int64
+
+	// G, BPRP, BPG are g_best (the mean absolute magnitude over the raw
+	// parallax samples), (bp-rp)_best and (bp-g)_best, dereddened with
+	// the map's median E at the final d_best, mag.
+	G, BPRP, BPG []float64
+
+	// SigmaG² = Var(g_i) + (A_G sigma_E)², SigmaBPRP = E(BP-RP)/E × sigma_E,
+	// SigmaBPG = E(BP-G)/E × sigma_E, mag; sigma_E is the map's spread.
+	SigmaG, SigmaBPRP, SigmaBPG []float64
+
+	// Weight is the loss weight 1/sigma_P², sigma_P² = SigmaG² +
+	// SigmaBPRP² + SigmaBPG² (paper 000 §3), with sigma_P floored at
+	// Config.MinSigmaP.
+	Weight []float64
+
+	Dist      []float64 // the final d_best, pc
+	E, SigmaE []float64 // the map's median and spread at (l, b, d_best)
+	Flags     []Flag
+}
+
+// Len returns the number of points of t.
+func (t *TrainSet) Len() int { return len(t.SourceID) }
+
+// Reset empties t, keeping its storage.
+func (t *TrainSet) Reset() {
+	t.SourceID = t.SourceID[:0]
+	for _, c := range []*[]float64{&t.G, &t.BPRP, &t.BPG, &t.SigmaG, &t.SigmaBPRP, &t.SigmaBPG,
+		&t.Weight, &t.Dist, &t.E, &t.SigmaE} {
+		*c = (*c)[:0]
+	}
+	t.Flags = t.Flags[:0]
+}
+
+// Points writes the points as a row-major Len×3 matrix of (g, bp-rp, bp-g)
+// into dst (grown if too short; allocated if nil) and returns it, ready for
+// mat.NewDense(t.Len(), 3, ...).
+func (t *TrainSet) Points(dst []float64) []float64 {
+	dst = grow(dst, 3*t.Len())
+	for i := range t.SourceID {
+		dst[3*i], dst[3*i+1], dst[3*i+2] = t.G[i], t.BPRP[i], t.BPG[i]
+	}
+	return dst
+}
+
+// Train runs the iteration on the prepared stars p with the current density
+// and writes their training points into dst (reset first, its storage
+// reused; allocated if nil). After the T iterations it asks the dust map
+// once more at the final d_best (median and spread), dereddens G, BP-RP and
+// BP-G with the median, and forms g_i = G_0 + 5 log10(parallax_i) - 10 from
+// the raw parallax samples: g_best is their plain mean, not g at d_best
+// (paper 000 §3.2: using d_best feeds the density back into itself), and
+// Var(g_i) is their sample variance with K - 1 in the denominator.
+//
+// In Catalog mode the iteration uses the dust samples as Catalog does; the
+// paper trains in Training mode (the map's median).
+func (e *Estimator) Train(dst *TrainSet, p *Prepared) *TrainSet {
+	if dst == nil {
+		dst = &TrainSet{}
+	}
+	dst.Reset()
+	for lo := 0; lo < p.Len(); lo += e.cfg.Chunk {
+		chunk := p.Slice(lo, min(lo+e.cfg.Chunk, p.Len()))
+		e.iterate(&chunk)
+		for s := 0; s < chunk.Len(); s++ {
+			e.trainPoint(dst, &chunk, s)
+		}
+	}
+	return dst
+}
+
+func (e *Estimator) trainPoint(dst *TrainSet, p *Prepared, s int) {
+	k := e.cfg.K
+	ext := &e.cfg.Extinction
+	flags := e.flags[s]
+	db := e.dbest[s]
+	med, sig, covered, reliable := e.dust.Query(p.L[s], p.B[s], db)
+	if !covered || !finite(med) {
+		med, sig = 0, 0
+		flags |= FlagDustUnreliable
+	} else if !reliable {
+		flags |= FlagDustUnreliable
+	}
+	if !finite(sig) || sig < 0 {
+		sig = 0
+	}
+	mod := p.Mod[s*k : (s+1)*k]
+	var mean float64
+	for _, m := range mod {
+		mean += m
+	}
+	mean /= float64(k)
+	var v float64
+	for _, m := range mod {
+		v += (m - mean) * (m - mean)
+	}
+	v /= float64(k - 1)
+	sg2 := v + (ext.AG*sig)*(ext.AG*sig)
+	sbr, sbg := math.Abs(ext.BPRP)*sig, math.Abs(ext.BPG)*sig
+	sp2 := max(sg2+sbr*sbr+sbg*sbg, e.cfg.MinSigmaP*e.cfg.MinSigmaP)
+	dst.SourceID = append(dst.SourceID, p.SourceID[s])
+	dst.G = append(dst.G, p.G[s]-ext.AG*med+mean)
+	dst.BPRP = append(dst.BPRP, p.BPRP[s]-ext.BPRP*med)
+	dst.BPG = append(dst.BPG, p.BPG[s]-ext.BPG*med)
+	dst.SigmaG = append(dst.SigmaG, math.Sqrt(sg2))
+	dst.SigmaBPRP = append(dst.SigmaBPRP, sbr)
+	dst.SigmaBPG = append(dst.SigmaBPG, sbg)
+	dst.Weight = append(dst.Weight, 1/sp2)
+	dst.Dist = append(dst.Dist, db)
+	dst.E = append(dst.E, med)
+	dst.SigmaE = append(dst.SigmaE, sig)
+	dst.Flags = append(dst.Flags, flags)
+}
