@@ -87,6 +87,7 @@ func (fn *shardFn) ProcessElement(ctx context.Context, sh mock.Shard, emit func(
 		return err
 	}
 	simulated.Inc(ctx, f.Stars)
+	stars.Progress("stars simulated", f.Stars)
 	filesWritten.Inc(ctx, 2)
 	emit(f)
 	return nil

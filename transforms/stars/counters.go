@@ -1,11 +1,9 @@
 package stars
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -38,31 +36,36 @@ var (
 // Cut returns the counter of stars removed by the named cut.
 func Cut(name string) beam.Counter { return beam.NewCounter(Namespace, CutPrefix+name) }
 
-// progress prints, every ten seconds while stars are being read in this
-// process, how many have been read and how fast. On a local run the workers
-// are this process, so the user sees a long run move; on a cluster the lines
-// land in the worker logs.
-var progress struct {
-	once  sync.Once
-	rows  atomic.Int64
-	files atomic.Int64
+// Progress adds n to the count of what (for example "rows read") that this
+// process prints every ten seconds while it grows, with the rate since the
+// first call. On a local run the workers are this process, so the user sees a
+// long run move; on a cluster the lines land in the worker logs.
+func Progress(what string, n int64) {
+	progress.mu.Lock()
+	defer progress.mu.Unlock()
+	if progress.counts == nil {
+		progress.counts = map[string]int64{}
+		go printProgress(time.Now())
+	}
+	progress.counts[what] += n
 }
 
-func noteProgress(ctx context.Context, rows int64) {
-	progress.files.Add(1)
-	progress.rows.Add(rows)
-	progress.once.Do(func() {
-		go func() {
-			start, last := time.Now(), int64(0)
-			for range time.Tick(10 * time.Second) {
-				n := progress.rows.Load()
-				if n == last {
-					continue
-				}
-				last = n
-				el := time.Since(start).Seconds()
-				fmt.Fprintf(os.Stderr, "progress: %d files, %d rows read, %.0f rows/s\n", progress.files.Load(), n, float64(n)/el)
+var progress struct {
+	mu     sync.Mutex
+	counts map[string]int64
+}
+
+func printProgress(start time.Time) {
+	last := map[string]int64{}
+	for range time.Tick(10 * time.Second) {
+		progress.mu.Lock()
+		el := time.Since(start).Seconds()
+		for what, n := range progress.counts {
+			if n != last[what] {
+				fmt.Fprintf(os.Stderr, "progress: %d %s, %.0f/s\n", n, what, float64(n)/el)
+				last[what] = n
 			}
-		}()
-	})
+		}
+		progress.mu.Unlock()
+	}
 }

@@ -98,7 +98,7 @@ func (fn *readFileFn) ProcessElement(ctx context.Context, path string, emit func
 	}
 	filesRead.Inc(ctx, 1)
 	rowsRead.Inc(ctx, c.Rows)
-	noteProgress(ctx, c.Rows)
+	Progress("rows read", c.Rows)
 	log.Debugf(ctx, "read %s: %d rows, %d stars, %d rejected in %v", path, c.Rows, c.Stars, c.Rejected, time.Since(start))
 	return nil
 }
