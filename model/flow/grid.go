@@ -20,12 +20,14 @@ type Grid struct {
 	Lo, Hi  []float64 // the box, per dimension, in data units
 	N       []int     // nodes per dimension, >= 2 each; node i of dimension j is at Lo[j] + i*(Hi[j]-Lo[j])/(N[j]-1)
 	Outside float64   // LogProb outside the box (or of a NaN), e.g. math.Inf(-1) or a floor
+	Floor   float64   // node values below it (and NaN or -Inf ones) were raised to it
 	Values  []float64 // log p at the nodes, row-major, the last dimension fastest
 
 	// Accuracy against the flow, measured by NewGrid at random points
 	// uniform in the box (not at nodes): the largest and the mean absolute
-	// error of log p, and the mean absolute error weighted by the flow's
-	// density, which is what matters where the stars are.
+	// error of log p (both sides raised to Floor), and the mean absolute
+	// error weighted by the flow's density, which is what matters where the
+	// stars are.
 	MaxErr, MeanErr, MeanErrWeighted float64
 	ErrPoints                        int // points the errors were measured at
 }
@@ -33,7 +35,8 @@ type Grid struct {
 // GridOptions are the options of NewGrid. The zero value is usable.
 type GridOptions struct {
 	Cond      []float64 // the fixed condition of a conditional flow (length C), nil if C = 0
-	Outside   float64   // the value outside the box; NaN means math.Inf(-1)
+	Outside   float64   // the value outside the box; 0 means math.Inf(-1)
+	Floor     float64   // the least node value (far tails, where a float32 flow can overflow to -Inf, are raised to it); 0 means -1000
 	Workers   int       // goroutines; 0 means runtime.GOMAXPROCS(0)
 	ErrPoints int       // random points for the error measurement; 0 means 100000, negative means none
 	Seed      uint64    // of the error points
@@ -68,11 +71,15 @@ func NewGrid(f *Flow, lo, hi []float64, n []int, opt GridOptions) (*Grid, error)
 		}
 	}
 	outside := opt.Outside
-	if math.IsNaN(outside) {
+	if outside == 0 {
 		outside = math.Inf(-1)
 	}
+	floor := opt.Floor
+	if floor == 0 {
+		floor = -1000
+	}
 	g := &Grid{Lo: append([]float64(nil), lo...), Hi: append([]float64(nil), hi...),
-		N: append([]int(nil), n...), Outside: outside, Values: make([]float64, total)}
+		N: append([]int(nil), n...), Outside: outside, Floor: floor, Values: make([]float64, total)}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -97,7 +104,12 @@ func NewGrid(f *Flow, lo, hi []float64, n []int, opt GridOptions) (*Grid, error)
 				if cond != nil {
 					cs = cond.Slice(0, m, 0, f.C()).(*mat.Dense)
 				}
-				f.LogProb(g.Values[start:start+m], xs, cs)
+				v := f.LogProb(g.Values[start:start+m], xs, cs)
+				for i, lp := range v {
+					if !(lp >= floor) {
+						v[i] = floor
+					}
+				}
 			}
 		}()
 	}
@@ -152,13 +164,15 @@ func (g *Grid) measure(f *Flow, cond []float64, npts int, seed uint64) {
 	want := f.LogProb(nil, x, condRows(cond, npts))
 	var maxE, sumE, sumW, sumWE float64
 	for i := 0; i < npts; i++ {
-		e := math.Abs(g.LogProb(x.RawRowView(i)) - want[i])
-		if math.IsNaN(e) {
+		w := want[i]
+		if math.IsNaN(w) {
 			continue
 		}
+		w = max(w, g.Floor)
+		e := math.Abs(g.LogProb(x.RawRowView(i)) - w)
 		maxE = max(maxE, e)
 		sumE += e
-		p := math.Exp(want[i])
+		p := math.Exp(w)
 		sumW += p
 		sumWE += p * e
 	}

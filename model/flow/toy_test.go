@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"sort"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -134,6 +135,9 @@ func TestToyTraining(t *testing.T) {
 				}
 				f.Precision = Float64
 				m := mean(f.LogProb(nil, xt, nil))
+				if seed == 0 && prec == Float64 {
+					checkToyGrid(t, f, xt)
+				}
 				t.Logf("%s %v seed %d: mean test log p %.4f (true %.4f, bound %.4f)", set.file, prec, seed, m, toyGolden.trueMean, set.ref-set.slack)
 				if m > toyGolden.trueMean+0.03 {
 					t.Errorf("%s %v seed %d: mean test log p %.4f above the true mean + 0.03", set.file, prec, seed, m)
@@ -144,5 +148,38 @@ func TestToyTraining(t *testing.T) {
 				t.Errorf("%s %v: mean test log p %.4f over %d seeds, below the bound %.4f", set.file, prec, m, len(seeds), set.ref-set.slack)
 			}
 		}
+	}
+}
+
+// checkToyGrid distils a trained 2-D flow into a grid over the test set's
+// extent and checks its error at the test points (where the density is)
+// against the flow.
+func checkToyGrid(t *testing.T, f *Flow, xt *mat.Dense) {
+	lo, hi := []float64{math.Inf(1), math.Inf(1)}, []float64{math.Inf(-1), math.Inf(-1)}
+	r, _ := xt.Dims()
+	for i := 0; i < r; i++ {
+		for j := 0; j < 2; j++ {
+			lo[j] = min(lo[j], xt.At(i, j))
+			hi[j] = max(hi[j], xt.At(i, j))
+		}
+	}
+	n := []int{int(math.Ceil((hi[0]-lo[0])/0.02)) + 1, int(math.Ceil((hi[1]-lo[1])/0.02)) + 1}
+	g, err := NewGrid(f, lo, hi, n, GridOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, got := f.LogProb(nil, xt, nil), g.LogProbs(nil, xt)
+	errs := make([]float64, len(want))
+	sum := 0.0
+	for i := range want {
+		errs[i] = math.Abs(got[i] - want[i])
+		sum += errs[i]
+	}
+	sort.Float64s(errs)
+	meanErr := sum / float64(len(want))
+	t.Logf("grid %v nodes (spacing 0.02) over [%.1f, %.1f] x [%.1f, %.1f]: at the test points |error| mean %.2g, median %.2g, 99%% %.2g, max %.2g; uniform in the box mean %.2g, max %.2g, density-weighted mean %.2g",
+		n, lo[0], hi[0], lo[1], hi[1], meanErr, errs[len(errs)/2], errs[len(errs)*99/100], errs[len(errs)-1], g.MeanErr, g.MaxErr, g.MeanErrWeighted)
+	if meanErr > 0.01 || g.MeanErrWeighted > 0.01 {
+		t.Errorf("grid error at the test points %.3g, density-weighted %.3g: want <= 0.01", meanErr, g.MeanErrWeighted)
 	}
 }
