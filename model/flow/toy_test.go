@@ -6,8 +6,8 @@ import (
 	"encoding/json"
 	"math"
 	"os"
-	"sort"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"testing"
 
