@@ -60,6 +60,13 @@ func run(ctx context.Context, args []string) int {
 		printCommands()
 		return 0
 	}
+	// Two-word commands ("flow fit") take their second word here, before
+	// flag parsing, which would stop at it.
+	if len(args) > 1 {
+		if c, ok := commands[args[0]+" "+args[1]]; ok {
+			args = append([]string{c.name}, args[2:]...)
+		}
+	}
 	c, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "gaiaflow: unknown command %q\n\n", args[0])
