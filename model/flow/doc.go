@@ -48,8 +48,9 @@
 // GFLOP/s against 115 for float64, and a training step of paper 000's model
 // takes 0.6-0.9 s in float32 against 1.5 s in float64; trained on the
 // reference's toy sets, float32 and float64 reach the same test log p within
-// the seed-to-seed scatter (-2.754/-2.765/-2.741 against
-// -2.754/-2.767/-2.738). So float32 buys a factor of 1.2-3 for nothing
+// the seed-to-seed scatter (seeds 0-2: -2.756/-2.770/-2.739 against
+// -2.754/-2.768/-2.738; weighted set -2.792/-2.738/-2.757 against
+// -2.790/-2.739/-2.757). So float32 buys a factor of 1.2-3 for nothing
 // measurable, and it is the default; Float64 is one field away.
 //
 // # Speed
