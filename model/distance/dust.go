@@ -2,10 +2,30 @@ package distance
 
 // Dust is the 3-D dust map as the distance estimator sees it: the
 // cumulative reddening E out to a distance along a Galactic line of sight,
-// in the map's units of E(g-r) (see Extinction). The pipeline adapts the
-// Bayestar map (model/dust, io/dustfile) or an analytic map to it. Angles are
-// Galactic (l, b) in degrees, distances in parsecs. An implementation must
-// be safe for concurrent use if one Dust is shared by several Estimators.
+// as E(g-r) in magnitudes, the quantity the Extinction coefficients act on
+// (an adapter of a Bayestar map multiplies the map's units by their E(g-r)
+// per unit, model/dust.Units.GR). Angles are Galactic (l, b) in degrees,
+// distances in parsecs. An implementation must be safe for concurrent use
+// if one Dust is shared by several Estimators.
+//
+// An adapter of model/dust.Map m with units u needs two methods:
+//
+//	func (a adapter) Query(l, b, d float64) (med, sig float64, covered, reliable bool) {
+//		p := a.m.At(l, b, d, 0)
+//		return p.Median * a.u.GR, p.Std * a.u.GR, p.Flags&dust.Covered != 0, p.Flags&dust.Reliable != 0
+//	}
+//
+//	func (a adapter) Samples(dst []float64, l, b, d float64) []float64 {
+//		dst = dst[:0]
+//		for k := 0; k < a.m.Samples(); k++ {
+//			p := a.m.At(l, b, d, dust.DrawFor(k, a.m.Samples()))
+//			if p.Flags&dust.Covered == 0 {
+//				return dst[:0]
+//			}
+//			dst = append(dst, p.Sample*a.u.GR)
+//		}
+//		return dst
+//	}
 type Dust interface {
 	// Query returns the median and the spread (standard deviation, or half
 	// the 16-84 percentile range) over the map's posterior of E at (l, b,
@@ -28,13 +48,12 @@ type Dust interface {
 	Samples(dst []float64, l, b, distPC float64) []float64
 }
 
-// Extinction holds the coefficients that turn the map's reddening E into
-// Gaia extinction and colour excesses: A_G = AG E, E(BP-RP) = BPRP E,
+// Extinction holds the coefficients that turn E = E(g-r) into Gaia
+// extinction and colour excesses: A_G = AG E, E(BP-RP) = BPRP E,
 // E(BP-G) = BPG E. Paper 000 §3.2 (a 7000 K blackbody through an R_V = 3.1
-// O'Donnell 1994 curve, for E = E(g-r) of Bayestar17) gives 2.71, 0.85 and
-// 0.39; Bayestar19's units need other values (DESIGN.md). The zero value
-// means those defaults; a map without dust is a Dust that returns zero, not
-// zero coefficients.
+// O'Donnell 1994 curve) gives 2.71, 0.85 and 0.39. A zero field means its
+// paper value (as in model/dust.Extinction); a map without dust is a Dust
+// that returns zero, not zero coefficients.
 type Extinction struct {
 	AG, BPRP, BPG float64
 }
@@ -43,8 +62,14 @@ type Extinction struct {
 var PaperExtinction = Extinction{AG: 2.71, BPRP: 0.85, BPG: 0.39}
 
 func (e Extinction) withDefaults() Extinction {
-	if e == (Extinction{}) {
-		return PaperExtinction
+	if e.AG == 0 {
+		e.AG = PaperExtinction.AG
+	}
+	if e.BPRP == 0 {
+		e.BPRP = PaperExtinction.BPRP
+	}
+	if e.BPG == 0 {
+		e.BPG = PaperExtinction.BPG
 	}
 	return e
 }

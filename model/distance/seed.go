@@ -39,9 +39,9 @@ func (s *stream) reset(seed uint64, sourceID int64, p purpose) {
 	s.pcg.Seed(streamKey(seed, sourceID, p))
 }
 
-// open returns a uniform variate in the open interval (0, 1): the 53-bit
-// grid shifted by half a step, so neither 0 nor 1 (a parallax sample of
-// exactly zero, an infinite distance) can come out.
+// open returns a uniform variate in the open interval (0, 1): the 52-bit
+// grid shifted by half a step (exact in float64), from 2^-53 to 1 - 2^-53,
+// so neither 0 nor 1 (a parallax sample of zero or infinity) can come out.
 func (s *stream) open() float64 {
-	return (float64(s.pcg.Uint64()>>11) + 0.5) * (1.0 / (1 << 53))
+	return (float64(s.pcg.Uint64()>>12) + 0.5) * (1.0 / (1 << 52))
 }

@@ -73,7 +73,7 @@ func (d TruncNormal) CDF(x float64) float64 {
 	}
 	a := d.a()
 	if a <= 0 {
-		return lowerDiff(a, (x-d.Mu)/d.Sigma-a) / upper(a)
+		return lowerDiff(a, x/d.Sigma) / upper(a)
 	}
 	return -math.Expm1(logTailRatio(a, x/d.Sigma))
 }
