@@ -411,6 +411,30 @@ func TestMalformed(t *testing.T) {
 	}
 }
 
+// A user block before the superblock: addresses are relative to the
+// superblock, so 512 bytes put in front of a file leave it readable.
+func TestUserBlock(t *testing.T) {
+	for _, lv := range libvers {
+		b, err := os.ReadFile("testdata/features_" + lv + ".h5")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = append(make([]byte, 512), b...)
+		f, err := Open(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			t.Fatalf("%s: %v", lv, err)
+		}
+		d, err := f.Dataset("num/chunked_f32")
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := d.ReadFloat32([]uint64{36, 2, 10}, []uint64{1, 1, 1})
+		if err != nil || v[0] != float32(1220*0.5+1) {
+			t.Errorf("%s with a user block: %v %v", lv, v, err)
+		}
+	}
+}
+
 func TestLookup3(t *testing.T) {
 	// Test values from Bob Jenkins' lookup3.c driver (hashlittle, initval 0).
 	if got := lookup3(nil); got != 0xdeadbeef {

@@ -230,3 +230,31 @@ func TestSampleIndex(t *testing.T) {
 		}
 	}
 }
+
+// One map serves many goroutines (the DoFns of a worker) at once.
+func TestConcurrentQueries(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	m, err := NewBayestar(randomGrid(rng, 8, 64, 5, 30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 2000
+	l, b, d := make([]float64, n), make([]float64, n), make([]float64, n)
+	draw := make([]uint64, n)
+	for i := range l {
+		l[i], b[i], d[i], draw[i] = 360*rng.Float64(), 180*rng.Float64()-90, 100+3000*rng.Float64(), rng.Uint64()
+	}
+	want := m.Query(nil, l, b, d, draw)
+	done := make(chan *Result)
+	for g := 0; g < 4; g++ {
+		go func() { done <- m.Query(nil, l, b, d, draw) }()
+	}
+	for g := 0; g < 4; g++ {
+		got := <-done
+		for i := range l {
+			if !samePoint(got.Point(i), want.Point(i)) {
+				t.Fatalf("goroutine result differs at %d", i)
+			}
+		}
+	}
+}
