@@ -30,7 +30,7 @@ func (e *Estimator) iterate(p *Prepared) {
 	e.chunkScratch(n)
 	inf := math.Inf(1)
 	for s := 0; s < n; s++ {
-		e.dbest[s] = meanDist(p.Dist[s*k:(s+1)*k], p.LogPrior[s*k:(s+1)*k])
+		e.dbest[s] = meanDist(p.Dist[s*k:(s+1)*k], p.LogPrior[s*k:(s+1)*k], e.cfg.Prior.Kind == FlatParallax)
 		e.change[s] = inf
 		e.iters[s] = 0
 		e.flags[s] = p.Flags[s]

@@ -141,7 +141,7 @@ func (e *Estimator) Prepare(dst *Prepared, b *star.Block, c *Counts) *Prepared {
 		dst.appendSamples(e, b.SourceID[i], plx+cfg.ParallaxOffset, plxErr)
 		// The coverage cut, at the prior-weighted mean distance of the
 		// samples: the first distance the iteration asks the map about.
-		if _, _, covered, _ := e.dust.Query(b.L[i], b.B[i], meanDist(dst.Dist[n*k:], dst.LogPrior[n*k:])); !covered {
+		if _, _, covered, _ := e.dust.Query(b.L[i], b.B[i], meanDist(dst.Dist[n*k:], dst.LogPrior[n*k:], cfg.Prior.Kind == FlatParallax)); !covered {
 			dst.truncate(n)
 			cnt.Cut[CutDust]++
 			continue
@@ -174,7 +174,7 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 func (p *Prepared) appendSamples(e *Estimator, sourceID int64, mu, sigma float64) {
 	cfg := &e.cfg
 	k := cfg.K
-	tn := TruncNormal{Mu: mu, Sigma: sigma}
+	tn := TruncNormal{Mu: mu, Sigma: sigma}.sampler()
 	s := &e.rng
 	s.reset(cfg.Seed, sourceID, purposeParallax)
 	for j := 0; j < k; j++ {
@@ -182,7 +182,7 @@ func (p *Prepared) appendSamples(e *Estimator, sourceID int64, mu, sigma float64
 		if cfg.Stratified {
 			u = (float64(j) + u) / float64(k)
 		}
-		x := tn.Quantile(u)
+		x := tn.quantile(u)
 		d := 1000 / x
 		p.Plx = append(p.Plx, x)
 		p.Dist = append(p.Dist, d)
@@ -206,9 +206,16 @@ func (p *Prepared) truncate(n int) {
 	}
 }
 
-// meanDist returns the mean of d weighted by exp(logPrior), over the first
-// len(d) (one star's K) entries: the initial d_best.
-func meanDist(d, logPrior []float64) float64 {
+// meanDist returns the mean of d weighted by exp(logPrior) (one star's K
+// samples): the initial d_best.
+func meanDist(d, logPrior []float64, flatPrior bool) float64 {
+	if flatPrior {
+		var s float64
+		for _, v := range d {
+			s += v
+		}
+		return s / float64(len(d))
+	}
 	mx := math.Inf(-1)
 	for _, l := range logPrior {
 		mx = max(mx, l)

@@ -37,9 +37,26 @@ func WeightedQuantiles(dst, levels, x, w []float64) []float64 {
 	return dst
 }
 
+// sortPairs sorts ps by x: by insertion for a star's few dozen samples,
+// where it beats the general sort, and by slices.SortFunc beyond.
+func sortPairs(ps []pair) {
+	if len(ps) > 48 {
+		slices.SortFunc(ps, cmpPair)
+		return
+	}
+	for i := 1; i < len(ps); i++ {
+		p := ps[i]
+		j := i - 1
+		for ; j >= 0 && cmpPair(ps[j], p) > 0; j-- {
+			ps[j+1] = ps[j]
+		}
+		ps[j+1] = p
+	}
+}
+
 // weightedQuantiles is WeightedQuantiles on pairs, which it sorts in place.
 func weightedQuantiles(dst, levels []float64, ps []pair) {
-	slices.SortFunc(ps, cmpPair)
+	sortPairs(ps)
 	var total float64
 	for _, p := range ps {
 		if p.w > 0 {

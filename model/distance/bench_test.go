@@ -1,0 +1,187 @@
+package distance
+
+import (
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"testing"
+
+	"github.com/gaiaflow/gaiaflow/model/star"
+)
+
+// benchCMD is a cheap analytic CMD: a main sequence, Gaussian in g with
+// colours Gaussian about lines in g (model/mock's main sequence).
+func benchCMD(g, bprp, bpg float64) float64 {
+	x := g - 4.5
+	zg := x / 2.2
+	z1 := (bprp - 0.78 - 0.26*x) / 0.08
+	z2 := (bpg - 0.34 - 0.13*x) / 0.04
+	return -0.5*(zg*zg+z1*z1+z2*z2) - 4.2
+}
+
+// gridDensity is benchCMD tabulated on a regular grid and read back by
+// trilinear interpolation, as a distilled flow (model/flow.Grid) is.
+type gridDensity struct {
+	lo, step [3]float64
+	n        int
+	v        []float64
+}
+
+func newGridDensity(n int) *gridDensity {
+	g := &gridDensity{lo: [3]float64{-5, -1, -0.5}, n: n}
+	hi := [3]float64{17, 5, 2.5}
+	for j := range 3 {
+		g.step[j] = (hi[j] - g.lo[j]) / float64(n-1)
+	}
+	g.v = make([]float64, n*n*n)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			for k := 0; k < n; k++ {
+				g.v[(i*n+j)*n+k] = benchCMD(g.lo[0]+float64(i)*g.step[0], g.lo[1]+float64(j)*g.step[1], g.lo[2]+float64(k)*g.step[2])
+			}
+		}
+	}
+	return g
+}
+
+func (g *gridDensity) LogProb(dst, x []float64) {
+	n := g.n
+	for r := range dst {
+		var idx [3]int
+		var f [3]float64
+		out := false
+		for j := 0; j < 3; j++ {
+			t := (x[3*r+j] - g.lo[j]) / g.step[j]
+			if !(t >= 0 && t <= float64(n-1)) {
+				out = true
+				break
+			}
+			k := min(int(t), n-2)
+			idx[j], f[j] = k, t-float64(k)
+		}
+		if out {
+			dst[r] = math.Inf(-1)
+			continue
+		}
+		v := g.v[(idx[0]*n+idx[1])*n+idx[2]:]
+		lerp := func(o int) float64 { return v[o] + f[2]*(v[o+1]-v[o]) }
+		a0, a1 := lerp(0), lerp(n)
+		b0, b1 := lerp(n*n), lerp(n*n+n)
+		a := a0 + f[1]*(a1-a0)
+		b := b0 + f[1]*(b1-b0)
+		dst[r] = a + f[0]*(b-a)
+	}
+}
+
+// benchDust is E = rate(l) × d with 5 posterior samples (Bayestar19 has 5)
+// spread by 10 %.
+type benchDust struct{}
+
+func (benchDust) rate(l float64) float64 { return 0.2 + 0.1*math.Cos(l*math.Pi/180) }
+
+func (m benchDust) Query(l, b, d float64) (float64, float64, bool, bool) {
+	e := m.rate(l) * d / 1000
+	return e, 0.1 * e, true, true
+}
+
+func (m benchDust) Samples(dst []float64, l, b, d float64) []float64 {
+	e := m.rate(l) * d / 1000
+	return append(dst[:0], 0.87*e, 0.95*e, e, 1.05*e, 1.13*e)
+}
+
+// benchBlock returns n stars drawn from benchCMD at distances 100 pc to
+// 10 kpc with Gaia-like parallax errors (0.02 mas at G = 13 growing to 1 mas
+// at G = 20), so parallax SNRs run from thousands to below zero.
+func benchBlock(n int) *star.Block {
+	r := rand.New(rand.NewPCG(1, 1))
+	var b star.Block
+	for i := 0; i < n; i++ {
+		absG := 4.5 + 2.2*r.NormFloat64()
+		x := absG - 4.5
+		bprp := 0.78 + 0.26*x + 0.08*r.NormFloat64()
+		bpg := 0.34 + 0.13*x + 0.04*r.NormFloat64()
+		d := 100 * math.Pow(100, r.Float64())
+		l := 360 * r.Float64()
+		e := benchDust{}.rate(l) * d / 1000
+		g := absG + 5*math.Log10(d) - 5 + 2.71*e
+		sig := 0.02 * math.Pow(10, max(g-13, 0)/4.1)
+		row := testStar(int64(i)<<35|int64(i), 1000/d+sig*r.NormFloat64(), sig, g, bprp+0.85*e, bpg+0.39*e)
+		row.L, row.RA = l, l
+		b.Append(row)
+	}
+	return &b
+}
+
+var sinkRows *Rows
+var sinkTrain *TrainSet
+
+// BenchmarkCatalog is the catalog step (K = 32, T = 10, the dust map's
+// samples) over a block, with the analytic CMD and with it tabulated on a
+// 64³ grid: 320 density evaluations per star.
+func BenchmarkCatalog(b *testing.B) {
+	for _, dens := range []struct {
+		name string
+		d    Density
+	}{{"analytic", LogProbFunc(benchCMD)}, {"grid64", newGridDensity(64)}} {
+		for _, n := range []int{256, 4096} {
+			b.Run(dens.name+"/"+strconv.Itoa(n), func(b *testing.B) {
+				blk := benchBlock(n)
+				e := mustNew(b, Config{Seed: 1}, dens.d, benchDust{})
+				var dst Rows
+				var c Counts
+				e.CatalogBlock(&dst, blk, &c) // grow the scratch
+				b.ReportAllocs()
+				for b.Loop() {
+					e.CatalogBlock(&dst, blk, nil)
+				}
+				sinkRows = &dst
+				b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "stars/s")
+			})
+		}
+	}
+}
+
+// BenchmarkTrain is the training step (K = 32, T = 5, the map's median) on
+// prepared stars, as the trainer runs it per mini-batch.
+func BenchmarkTrain(b *testing.B) {
+	blk := benchBlock(2048)
+	e := mustNew(b, Config{Mode: Training, Seed: 1, Chunk: 2048}, newGridDensity(64), benchDust{})
+	p := e.Prepare(nil, blk, nil)
+	var dst TrainSet
+	e.Train(&dst, p)
+	b.ReportAllocs()
+	for b.Loop() {
+		e.Train(&dst, p)
+	}
+	sinkTrain = &dst
+	b.ReportMetric(float64(p.Len()*b.N)/b.Elapsed().Seconds(), "stars/s")
+}
+
+// BenchmarkPrepare is the cuts and the 32 parallax samples per star.
+func BenchmarkPrepare(b *testing.B) {
+	blk := benchBlock(4096)
+	e := mustNew(b, Config{Seed: 1}, flat, benchDust{})
+	var p Prepared
+	e.Prepare(&p, blk, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		e.Prepare(&p, blk, nil)
+	}
+	b.ReportMetric(float64(blk.Len()*b.N)/b.Elapsed().Seconds(), "stars/s")
+}
+
+var sinkF float64
+
+// BenchmarkQuantile is one truncated-normal draw at parallax/error z.
+func BenchmarkQuantile(b *testing.B) {
+	for _, z := range []float64{-50, -10, -3, 0, 3, 50} {
+		b.Run(strconv.FormatFloat(z, 'g', -1, 64), func(b *testing.B) {
+			d := TruncNormal{Mu: z, Sigma: 1}.sampler() // as Prepare does, once per star
+			var s stream
+			s.reset(1, 1, purposeParallax)
+			for b.Loop() {
+				sinkF += d.quantile(s.open())
+			}
+		})
+	}
+}
