@@ -12,7 +12,7 @@ import (
 type noDust struct{}
 
 func (noDust) Query(l, b, d float64) (float64, float64, bool, bool) { return 0, 0, true, true }
-func (noDust) Samples(dst []float64, l, b, d float64) []float64    { return append(dst[:0], 0) }
+func (noDust) Samples(dst []float64, l, b, d float64) []float64     { return append(dst[:0], 0) }
 
 // A catalog row for one star with a noisy parallax, with a CMD that puts
 // every star at absolute magnitude 4.0 ± 0.1: the photometry pins the
@@ -28,7 +28,7 @@ func Example() {
 	}
 	r := star.NewRow()
 	r.SourceID, r.RA, r.Dec, r.L, r.B = 1, 10, 20, 120, -40
-	r.Parallax, r.ParallaxError = 0.6, 0.4 // SNR 1.5
+	r.Parallax, r.ParallaxError = 0.6, 0.4                            // SNR 1.5
 	r.G, r.BP, r.RP, r.BPRP = 4+5*math.Log10(2000)-5, 15.4, 14.4, 1.0 // at 2 kpc
 	r.RUWE = 1.0
 	var b star.Block
