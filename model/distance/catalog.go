@@ -56,7 +56,7 @@ var catalogLevels = []float64{0.16, 0.5, 0.84}
 // The posterior over distance is the K samples d_i with the weights of the
 // last iteration, w_i ∝ P(g_i, colours_i) × prior(d_i) (see Prior): its
 // mean, standard deviation and weighted quantiles (WeightedQuantiles) make
-// the row.
+// the row. It panics if p was prepared by an Estimator of another K or Mode.
 func (e *Estimator) Catalog(dst *Rows, p *Prepared) *Rows {
 	if dst == nil {
 		dst = &Rows{}

@@ -27,6 +27,9 @@ import "math"
 // weighted samples then marginalise over the map's uncertainty.
 func (e *Estimator) iterate(p *Prepared) {
 	n, k := p.Len(), e.cfg.K
+	if p.K != k || (e.cfg.Mode == Catalog && len(p.DustU) != n*k) {
+		panic("distance: stars prepared by an Estimator of another K or Mode")
+	}
 	e.chunkScratch(n)
 	inf := math.Inf(1)
 	for s := 0; s < n; s++ {

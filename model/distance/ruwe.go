@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // UWE returns the unit weight error of a Gaia astrometric solution,
@@ -99,4 +100,75 @@ func (u *U0) At(g, bprp float64) float64 {
 // unavailable.
 func (u *U0) RUWE(chi2AL, nGoodObsAL, g, bprp float64) float64 {
 	return UWE(chi2AL, nGoodObsAL) / u.At(g, bprp)
+}
+
+// NewU0 builds a U0 table from its published form, rows of (G, BP-RP, u0)
+// on a regular grid in any order, and rows of (G, u0) for the G-only table
+// on the same G nodes (the tech note's two DR2 files). It returns an error
+// if the nodes are not a complete regular grid, or the G-only rows do not
+// cover its G nodes.
+func NewU0(g, c, u0 []float64, gOnlyG, gOnlyU0 []float64) (*U0, error) {
+	if len(c) != len(g) || len(u0) != len(g) || len(gOnlyU0) != len(gOnlyG) || len(g) == 0 {
+		return nil, errors.New("distance: u0 table columns differ in length or are empty")
+	}
+	g0, dg, ng, err := regularNodes(g)
+	if err != nil {
+		return nil, fmt.Errorf("distance: u0 table G nodes: %w", err)
+	}
+	c0, dc, nc, err := regularNodes(c)
+	if err != nil {
+		return nil, fmt.Errorf("distance: u0 table colour nodes: %w", err)
+	}
+	t := &U0{G0: g0, DG: dg, NG: ng, C0: c0, DC: dc, NC: nc,
+		Values: make([]float64, ng*nc), GOnly: make([]float64, ng)}
+	for k := range t.Values {
+		t.Values[k] = math.NaN()
+	}
+	for k := range t.GOnly {
+		t.GOnly[k] = math.NaN()
+	}
+	index := func(x, x0, dx float64) int { return int(math.Round((x - x0) / dx)) }
+	for k := range g {
+		t.Values[index(g[k], g0, dg)*nc+index(c[k], c0, dc)] = u0[k]
+	}
+	for k := range gOnlyG {
+		i := index(gOnlyG[k], g0, dg)
+		if i < 0 || i >= ng || math.Abs(gOnlyG[k]-(g0+float64(i)*dg)) > 1e-6*dg {
+			return nil, fmt.Errorf("distance: u0 G-only row at G = %g is not a node of the table", gOnlyG[k])
+		}
+		t.GOnly[i] = gOnlyU0[k]
+	}
+	for _, v := range t.Values {
+		if math.IsNaN(v) {
+			return nil, errors.New("distance: u0 table misses nodes of its grid")
+		}
+	}
+	for _, v := range t.GOnly {
+		if math.IsNaN(v) {
+			return nil, errors.New("distance: u0 G-only table misses G nodes")
+		}
+	}
+	return t, t.Validate()
+}
+
+// regularNodes returns the first node, the step and the number of nodes of
+// the distinct values of x, which must be evenly spaced (to 1e-6 of the
+// step).
+func regularNodes(x []float64) (x0, dx float64, n int, err error) {
+	u := slices.Clone(x)
+	slices.Sort(u)
+	u = slices.Compact(u)
+	if math.IsNaN(u[len(u)-1]) || math.IsNaN(u[0]) {
+		return 0, 0, 0, errors.New("NaN node")
+	}
+	if len(u) == 1 {
+		return u[0], 1, 1, nil
+	}
+	dx = (u[len(u)-1] - u[0]) / float64(len(u)-1)
+	for i := 1; i < len(u); i++ {
+		if math.Abs(u[i]-u[i-1]-dx) > 1e-6*dx {
+			return 0, 0, 0, fmt.Errorf("nodes %g and %g are not %g apart", u[i-1], u[i], dx)
+		}
+	}
+	return u[0], dx, len(u), nil
 }

@@ -149,3 +149,32 @@ func TestU0Builder(t *testing.T) {
 		t.Errorf("default grid %+v", g)
 	}
 }
+
+// NewU0 reads the published form, rows in any order, and refuses gaps.
+func TestNewU0(t *testing.T) {
+	var g, c, u []float64
+	for _, gi := range []float64{13.2, 12.8, 13.0} {
+		for _, ci := range []float64{1.0, 0.5} {
+			g, c, u = append(g, gi), append(c, ci), append(u, gi/10+ci)
+		}
+	}
+	tab, err := NewU0(g, c, u, []float64{13.0, 12.8, 13.2}, []float64{2, 1, 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tab.NG != 3 || tab.NC != 2 || math.Abs(tab.G0-12.8) > 1e-12 || math.Abs(tab.DG-0.2) > 1e-12 || tab.DC != 0.5 {
+		t.Fatalf("grid %+v", tab)
+	}
+	if got := tab.At(13.1, 0.75); math.Abs(got-(1.31+0.75)) > 1e-12 {
+		t.Errorf("At(13.1, 0.75) = %g, want %g", got, 1.31+0.75)
+	}
+	if got := tab.At(13.1, math.NaN()); math.Abs(got-2.5) > 1e-12 {
+		t.Errorf("G-only At(13.1) = %g, want 2.5", got)
+	}
+	if _, err := NewU0(g[1:], c[1:], u[1:], []float64{13.0, 12.8, 13.2}, []float64{2, 1, 3}); err == nil {
+		t.Error("a missing node: no error")
+	}
+	if _, err := NewU0([]float64{1, 2, 4}, []float64{0, 0, 0}, []float64{1, 1, 1}, []float64{1, 2, 4}, []float64{1, 1, 1}); err == nil {
+		t.Error("uneven nodes: no error")
+	}
+}

@@ -61,7 +61,8 @@ func (t *TrainSet) Points(dst []float64) []float64 {
 // Var(g_i) is their sample variance with K - 1 in the denominator.
 //
 // In Catalog mode the iteration uses the dust samples as Catalog does; the
-// paper trains in Training mode (the map's median).
+// paper trains in Training mode (the map's median). It panics if p was
+// prepared by an Estimator of another K or Mode.
 func (e *Estimator) Train(dst *TrainSet, p *Prepared) *TrainSet {
 	if dst == nil {
 		dst = &TrainSet{}
