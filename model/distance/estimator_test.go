@@ -446,3 +446,31 @@ func TestParallaxOffset(t *testing.T) {
 		t.Error("NoParallaxOffset with an offset: no error")
 	}
 }
+
+// countingDensity records the number of rows of each call.
+type countingDensity struct{ calls []int }
+
+func (c *countingDensity) LogProb(dst, x []float64) {
+	c.calls = append(c.calls, len(dst))
+	flat.LogProb(dst, x)
+}
+
+// The density sees one matrix per chunk and iteration: Chunk stars × K rows.
+func TestDensityBatches(t *testing.T) {
+	var rows []star.Row
+	for i := 0; i < 7; i++ {
+		rows = append(rows, testStar(int64(i), 0.5, 0.1, 15, 1, 0.5))
+	}
+	d := &countingDensity{}
+	e := mustNew(t, Config{Chunk: 3, T: 2}, d, noDust)
+	e.CatalogBlock(nil, blockOf(rows...), nil)
+	want := []int{96, 96, 96, 96, 32, 32}
+	if len(d.calls) != len(want) {
+		t.Fatalf("calls %v, want %v", d.calls, want)
+	}
+	for i := range want {
+		if d.calls[i] != want[i] {
+			t.Fatalf("calls %v, want %v", d.calls, want)
+		}
+	}
+}

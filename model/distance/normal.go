@@ -46,8 +46,8 @@ func mills(y float64) float64 {
 
 // laplaceTail returns K_j(y) = j/(y+ (j+1)/(y+ (j+2)/(y+ ...))) for j >= 1,
 // y > 0, by the modified Lentz method (Press et al., Numerical Recipes,
-// §5.2). K_1 = 1/R(y) - y, and it converges the faster the larger y is:
-// about 60 terms at y = 5 and 10 at y = 40.
+// §5.2). K_1 = 1/R(y) - y. It converges the faster the larger y is: to
+// 1e-16 in about 115 terms at y = 2, 28 at y = 5 and 8 at y = 36.
 func laplaceTail(y float64, j int) float64 {
 	const tiny = 1e-300
 	f, c, d := tiny, tiny, 0.0

@@ -33,7 +33,7 @@ func (d TruncNormal) Mean() float64 {
 		return math.NaN()
 	}
 	a := d.a()
-	if a >= cfFrom {
+	if a >= momentsCF {
 		// E[y] = lambda = a + K_1, so E[x] = Sigma (lambda - a) = Sigma K_1.
 		return d.Sigma * laplaceTail(a, 1)
 	}
@@ -47,7 +47,7 @@ func (d TruncNormal) Var() float64 {
 	}
 	a := d.a()
 	s2 := d.Sigma * d.Sigma
-	if a >= cfFrom {
+	if a >= momentsCF {
 		// Var[y] = 1 - lambda K_1 with lambda = a + K_1, K_j = j/(a + K_{j+1}):
 		// substituting twice gives (a + 2 K_2 - K_3) / ((a + K_3)(a + K_2)²),
 		// in which nothing cancels.
@@ -59,9 +59,14 @@ func (d TruncNormal) Var() float64 {
 	return s2 * (1 - lam*(lam-a))
 }
 
-// cfFrom is the truncation point above which Mean and Var use the continued
-// fraction; below it the direct formulas lose at most two digits.
-const cfFrom = 5
+// momentsCF is the truncation point above which Mean and Var use the
+// continued fraction (115 terms at a = 2, 15 at a = 10); below it
+// the direct formulas lose at most a digit to cancellation. cfFrom is where
+// the sampler turns to its tail method, Q(a) >= 2.8e-7 below it.
+const (
+	momentsCF = 2
+	cfFrom    = 5
+)
 
 // CDF returns P(X <= x).
 func (d TruncNormal) CDF(x float64) float64 {

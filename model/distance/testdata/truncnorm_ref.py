@@ -49,9 +49,9 @@ def cdf(mu, x):  # F(x) and 1 - F(x), each without cancellation
 
 mus = [-50, -10, -3, 0, 3, 50]
 print("// moments: mu, mean, variance")
-for mu in mus:
+for mu in [-50, -10, -7, -5.001, -4.999, -3, 0, 3, 50]:
     m, v = moments(mp.mpf(mu))
-    print("{%d, %s, %s}," % (mu, mp.nstr(m, 20), mp.nstr(v, 20)))
+    print("{%g, %s, %s}," % (mu, mp.nstr(m, 20), mp.nstr(v, 20)))
 us = [1e-300, 1e-12, 0.1, 0.5, 0.9, 1 - 2**-40]
 print("// quantiles: mu, u, x")
 for mu in mus:
