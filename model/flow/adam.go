@@ -29,11 +29,10 @@ func (a *adam) step(p, g []float64) {
 	m := a.m
 	v := a.v[:len(m)]
 	p, g = p[:len(m)], g[:len(m)]
-	start := 0
-	if useAsm {
-		start = len(m) &^ 7
-		c := [8]float64{b1, 1 - b1, b2, 1 - b2, a.decay, stepSize, 1 / bc2, a.eps}
-		adamFast(start, p, g, m, v, &c)
+	start := len(m) &^ 7
+	c := [8]float64{b1, 1 - b1, b2, 1 - b2, a.decay, stepSize, 1 / bc2, a.eps}
+	if !useAsm || !adamFast(start, p, g, m, v, &c) {
+		start = 0
 	}
 	for i := start; i < len(m); i++ {
 		gi := g[i]

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -23,6 +24,19 @@ var benchConfigs = []struct {
 }
 
 var sinkF float64
+
+// GAIAFLOW_FLOW_ISA=avx2 (or none) runs the benchmarks on a lesser
+// instruction set, to measure the fallbacks on this machine.
+func init() {
+	switch os.Getenv("GAIAFLOW_FLOW_ISA") {
+	case "avx2":
+		if isa >= isaAVX2 {
+			isa = isaAVX2
+		}
+	case "none":
+		isa, useAsm = isaNone, false
+	}
+}
 
 func benchData(cfg Config, n int, seed uint64) (x, c *mat.Dense) {
 	rng := rand.New(rand.NewPCG(seed, 7))

@@ -16,7 +16,9 @@ func expNeg[T float](dst, src []T) {
 	start := 0
 	if s, ok := any(src).([]float32); ok && useAsm {
 		start = len(s) &^ 15
-		expNegFast(start, any(dst).([]float32), s)
+		if !expNegFast(start, any(dst).([]float32), s) {
+			start = 0
+		}
 	}
 	for i := start; i < len(src); i++ {
 		dst[i] = T(math.Exp(-float64(src[i])))
@@ -27,7 +29,7 @@ func expNeg[T float](dst, src []T) {
 // into the alpha positions of e. With the float32 kernel it transforms all
 // of o, mu included, since 16 lanes at a time cost less than picking.
 func expNegAlpha[T float](e, o []T, rows, d int) {
-	if _, ok := any(o).([]float32); ok && useAsm {
+	if _, ok := any(o).([]float32); ok && useAsm && isa == isaAVX512 {
 		expNeg(e[:rows*2*d], o[:rows*2*d])
 		return
 	}

@@ -81,3 +81,7 @@ func gemmEpilogue[T float](crow []T, flags int, p []T, poff int) {
 		}
 	}
 }
+
+// operand allocates a buffer that may be gemm's B operand: n elements with
+// slack more behind them (gemm_amd64.go).
+func operand[T float](n int) []T { return make([]T, n, n+slack) }

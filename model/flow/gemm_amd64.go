@@ -10,29 +10,74 @@ import (
 
 //go:generate go run gen_kernels.go
 
-// useAsm reports whether the AVX-512 kernels of kernels_amd64.s can run.
-// Set it to false to force the portable loops (tests do, to check both).
-var useAsm = cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
+// The instruction sets the kernels of kernels_amd64.s need.
+const (
+	isaNone   = iota
+	isaAVX2   // AVX2 and FMA: gemm only
+	isaAVX512 // AVX-512 F and DQ: gemm, Adam, exp
+)
 
-// kernFunc is an assembly register tile of gemm (gen_kernels.go): rows x
-// vectors of C from k steps of A and B, strides in bytes.
+// isa is the best instruction set of this CPU; useAsm reports whether gemm
+// has a kernel for it. Tests lower them to check every path.
+var (
+	isa    = detectISA()
+	useAsm = isa != isaNone
+)
+
+func detectISA() int {
+	switch {
+	case cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ:
+		return isaAVX512
+	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
+		return isaAVX2
+	}
+	return isaNone
+}
+
+// kernFunc is an AVX-512 register tile of gemm (gen_kernels.go): rows x
+// vectors of C from k steps of A and B, strides in bytes, the last vector
+// under the lane mask.
 type kernFunc func(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
 
-// gemmFast runs gemm with the AVX-512 kernels. Arguments are checked by
-// gemm.
-func gemmFast[T float](m, n, kk int, a []T, sar, sak int, b []T, ldb int, c []T, ldc int, flags int, p []T, ldp int) bool {
-	var kern *[tileRows + 1][tileVecs + 1]kernFunc
-	var lanes int
-	switch any(a).(type) {
-	case []float32:
-		kern, lanes = &kernS, 16
-	case []float64:
-		kern, lanes = &kernD, 8
-	default:
-		return false
+// kern2Func is an AVX2 register tile; mask points to a vector of lane masks.
+type kern2Func func(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+// Lane masks of the AVX2 kernels: the first t lanes set.
+var (
+	mask2S [9][8]int32
+	mask2D [5][4]int64
+)
+
+func init() {
+	for t := range mask2S {
+		for i := 0; i < t; i++ {
+			mask2S[t][i] = -1
+		}
 	}
+	for t := range mask2D {
+		for i := 0; i < t; i++ {
+			mask2D[t][i] = -1
+		}
+	}
+}
+
+// slack is the number of elements a buffer that is a gemm B operand is
+// allocated beyond its length, for the AVX2 kernels' unmasked loads.
+const slack = 16
+
+// gemmFast runs gemm with the assembly kernels and reports whether it did.
+// Arguments are checked by gemm.
+func gemmFast[T float](m, n, kk int, a []T, sar, sak int, b []T, ldb int, c []T, ldc int, flags int, p []T, ldp int) bool {
 	var zero T
 	size := int(unsafe.Sizeof(zero))
+	lanes := 64 / size
+	if isa == isaAVX2 {
+		lanes = 32 / size
+		// The unmasked loads of B read up to a vector past column n.
+		if kk > 0 && cap(b) < (kk-1)*ldb+(n+lanes-1)/lanes*lanes {
+			return false
+		}
+	}
 	pa := unsafe.Pointer(unsafe.SliceData(a))
 	pb := unsafe.Pointer(unsafe.SliceData(b))
 	pc := unsafe.Pointer(unsafe.SliceData(c))
@@ -40,40 +85,60 @@ func gemmFast[T float](m, n, kk int, a []T, sar, sak int, b []T, ldb int, c []T,
 	if flags&gemmMask != 0 {
 		pp = unsafe.Pointer(unsafe.SliceData(p))
 	}
-	width := tileVecs * lanes
+	rows, vecs := tileRows, tileVecs
+	if isa == isaAVX2 {
+		rows, vecs = 4, 3
+	}
+	width := vecs * lanes
 	for j0 := 0; j0 < n; j0 += width {
 		nc := min(width, n-j0)
 		nv := (nc + lanes - 1) / lanes
 		tail := nc - (nv-1)*lanes
-		mask := uint64(1)<<tail - 1
 		bj := unsafe.Add(pb, j0*size)
-		for i0 := 0; i0 < m; i0 += tileRows {
-			mr := min(tileRows, m-i0)
+		for i0 := 0; i0 < m; i0 += rows {
+			mr := min(rows, m-i0)
 			var pi unsafe.Pointer
 			if pp != nil {
 				pi = unsafe.Add(pp, (i0*ldp+j0)*size)
 			}
-			kern[mr][nv](kk, unsafe.Add(pa, i0*sar*size), sar*size, sak*size, bj, ldb*size,
-				unsafe.Add(pc, (i0*ldc+j0)*size), ldc*size, flags, pi, ldp*size, mask)
+			ai, ci := unsafe.Add(pa, i0*sar*size), unsafe.Add(pc, (i0*ldc+j0)*size)
+			switch {
+			case isa == isaAVX512 && size == 4:
+				kernS[mr][nv](kk, ai, sar*size, sak*size, bj, ldb*size, ci, ldc*size, flags, pi, ldp*size, uint64(1)<<tail-1)
+			case isa == isaAVX512:
+				kernD[mr][nv](kk, ai, sar*size, sak*size, bj, ldb*size, ci, ldc*size, flags, pi, ldp*size, uint64(1)<<tail-1)
+			case size == 4:
+				kern2S[mr][nv](kk, ai, sar*size, sak*size, bj, ldb*size, ci, ldc*size, flags, pi, ldp*size, unsafe.Pointer(&mask2S[tail]))
+			default:
+				kern2D[mr][nv](kk, ai, sar*size, sak*size, bj, ldb*size, ci, ldc*size, flags, pi, ldp*size, unsafe.Pointer(&mask2D[tail]))
+			}
 		}
 	}
 	return true
 }
 
-// adamFast runs adamAVX on the first n (a multiple of 8) elements.
-func adamFast(n int, p, g, m, v []float64, c *[8]float64) {
-	if n == 0 {
-		return
+// adamFast runs adamAVX on the first n (a multiple of 8) elements, or
+// nothing without AVX-512; it reports whether it ran.
+func adamFast(n int, p, g, m, v []float64, c *[8]float64) bool {
+	if isa != isaAVX512 {
+		return false
 	}
-	_, _, _, _ = p[n-1], g[n-1], m[n-1], v[n-1]
-	adamAVX(n, &p[0], &g[0], &m[0], &v[0], c)
+	if n > 0 {
+		_, _, _, _ = p[n-1], g[n-1], m[n-1], v[n-1]
+		adamAVX(n, &p[0], &g[0], &m[0], &v[0], c)
+	}
+	return true
 }
 
-// expNegFast runs expNegAVX on the first n (a multiple of 16) elements.
-func expNegFast(n int, dst, src []float32) {
-	if n == 0 {
-		return
+// expNegFast runs expNegAVX on the first n (a multiple of 16) elements, or
+// nothing without AVX-512; it reports whether it ran.
+func expNegFast(n int, dst, src []float32) bool {
+	if isa != isaAVX512 {
+		return false
 	}
-	_, _ = dst[n-1], src[n-1]
-	expNegAVX(n, &dst[0], &src[0], &expNegConst)
+	if n > 0 {
+		_, _ = dst[n-1], src[n-1]
+		expNegAVX(n, &dst[0], &src[0], &expNegConst)
+	}
+	return true
 }

@@ -2,13 +2,24 @@
 
 package flow
 
-// useAsm is false where there is no assembly kernel.
-var useAsm = false
+const (
+	isaNone = iota
+	isaAVX2
+	isaAVX512
+)
+
+// There are no assembly kernels in this build.
+var (
+	isa    = isaNone
+	useAsm = false
+)
+
+const slack = 0
 
 func gemmFast[T float](m, n, kk int, a []T, sar, sak int, b []T, ldb int, c []T, ldc int, flags int, p []T, ldp int) bool {
 	return false
 }
 
-func adamFast(n int, p, g, m, v []float64, c *[8]float64) {}
+func adamFast(n int, p, g, m, v []float64, c *[8]float64) bool { return false }
 
-func expNegFast(n int, dst, src []float32) {}
+func expNegFast(n int, dst, src []float32) bool { return false }

@@ -1,8 +1,9 @@
 //go:build ignore
 
-// gen_kernels writes kernels_amd64.s and kernels_amd64.go: AVX-512 register
-// tiles of gemm (gemm.go) for float32 and float64, one function per tile
-// shape (rows x vectors). Run it with "go run gen_kernels.go".
+// gen_kernels writes kernels_amd64.s and kernels_amd64.go: AVX-512 and
+// AVX2+FMA register tiles of gemm (gemm.go) for float32 and float64, one
+// function per tile shape (rows x vectors), and the AVX-512 Adam update,
+// exp(-x) and peak-rate loops. Run it with "go run gen_kernels.go".
 package main
 
 import (
@@ -12,10 +13,13 @@ import (
 	"os"
 )
 
-// The tiles: up to maxRows rows of C by up to maxVecs vectors of columns.
+// The tiles: up to maxRows rows of C by up to maxVecs vectors of columns
+// (AVX-512, 32 registers), and max2Rows by max2Vecs (AVX2, 16 registers).
 const (
-	maxRows = 6
-	maxVecs = 4
+	maxRows  = 6
+	maxVecs  = 4
+	max2Rows = 4
+	max2Vecs = 3
 )
 
 type typ struct {
@@ -59,6 +63,23 @@ func main() {
 		}
 		fmt.Fprintf(&g, "}\n\n")
 	}
+	for _, t := range types {
+		for r := 1; r <= max2Rows; r++ {
+			for v := 1; v <= max2Vecs; v++ {
+				kernelAVX2(&s, t, r, v)
+				fmt.Fprintf(&g, "//go:noescape\nfunc kern2%s%dx%d(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)\n\n", t.name, r, v)
+			}
+		}
+		fmt.Fprintf(&g, "var kern2%s = [%d][%d]kern2Func{\n", t.name, max2Rows+1, max2Vecs+1)
+		for r := 1; r <= max2Rows; r++ {
+			fmt.Fprintf(&g, "\t%d: {", r)
+			for v := 1; v <= max2Vecs; v++ {
+				fmt.Fprintf(&g, "%d: kern2%s%dx%d, ", v, t.name, r, v)
+			}
+			fmt.Fprintf(&g, "},\n")
+		}
+		fmt.Fprintf(&g, "}\n\n")
+	}
 	adamKernel(&s)
 	expKernel(&s)
 	fmt.Fprintf(&g, "// expNegAVX writes exp(-src[i]) into dst[i] for i < n (a multiple of 16),\n// to float32 accuracy; c holds log2(e), ln2 high and low parts and the\n// Taylor coefficients 1/k!, k = 0..7.\n//\n//go:noescape\nfunc expNegAVX(n int, dst, src *float32, c *[11]float32)\n\n")
@@ -71,6 +92,140 @@ func main() {
 	src, err := format.Source(g.Bytes())
 	must(err)
 	must(os.WriteFile("kernels_amd64.go", src, 0o644))
+}
+
+// kernelAVX2 writes the AVX2+FMA tile of r rows by v vectors of 32 bytes:
+// as kernel, but B is loaded unmasked (the caller guarantees that the
+// allocation extends a vector past every row it reads; lanes past n are
+// computed and never stored), and the last vector of each row of C (and P)
+// goes through VMASKMOV with the mask vector at mask.
+//
+// Registers: Y0..Y11 accumulators, Y12..Y14 B, Y15 broadcast; after the
+// loop Y12 mask, Y13 zero, Y14 and Y15 scratch.
+func kernelAVX2(w *bytes.Buffer, t typ, r, v int) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	name := fmt.Sprintf("kern2%s%dx%d", t.name, r, v)
+	vb := 32
+	mmov := "VMASKMOVPS"
+	and := "VANDPS"
+	if t.name == "D" {
+		mmov, and = "VMASKMOVPD", "VANDPD"
+	}
+	fmt.Fprintf(w, "\n// func %s(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)\n", name)
+	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-96\n", name)
+	p("MOVQ k+0(FP), CX")
+	p("MOVQ a+8(FP), AX")
+	p("MOVQ sar+16(FP), R8")
+	p("MOVQ sak+24(FP), R10")
+	p("MOVQ b+32(FP), SI")
+	p("MOVQ ldb+40(FP), R11")
+	if r > 3 {
+		p("LEAQ (AX)(R8*2), BX")
+		p("ADDQ R8, BX")
+	}
+	acc := func(i, j int) string { return fmt.Sprintf("Y%d", i*v+j) }
+	for i := 0; i < r; i++ {
+		for j := 0; j < v; j++ {
+			p("%s %s, %s, %s", t.xor, acc(i, j), acc(i, j), acc(i, j))
+		}
+	}
+	rowAddr := func(i int) string {
+		base := "AX"
+		if i >= 3 {
+			base = "BX"
+		}
+		switch i % 3 {
+		case 0:
+			return "(" + base + ")"
+		case 1:
+			return "(" + base + ")(R8*1)"
+		}
+		return "(" + base + ")(R8*2)"
+	}
+	p("TESTQ CX, CX")
+	p("JZ store")
+	fmt.Fprintf(w, "loop:\n")
+	for j := 0; j < v; j++ {
+		p("%s %d(SI), Y%d", t.mov, j*vb, 12+j)
+	}
+	for i := 0; i < r; i++ {
+		p("%s %s, Y15", t.bcast, rowAddr(i))
+		for j := 0; j < v; j++ {
+			p("%s Y%d, Y15, %s", t.fma, 12+j, acc(i, j))
+		}
+	}
+	p("ADDQ R10, AX")
+	if r > 3 {
+		p("ADDQ R10, BX")
+	}
+	p("ADDQ R11, SI")
+	p("DECQ CX")
+	p("JNZ loop")
+	fmt.Fprintf(w, "store:\n")
+	p("MOVQ c+48(FP), DI")
+	p("MOVQ ldc+56(FP), R12")
+	p("MOVQ flags+64(FP), DX")
+	p("MOVQ p+72(FP), AX")
+	p("MOVQ ldp+80(FP), BX")
+	p("MOVQ mask+88(FP), SI")
+	p("%s (SI), Y12", t.mov)
+	p("%s Y13, Y13, Y13", t.xor)
+	p("TESTQ $1, DX")
+	p("JZ noacc")
+	p("MOVQ DI, SI")
+	for i := 0; i < r; i++ {
+		for j := 0; j < v; j++ {
+			if j == v-1 {
+				p("%s %d(SI), Y12, Y14", mmov, j*vb)
+				p("%s Y14, %s, %s", t.add, acc(i, j), acc(i, j))
+			} else {
+				p("%s %d(SI), %s, %s", t.add, j*vb, acc(i, j), acc(i, j))
+			}
+		}
+		if i < r-1 {
+			p("ADDQ R12, SI")
+		}
+	}
+	fmt.Fprintf(w, "noacc:\n")
+	p("TESTQ $2, DX")
+	p("JZ norelu")
+	for i := 0; i < r; i++ {
+		for j := 0; j < v; j++ {
+			p("%s %s, Y13, %s", t.max, acc(i, j), acc(i, j))
+		}
+	}
+	fmt.Fprintf(w, "norelu:\n")
+	p("TESTQ $4, DX")
+	p("JZ nomask")
+	for i := 0; i < r; i++ {
+		for j := 0; j < v; j++ {
+			if j == v-1 {
+				p("%s %d(AX), Y12, Y14", mmov, j*vb)
+			} else {
+				p("%s %d(AX), Y14", t.mov, j*vb)
+			}
+			p("%s $0x1e, Y13, Y14, Y14", t.cmp)
+			p("%s Y14, %s, %s", and, acc(i, j), acc(i, j))
+		}
+		if i < r-1 {
+			p("ADDQ BX, AX")
+		}
+	}
+	fmt.Fprintf(w, "nomask:\n")
+	for i := 0; i < r; i++ {
+		for j := 0; j < v; j++ {
+			if j == v-1 {
+				p("%s %s, Y12, %d(DI)", mmov, acc(i, j), j*vb)
+			} else {
+				p("%s %s, %d(DI)", t.mov, acc(i, j), j*vb)
+			}
+		}
+		if i < r-1 {
+			p("ADDQ R12, DI")
+		}
+	}
+	p("VZEROUPPER")
+	p("RET")
 }
 
 // peakKernel writes peakS or peakD: register-only FMAs, no memory.

@@ -168,6 +168,92 @@ var kernD = [7][5]kernFunc{
 	6: {1: kernD6x1, 2: kernD6x2, 3: kernD6x3, 4: kernD6x4},
 }
 
+//go:noescape
+func kern2S1x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2S1x2(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2S1x3(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2S2x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2S2x2(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2S2x3(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2S3x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2S3x2(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2S3x3(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2S4x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2S4x2(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2S4x3(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+var kern2S = [5][4]kern2Func{
+	1: {1: kern2S1x1, 2: kern2S1x2, 3: kern2S1x3},
+	2: {1: kern2S2x1, 2: kern2S2x2, 3: kern2S2x3},
+	3: {1: kern2S3x1, 2: kern2S3x2, 3: kern2S3x3},
+	4: {1: kern2S4x1, 2: kern2S4x2, 3: kern2S4x3},
+}
+
+//go:noescape
+func kern2D1x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2D1x2(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2D1x3(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2D2x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2D2x2(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2D2x3(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2D3x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2D3x2(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2D3x3(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2D4x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2D4x2(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+//go:noescape
+func kern2D4x3(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask unsafe.Pointer)
+
+var kern2D = [5][4]kern2Func{
+	1: {1: kern2D1x1, 2: kern2D1x2, 3: kern2D1x3},
+	2: {1: kern2D2x1, 2: kern2D2x2, 3: kern2D2x3},
+	3: {1: kern2D3x1, 2: kern2D3x2, 3: kern2D3x3},
+	4: {1: kern2D4x1, 2: kern2D4x2, 3: kern2D4x3},
+}
+
 // expNegAVX writes exp(-src[i]) into dst[i] for i < n (a multiple of 16),
 // to float32 accuracy; c holds log2(e), ln2 high and low parts and the
 // Taylor coefficients 1/k!, k = 0..7.

@@ -49,7 +49,7 @@ func newNet[T float](f *Flow) *net[T] {
 			}
 			out := f.outSize(l)
 			b.layers[l] = dense[T]{in: in, out: out, nb: nb,
-				wt: make([]T, (in+1)*out), w: make([]T, out*nb)}
+				wt: operand[T]((in + 1) * out), w: operand[T](out * nb)}
 		}
 		b.scale = make([]T, cfg.D)
 		b.shift = make([]T, cfg.D)

@@ -207,27 +207,28 @@ const (
 	tolGrad  = 1e-10
 )
 
-// asmModes returns the kernel choices to test: the portable loops, and the
-// assembly kernels where the CPU has them. setAsm switches and returns a
-// function that restores the default.
-func asmModes() []bool {
-	if useAsmDefault {
-		return []bool{false, true}
+// isaModes returns the kernel choices to test: the portable loops
+// (isaNone) and every assembly instruction set the CPU has. setISA switches
+// and returns a function that restores the default.
+func isaModes() []int {
+	modes := []int{isaNone}
+	for m := isaAVX2; m <= isaDefault; m++ {
+		modes = append(modes, m)
 	}
-	return []bool{false}
+	return modes
 }
 
-var useAsmDefault = useAsm
+var isaDefault = isa
 
-func setAsm(on bool) func() {
-	useAsm = on
-	return func() { useAsm = useAsmDefault }
+func setISA(mode int) func() {
+	isa, useAsm = mode, mode != isaNone
+	return func() { isa, useAsm = isaDefault, isaDefault != isaNone }
 }
 
 func TestReferenceEval(t *testing.T) {
-	for _, asm := range asmModes() {
-		defer setAsm(asm)()
-		t.Run(fmt.Sprintf("asm=%v", asm), testReferenceEval)
+	for _, mode := range isaModes() {
+		defer setISA(mode)()
+		t.Run(fmt.Sprintf("isa=%d", mode), testReferenceEval)
 	}
 }
 
@@ -299,9 +300,9 @@ func checkGrads(t *testing.T, what string, f *Flow, g []float64, want []refBlock
 }
 
 func TestReferenceTrainStep(t *testing.T) {
-	for _, asm := range asmModes() {
-		defer setAsm(asm)()
-		t.Run(fmt.Sprintf("asm=%v", asm), testReferenceTrainStep)
+	for _, mode := range isaModes() {
+		defer setISA(mode)()
+		t.Run(fmt.Sprintf("isa=%d", mode), testReferenceTrainStep)
 	}
 }
 
@@ -334,9 +335,9 @@ func testReferenceTrainStep(t *testing.T) {
 // gradient is 0 because BatchNorm removes any shift, is one such). There the
 // tolerance is 1e-9.
 func TestReferenceAdam(t *testing.T) {
-	for _, asm := range asmModes() {
-		defer setAsm(asm)()
-		t.Run(fmt.Sprintf("asm=%v", asm), testReferenceAdam)
+	for _, mode := range isaModes() {
+		defer setISA(mode)()
+		t.Run(fmt.Sprintf("isa=%d", mode), testReferenceAdam)
 	}
 }
 

@@ -41,11 +41,11 @@ func newTrainer[T float](f *Flow, rows int) *trainer[T] {
 	t.mean = make([][]float64, nb)
 	t.vr = make([][]float64, nb)
 	for b := 0; b < nb; b++ {
-		t.xin[b] = make([]T, rows*(d+c+1))
+		t.xin[b] = operand[T](rows * (d + c + 1))
 		setOnes(t.xin[b], rows, d+c+1)
 		t.hs[b] = make([][]T, len(f.cfg.Hidden))
 		for l, h := range f.cfg.Hidden {
-			t.hs[b][l] = make([]T, rows*(h+1))
+			t.hs[b][l] = operand[T](rows * (h + 1))
 			setOnes(t.hs[b][l], rows, h+1)
 		}
 		t.o[b] = make([]T, rows*2*d)
@@ -56,9 +56,9 @@ func newTrainer[T float](f *Flow, rows int) *trainer[T] {
 	t.u = make([]T, rows*d)
 	t.ld = make([]float64, rows)
 	hmax := t.net.maxHidden()
-	t.dh[0] = make([]T, rows*hmax)
-	t.dh[1] = make([]T, rows*hmax)
-	t.do = make([]T, rows*2*d)
+	t.dh[0] = operand[T](rows * hmax)
+	t.dh[1] = operand[T](rows * hmax)
+	t.do = operand[T](rows * 2 * d)
 	t.e = make([]T, rows*2*d)
 	t.g = make([]T, rows*d)
 	t.gy = make([]T, rows*d)
