@@ -1,0 +1,72 @@
+package distance
+
+import (
+	"math"
+
+	"github.com/gaiaflow/gaiaflow/model/dust"
+	"github.com/gaiaflow/gaiaflow/model/flow"
+	"gonum.org/v1/gonum/mat"
+)
+
+// GridDensity serves a distilled flow (flow.Grid over (g, bp-rp, bp-g)) as
+// the CMD density: trilinear interpolation of log p, a few dozen flops per
+// evaluation, which is what keeps the catalog step cheap.
+type GridDensity struct{ Grid *flow.Grid }
+
+// LogProb implements Density.
+func (d GridDensity) LogProb(dst, x []float64) {
+	for i := range dst {
+		dst[i] = d.Grid.LogProb(x[3*i : 3*i+3])
+	}
+}
+
+// FlowDensity serves a flow of (g, bp-rp, bp-g) itself as the CMD density:
+// exact, and what training needs, but a full pass through the network per
+// evaluation. It is not safe for concurrent use (it keeps a scratch matrix).
+type FlowDensity struct {
+	Flow *flow.Flow
+	x    mat.Dense
+}
+
+// LogProb implements Density.
+func (d *FlowDensity) LogProb(dst, x []float64) {
+	n := len(dst)
+	if n == 0 {
+		return
+	}
+	d.x.Reset()
+	d.x.ReuseAs(n, 3)
+	copy(d.x.RawMatrix().Data, x[:3*n])
+	d.Flow.LogProb(dst, &d.x, nil)
+}
+
+// MapDust serves a dust.Map as the Dust of the estimator, converting the
+// map's units to E(g-r) (dust.Units.GR), the unit the extinction
+// coefficients are per.
+type MapDust struct{ Map dust.Map }
+
+// Query implements Dust.
+func (m MapDust) Query(l, b, distPC float64) (median, sigma float64, covered, reliable bool) {
+	p := m.Map.At(l, b, distPC, 0)
+	if p.Flags&dust.Covered == 0 || math.IsNaN(p.Median) {
+		return math.NaN(), math.NaN(), false, false
+	}
+	gr := m.Map.Units().GR
+	return p.Median * gr, p.Std * gr, true, p.Flags&dust.Reliable != 0
+}
+
+// Samples implements Dust: sample j is the map's posterior sample j, the
+// same line-of-sight profile at every distance.
+func (m MapDust) Samples(dst []float64, l, b, distPC float64) []float64 {
+	n := m.Map.Samples()
+	dst = dst[:0]
+	gr := m.Map.Units().GR
+	for j := 0; j < n; j++ {
+		p := m.Map.At(l, b, distPC, dust.DrawFor(j, n))
+		if p.Flags&dust.Covered == 0 {
+			return dst[:0]
+		}
+		dst = append(dst, p.Sample*gr)
+	}
+	return dst
+}

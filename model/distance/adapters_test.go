@@ -1,0 +1,48 @@
+package distance
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gaiaflow/gaiaflow/model/dust"
+	"github.com/gaiaflow/gaiaflow/model/flow"
+	"gonum.org/v1/gonum/mat"
+)
+
+func TestFlowAndGridDensityAgree(t *testing.T) {
+	f, err := flow.New(flow.Config{D: 3, Blocks: 2, Hidden: []int{8}}, flow.Orthogonal, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Precision = flow.Float64
+	g, err := flow.NewGrid(f, []float64{-3, -3, -3}, []float64{3, 3, 3}, []int{61, 61, 61}, flow.GridOptions{ErrPoints: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := []float64{0.1, -0.2, 0.3, 1, 1, -1}
+	a, b := make([]float64, 2), make([]float64, 2)
+	(&FlowDensity{Flow: f}).LogProb(a, x)
+	GridDensity{Grid: g}.LogProb(b, x)
+	want := f.LogProb(nil, mat.NewDense(2, 3, x), nil)
+	for i := range a {
+		if a[i] != want[i] || math.Abs(b[i]-want[i]) > 0.05 {
+			t.Errorf("row %d: flow %g grid %g, want %g", i, a[i], b[i], want[i])
+		}
+	}
+}
+
+// TestMapDust: the analytic Gaussian map through the adapter gives E(g-r)
+// = rate x distance and no spread.
+func TestMapDust(t *testing.T) {
+	gm := &dust.Gaussian{RA: 240, Dec: -10, SigmaRA: 40, SigmaDec: 25, Peak: 0.2}
+	m := MapDust{Map: dust.NewExact(gm)}
+	l, b := 0.426232, 31.130863 // (ra, dec) = (240, -10), from model/sky
+	med, sig, cov, rel := m.Query(l, b, 3000)
+	if !cov || !rel || math.Abs(med-0.6) > 1e-6 || sig != 0 {
+		t.Errorf("Query: %g %g %v %v, want 0.6 0 true true", med, sig, cov, rel)
+	}
+	if s := m.Samples(nil, l, b, 3000); len(s) != 1 || math.Abs(s[0]-0.6) > 1e-6 {
+		t.Errorf("Samples: %v", s)
+	}
+}
