@@ -1,0 +1,151 @@
+// Package release publishes a catalog atomically and keeps its versions.
+//
+// Layout under a catalog folder (local or gs://):
+//
+//	CURRENT                      the published version's name, e.g. "v0003"; written last
+//	v0003/manifest.json          what v0003 is: inputs, model checksum, options, counts, shards
+//	v0003/table1.json, ...       the version's summaries and plots
+//	shards/<name>.<key>.csv.gz   catalog shards, one per input partition, and .parquet twins
+//
+// A shard's key is a hash of everything its content depends on: the input
+// partition's path and version (object generation or modification time), the
+// model's checksum and the options. A shard is never rewritten, so a version
+// is complete as soon as its manifest exists, readers that follow CURRENT see
+// the old complete version or the new complete one, never a mix, and a run
+// killed half-way leaves CURRENT as it was while the shards it finished are
+// reused by the next run.
+package release
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gaiaflow/gaiaflow/io/store"
+)
+
+// Format is the manifest format this version writes.
+const Format = "gaiaflow-catalog/1"
+
+// File names inside a catalog folder.
+const (
+	CurrentName  = "CURRENT"
+	ManifestName = "manifest.json"
+	ShardDir     = "shards"
+)
+
+// Input is one input partition and the shard made from it.
+type Input struct {
+	Path    string `json:"path"`
+	Size    int64  `json:"size"`
+	Version int64  `json:"version"` // object generation or modification time (ns)
+	Key     string `json:"key"`     // ShardKey
+	Shard   string `json:"shard"`   // the CSV shard, relative to the catalog folder
+	Parquet string `json:"parquet"` // the Parquet twin
+	Stars   int64  `json:"stars"`   // rows in the shard
+}
+
+// Manifest describes one published version of a catalog.
+type Manifest struct {
+	Format      string           `json:"format"`
+	Version     string           `json:"version"` // "v0003"
+	Created     time.Time        `json:"created"`
+	Model       string           `json:"model"`        // path of the CMD model
+	ModelSHA256 string           `json:"model_sha256"` // its checksum
+	Prior       string           `json:"prior"`        // the distance prior, by name
+	Options     json.RawMessage  `json:"options"`      // the estimator's configuration
+	Dust        string           `json:"dust"`         // the dust map
+	Inputs      []Input          `json:"inputs"`
+	Counts      map[string]int64 `json:"counts,omitempty"`
+	Stars       int64            `json:"stars"`
+	Files       []string         `json:"files,omitempty"` // summaries and plots of this version, relative to its folder
+}
+
+// ShardKey returns the key of the shard made from in with the model of
+// checksum modelSum and the options (any deterministic encoding).
+func ShardKey(in store.Info, modelSum string, options []byte) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%d\x00%d\x00%s\x00", in.Path, in.Size, in.Version, modelSum)
+	h.Write(options)
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// ShardName returns the shard path (relative to the catalog folder) for an
+// input partition and key: its base name without compression and format
+// extensions, then the key, then ext (".csv.gz" or ".parquet").
+func ShardName(input, key, ext string) string {
+	base := store.Base(input)
+	for _, e := range []string{".gz", ".csv", ".ecsv", ".parquet"} {
+		base = strings.TrimSuffix(base, e)
+	}
+	return ShardDir + "/" + base + "." + key + ext
+}
+
+// ErrNoRelease means the folder has no published version yet.
+var ErrNoRelease = errors.New("no published catalog version")
+
+// Current reads the published manifest of the catalog at dir.
+func Current(ctx context.Context, dir string) (*Manifest, error) {
+	cur, err := store.ReadFile(ctx, store.Join(dir, CurrentName))
+	if errors.Is(err, store.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w", dir, ErrNoRelease)
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := strings.TrimSpace(string(cur))
+	data, err := store.ReadFile(ctx, store.Join(dir, v, ManifestName))
+	if err != nil {
+		return nil, fmt.Errorf("%s: CURRENT names %s: %w", dir, v, err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%s/%s/%s: %w", dir, v, ManifestName, err)
+	}
+	if m.Format != Format {
+		return nil, fmt.Errorf("%s/%s: manifest format %q, want %q", dir, v, m.Format, Format)
+	}
+	return &m, nil
+}
+
+// NextVersion returns the name of the version after the published one
+// ("v0001" for a new catalog).
+func NextVersion(ctx context.Context, dir string) (string, error) {
+	m, err := Current(ctx, dir)
+	if errors.Is(err, ErrNoRelease) {
+		return "v0001", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(m.Version, "v"))
+	if err != nil {
+		return "", fmt.Errorf("%s: version %q: %w", dir, m.Version, err)
+	}
+	return fmt.Sprintf("v%04d", n+1), nil
+}
+
+// Publish writes m as version m.Version of the catalog at dir and then
+// points CURRENT at it. Every shard m lists must already exist.
+func Publish(ctx context.Context, dir string, m *Manifest) error {
+	m.Format = Format
+	for _, in := range m.Inputs {
+		if _, err := store.Stat(ctx, store.Join(dir, in.Shard)); err != nil {
+			return fmt.Errorf("publish %s: shard of %s: %w", m.Version, in.Path, err)
+		}
+	}
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := store.WriteFile(ctx, store.Join(dir, m.Version, ManifestName), data); err != nil {
+		return err
+	}
+	return store.WriteFile(ctx, store.Join(dir, CurrentName), []byte(m.Version+"\n"))
+}
