@@ -1,0 +1,425 @@
+package anode
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/gaiaflow/gaiaflow/model/flow"
+)
+
+// Model names one of the two flows of a search region.
+type Model int
+
+const (
+	SRModel Model = iota // p(x | mu_lambda) of the search region's stars (the numerator of R)
+	CRModel              // p(x | mu_lambda) of the control region's stars (the denominator)
+)
+
+// String returns "SR" or "CR".
+func (m Model) String() string {
+	if m == SRModel {
+		return "SR"
+	}
+	return "CR"
+}
+
+// Options are the settings of Score. The zero value of each field is the
+// paper's (Shih et al. 2022 App. A): 20 blocks of MADE -> BatchNorm ->
+// Reverse with two hidden layers of 64 ReLU units, Adam at learning rate
+// 7e-5 on batches of 512 for 150 epochs, densities averaged over 20 epochs.
+type Options struct {
+	Features Features // x; the zero value is Full
+
+	Blocks int     // flow blocks; 0 means 20
+	Hidden int     // units in each of the two hidden layers of every MADE; 0 means 64
+	Batch  int     // mini-batch size; 0 means 512
+	LR     float64 // Adam learning rate; 0 means 7e-5
+	Epochs int     // epochs of each flow; 0 means 150
+
+	// Average is the number of consecutive epochs over which each star's
+	// density is averaged; 0 means 20. It is cut to Epochs if larger.
+	Average int
+
+	Seed      uint64         // run seed; with Patch.ID, the window and the model it seeds each flow
+	Workers   int            // goroutines for the matrix products and the evaluations; 0 means 1
+	Precision flow.Precision // arithmetic of the flows; the zero value is float32
+
+	// OnEpoch, if not nil, is called after every epoch of each flow (first
+	// all epochs of the SR flow, then those of the CR flow). Its slices
+	// are valid only during the call. A non-nil error stops Score, which
+	// returns it.
+	OnEpoch func(Epoch) error `json:"-"`
+}
+
+func (o Options) withDefaults() Options {
+	if o.Blocks == 0 {
+		o.Blocks = 20
+	}
+	if o.Hidden == 0 {
+		o.Hidden = 64
+	}
+	if o.Batch == 0 {
+		o.Batch = 512
+	}
+	if o.LR == 0 {
+		o.LR = 7e-5
+	}
+	if o.Epochs == 0 {
+		o.Epochs = 150
+	}
+	if o.Average == 0 {
+		o.Average = 20
+	}
+	o.Average = min(o.Average, o.Epochs)
+	if o.Workers == 0 {
+		o.Workers = 1
+	}
+	return o
+}
+
+func (o Options) validate() error {
+	switch {
+	case o.Features != Full && o.Features != Astrometric:
+		return fmt.Errorf("anode: unknown feature set %d", int(o.Features))
+	case o.Blocks < 1 || o.Hidden < 1 || o.Batch < 1 || o.Epochs < 1 || o.Average < 1 || o.Workers < 1:
+		return fmt.Errorf("anode: options: blocks %d, hidden %d, batch %d, epochs %d, average %d, workers %d must be >= 1",
+			o.Blocks, o.Hidden, o.Batch, o.Epochs, o.Average, o.Workers)
+	case !(o.LR > 0) || math.IsInf(o.LR, 0):
+		return fmt.Errorf("anode: options: learning rate %g", o.LR)
+	}
+	return nil
+}
+
+// Epoch is what Options.OnEpoch sees after each epoch of each flow.
+type Epoch struct {
+	Model Model
+	Epoch int     // 1-based
+	Loss  float64 // mean negative log-likelihood of the epoch's batches, standardised units (flow.Epoch.Loss)
+
+	// LogP is log p(x | mu_lambda) of every search-region star (in the
+	// order of Result.Members) under the flow after this epoch; LogPAvg is
+	// the log of the density averaged over the last min(Average, Epoch)
+	// epochs. Data units: per degree^2 (mas/yr) [mag^2].
+	LogP, LogPAvg []float64
+
+	Flow *flow.Flow // the flow, in evaluation mode, valid during the call
+}
+
+// Result is the ANODE score of the stars of one search region.
+type Result struct {
+	Window  Window
+	Members []int // indices into the patch of the search-region stars, ascending
+
+	// LogR is log R = log p_SR(x|mu_lambda) - log p_CR(x|mu_lambda) of each
+	// member (natural log); LogPSR and LogPCR are the two terms, the
+	// epoch-averaged densities in data units (see Epoch.LogP).
+	LogR, LogPSR, LogPCR []float64
+
+	Average int // epochs in each average (Options.Average cut to Epochs)
+	Epochs  int // epochs of each flow
+
+	// CREpoch is the last epoch of the chosen window of Average epochs of
+	// the CR flow; the SR flow's window always ends at Epochs.
+	CREpoch int
+	// Spread[e-1] is the criterion of App. A for the CR window ending at
+	// epoch e: the standard deviation of the log R < 0 values reflected
+	// across 0, sqrt(mean of logR^2 over the members with logR < 0). NaN
+	// where no window ends (e < Average) or no log R is negative.
+	Spread []float64
+
+	CRStars             int     // stars in the control region
+	LossSR, LossCR      float64 // last epochs' training losses (standardised units)
+	Mean, Scale         []float64
+	CondMean, CondScale float64
+}
+
+// ErrTooFew is returned (wrapped) by Score when a search or control region
+// has fewer than 2 stars.
+var ErrTooFew = errors.New("anode: too few stars to train on")
+
+// Score runs ANODE (Shih et al. 2022 sec. 3.2 and App. A) on the search
+// region sr of patch p: it standardises the features x and the condition
+// mu_lambda to mean 0 and standard deviation 1 over the whole patch, trains
+// one flow of p(x | mu_lambda) on the stars inside sr and one on the rest of
+// the patch, and returns R = p_SR / p_CR at every star inside sr.
+//
+// Densities are averaged per star as App. A says. The SR flow's density is
+// the mean of its densities after each of the last Average epochs. The CR
+// flow's density is the mean over a window of Average consecutive epochs,
+// and the window is chosen by the symmetrised-log-R criterion: for every
+// window ending at epoch e (e = Average, ..., Epochs), log R of the SR
+// stars is computed with the SR average and that window's CR average; the
+// values log R < 0 are reflected across 0 and the window whose reflected
+// distribution has the smallest standard deviation is kept (Result.Spread,
+// Result.CREpoch). Densities, not log densities, are averaged. The SR flow
+// is trained first, so the CR windows can be judged as they come, holding
+// Average epochs of densities of the SR stars rather than all of them.
+//
+// Score returns an error wrapping ErrTooFew if either region has fewer than
+// 2 stars, and any error of the training (a constant feature, say) or of
+// the hook. It panics if p's columns differ in length.
+func Score(p *Patch, sr Window, opt Options) (*Result, error) {
+	p.check()
+	opt = opt.withDefaults()
+	if err := opt.validate(); err != nil {
+		return nil, err
+	}
+	cols := p.columns(opt.Features)
+	d := len(cols)
+	res := &Result{Window: sr, Average: opt.Average, Epochs: opt.Epochs}
+	res.Members = p.Members(nil, sr)
+	nSR := len(res.Members)
+	nCR := p.Len() - nSR
+	res.CRStars = nCR
+	if nSR < 2 || nCR < 2 {
+		return nil, fmt.Errorf("anode: patch %d region %v: %d SR and %d CR stars: %w", p.ID, sr, nSR, nCR, ErrTooFew)
+	}
+
+	// Standardisation over the patch.
+	res.Mean, res.Scale = make([]float64, d), make([]float64, d)
+	for j, c := range cols {
+		m, s, err := moments(c)
+		if err != nil {
+			return nil, fmt.Errorf("anode: patch %d feature %d: %w", p.ID, j, err)
+		}
+		res.Mean[j], res.Scale[j] = m, s
+	}
+	var err error
+	res.CondMean, res.CondScale, err = moments(p.PMLambda)
+	if err != nil {
+		return nil, fmt.Errorf("anode: patch %d mu_lambda: %w", p.ID, err)
+	}
+	logJac := 0.0 // log |dz/dx|, turns densities of z into densities of x
+	for _, s := range res.Scale {
+		logJac -= math.Log(s)
+	}
+	xSR, cSR := mat.NewDense(nSR, d, nil), mat.NewDense(nSR, 1, nil)
+	xCR, cCR := mat.NewDense(nCR, d, nil), mat.NewDense(nCR, 1, nil)
+	xs, cs, xc, cc := xSR.RawMatrix().Data, cSR.RawMatrix().Data, xCR.RawMatrix().Data, cCR.RawMatrix().Data
+	is, ic := 0, 0
+	for i, mu := range p.PMLambda {
+		z := (mu - res.CondMean) / res.CondScale
+		if sr.Contains(mu) {
+			for j, c := range cols {
+				xs[is*d+j] = (c[i] - res.Mean[j]) / res.Scale[j]
+			}
+			cs[is] = z
+			is++
+		} else {
+			for j, c := range cols {
+				xc[ic*d+j] = (c[i] - res.Mean[j]) / res.Scale[j]
+			}
+			cc[ic] = z
+			ic++
+		}
+	}
+
+	cfg := flow.Config{D: d, C: 1, Blocks: opt.Blocks, Hidden: []int{opt.Hidden, opt.Hidden}}
+	ev := newEvaluator(xSR, cSR, opt.Workers, logJac)
+	ring := newRing(nSR, opt.Average)
+	lp := make([]float64, nSR)
+	avg := make([]float64, nSR)
+	train := func(m Model, x, c *mat.Dense, onEpoch func(e flow.Epoch) error) (*flow.Flow, error) {
+		pu := purposeSR
+		if m == CRModel {
+			pu = purposeCR
+		}
+		tr := flow.Train{
+			Epochs: opt.Epochs, Batch: opt.Batch, LR: opt.LR,
+			Seed: seedFor(opt.Seed, p.ID, sr, pu), Precision: opt.Precision,
+			Workers: opt.Workers, NoStandardize: true, OnEpoch: onEpoch,
+		}
+		f, err := flow.Fit(x, c, nil, cfg, tr)
+		if err != nil {
+			return nil, fmt.Errorf("anode: patch %d region %v: %v flow: %w", p.ID, sr, m, err)
+		}
+		return f, nil
+	}
+	hook := func(m Model, e flow.Epoch) error {
+		if opt.OnEpoch == nil {
+			return nil
+		}
+		ring.mean(avg)
+		return opt.OnEpoch(Epoch{Model: m, Epoch: e.Epoch, Loss: e.Loss, LogP: lp, LogPAvg: avg, Flow: e.Flow})
+	}
+
+	// The SR flow: the average of its last Average epochs.
+	first := opt.Epochs - opt.Average + 1
+	_, err = train(SRModel, xSR, cSR, func(e flow.Epoch) error {
+		res.LossSR = e.Loss
+		if e.Epoch < first && opt.OnEpoch == nil {
+			return nil
+		}
+		ev.logProb(lp, e.Flow)
+		ring.push(lp)
+		return hook(SRModel, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.LogPSR = make([]float64, nSR)
+	ring.mean(res.LogPSR)
+
+	// The CR flow: every window of Average epochs judged by the spread of
+	// the reflected negative log R.
+	ring.reset()
+	res.LogPCR = make([]float64, nSR)
+	res.Spread = make([]float64, opt.Epochs)
+	best := math.Inf(1)
+	_, err = train(CRModel, xCR, cCR, func(e flow.Epoch) error {
+		res.LossCR = e.Loss
+		res.Spread[e.Epoch-1] = math.NaN()
+		ev.logProb(lp, e.Flow)
+		ring.push(lp)
+		if e.Epoch >= opt.Average {
+			ring.mean(avg)
+			s := reflectedSpread(res.LogPSR, avg)
+			res.Spread[e.Epoch-1] = s
+			// A NaN spread never wins; if all are NaN the last window does.
+			if s < best || res.CREpoch == 0 && e.Epoch == opt.Epochs {
+				best = s
+				res.CREpoch = e.Epoch
+				copy(res.LogPCR, avg)
+			}
+		}
+		return hook(CRModel, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.LogR = make([]float64, nSR)
+	for i := range res.LogR {
+		res.LogR[i] = res.LogPSR[i] - res.LogPCR[i]
+	}
+	return res, nil
+}
+
+// reflectedSpread is the App. A criterion: the standard deviation of the
+// values log R = a - b < 0 together with their reflections across 0, which
+// is sqrt(mean of (log R)^2 over log R < 0) since the reflected set has mean
+// 0. It is NaN if no log R is negative.
+func reflectedSpread(a, b []float64) float64 {
+	s, n := 0.0, 0
+	for i, v := range a {
+		if r := v - b[i]; r < 0 {
+			s += r * r
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return math.Sqrt(s / float64(n))
+}
+
+// moments returns the mean and the standard deviation (divisor n) of x.
+func moments(x []float64) (mean, sd float64, err error) {
+	if len(x) < 2 {
+		return 0, 0, fmt.Errorf("%d values, need 2: %w", len(x), ErrTooFew)
+	}
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	mean = s / float64(len(x))
+	v := 0.0
+	for _, x := range x {
+		v += (x - mean) * (x - mean)
+	}
+	sd = math.Sqrt(v / float64(len(x)))
+	if !(sd > 0) || math.IsInf(sd, 0) {
+		return 0, 0, fmt.Errorf("standard deviation %g (constant or non-finite values)", sd)
+	}
+	return mean, sd, nil
+}
+
+// evaluator computes log p of the search-region stars in parallel chunks.
+type evaluator struct {
+	x, c   []*mat.Dense // row chunks
+	off    []int
+	logJac float64
+}
+
+func newEvaluator(x, c *mat.Dense, workers int, logJac float64) *evaluator {
+	n, d := x.Dims()
+	workers = max(1, min(workers, n/256))
+	e := &evaluator{logJac: logJac}
+	for k := range workers {
+		a, b := k*n/workers, (k+1)*n/workers
+		e.x = append(e.x, x.Slice(a, b, 0, d).(*mat.Dense))
+		e.c = append(e.c, c.Slice(a, b, 0, 1).(*mat.Dense))
+		e.off = append(e.off, a)
+	}
+	e.off = append(e.off, n)
+	return e
+}
+
+// logProb writes log p(x | mu_lambda) in data units of every row into dst.
+func (e *evaluator) logProb(dst []float64, f *flow.Flow) {
+	if len(e.x) == 1 {
+		f.LogProb(dst, e.x[0], e.c[0])
+	} else {
+		var wg sync.WaitGroup
+		for k := range e.x {
+			wg.Go(func() { f.LogProb(dst[e.off[k]:e.off[k+1]], e.x[k], e.c[k]) })
+		}
+		wg.Wait()
+	}
+	for i := range dst {
+		dst[i] += e.logJac
+	}
+}
+
+// ring holds the log densities of n stars after the last k epochs, float32
+// (their averages are formed in float64).
+type ring struct {
+	n, k, next, count int
+	buf               []float32
+	mx, acc           []float64
+}
+
+func newRing(n, k int) *ring {
+	return &ring{n: n, k: k, buf: make([]float32, n*k), mx: make([]float64, n), acc: make([]float64, n)}
+}
+
+func (r *ring) reset() { r.next, r.count = 0, 0 }
+
+func (r *ring) push(lp []float64) {
+	row := r.buf[r.next*r.n : (r.next+1)*r.n]
+	for i, v := range lp {
+		row[i] = float32(v)
+	}
+	r.next = (r.next + 1) % r.k
+	r.count = min(r.count+1, r.k)
+}
+
+// mean writes log(mean over the held epochs of exp(log p)) into dst.
+func (r *ring) mean(dst []float64) {
+	if r.count == 0 {
+		panic("anode: internal: average of no epochs")
+	}
+	for i := range r.mx {
+		r.mx[i] = math.Inf(-1)
+		r.acc[i] = 0
+	}
+	for j := range r.count {
+		for i, v := range r.buf[j*r.n : (j+1)*r.n] {
+			r.mx[i] = max(r.mx[i], float64(v))
+		}
+	}
+	for j := range r.count {
+		for i, v := range r.buf[j*r.n : (j+1)*r.n] {
+			if !math.IsInf(r.mx[i], -1) {
+				r.acc[i] += math.Exp(float64(v) - r.mx[i])
+			}
+		}
+	}
+	ln := math.Log(float64(r.count))
+	for i := range dst {
+		dst[i] = r.mx[i] + math.Log(r.acc[i]) - ln
+	}
+}
