@@ -52,7 +52,7 @@ func expandPattern(ctx context.Context, pattern string, emit func(string)) error
 	}
 	n := 0
 	for _, in := range infos {
-		if isDataFile(in.Path) {
+		if IsDataFile(in.Path) {
 			emit(in.Path)
 			n++
 		}
@@ -63,9 +63,9 @@ func expandPattern(ctx context.Context, pattern string, emit func(string)) error
 	return nil
 }
 
-// isDataFile skips files that sit beside partitions but are not star tables
+// IsDataFile skips files that sit beside partitions but are not star tables
 // (checksums, manifests, READMEs).
-func isDataFile(p string) bool {
+func IsDataFile(p string) bool {
 	b := strings.ToLower(store.Base(p))
 	for _, ext := range []string{".md5", ".json", ".md", ".txt", ".html", "_success"} {
 		if strings.HasSuffix(b, ext) {

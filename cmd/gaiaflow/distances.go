@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/gaiaflow/gaiaflow/io/store"
+	"github.com/gaiaflow/gaiaflow/model/distance"
+	pdist "github.com/gaiaflow/gaiaflow/pipelines/distances"
+)
+
+// catalogSpec is a catalog run's configuration: the flags of `distances`
+// and the JSON file of `regen` carry the same fields.
+type catalogSpec struct {
+	Inputs         []string `json:"inputs"`
+	Out            string   `json:"out"`
+	Model          string   `json:"model"`
+	Dust           string   `json:"dust"`
+	Prior          string   `json:"prior"` // flat-parallax (paper eq. 2), flat-distance, exp-decreasing:L_pc
+	Seed           uint64   `json:"seed"`
+	K              int      `json:"samples"`         // parallax samples per star
+	T              int      `json:"iterations"`      // iterations of eq. 2
+	Quantiles      int      `json:"quantiles"`       // extra posterior quantiles per row
+	ParallaxOffset *float64 `json:"parallax_offset"` // mas; null: +0.029 (DR2)
+	Exact          bool     `json:"exact"`           // the flow itself instead of the grid
+	GridNodes      int      `json:"grid_nodes"`
+	BlockSize      int      `json:"block_size"`
+}
+
+func (c *catalogSpec) declare(fs *flag.FlagSet) {
+	fs.Var((*listFlag)(&c.Inputs), "input", "Gaia partitions, paths or globs, local or gs:// (repeat or comma-separate)")
+	fs.StringVar(&c.Out, "out", "", "catalog folder, local or gs:// (versions, shards, CURRENT)")
+	fs.StringVar(&c.Model, "model", "", "CMD flow from 'gaiaflow traincmd' (.gff)")
+	fs.StringVar(&c.Dust, "dust", "none", "dust map: a .gfdust, Bayestar .h5 or mock dust.json file, constant:E, or none")
+	fs.StringVar(&c.Prior, "prior", "flat-parallax", "distance prior: flat-parallax (paper eq. 2), flat-distance, or exp-decreasing:L (space density decreasing with length L pc)")
+	fs.Uint64Var(&c.Seed, "seed", 0, "run seed; with source_id it keys every random draw")
+	fs.IntVar(&c.K, "samples", 32, "parallax samples per star")
+	fs.IntVar(&c.T, "iterations", 10, "iterations of eq. 2")
+	fs.IntVar(&c.Quantiles, "quantiles", 0, "extra posterior quantiles per star (e.g. 100)")
+	fs.Func("parallax-offset", "added to every parallax, mas (default +0.029, DR2; give 0 for DR3 data corrected elsewhere)", func(s string) error {
+		var v float64
+		if _, err := fmt.Sscan(s, &v); err != nil {
+			return err
+		}
+		c.ParallaxOffset = &v
+		return nil
+	})
+	fs.BoolVar(&c.Exact, "exact", false, "evaluate the flow itself, not its distilled grid (slow; a check)")
+	fs.IntVar(&c.GridNodes, "grid-nodes", 64, "nodes per dimension of the distilled CMD grid")
+	fs.IntVar(&c.BlockSize, "block", 4096, "stars per block")
+}
+
+func (c *catalogSpec) options() (pdist.Options, error) {
+	prior, err := distance.ParsePrior(c.Prior)
+	if err != nil {
+		return pdist.Options{}, err
+	}
+	cfg := distance.Config{Mode: distance.Catalog, Seed: c.Seed, K: c.K, T: c.T, Quantiles: c.Quantiles, Prior: prior}
+	if c.ParallaxOffset != nil {
+		if *c.ParallaxOffset == 0 {
+			cfg.NoParallaxOffset = true
+		} else {
+			cfg.ParallaxOffset = *c.ParallaxOffset
+		}
+	}
+	return pdist.Options{Inputs: c.Inputs, Out: c.Out, Model: c.Model, Dust: c.Dust, Exact: c.Exact,
+		GridNodes: c.GridNodes, Cfg: cfg, BlockSize: c.BlockSize}, nil
+}
+
+// runCatalog plans, runs what is left and publishes a new version.
+func runCatalog(ctx context.Context, c *catalogSpec, job string) error {
+	opt, err := c.options()
+	if err != nil {
+		return err
+	}
+	plan, err := pdist.MakePlan(ctx, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s: %d input partitions, %d to compute, model %s…\n", job, len(plan.All), len(plan.Todo), plan.ModelSum[:12])
+	if plan.Fresh() {
+		fmt.Printf("catalog %s is up to date (version %s); nothing published\n", c.Out, plan.Previous.Version)
+		return nil
+	}
+	var counters map[string]int64
+	if len(plan.Todo) > 0 {
+		p, err := pdist.Build(plan, opt)
+		if err != nil {
+			return err
+		}
+		res, err := runAndReport(ctx, p, job)
+		if err != nil {
+			return err
+		}
+		if res.Counters == nil {
+			fmt.Println("the job was not run here (dry run): nothing published")
+			return nil
+		}
+		counters = res.Counters
+	}
+	m, t1, err := pdist.Publish(ctx, plan, opt, counters)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\npublished %s/%s: %d stars in %d shards (%d reused)\n\n%s\n", c.Out, m.Version, m.Stars, len(m.Inputs), len(plan.All)-len(plan.Todo), t1.Markdown())
+	return nil
+}
+
+func init() {
+	register(&command{
+		name:    "distances",
+		summary: "the photometric-distance catalog of paper 000 over Gaia partitions",
+		usage: `For every star: K truncated-normal parallax samples, T iterations of the weighted
+distance estimate (paper 000 eq. 2) with the CMD density of a trained flow (distilled to a
+grid) and the dust map's posterior samples, and the posterior summary (mean, std, q16/q50/q84,
+SNR, dust, dereddened photometry, flags). Writes one gzipped CSV and one Parquet shard per input
+partition under <out>/shards, Table 1 of the paper, and publishes a new catalog version
+atomically (<out>/CURRENT names it). Shards already made with the same input, model and
+options are reused.`,
+		example: "gaiaflow distances --input 'gs://b/gdr2/GaiaSource_*.csv.gz' --model cmd.gff --dust gs://b/dust/bayestar2019.gfdust --out gs://b/catalog",
+		setup: func(fs *flag.FlagSet) func(context.Context, []string) error {
+			c := &catalogSpec{}
+			c.declare(fs)
+			return func(ctx context.Context, args []string) error {
+				c.Inputs = append(c.Inputs, args...)
+				return runCatalog(ctx, c, "distances")
+			}
+		},
+	})
+	register(&command{
+		name:    "regen",
+		summary: "regenerate the catalog if its inputs or model changed (for a scheduler)",
+		usage: `What cron, a Kubernetes CronJob or Cloud Scheduler runs. Reads a JSON configuration
+(the fields of 'gaiaflow distances': inputs, out, model, dust, prior, seed, samples,
+iterations, quantiles, parallax_offset, exact, grid_nodes, block_size), lists the inputs
+(path, size, generation) and the model's checksum, recomputes only the partitions whose shard
+is missing or out of date (all of them when the model changed), and publishes the new version
+atomically. A run killed half-way leaves the published catalog as it was; the next run reuses
+the shards it finished. Exits 0 without publishing when nothing changed.`,
+		example: "gaiaflow regen --config /etc/gaiaflow/catalog.json --runner=dataflow --project=p --region=europe-west4 --staging_location=gs://b/staging --temp_location=gs://b/tmp",
+		setup: func(fs *flag.FlagSet) func(context.Context, []string) error {
+			var path string
+			fs.StringVar(&path, "config", "", "JSON configuration of the catalog")
+			return func(ctx context.Context, _ []string) error {
+				if path == "" {
+					return fmt.Errorf("--config is required")
+				}
+				data, err := store.ReadFile(ctx, path)
+				if err != nil {
+					return err
+				}
+				c := catalogSpec{Dust: "none", Prior: "flat-parallax", K: 32, T: 10, GridNodes: 64}
+				dec := json.NewDecoder(bytes.NewReader(data))
+				dec.DisallowUnknownFields()
+				if err := dec.Decode(&c); err != nil {
+					return fmt.Errorf("%s: %w", path, err)
+				}
+				fmt.Fprintf(os.Stderr, "regen: %s\n", path)
+				return runCatalog(ctx, &c, "regen")
+			}
+		},
+	})
+}

@@ -1,0 +1,110 @@
+package distances
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/gaiaflow/gaiaflow/io/dustfile"
+	"github.com/gaiaflow/gaiaflow/io/flowfile"
+	"github.com/gaiaflow/gaiaflow/io/store"
+	"github.com/gaiaflow/gaiaflow/model/distance"
+	"github.com/gaiaflow/gaiaflow/model/dust"
+	"github.com/gaiaflow/gaiaflow/model/flow"
+)
+
+// OpenDust opens the dust map named by spec: "constant:E" (a foreground
+// screen of E in the extinction coefficients' units, e.g. constant:0.037),
+// "none" (no dust), or a map file (gaiaflow compact, Bayestar HDF5, or the
+// JSON of an analytic map), local or gs://, loaded once per process.
+func OpenDust(ctx context.Context, spec string) (dust.Map, error) {
+	switch {
+	case spec == "" || spec == "none":
+		return dust.NewExact(dust.Constant{}), nil
+	case strings.HasPrefix(spec, "constant:"):
+		v, err := strconv.ParseFloat(strings.TrimPrefix(spec, "constant:"), 64)
+		if err != nil || v < 0 {
+			return nil, fmt.Errorf("dust %q: want constant:E with E >= 0", spec)
+		}
+		return dust.NewExact(dust.Constant{Value: v}), nil
+	}
+	return dustfile.Shared(ctx, spec, dustfile.Options{})
+}
+
+// gridFile is what WriteGrid stores: a distilled CMD density and the
+// checksum of the model it was made from.
+type gridFile struct {
+	Format string // "gaiaflow-grid/1"
+	Model  string // SHA-256 of the model file, hex
+	Grid   flow.Grid
+}
+
+const gridFormat = "gaiaflow-grid/1"
+
+// WriteGrid stores g, distilled from the model whose checksum is modelSum.
+func WriteGrid(ctx context.Context, path string, g *flow.Grid, modelSum string) error {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(gridFile{Format: gridFormat, Model: modelSum, Grid: *g}); err != nil {
+		return err
+	}
+	return store.WriteFile(ctx, path, buf.Bytes())
+}
+
+// ReadGrid loads a grid written by WriteGrid.
+func ReadGrid(ctx context.Context, path string) (*flow.Grid, string, error) {
+	data, err := store.ReadFile(ctx, path)
+	if err != nil {
+		return nil, "", err
+	}
+	var gf gridFile
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&gf); err != nil || gf.Format != gridFormat {
+		return nil, "", fmt.Errorf("%s: not a gaiaflow grid file (%v)", path, err)
+	}
+	return &gf.Grid, gf.Model, nil
+}
+
+// density is loaded once per worker process and shared by every DoFn
+// instance: a grid is read-only, so concurrent bundles may use it.
+var densities sync.Map // path -> *densityEntry
+
+type densityEntry struct {
+	once sync.Once
+	grid *flow.Grid
+	fl   *flow.Flow
+	err  error
+}
+
+// loadDensity returns the CMD density: the distilled grid at gridPath, or,
+// when gridPath is empty, the exact flow at modelPath (one per caller, since
+// the flow's scratch is not shared).
+func loadDensity(ctx context.Context, gridPath, modelPath string) (distance.Density, error) {
+	key := gridPath
+	if key == "" {
+		key = "model:" + modelPath
+	}
+	v, _ := densities.LoadOrStore(key, &densityEntry{})
+	e := v.(*densityEntry)
+	e.once.Do(func() {
+		if gridPath != "" {
+			e.grid, _, e.err = ReadGrid(ctx, gridPath)
+			return
+		}
+		data, err := store.ReadFile(ctx, modelPath)
+		if err != nil {
+			e.err = err
+			return
+		}
+		e.fl, e.err = flowfile.Read(bytes.NewReader(data))
+	})
+	if e.err != nil {
+		return nil, fmt.Errorf("CMD density: %w", e.err)
+	}
+	if e.grid != nil {
+		return distance.GridDensity{Grid: e.grid}, nil
+	}
+	return &distance.FlowDensity{Flow: e.fl.Clone()}, nil
+}
