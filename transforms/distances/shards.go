@@ -12,7 +12,6 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/release"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
-	"github.com/klauspost/compress/gzip"
 )
 
 // Sidecar is written beside a shard after the shard itself: its presence
@@ -37,6 +36,14 @@ func WriteShards(s beam.Scope, dir string, inputs []release.Input, rows beam.PCo
 	if err != nil {
 		panic(err)
 	}
+	// Every input gets a shard, also one whose stars were all cut: an empty
+	// element per input makes its group exist.
+	paths := make([]string, len(inputs))
+	for i, in := range inputs {
+		paths[i] = in.Path
+	}
+	empty := beam.ParDo(s, emptyRows, beam.CreateList(s, paths))
+	rows = beam.Flatten(s, rows, empty)
 	t1 := Table1PerPartition(s, rows)
 	grouped := beam.CoGroupByKey(s, rows, t1)
 	return beam.ParDo(s, &writeShardFn{Dir: dir, Inputs: string(js)}, grouped)
@@ -92,12 +99,7 @@ func WriteShard(ctx context.Context, dir string, in release.Input, rows *distanc
 	if err != nil {
 		return Sidecar{}, err
 	}
-	zw := gzip.NewWriter(w)
-	if err := catalog.WriteCSV(zw, rows); err != nil {
-		w.Abort()
-		return Sidecar{}, fmt.Errorf("shard %s: %w", in.Shard, err)
-	}
-	if err := zw.Close(); err != nil {
+	if err := catalog.WriteCSV(w, rows); err != nil { // gzipped by WriteCSV
 		w.Abort()
 		return Sidecar{}, fmt.Errorf("shard %s: %w", in.Shard, err)
 	}
@@ -136,7 +138,10 @@ func ReadSidecar(ctx context.Context, dir string, in release.Input) (Sidecar, er
 	return sc, nil
 }
 
+func emptyRows(path string, emit func(string, distance.Rows)) { emit(path, distance.Rows{}) }
+
 func init() {
+	register.Function2x0(emptyRows)
 	// JSON, because the Table 1 accumulator holds fixed arrays.
 	beam.RegisterCoder(reflect.TypeOf(Sidecar{}),
 		func(sc Sidecar) ([]byte, error) { return json.Marshal(sc) },

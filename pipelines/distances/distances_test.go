@@ -1,0 +1,181 @@
+package distances_test
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+	"github.com/gaiaflow/gaiaflow/io/catalog"
+	"github.com/gaiaflow/gaiaflow/io/flowfile"
+	"github.com/gaiaflow/gaiaflow/io/release"
+	"github.com/gaiaflow/gaiaflow/io/store"
+	"github.com/gaiaflow/gaiaflow/model/distance"
+	"github.com/gaiaflow/gaiaflow/model/dust"
+	"github.com/gaiaflow/gaiaflow/model/flow"
+	"github.com/gaiaflow/gaiaflow/model/mock"
+	"github.com/gaiaflow/gaiaflow/pipelines/distances"
+	"github.com/gaiaflow/gaiaflow/runners"
+	"github.com/gaiaflow/gaiaflow/transforms/simulate"
+	"github.com/gaiaflow/gaiaflow/transforms/stars"
+	"gonum.org/v1/gonum/mat"
+)
+
+func TestMain(m *testing.M) { ptest.Main(m) }
+
+// fixture writes a small dust-free mock sky and a CMD flow fitted to samples
+// of its true colour-magnitude density.
+func fixture(t *testing.T) (sky, model string) {
+	t.Helper()
+	dir := t.TempDir()
+	sky = filepath.Join(dir, "sky")
+	cfg := mock.Config{Seed: 5, Stars: 4000, ShardLevel: 1, Dust: &dust.Gaussian{}}
+	p, s := beam.NewPipelineWithRoot()
+	simulate.Write(s, cfg, sky)
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+	cmd := mock.DefaultCMD()
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := mat.NewDense(20000, 3, nil)
+	for i := 0; i < 20000; i++ {
+		g, c1, c2, _ := cmd.Sample(rng)
+		x.SetRow(i, []float64{g, c1, c2})
+	}
+	f, err := flow.Fit(x, nil, nil, flow.Config{D: 3, Blocks: 4, Hidden: []int{32, 32}}, flow.Train{Epochs: 4, Batch: 256, LR: 3e-3, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	model = filepath.Join(dir, "cmd.gff")
+	if err := flowfile.Save(model, f); err != nil {
+		t.Fatal(err)
+	}
+	return sky, model
+}
+
+func run(t *testing.T, opt distances.Options, publish bool) (*distances.Plan, map[string]int64) {
+	t.Helper()
+	ctx := context.Background()
+	plan, err := distances.MakePlan(ctx, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var counters map[string]int64
+	if len(plan.Todo) > 0 {
+		p, err := distances.Build(plan, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := runners.Run(ctx, p, stars.Namespace)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counters = res.Counters
+		if err := stars.Reconcile(counters); err != nil {
+			t.Error(err)
+		}
+	}
+	if publish {
+		if _, _, err := distances.Publish(ctx, plan, opt, counters); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return plan, counters
+}
+
+func TestCatalogVersionsAndRegeneration(t *testing.T) {
+	sky, model := fixture(t)
+	out := filepath.Join(t.TempDir(), "catalog")
+	opt := distances.Options{Inputs: []string{filepath.Join(sky, "GaiaSource_*.csv.gz")}, Out: out, Model: model,
+		GridNodes: 32, Cfg: distance.Config{Seed: 1}}
+	ctx := context.Background()
+
+	// 1. A new catalog: every partition computed, v0001 published.
+	plan, c := run(t, opt, true)
+	m, err := release.Current(ctx, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Version != "v0001" || len(m.Inputs) != len(plan.All) || len(plan.Todo) != len(plan.All) {
+		t.Fatalf("first run: version %s, %d inputs, %d computed of %d", m.Version, len(m.Inputs), len(plan.Todo), len(plan.All))
+	}
+	if m.Stars != c[stars.StarsOut] || m.Stars == 0 {
+		t.Errorf("manifest %d stars, pipeline wrote %d", m.Stars, c[stars.StarsOut])
+	}
+	// Every shard reads back with its manifest's count, sorted by source_id.
+	var total int64
+	for _, in := range m.Inputs {
+		f, err := os.Open(filepath.Join(out, in.Shard))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := catalog.ReadCSV(f, in.Shard)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(rows.Len()) != in.Stars || !sort.SliceIsSorted(rows.SourceID, func(i, j int) bool { return rows.SourceID[i] < rows.SourceID[j] }) {
+			t.Errorf("%s: %d rows (manifest %d), sorted %v", in.Shard, rows.Len(), in.Stars, sort.SliceIsSorted(rows.SourceID, func(i, j int) bool { return rows.SourceID[i] < rows.SourceID[j] }))
+		}
+		total += int64(rows.Len())
+		for i, d := range rows.DistMean {
+			if !(d > 0) || math.IsInf(d, 0) {
+				t.Fatalf("%s row %d: dist_mean %g", in.Shard, i, d)
+			}
+		}
+	}
+	if total != m.Stars {
+		t.Errorf("shards hold %d rows, manifest %d", total, m.Stars)
+	}
+	var t1 map[string]any
+	data, _ := os.ReadFile(filepath.Join(out, "v0001", "table1.json"))
+	if err := json.Unmarshal(data, &t1); err != nil {
+		t.Errorf("table1.json: %v", err)
+	}
+
+	// 2. Nothing changed: the plan is fresh, nothing to compute.
+	plan, _ = run(t, opt, false)
+	if !plan.Fresh() || len(plan.Todo) != 0 {
+		t.Errorf("unchanged inputs: fresh %v, %d to compute", plan.Fresh(), len(plan.Todo))
+	}
+
+	// 3. One partition changes: only it is recomputed, but the job is
+	// killed before publishing. Readers still see v0001, complete.
+	changed := m.Inputs[0].Path
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(changed, later, later); err != nil {
+		t.Fatal(err)
+	}
+	plan, _ = run(t, opt, false)
+	if len(plan.Todo) != 1 || plan.Todo[0].Path != changed {
+		t.Fatalf("after touching %s: recompute %v", changed, plan.Todo)
+	}
+	if cur, _ := release.Current(ctx, out); cur.Version != "v0001" {
+		t.Errorf("an unpublished run moved CURRENT to %s", cur.Version)
+	}
+
+	// 4. The next run finds the shard the killed run finished and only
+	// publishes: v0002, every input present, no recomputation.
+	plan, _ = run(t, opt, true)
+	if len(plan.Todo) != 0 {
+		t.Errorf("the finished shard was recomputed: %v", plan.Todo)
+	}
+	m2, err := release.Current(ctx, out)
+	if err != nil || m2.Version != "v0002" || len(m2.Inputs) != len(m.Inputs) || m2.Stars != m.Stars {
+		t.Fatalf("second version: %+v %v", m2, err)
+	}
+	if m2.Inputs[0].Key == m.Inputs[0].Key || m2.Inputs[1].Key != m.Inputs[1].Key {
+		t.Errorf("keys: changed input kept its key, or an unchanged one lost it")
+	}
+	// The old version's files are untouched: a reader holding v0001 can finish.
+	if _, err := store.Stat(ctx, filepath.Join(out, m.Inputs[0].Shard)); err != nil {
+		t.Errorf("v0001's shard is gone: %v", err)
+	}
+}
