@@ -140,3 +140,12 @@ func (b *Block) Select(keep []bool) Block {
 // HEALPix12 returns the level-12 (nside 4096) NESTED HEALPix index that Gaia
 // encodes in the top bits of a source_id (Gaia DR2 documentation §14.1.1).
 func HEALPix12(sourceID int64) int64 { return sourceID >> 35 }
+
+// AppendBlock adds the stars of o to the end of b.
+func (b *Block) AppendBlock(o *Block) {
+	b.SourceID = append(b.SourceID, o.SourceID...)
+	dst, src := b.columns(), o.columns()
+	for i := range dst {
+		*dst[i] = append(*dst[i], *src[i]...)
+	}
+}

@@ -1,0 +1,158 @@
+package distance
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/gaiaflow/gaiaflow/model/flow"
+	"gonum.org/v1/gonum/mat"
+)
+
+// CMDFit configures FitCMD. Zero values are the defaults named.
+type CMDFit struct {
+	Flow flow.Config // the architecture; D is set to 3 and C to 0. Paper: 35 blocks x 500.
+	Opt  flow.Train  // Adam settings, precision, workers and seed (Epochs, Batch, HoldOut unused)
+
+	Passes  int     // passes over the training stars; 0 means 5
+	Batch   int     // stars per mini-batch; 0 means 2048 (paper 000)
+	HoldOut float64 // fraction of stars held out to measure the loss each pass; 0 means 0.05
+
+	// OnPass, if not nil, is called after each pass with the flow (valid
+	// during the call only).
+	OnPass func(p Pass)
+}
+
+// Pass is one point of the learning curve.
+type Pass struct {
+	Pass        int
+	Steps       int
+	TrainLoss   float64 // weighted mean negative log-likelihood over the pass's mini-batches
+	HeldOutLoss float64 // the same on the held-out stars, their points made with the current flow
+	Flow        *flow.Flow
+}
+
+// FitCMD trains the colour-magnitude flow on the prepared stars p as paper
+// 000 §3.2 does: for every mini-batch, the stars' training points (g_best,
+// bp-rp, bp-g and the weight 1/sigma_P²) are recomputed with the current
+// flow as the CMD density (T iterations of eq. 2 with the dust map's median),
+// and one Adam step is taken on the weighted negative log-likelihood of those
+// points. The standardisation comes from the points made with a flat density
+// (d_best = mean of the parallax samples), before any training. e must be an
+// Estimator in Training mode; its density is replaced during the fit. The
+// stars are used in the order of p, cut into mini-batches whose order is
+// shuffled (seeded by Opt.Seed) every pass; give p in a random order.
+func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
+	if e.cfg.Mode != Training {
+		return nil, nil, errors.New("distance: FitCMD needs an Estimator in Training mode")
+	}
+	if opt.Passes == 0 {
+		opt.Passes = 5
+	}
+	if opt.Batch == 0 {
+		opt.Batch = 2048
+	}
+	if opt.HoldOut == 0 {
+		opt.HoldOut = 0.05
+	}
+	n := p.Len()
+	nHold := int(math.Ceil(opt.HoldOut * float64(n)))
+	if n-nHold < 1 || nHold < 1 {
+		return nil, nil, fmt.Errorf("distance: %d training stars are too few to hold %g out", n, opt.HoldOut)
+	}
+	train, hold := p.Slice(0, n-nHold), p.Slice(n-nHold, n)
+
+	// Standardise on the flat-density points.
+	e.SetDensity(LogProbFunc(func(_, _, _ float64) float64 { return 0 }))
+	var ts TrainSet
+	e.Train(&ts, &train)
+	if ts.Len() == 0 {
+		return nil, nil, errors.New("distance: no training points")
+	}
+	x0 := mat.NewDense(ts.Len(), 3, ts.Points(nil))
+	st := flow.Standardization{XMean: make([]float64, 3), XScale: make([]float64, 3)}
+	for j := 0; j < 3; j++ {
+		col := mat.Col(nil, j, x0)
+		var s, s2 float64
+		for _, v := range col {
+			s += v
+			s2 += v * v
+		}
+		m := s / float64(len(col))
+		st.XMean[j], st.XScale[j] = m, math.Sqrt(math.Max(s2/float64(len(col))-m*m, 1e-12))
+	}
+
+	cfg := opt.Flow
+	cfg.D, cfg.C = 3, 0
+	f, err := flow.New(cfg, opt.Opt.Init, rand.New(rand.NewPCG(opt.Opt.Seed, 0x636d6466)))
+	if err != nil {
+		return nil, nil, err
+	}
+	f.Precision = opt.Opt.Precision
+	if err := f.SetStandardization(st); err != nil {
+		return nil, nil, err
+	}
+	stepper, err := flow.NewStepper(f, opt.Opt, opt.Batch)
+	if err != nil {
+		return nil, nil, err
+	}
+	dens := &FlowDensity{Flow: f}
+	e.SetDensity(dens)
+
+	nb := (train.Len() + opt.Batch - 1) / opt.Batch
+	shuffle := rand.New(rand.NewPCG(opt.Opt.Seed, 0x62617463))
+	var curve []Pass
+	var xs []float64
+	for pass := 1; pass <= opt.Passes; pass++ {
+		var lossSum, wSum float64
+		for _, bi := range shuffle.Perm(nb) {
+			batch := train.Slice(bi*opt.Batch, min((bi+1)*opt.Batch, train.Len()))
+			e.Train(&ts, &batch)
+			if ts.Len() == 0 {
+				continue
+			}
+			xs = ts.Points(xs)
+			x := mat.NewDense(ts.Len(), 3, xs[:3*ts.Len()])
+			loss := stepper.Step(x, nil, ts.Weight)
+			if math.IsNaN(loss) {
+				return f, curve, fmt.Errorf("distance: training diverged at step %d (NaN loss)", stepper.Steps())
+			}
+			w := sum(ts.Weight)
+			lossSum += loss * w
+			wSum += w
+		}
+		pt := Pass{Pass: pass, Steps: stepper.Steps(), TrainLoss: lossSum / wSum, HeldOutLoss: heldOutNLL(e, &hold, &ts, f), Flow: f}
+		curve = append(curve, pt)
+		if opt.OnPass != nil {
+			opt.OnPass(pt)
+		}
+	}
+	f.Meta.Notes = map[string]string{"trained_by": "distance.FitCMD (paper 000 §3.2)", "columns": "g, bp_rp, bp_g (dereddened absolute g and colours, mag)"}
+	f.Meta.XNames = []string{"g", "bp_rp", "bp_g"}
+	return f, curve, nil
+}
+
+// heldOutNLL is the weighted mean negative log-likelihood of the held-out
+// stars' training points, made with the current flow.
+func heldOutNLL(e *Estimator, hold *Prepared, ts *TrainSet, f *flow.Flow) float64 {
+	e.Train(ts, hold)
+	if ts.Len() == 0 {
+		return math.NaN()
+	}
+	lp := f.LogProb(nil, mat.NewDense(ts.Len(), 3, ts.Points(nil)), nil)
+	var s, w float64
+	for i, v := range lp {
+		s -= ts.Weight[i] * v
+		w += ts.Weight[i]
+	}
+	return s / w
+}
+
+func sum(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s
+}

@@ -1,0 +1,80 @@
+package distance
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gaiaflow/gaiaflow/model/flow"
+	"github.com/gaiaflow/gaiaflow/model/mock"
+	"github.com/gaiaflow/gaiaflow/model/star"
+	"gonum.org/v1/gonum/mat"
+)
+
+// TestFitCMDLearnsTheTrueCMD trains on stars drawn from the mock's exact
+// colour-magnitude density with noisy parallaxes (no dust), and measures the
+// KL divergence of the learned density from the true one on true samples:
+// the independent reference is mock.CMD.LogProb.
+func TestFitCMDLearnsTheTrueCMD(t *testing.T) {
+	cmd := mock.DefaultCMD()
+	rng := rand.New(rand.NewPCG(7, 8))
+	var b star.Block
+	for i := 0; i < 12000; i++ {
+		g, bprp, bpg, _ := cmd.Sample(rng)
+		d := 200 + 1800*rng.Float64() // pc
+		sig := 0.02 + 0.03*rng.Float64()
+		r := star.NewRow()
+		r.SourceID = int64(i)
+		r.RA, r.Dec, r.L, r.B = 180, 40, 160, 70
+		r.Parallax, r.ParallaxError = 1000/d+sig*rng.NormFloat64(), sig
+		r.G = g + 5*math.Log10(d) - 5
+		r.BP = r.G + bpg
+		r.RP = r.BP - bprp
+		r.BPRP = bprp
+		r.RUWE = 1
+		b.Append(r)
+	}
+	e, err := New(Config{Mode: Training, Seed: 3, NoParallaxOffset: true}, LogProbFunc(func(_, _, _ float64) float64 { return 0 }), constDust{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c Counts
+	p := e.Prepare(nil, &b, &c)
+	if p.Len() != 12000 {
+		t.Fatalf("prepared %d of 12000 (cuts %v)", p.Len(), c.Cut)
+	}
+	var curve []Pass
+	f, _, err := FitCMD(e, p, CMDFit{
+		Flow:   flow.Config{Blocks: 5, Hidden: []int{48, 48}},
+		Opt:    flow.Train{LR: 3e-3, Seed: 1},
+		Passes: 12, Batch: 512,
+		OnPass: func(p Pass) { curve = append(curve, p) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kl := func(f *flow.Flow) float64 {
+		r := rand.New(rand.NewPCG(9, 9))
+		x := mat.NewDense(5000, 3, nil)
+		var truth float64
+		for i := 0; i < 5000; i++ {
+			g, c1, c2, _ := cmd.Sample(r)
+			x.SetRow(i, []float64{g, c1, c2})
+			truth += cmd.LogProb(g, c1, c2)
+		}
+		lp := f.LogProb(nil, x, nil)
+		var model float64
+		for _, v := range lp {
+			model += v
+		}
+		return (truth - model) / 5000
+	}
+	got := kl(f)
+	t.Logf("KL(true || learned) = %.3f nats; held-out NLL by pass: first %.3f, last %.3f", got, curve[0].HeldOutLoss, curve[len(curve)-1].HeldOutLoss)
+	if !(got < 1.0) {
+		t.Errorf("KL divergence %.3f nats, want < 1", got)
+	}
+	if !(curve[len(curve)-1].HeldOutLoss < curve[0].HeldOutLoss) {
+		t.Errorf("held-out loss did not fall: %+v", curve)
+	}
+}
