@@ -1,0 +1,39 @@
+package stream
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"testing"
+)
+
+// Package sinks keep the compiler from removing benchmarked calls.
+var sinkFit Fit
+
+// BenchmarkFind times the Hough line finder on ROIs of n uniform stars in
+// the 10-degree disk with 30% of them on a line, the paper's configuration
+// (100 x 100 bins, 3 x 5 inner box, outer factor 5).
+func BenchmarkFind(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			const sets = 64
+			rng := rand.New(rand.NewPCG(3, 4))
+			phi, lambda := make([][]float64, sets), make([][]float64, sets)
+			for k := range sets {
+				phi[k], lambda[k] = make([]float64, n), make([]float64, n)
+				nl := 3 * n / 10
+				OnLine(rng, phi[k][:nl], lambda[k][:nl], Line{Theta: 3 * rng.Float64(), Rho: 16*rng.Float64() - 8}, 0.1, 10)
+				UniformDisk(rng, phi[k][nl:], lambda[k][nl:], 10)
+			}
+			f := NewFinder(HoughConfig{})
+			f.Find(phi[0], lambda[0])
+			b.ReportAllocs()
+			k := 0
+			for b.Loop() {
+				sinkFit = f.Find(phi[k%sets], lambda[k%sets])
+				k++
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ROIs/s")
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "curves/s")
+		})
+	}
+}

@@ -1,0 +1,170 @@
+package stream
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// UniformDisk fills phi and lambda with positions (degrees) drawn uniformly
+// in the disk of the given radius (degrees) about the patch centre, the
+// flat-sky stand-in for background stars. It panics if the lengths differ.
+func UniformDisk(rng *rand.Rand, phi, lambda []float64, radius float64) {
+	if len(phi) != len(lambda) {
+		panic(fmt.Sprintf("stream: UniformDisk: %d phi, %d lambda", len(phi), len(lambda)))
+	}
+	for i := range phi {
+		r := radius * math.Sqrt(rng.Float64())
+		s, c := math.Sincos(2 * math.Pi * rng.Float64())
+		phi[i], lambda[i] = r*c, r*s
+	}
+}
+
+// OnLine fills phi and lambda with positions (degrees) along the chord of
+// line l across the disk of the given radius, uniform along it, with a
+// Gaussian offset of standard deviation width (degrees) across it; points
+// pushed out of the disk are drawn again. It panics if the lengths differ or
+// the line misses the disk.
+func OnLine(rng *rand.Rand, phi, lambda []float64, l Line, width, radius float64) {
+	if len(phi) != len(lambda) {
+		panic(fmt.Sprintf("stream: OnLine: %d phi, %d lambda", len(phi), len(lambda)))
+	}
+	if math.Abs(l.Rho) >= radius {
+		panic(fmt.Sprintf("stream: OnLine: line rho %v misses the disk of radius %v", l.Rho, radius))
+	}
+	h := math.Sqrt(radius*radius - l.Rho*l.Rho)
+	s, c := math.Sincos(l.Theta)
+	for i := range phi {
+		for {
+			t := h * (2*rng.Float64() - 1)
+			d := width * rng.NormFloat64()
+			x, y := (l.Rho+d)*s+t*c, -(l.Rho+d)*c+t*s
+			if x*x+y*y <= radius*radius {
+				phi[i], lambda[i] = x, y
+				break
+			}
+		}
+	}
+}
+
+// NoiseSigmas returns, in ascending order, the sigma_L of the best line
+// that a Finder of cfg reports on each of trials sets of n stars uniform in
+// the disk of cfg's Radius: the distribution of the line significance of an
+// ROI without a stream (Shih et al. 2022, §3.4-3.5: the "bulk distribution
+// at low sigma"). Trial k draws from PCG(seed, k), so the result depends on
+// nothing but the arguments. Quantile reads it.
+func NoiseSigmas(cfg HoughConfig, n, trials int, seed uint64) []float64 {
+	f := NewFinder(cfg)
+	radius := f.Config().Radius
+	phi, lambda := make([]float64, n), make([]float64, n)
+	out := make([]float64, trials)
+	for k := range trials {
+		rng := rand.New(rand.NewPCG(seed, uint64(k)))
+		UniformDisk(rng, phi, lambda, radius)
+		out[k] = f.Find(phi, lambda).Sigma
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Quantile returns the p quantile (p in [0, 1]) of values sorted in
+// ascending order, interpolating linearly between order statistics (R's and
+// numpy's default, "type 7"). It panics if sorted is empty or p is outside
+// [0, 1].
+func Quantile(sorted []float64, p float64) float64 {
+	if len(sorted) == 0 || !(p >= 0 && p <= 1) {
+		panic(fmt.Sprintf("stream: Quantile: p %v of %d values", p, len(sorted)))
+	}
+	h := p * float64(len(sorted)-1)
+	i := int(h)
+	if i >= len(sorted)-1 {
+		return sorted[len(sorted)-1]
+	}
+	return sorted[i] + (h-float64(i))*(sorted[i+1]-sorted[i])
+}
+
+// RecoveryConfig describes a line-recovery experiment: ROIs of NLine stars
+// on a known line (Gaussian width Width across it) among NNoise uniform
+// stars in the disk of the Hough configuration's Radius.
+type RecoveryConfig struct {
+	Hough HoughConfig
+	// Lines are the injected lines, used in turn; nil draws each trial's
+	// line uniformly in theta in [0, pi) and rho in [-MaxRho, MaxRho].
+	Lines  []Line
+	MaxRho float64 // degrees; 0 means 8
+	NLine  int     // stars on the line; 0 means 30
+	NNoise int     // uniform stars; 0 means 70 (100 stars per ROI in all)
+	Width  float64 // degrees; 0 means 0.1, < 0 means exactly on the line
+	Trials int     // 0 means 200
+	Seed   uint64
+	// TolTheta (radians) and TolRho (degrees) define a recovered line; 0
+	// means one theta bin and 0.3 degrees.
+	TolTheta, TolRho float64
+}
+
+// Recovery is the outcome of Recover.
+type Recovery struct {
+	Trials, Recovered int
+	// DTheta (radians) and DRho (degrees) are, per trial, the fitted line
+	// minus the injected one (Line.Diff); Sigma the fitted sigma_L.
+	DTheta, DRho, Sigma []float64
+	// Box is true for the trials where the paper's bin (Fit.BoxLine), not
+	// only the refined line, is within the tolerances.
+	Box []bool
+}
+
+// Recover runs the line-recovery experiment cfg describes: trial k draws
+// from PCG(Seed, k), fits the ROI with a Finder and compares the fitted line
+// with the injected one.
+func Recover(cfg RecoveryConfig) Recovery {
+	f := NewFinder(cfg.Hough)
+	h := f.Config()
+	if cfg.MaxRho == 0 {
+		cfg.MaxRho = 8
+	}
+	if cfg.NLine == 0 {
+		cfg.NLine = 30
+	}
+	if cfg.NNoise == 0 {
+		cfg.NNoise = 70
+	}
+	if cfg.Width == 0 {
+		cfg.Width = 0.1
+	}
+	width := math.Max(cfg.Width, 0)
+	if cfg.Trials == 0 {
+		cfg.Trials = 200
+	}
+	if cfg.TolTheta == 0 {
+		cfg.TolTheta = math.Pi / float64(h.ThetaBins)
+	}
+	if cfg.TolRho == 0 {
+		cfg.TolRho = 0.3
+	}
+	n := cfg.NLine + cfg.NNoise
+	phi, lambda := make([]float64, n), make([]float64, n)
+	res := Recovery{Trials: cfg.Trials}
+	for k := range cfg.Trials {
+		rng := rand.New(rand.NewPCG(cfg.Seed, uint64(k)))
+		var l Line
+		if cfg.Lines != nil {
+			l = cfg.Lines[k%len(cfg.Lines)]
+		} else {
+			l = Line{Theta: math.Pi * rng.Float64(), Rho: cfg.MaxRho * (2*rng.Float64() - 1)}
+		}
+		OnLine(rng, phi[:cfg.NLine], lambda[:cfg.NLine], l, width, h.Radius)
+		UniformDisk(rng, phi[cfg.NLine:], lambda[cfg.NLine:], h.Radius)
+		fit := f.Find(phi, lambda)
+		dt, dr := fit.Line.Diff(l)
+		res.DTheta = append(res.DTheta, dt)
+		res.DRho = append(res.DRho, dr)
+		res.Sigma = append(res.Sigma, fit.Sigma)
+		bt, br := fit.BoxLine.Diff(l)
+		res.Box = append(res.Box, math.Abs(bt) <= cfg.TolTheta && math.Abs(br) <= cfg.TolRho)
+		if math.Abs(dt) <= cfg.TolTheta && math.Abs(dr) <= cfg.TolRho {
+			res.Recovered++
+		}
+	}
+	return res
+}
