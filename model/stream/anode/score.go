@@ -137,6 +137,9 @@ type Result struct {
 	CondMean, CondScale float64
 }
 
+// errHook stops a flow's training when Options.OnEpoch fails.
+var errHook = errors.New("anode: hook failed")
+
 // ErrTooFew is returned (wrapped) by Score when a search or control region
 // has fewer than 2 stars.
 var ErrTooFew = errors.New("anode: too few stars to train on")
@@ -223,6 +226,10 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 	ring := newRing(nSR, opt.Average)
 	lp := make([]float64, nSR)
 	avg := make([]float64, nSR)
+	// The hook's error is kept here and the flow is stopped by errHook, so
+	// that no error of the hook (not even flow.ErrStop) leaves a flow
+	// half-trained without Score returning it.
+	var hookErr error
 	train := func(m Model, x, c *mat.Dense, onEpoch func(e flow.Epoch) error) (*flow.Flow, error) {
 		pu := purposeSR
 		if m == CRModel {
@@ -234,6 +241,9 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 			Workers: opt.Workers, NoStandardize: true, OnEpoch: onEpoch,
 		}
 		f, err := flow.Fit(x, c, nil, cfg, tr)
+		if hookErr != nil {
+			return nil, hookErr
+		}
 		if err != nil {
 			return nil, fmt.Errorf("anode: patch %d region %v: %v flow: %w", p.ID, sr, m, err)
 		}
@@ -244,7 +254,11 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 			return nil
 		}
 		ring.mean(avg)
-		return opt.OnEpoch(Epoch{Model: m, Epoch: e.Epoch, Loss: e.Loss, LogP: lp, LogPAvg: avg, Flow: e.Flow})
+		if err := opt.OnEpoch(Epoch{Model: m, Epoch: e.Epoch, Loss: e.Loss, LogP: lp, LogPAvg: avg, Flow: e.Flow}); err != nil {
+			hookErr = err
+			return errHook
+		}
+		return nil
 	}
 
 	// The SR flow: the average of its last Average epochs.

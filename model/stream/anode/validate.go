@@ -24,7 +24,7 @@ type Validation struct {
 	TrueAUC float64 // of the true ratio (logp_sig_true - logp_bkg_true)
 	TrueSIC SIC
 
-	CREpoch int       // last epoch of the CR window chosen by the App. A criterion
+	CREpoch int        // last epoch of the CR window chosen by the App. A criterion
 	Curve   []EpochSIC // one per epoch
 
 	Options Options       // with defaults filled in, without the hook

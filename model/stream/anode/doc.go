@@ -1,0 +1,62 @@
+// Package anode finds the stars of a sky patch that are over-dense in a slice
+// of proper motion: the search regions and the ANODE scores of Via Machinae
+// (Shih et al. 2022, paper 004: sec. 2, 3.1, 3.2, App. A and B; DESIGN.md,
+// pipeline 2 steps 1-4). Pure Go, no Beam: a transform calls Regions once
+// per patch and Score once per (patch, search region) pair, the unit of
+// training work.
+//
+// # Data
+//
+// A Patch holds the stars of one patch as columns in the patch frame of
+// model/sky: (phi, lambda) in degrees and (mu_phi*, mu_lambda) in mas/yr,
+// with b-r and g. Patch.Add fills it from star.Blocks with the paper's cuts,
+// counting every star it drops (parallax >= 1 mas, outside the radius, a
+// missing value). The features x are (phi, lambda, mu_phi*, b-r, g) (Full)
+// or, for data without Gaia photometry, (phi, lambda, mu_phi*)
+// (Astrometric); the condition is mu_lambda.
+//
+// # Search regions
+//
+// A search region (SR) is a closed window Lo <= mu_lambda <= Hi; its
+// control region (CR) is the rest of the patch. Regions lays the paper's
+// grid (eq. 1: width 6, stride 1, edges on integers: ..., [-10, -4], [-9,
+// -3], ...) over the patch, every window holding a star, and vetoes those
+// with fewer than 20,000 or more than 1,000,000 stars and those with a
+// globular-cluster candidate (App. B: a 120 x 120 histogram of the SR's
+// positions over [-15, 15]^2 degrees, (N_max - mean)/sigma > 4 and
+// N_max > 25 with sigma = IQR/1.349). Every number is an option.
+//
+// # ANODE
+//
+// Score standardises x and mu_lambda over the patch, trains a masked
+// autoregressive flow (model/flow) of p(x | mu_lambda) on the SR and one on
+// the CR, and returns log R = log p_SR - log p_CR for the SR stars. With
+// the zero Options it does what App. A describes, with its hyperparameters:
+// 20 blocks of MADE (two hidden layers of 64) -> BatchNorm -> Reverse, Adam
+// at 7e-5, batches of 512, 150 epochs, no held-out set. App. A reads:
+// densities are averaged over 20 consecutive epochs; the SR flow uses its
+// last 20 epochs; for the CR flow, the epoch is chosen that makes the
+// distribution of log R < 0, reflected across 0, narrowest. Score does
+// exactly this with the CR's running averages: for each window of 20
+// consecutive epochs ending at e = 20, ..., 150, the SR stars' log R against
+// the SR's average is formed; the window whose negative log R values have
+// the smallest root mean square (the standard deviation of the reflected,
+// symmetric distribution) gives the CR density. Densities, not log
+// densities, are averaged. The SR flow is trained first, so each CR window
+// is judged as it completes and only 20 epochs of densities are held (4
+// bytes per SR star per epoch). Result.Spread holds the criterion of every
+// window.
+//
+// Every random draw of a flow (initial weights, shuffling) is seeded from
+// (Options.Seed, Patch.ID, the window, SR or CR), so a region's result does
+// not depend on the order regions run in, on the worker, or on
+// Options.Workers.
+//
+// # Measuring
+//
+// AUC and MaxSIC measure a score against labels; MaxSIC counts only cuts
+// keeping at least MinBackground (20) background stars. Validate runs Score
+// on a labelled patch with its true densities, such as the development
+// patch in testdata (DevWindow), and reports AUC and the maximum SIC beside
+// the true ratio's, and both after every epoch.
+package anode
