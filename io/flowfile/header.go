@@ -104,13 +104,10 @@ func (c configJSON) config() (flow.Config, error) {
 }
 
 func parsePrecision(s string) (flow.Precision, error) {
-	switch s {
-	case "float32":
-		return flow.Float32, nil
-	case "float64":
-		return flow.Float64, nil
+	if s == "" {
+		return 0, fmt.Errorf("no precision")
 	}
-	return 0, fmt.Errorf("unknown precision %q", s)
+	return flow.ParsePrecision(s)
 }
 
 func metaOf(m flow.Meta) metaJSON {

@@ -31,6 +31,17 @@ func (p Precision) String() string {
 	return fmt.Sprintf("Precision(%d)", int(p))
 }
 
+// ParsePrecision returns the Precision named s ("float32" or "float64").
+func ParsePrecision(s string) (Precision, error) {
+	switch s {
+	case "float32", "":
+		return Float32, nil
+	case "float64":
+		return Float64, nil
+	}
+	return 0, fmt.Errorf("flow: unknown precision %q (want float32 or float64)", s)
+}
+
 // Flow is a Masked Autoregressive Flow of blocks MADE -> BatchNorm -> Reverse
 // that maps data x (D dimensions), given conditions c (C dimensions), to a
 // standard normal u. Parameters are stored in float64 whatever the Precision.

@@ -95,6 +95,10 @@ func gemmFast[T float](m, n, kk int, a []T, sar, sak int, b []T, ldb int, c []T,
 		nv := (nc + lanes - 1) / lanes
 		tail := nc - (nv-1)*lanes
 		bj := unsafe.Add(pb, j0*size)
+		rows := rows
+		if isa == isaAVX512 && nv == 1 {
+			rows = tallRows
+		}
 		for i0 := 0; i0 < m; i0 += rows {
 			mr := min(rows, m-i0)
 			var pi unsafe.Pointer

@@ -89,7 +89,7 @@ func randSlice[T float](rng *rand.Rand, n int) []T {
 }
 
 func BenchmarkGemm(b *testing.B) {
-	for _, sz := range [][3]int{{2048, 256, 257}, {2048, 500, 501}, {512, 64, 65}, {257, 256, 2048}} {
+	for _, sz := range [][3]int{{2048, 256, 257}, {2048, 500, 501}, {512, 64, 65}, {257, 256, 2048}, {512, 10, 65}, {2048, 6, 257}, {512, 5, 64}} {
 		b.Run(fmt.Sprintf("f32/%dx%dx%d", sz[0], sz[1], sz[2]), func(b *testing.B) { benchGemm[float32](b, sz) })
 		b.Run(fmt.Sprintf("f64/%dx%dx%d", sz[0], sz[1], sz[2]), func(b *testing.B) { benchGemm[float64](b, sz) })
 	}
@@ -101,8 +101,13 @@ func benchGemm[T float](b *testing.B, sz [3]int) {
 	a := randSlice[T](rng, m*k)
 	bb := randSlice[T](rng, k*n)
 	c := make([]T, m*n)
+	cpu0 := cpuSeconds()
 	for b.Loop() {
 		gemm(m, n, k, a, k, 1, bb, n, c, n, gemmReLU, nil, 0)
 	}
-	b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	flops := 2 * float64(m*n*k) * float64(b.N)
+	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	if cpu := cpuSeconds() - cpu0; cpu > 0 {
+		b.ReportMetric(flops/cpu/1e9, "GFLOP/cpu-s")
+	}
 }

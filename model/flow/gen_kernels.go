@@ -14,8 +14,10 @@ import (
 )
 
 // The tiles: up to maxRows rows of C by up to maxVecs vectors of columns
-// (AVX-512, 32 registers), and max2Rows by max2Vecs (AVX2, 16 registers).
+// (AVX-512, 32 registers), or up to tallRows rows of one vector, and
+// max2Rows by max2Vecs (AVX2, 16 registers).
 const (
+	tallRows = 12
 	maxRows  = 6
 	maxVecs  = 4
 	max2Rows = 4
@@ -53,11 +55,17 @@ func main() {
 				fmt.Fprintf(&g, "//go:noescape\nfunc kern%s%dx%d(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)\n\n", t.name, r, v)
 			}
 		}
-		fmt.Fprintf(&g, "var kern%s = [%d][%d]kernFunc{\n", t.name, maxRows+1, maxVecs+1)
-		for r := 1; r <= maxRows; r++ {
+		for r := maxRows + 1; r <= tallRows; r++ {
+			kernel(&s, t, r, 1)
+			fmt.Fprintf(&g, "//go:noescape\nfunc kern%s%dx1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)\n\n", t.name, r)
+		}
+		fmt.Fprintf(&g, "var kern%s = [%d][%d]kernFunc{\n", t.name, tallRows+1, maxVecs+1)
+		for r := 1; r <= tallRows; r++ {
 			fmt.Fprintf(&g, "\t%d: {", r)
 			for v := 1; v <= maxVecs; v++ {
-				fmt.Fprintf(&g, "%d: kern%s%dx%d, ", v, t.name, r, v)
+				if r <= maxRows || v == 1 {
+					fmt.Fprintf(&g, "%d: kern%s%dx%d, ", v, t.name, r, v)
+				}
 			}
 			fmt.Fprintf(&g, "},\n")
 		}
@@ -365,9 +373,12 @@ func kernel(w *bytes.Buffer, t typ, r, v int) {
 	p("MOVQ ldb+40(FP), R11")
 	p("MOVQ mask+88(FP), DX")
 	p("%s DX, K1", t.kmov)
-	if r > 3 {
-		p("LEAQ (AX)(R8*2), BX")
-		p("ADDQ R8, BX")
+	// Row bases: rows 3b..3b+2 from bases[b].
+	bases := []string{"AX", "BX", "DI", "R9"}
+	nb := (r + 2) / 3
+	for b := 1; b < nb; b++ {
+		p("LEAQ (%s)(R8*2), %s", bases[b-1], bases[b])
+		p("ADDQ R8, %s", bases[b])
 	}
 	acc := func(i, j int) string { return fmt.Sprintf("Z%d", i*v+j) }
 	for i := 0; i < r; i++ {
@@ -376,10 +387,7 @@ func kernel(w *bytes.Buffer, t typ, r, v int) {
 		}
 	}
 	rowAddr := func(i int) string {
-		base := "AX"
-		if i >= 3 {
-			base = "BX"
-		}
+		base := bases[i/3]
 		switch i % 3 {
 		case 0:
 			return "(" + base + ")"
@@ -399,14 +407,18 @@ func kernel(w *bytes.Buffer, t typ, r, v int) {
 		}
 	}
 	for i := 0; i < r; i++ {
+		if v == 1 {
+			// One vector: the FMA broadcasts from memory itself.
+			p("%s.BCST %s, Z24, %s", t.fma, rowAddr(i), acc(i, 0))
+			continue
+		}
 		p("%s %s, Z28", t.bcast, rowAddr(i))
 		for j := 0; j < v; j++ {
 			p("%s Z%d, Z28, %s", t.fma, 24+j, acc(i, j))
 		}
 	}
-	p("ADDQ R10, AX")
-	if r > 3 {
-		p("ADDQ R10, BX")
+	for b := 0; b < nb; b++ {
+		p("ADDQ R10, %s", bases[b])
 	}
 	p("ADDQ R11, SI")
 	p("DECQ CX")

@@ -78,13 +78,37 @@ func kernS6x3(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, 
 //go:noescape
 func kernS6x4(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
 
-var kernS = [7][5]kernFunc{
-	1: {1: kernS1x1, 2: kernS1x2, 3: kernS1x3, 4: kernS1x4},
-	2: {1: kernS2x1, 2: kernS2x2, 3: kernS2x3, 4: kernS2x4},
-	3: {1: kernS3x1, 2: kernS3x2, 3: kernS3x3, 4: kernS3x4},
-	4: {1: kernS4x1, 2: kernS4x2, 3: kernS4x3, 4: kernS4x4},
-	5: {1: kernS5x1, 2: kernS5x2, 3: kernS5x3, 4: kernS5x4},
-	6: {1: kernS6x1, 2: kernS6x2, 3: kernS6x3, 4: kernS6x4},
+//go:noescape
+func kernS7x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernS8x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernS9x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernS10x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernS11x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernS12x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+var kernS = [13][5]kernFunc{
+	1:  {1: kernS1x1, 2: kernS1x2, 3: kernS1x3, 4: kernS1x4},
+	2:  {1: kernS2x1, 2: kernS2x2, 3: kernS2x3, 4: kernS2x4},
+	3:  {1: kernS3x1, 2: kernS3x2, 3: kernS3x3, 4: kernS3x4},
+	4:  {1: kernS4x1, 2: kernS4x2, 3: kernS4x3, 4: kernS4x4},
+	5:  {1: kernS5x1, 2: kernS5x2, 3: kernS5x3, 4: kernS5x4},
+	6:  {1: kernS6x1, 2: kernS6x2, 3: kernS6x3, 4: kernS6x4},
+	7:  {1: kernS7x1},
+	8:  {1: kernS8x1},
+	9:  {1: kernS9x1},
+	10: {1: kernS10x1},
+	11: {1: kernS11x1},
+	12: {1: kernS12x1},
 }
 
 //go:noescape
@@ -159,13 +183,37 @@ func kernD6x3(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, 
 //go:noescape
 func kernD6x4(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
 
-var kernD = [7][5]kernFunc{
-	1: {1: kernD1x1, 2: kernD1x2, 3: kernD1x3, 4: kernD1x4},
-	2: {1: kernD2x1, 2: kernD2x2, 3: kernD2x3, 4: kernD2x4},
-	3: {1: kernD3x1, 2: kernD3x2, 3: kernD3x3, 4: kernD3x4},
-	4: {1: kernD4x1, 2: kernD4x2, 3: kernD4x3, 4: kernD4x4},
-	5: {1: kernD5x1, 2: kernD5x2, 3: kernD5x3, 4: kernD5x4},
-	6: {1: kernD6x1, 2: kernD6x2, 3: kernD6x3, 4: kernD6x4},
+//go:noescape
+func kernD7x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernD8x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernD9x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernD10x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernD11x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernD12x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+var kernD = [13][5]kernFunc{
+	1:  {1: kernD1x1, 2: kernD1x2, 3: kernD1x3, 4: kernD1x4},
+	2:  {1: kernD2x1, 2: kernD2x2, 3: kernD2x3, 4: kernD2x4},
+	3:  {1: kernD3x1, 2: kernD3x2, 3: kernD3x3, 4: kernD3x4},
+	4:  {1: kernD4x1, 2: kernD4x2, 3: kernD4x3, 4: kernD4x4},
+	5:  {1: kernD5x1, 2: kernD5x2, 3: kernD5x3, 4: kernD5x4},
+	6:  {1: kernD6x1, 2: kernD6x2, 3: kernD6x3, 4: kernD6x4},
+	7:  {1: kernD7x1},
+	8:  {1: kernD8x1},
+	9:  {1: kernD9x1},
+	10: {1: kernD10x1},
+	11: {1: kernD11x1},
+	12: {1: kernD12x1},
 }
 
 //go:noescape

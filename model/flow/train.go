@@ -46,8 +46,10 @@ type Train struct {
 
 	// OnEpoch, if not nil, is called after each epoch. The flow passed in
 	// Epoch is the one being trained, in evaluation mode, valid for the
-	// duration of the call (Clone it to keep it). A non-nil error stops
-	// training: ErrStop returns normally, any other error is returned.
+	// duration of the call (Clone it to keep it). Paper 004 averages the
+	// density over the last 20 epochs: add exp(e.Flow.LogProb(...)) of the
+	// rows to score in the hook. A non-nil error stops training: ErrStop
+	// returns normally, any other error is returned.
 	OnEpoch func(Epoch) error `json:"-"`
 }
 
