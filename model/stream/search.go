@@ -1,0 +1,168 @@
+package stream
+
+import (
+	"fmt"
+
+	"github.com/gaiaflow/gaiaflow/model/sky"
+)
+
+// Config gathers the configuration of every step; the zero value is the
+// paper's.
+type Config struct {
+	ROI   ROIConfig
+	Hough HoughConfig
+	Merge MergeConfig
+}
+
+// Region is one search region of one patch with its ANODE results.
+type Region struct {
+	Patch int        // the caller's patch label (e.g. its HEALPix pixel)
+	Frame *sky.Frame // the patch frame
+	// SR numbers the search region: by the paper's convention the mu_lambda
+	// window [SR, SR + 6) mas/yr; only consecutiveness matters to merging.
+	SR                       int
+	PMLambdaMin, PMLambdaMax float64 // the SR's window, mas/yr, for the reports
+	Stars                    Stars
+}
+
+// Searcher turns search regions into ROI rows: cuts, windows, top-R stars,
+// Hough fit, members, veto. It holds scratch space: use one per goroutine.
+type Searcher struct {
+	cfg       Config
+	sel       *Selector
+	finder    *Finder
+	phi, lam  []float64
+	members   []int
+	cutCounts CutCounts
+}
+
+// NewSearcher returns a Searcher for cfg. It panics on an invalid
+// configuration (see NewSelector, NewFinder).
+func NewSearcher(cfg Config) *Searcher {
+	return &Searcher{cfg: cfg, sel: NewSelector(cfg.ROI), finder: NewFinder(cfg.Hough)}
+}
+
+// Counts returns the cut counts summed over the regions searched so far.
+func (s *Searcher) Counts() CutCounts { return s.cutCounts }
+
+// Region appends to dst the ROIs of region r, numbered index (ROI.Region),
+// and returns it. The ROIs' Fit and Members come from the Hough fit of each
+// window's highest-R stars; Vetoed from the disk-edge veto. It panics if r
+// has no Frame or its columns differ in length.
+func (s *Searcher) Region(dst []ROI, index int, r *Region) []ROI {
+	if r.Frame == nil {
+		panic(fmt.Sprintf("stream: Searcher.Region: region %d has no frame", index))
+	}
+	st := &r.Stars
+	veto := s.cfg.Merge.withDefaults().Veto
+	for w, top := range s.sel.ROIs(st) {
+		s.phi, s.lam = s.phi[:0], s.lam[:0]
+		for _, i := range top {
+			s.phi = append(s.phi, st.Phi[i])
+			s.lam = append(s.lam, st.Lambda[i])
+		}
+		fit := s.finder.Find(s.phi, s.lam)
+		s.members = s.finder.Members(s.members, s.phi, s.lam, fit)
+		members := make([]int32, len(s.members))
+		for k, m := range s.members {
+			members[k] = top[m]
+		}
+		dst = append(dst, ROI{
+			Region: index, Patch: r.Patch, Frame: r.Frame, SR: r.SR, PM: w.PM,
+			PMPhiMin: w.PMMin, PMPhiMax: w.PMMax, PMLambdaMin: r.PMLambdaMin, PMLambdaMax: r.PMLambdaMax,
+			NStars: w.N, Fit: fit, Members: members,
+			Vetoed: veto.Vetoes(fit.Line, r.Frame),
+		})
+	}
+	s.cutCounts.Add(s.sel.Counts())
+	return dst
+}
+
+// Result is the outcome of Search: every table of the way.
+type Result struct {
+	ROIs          []ROI
+	Seeds         []Seed
+	ProtoClusters []ProtoCluster
+	Candidates    []Candidate
+	Cuts          CutCounts // stars by cut, over all regions
+	Vetoed        int       // ROIs removed by the disk-edge veto
+}
+
+// Search runs Via Machinae from ANODE's R values to stream candidates
+// (§3.3-§3.5, §4): the ROIs of every region (Searcher.Region), then Seeds,
+// ProtoClusters and Candidates. ROI.Region indexes regions. It panics on an
+// invalid configuration or region (see Searcher.Region).
+func Search(regions []Region, cfg Config) *Result {
+	s := NewSearcher(cfg)
+	res := &Result{}
+	for i := range regions {
+		res.ROIs = s.Region(res.ROIs, i, &regions[i])
+	}
+	res.Cuts = s.Counts()
+	for i := range res.ROIs {
+		if res.ROIs[i].Vetoed {
+			res.Vetoed++
+		}
+	}
+	res.Seeds = Seeds(res.ROIs, cfg.Merge)
+	res.ProtoClusters = ProtoClusters(res.ROIs, res.Seeds, cfg.Merge)
+	res.Candidates = Candidates(res.ROIs, res.Seeds, res.ProtoClusters, cfg.Merge)
+	return res
+}
+
+// Member is one star of a stream candidate: a star of the line of one of
+// its ROIs. A star that sits in the lines of several ROIs (several search
+// regions or windows) appears once for each.
+type Member struct {
+	ROI      int   // index into the ROI table
+	Region   int   // ROI.Region
+	Star     int   // index into the region's Stars
+	SourceID int64 // -1 if the region has no SourceID column
+	R        float64
+	Patch    int
+	SR, PM   int
+	RA, Dec  float64 // ICRS, degrees
+}
+
+// Members returns the member stars of candidate cd: for every ROI of every
+// seed of its proto-clusters, the stars of the ROI's line (ROI.Members),
+// looked up in regions (indexed by ROI.Region). It panics if an ROI's Region
+// is out of range.
+func (cd *Candidate) Members(rois []ROI, seeds []Seed, pcs []ProtoCluster, regions []Region) []Member {
+	var out []Member
+	for _, p := range cd.ProtoClusters {
+		for _, s := range pcs[p].Seeds {
+			for _, i := range seeds[s].ROIs {
+				r := &rois[i]
+				if r.Region < 0 || r.Region >= len(regions) {
+					panic(fmt.Sprintf("stream: Candidate.Members: ROI %d has region %d of %d", i, r.Region, len(regions)))
+				}
+				st := &regions[r.Region].Stars
+				for _, m := range r.Members {
+					mb := Member{ROI: i, Region: r.Region, Star: int(m), SourceID: -1, R: st.R[m],
+						Patch: r.Patch, SR: r.SR, PM: r.PM}
+					if st.SourceID != nil {
+						mb.SourceID = st.SourceID[m]
+					}
+					mb.RA, mb.Dec = r.Frame.ToICRS(st.Phi[m], st.Lambda[m])
+					out = append(out, mb)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// UniqueSources returns the distinct source_ids of members (-1 excluded), in
+// order of first appearance.
+func UniqueSources(members []Member) []int64 {
+	seen := map[int64]bool{}
+	var out []int64
+	for _, m := range members {
+		if m.SourceID >= 0 && !seen[m.SourceID] {
+			seen[m.SourceID] = true
+			out = append(out, m.SourceID)
+		}
+	}
+	return out
+}
