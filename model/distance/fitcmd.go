@@ -21,7 +21,7 @@ type CMDFit struct {
 
 	// OnPass, if not nil, is called after each pass with the flow (valid
 	// during the call only).
-	OnPass func(p Pass)
+	OnPass func(p Pass) `json:"-"`
 }
 
 // Pass is one point of the learning curve.

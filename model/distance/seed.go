@@ -11,7 +11,19 @@ type purpose uint64
 const (
 	purposeParallax purpose = iota + 1 // the K parallax samples
 	purposeDust                        // which dust-map sample each parallax sample uses
+	purposeSelect                      // whether a star is in a training sample
 )
+
+// SelectionKey returns a uniform variate in (0, 1) for the star, from the
+// run seed and its source_id alone: keeping the stars whose key is below a
+// fraction draws a seeded random sample that does not depend on how the
+// stars are split into blocks or workers, and sorting by it shuffles them
+// the same way on every runner.
+func SelectionKey(seed uint64, sourceID int64) float64 {
+	var s stream
+	s.reset(seed, sourceID, purposeSelect)
+	return s.open()
+}
 
 // splitmix64 is the output function of Steele, Lea & Flood's SplitMix64
 // (OOPSLA 2014): a bijection of uint64 with full avalanche, used to turn keys

@@ -1,0 +1,55 @@
+// Package traincmd is the pipeline behind `gaiaflow traincmd`: read Gaia
+// partitions, apply the training cuts and draw a seeded sample in parallel,
+// then fit the colour-magnitude flow on one worker (paper 000 §3.2).
+package traincmd
+
+import (
+	"errors"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/gaiaflow/gaiaflow/model/distance"
+	"github.com/gaiaflow/gaiaflow/transforms/stars"
+	"github.com/gaiaflow/gaiaflow/transforms/traincmd"
+)
+
+// Options configure a training run.
+type Options struct {
+	Inputs   []string
+	Out      string // folder for cmd.gff and learning_curve.csv
+	Dust     string // dust map spec
+	Cfg      distance.Config
+	Fit      distance.CMDFit
+	Fraction float64 // seeded random fraction of the stars that pass the cuts
+	MaxStars int     // at most this many training stars
+	// U0FromData computes the RUWE normalisation from the data, for
+	// partitions without a ruwe column (DR2); otherwise stars without ruwe
+	// are cut (no_ruwe).
+	U0FromData bool
+	Rejects    string
+	BlockSize  int
+}
+
+// Build returns the training pipeline.
+func Build(opt Options) (*beam.Pipeline, error) {
+	if len(opt.Inputs) == 0 || opt.Out == "" {
+		return nil, errors.New("traincmd: inputs and an output folder are required")
+	}
+	opt.Cfg.Mode = distance.Training
+	if err := opt.Cfg.Validate(); err != nil {
+		return nil, err
+	}
+	p, s := beam.NewPipelineWithRoot()
+	blocks, rej := stars.Read(s, opt.Inputs, stars.ReadOptions{BlockSize: opt.BlockSize})
+	if opt.Rejects != "" {
+		stars.WriteRejects(s, opt.Rejects, rej)
+	}
+	var u0 beam.PCollection
+	if opt.U0FromData {
+		u0 = traincmd.U0FromData(s, blocks)
+	} else {
+		u0 = beam.Create(s, distance.U0{})
+	}
+	sample := traincmd.Sample(s, traincmd.SampleOptions{Dust: opt.Dust, Cfg: opt.Cfg, Fraction: opt.Fraction}, blocks, u0)
+	traincmd.Fit(s, traincmd.FitOptions{Dust: opt.Dust, Cfg: opt.Cfg, Fit: opt.Fit, MaxStars: opt.MaxStars, Out: opt.Out}, sample, u0)
+	return p, nil
+}

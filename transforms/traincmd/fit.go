@@ -1,0 +1,131 @@
+package traincmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/log"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/gaiaflow/gaiaflow/io/flowfile"
+	"github.com/gaiaflow/gaiaflow/io/store"
+	"github.com/gaiaflow/gaiaflow/model/distance"
+	"github.com/gaiaflow/gaiaflow/model/star"
+	"github.com/gaiaflow/gaiaflow/transforms/distances"
+	"github.com/gaiaflow/gaiaflow/transforms/stars"
+)
+
+// FitOptions configure Fit.
+type FitOptions struct {
+	Dust     string          // dust map spec (distances.OpenDust)
+	Cfg      distance.Config // Mode Training
+	Fit      distance.CMDFit // architecture, Adam, passes, batch
+	MaxStars int             // train on at most this many stars (the lowest selection keys); 0: all
+	Out      string          // folder for cmd.gff and learning_curve.csv
+}
+
+// OverMax is the cut under which sampled stars beyond MaxStars count.
+const OverMax = "over_max_stars"
+
+// Fit gathers the training stars (PCollection<star.Block>) on one worker,
+// orders them by their selection key (a seeded shuffle), keeps at most
+// MaxStars, and fits the CMD flow with distance.FitCMD. It writes the model
+// to <Out>/cmd.gff and the learning curve to <Out>/learning_curve.csv, and
+// returns the singleton PCollection<string> of the model's path.
+func Fit(s beam.Scope, opt FitOptions, blocks, u0 beam.PCollection) beam.PCollection {
+	s = s.Scope("traincmd.Fit")
+	opt.Cfg.Mode = distance.Training
+	js, err := json.Marshal(opt)
+	if err != nil {
+		panic(err)
+	}
+	grouped := beam.GroupByKey(s, beam.AddFixedKey(s, blocks))
+	return beam.ParDo(s, &fitFn{Options: string(js)}, grouped, beam.SideInput{Input: u0})
+}
+
+type fitFn struct {
+	Options string // FitOptions as JSON
+}
+
+func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Block) bool, u0 distance.U0, emit func(string)) error {
+	var opt FitOptions
+	if err := json.Unmarshal([]byte(fn.Options), &opt); err != nil {
+		return err
+	}
+	var all, b star.Block
+	for blocks(&b) {
+		all.AppendBlock(&b)
+	}
+	// A seeded shuffle that does not depend on arrival order.
+	keys := make([]float64, all.Len())
+	for i, id := range all.SourceID {
+		keys[i] = distance.SelectionKey(opt.Cfg.Seed, id)
+	}
+	order := make([]int, all.Len())
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, c int) bool { return keys[order[a]] < keys[order[c]] })
+	if opt.MaxStars > 0 && len(order) > opt.MaxStars {
+		// Sample counted these as output; they leave it for this cut.
+		n := int64(len(order) - opt.MaxStars)
+		stars.Cut(OverMax).Inc(ctx, n)
+		beam.NewCounter(stars.Namespace, stars.StarsOut).Inc(ctx, -n)
+		order = order[:opt.MaxStars]
+	}
+	var train star.Block
+	for _, i := range order {
+		train.Append(all.Row(i))
+	}
+	m, err := distances.OpenDust(ctx, opt.Dust)
+	if err != nil {
+		return fmt.Errorf("dust map %s: %w", opt.Dust, err)
+	}
+	cfg := opt.Cfg
+	if u0.NG > 0 {
+		cfg.U0 = &u0
+	}
+	est, err := distance.New(cfg, distance.LogProbFunc(func(_, _, _ float64) float64 { return 0 }), distance.MapDust{Map: m})
+	if err != nil {
+		return err
+	}
+	var c distance.Counts
+	p := est.Prepare(nil, &train, &c)
+	start := time.Now()
+	var curve strings.Builder
+	curve.WriteString("pass,steps,train_nll,heldout_nll,seconds\n")
+	fit := opt.Fit
+	fit.OnPass = func(pt distance.Pass) {
+		fmt.Fprintf(&curve, "%d,%d,%.6f,%.6f,%.1f\n", pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss, time.Since(start).Seconds())
+		log.Infof(ctx, "traincmd: pass %d, %d steps: train NLL %.4f, held-out NLL %.4f", pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss)
+	}
+	f, _, err := distance.FitCMD(est, p, fit)
+	if err != nil {
+		return fmt.Errorf("traincmd: %w", err)
+	}
+	f.Meta.Notes["training_stars"] = fmt.Sprint(p.Len())
+	f.Meta.Notes["dust"] = opt.Dust
+	var buf bytes.Buffer
+	if err := flowfile.Write(&buf, f); err != nil {
+		return err
+	}
+	model := store.Join(opt.Out, "cmd.gff")
+	if err := store.WriteFile(ctx, model, buf.Bytes()); err != nil {
+		return err
+	}
+	if err := store.WriteFile(ctx, store.Join(opt.Out, "learning_curve.csv"), []byte(curve.String())); err != nil {
+		return err
+	}
+	emit(model)
+	return nil
+}
+
+func init() {
+	register.DoFn5x1[context.Context, int, func(*star.Block) bool, distance.U0, func(string), error](&fitFn{})
+	register.Iter1[star.Block]()
+}
