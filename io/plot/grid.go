@@ -40,7 +40,7 @@ func (g Grid) YCentre(iy int) float64 {
 	return g.YLo + (float64(iy)+0.5)*(g.YHi-g.YLo)/float64(g.NY)
 }
 
-// map returns a grid of the same box with f applied to every value.
+// apply returns a grid of the same box with f applied to every value.
 func (g Grid) apply(f func(float64) float64) Grid {
 	out := g
 	out.Values = make([]float64, len(g.Values))
