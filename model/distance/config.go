@@ -56,6 +56,10 @@ type Config struct {
 	// MaxRUWE is the RUWE at and above which a star is cut in training
 	// and flagged in the catalog; 0 means 1.4 (paper 000 §2).
 	MaxRUWE float64
+	// KeepNoRUWE keeps, in training, stars with no RUWE to cut on (flagged
+	// no_ruwe): for member lists already cleaned by their authors, which
+	// carry no astrometric-quality columns.
+	KeepNoRUWE bool
 	// U0 computes a RUWE from astrometric_chi2_al, astrometric_n_good_obs_al,
 	// G and BP-RP where the ruwe column is missing (DR2); nil means only
 	// the column.

@@ -117,7 +117,7 @@ func (e *Estimator) Prepare(dst *Prepared, b *star.Block, c *Counts) *Prepared {
 		case !finite(plx) || !(plxErr > 0) || math.IsInf(plxErr, 1):
 			cut = CutParallax
 		case math.IsNaN(ruwe):
-			if cfg.Mode == Training {
+			if cfg.Mode == Training && !cfg.KeepNoRUWE {
 				cut = CutNoRUWE
 			}
 			flags |= FlagNoRUWE
