@@ -1,6 +1,8 @@
 // Package flowfile reads and writes gaiaflow model files (".gff"): a trained
 // model/flow Flow with its architecture, weights, feature standardisation
-// and training metadata, under a checksum.
+// and training metadata, under a checksum. It also stores a flow.Grid, the
+// distilled density, in grid files (".gfg", see GridMagic), so that a grid
+// is built once and loaded read-only by every worker.
 //
 // # Format, version 1
 //

@@ -191,7 +191,7 @@ func (t *trainer[T]) forward(n int) float64 {
 // backward is the backward pass of the loss whose forward pass just ran.
 func (t *trainer[T]) backward(n int) {
 	nt, f := t.net, t.f
-	d, c, ldx := nt.d, nt.c, nt.d+nt.c+1
+	d, ldx := nt.d, nt.d+nt.c+1
 	L := len(nt.hidden)
 	S := 0.0 // d loss / d log|det| of row r is -omg[r]; S is their sum
 	for r := 0; r < n; r++ {
@@ -279,7 +279,6 @@ func (t *trainer[T]) backward(n int) {
 				gemmPar(nt.par, n, d, ly.out, dout, ldout, 1, ly.w, ly.nb, g, d, gemmAcc, nil, 0)
 			}
 		}
-		_ = c
 	}
 }
 

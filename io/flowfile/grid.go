@@ -1,0 +1,190 @@
+package flowfile
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/gaiaflow/gaiaflow/model/flow"
+)
+
+// GridMagic opens every grid file (a flow.Grid, the distilled density).
+//
+// Format, version 1, little-endian: magic "GFLOWGRD" (8 bytes), version
+// uint32 (1), header length H uint32, H bytes of JSON header
+//
+//	{"format": "gaiaflow-grid", "version": 1, "lo": [...], "hi": [...], "n": [...],
+//	 "outside": "-Inf" or a number, "floor": -1000,
+//	 "max_err": 0.01, "mean_err": 0.001, "mean_err_weighted": 0.0005, "err_points": 100000,
+//	 "notes": {...}}
+//
+// then prod(n) float64 node values (row-major, last dimension fastest) and
+// the SHA-256 of every byte before it. Errors wrap the same sentinels as
+// model files.
+const GridMagic = "GFLOWGRD"
+
+type gridHeader struct {
+	Format          string            `json:"format"`
+	Version         int               `json:"version"`
+	Lo              []float64         `json:"lo"`
+	Hi              []float64         `json:"hi"`
+	N               []int             `json:"n"`
+	Outside         string            `json:"outside"`
+	Floor           float64           `json:"floor"`
+	MaxErr          float64           `json:"max_err"`
+	MeanErr         float64           `json:"mean_err"`
+	MeanErrWeighted float64           `json:"mean_err_weighted"`
+	ErrPoints       int               `json:"err_points"`
+	Notes           map[string]string `json:"notes,omitempty"`
+}
+
+// WriteGrid writes g to w in the grid file format; notes (may be nil) are
+// stored in the header, e.g. the model file the grid was built from.
+func WriteGrid(w io.Writer, g *flow.Grid, notes map[string]string) error {
+	n := 1
+	for _, v := range g.N {
+		n *= v
+	}
+	if len(g.Values) != n || len(g.Lo) != len(g.N) || len(g.Hi) != len(g.N) {
+		return fmt.Errorf("flowfile: grid of %d values for nodes %v", len(g.Values), g.N)
+	}
+	h := gridHeader{Format: "gaiaflow-grid", Version: Version, Lo: g.Lo, Hi: g.Hi, N: g.N,
+		Outside: formatFloat(g.Outside), Floor: g.Floor, MaxErr: g.MaxErr, MeanErr: g.MeanErr,
+		MeanErrWeighted: g.MeanErrWeighted, ErrPoints: g.ErrPoints, Notes: notes}
+	hj, err := json.Marshal(h)
+	if err != nil {
+		return fmt.Errorf("flowfile: grid header: %w", err)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(GridMagic)
+	buf.Write(binary.LittleEndian.AppendUint32(nil, Version))
+	buf.Write(binary.LittleEndian.AppendUint32(nil, uint32(len(hj))))
+	buf.Write(hj)
+	var u8 [8]byte
+	for _, v := range g.Values {
+		binary.LittleEndian.PutUint64(u8[:], math.Float64bits(v))
+		buf.Write(u8[:])
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	buf.Write(sum[:])
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("flowfile: write grid: %w", err)
+	}
+	return nil
+}
+
+// ReadGrid reads a grid file and returns the grid and its notes.
+func ReadGrid(r io.Reader) (*flow.Grid, map[string]string, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxFile+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("flowfile: read grid: %w", err)
+	}
+	const pre = 16
+	switch {
+	case len(b) > maxFile:
+		return nil, nil, fmt.Errorf("%w: larger than %d bytes", ErrNotFlowFile, maxFile)
+	case len(b) < len(GridMagic) && bytes.HasPrefix([]byte(GridMagic), b):
+		return nil, nil, fmt.Errorf("%w: %d bytes, not even the magic number", ErrTruncated, len(b))
+	case !bytes.HasPrefix(b, []byte(GridMagic)):
+		return nil, nil, fmt.Errorf("%w: the file does not begin with %q", ErrNotFlowFile, GridMagic)
+	case len(b) < pre:
+		return nil, nil, fmt.Errorf("%w: %d bytes, shorter than the fixed preamble", ErrTruncated, len(b))
+	}
+	if v := binary.LittleEndian.Uint32(b[8:12]); v != Version {
+		return nil, nil, fmt.Errorf("%w: the grid file is version %d, this build reads version %d", ErrVersion, v, Version)
+	}
+	hlen := int(binary.LittleEndian.Uint32(b[12:16]))
+	if hlen > maxHeader {
+		return nil, nil, fmt.Errorf("%w: header length %d exceeds %d", ErrChecksum, hlen, maxHeader)
+	}
+	if len(b) < pre+hlen {
+		return nil, nil, fmt.Errorf("%w: %d bytes, the header alone needs %d", ErrTruncated, len(b), pre+hlen)
+	}
+	var h gridHeader
+	if err := json.Unmarshal(b[pre:pre+hlen], &h); err != nil {
+		if !checksumOK(b) {
+			return nil, nil, fmt.Errorf("%w: and the header is not valid JSON (%v)", ErrChecksum, err)
+		}
+		return nil, nil, fmt.Errorf("%w: grid header is not valid JSON: %v", ErrMismatch, err)
+	}
+	n := 1
+	for _, v := range h.N {
+		if v < 2 || v > maxFile {
+			return nil, nil, fmt.Errorf("%w: grid nodes %v", ErrMismatch, h.N)
+		}
+		n *= v
+		if n > maxFile/8 {
+			return nil, nil, fmt.Errorf("%w: grid nodes %v", ErrMismatch, h.N)
+		}
+	}
+	want := pre + hlen + 8*n + sha256.Size
+	switch {
+	case len(b) < want:
+		return nil, nil, fmt.Errorf("%w: %d bytes, the header describes %d", ErrTruncated, len(b), want)
+	case len(b) > want:
+		return nil, nil, fmt.Errorf("%w: %d bytes after the checksum", ErrMismatch, len(b)-want)
+	case !checksumOK(b):
+		return nil, nil, fmt.Errorf("%w: the SHA-256 of the first %d bytes differs from the one stored", ErrChecksum, len(b)-sha256.Size)
+	case h.Format != "gaiaflow-grid" || len(h.Lo) != len(h.N) || len(h.Hi) != len(h.N) || len(h.N) < 1 || len(h.N) > 3:
+		return nil, nil, fmt.Errorf("%w: grid header: format %q, box %v..%v, nodes %v", ErrMismatch, h.Format, h.Lo, h.Hi, h.N)
+	}
+	outside, err := parseFloat(h.Outside)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: grid outside value: %v", ErrMismatch, err)
+	}
+	g := &flow.Grid{Lo: h.Lo, Hi: h.Hi, N: h.N, Outside: outside, Floor: h.Floor, Values: make([]float64, n),
+		MaxErr: h.MaxErr, MeanErr: h.MeanErr, MeanErrWeighted: h.MeanErrWeighted, ErrPoints: h.ErrPoints}
+	data := b[pre+hlen:]
+	for i := range g.Values {
+		g.Values[i] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:]))
+	}
+	return g, h.Notes, nil
+}
+
+// SaveGrid writes g to the local file path, atomically.
+func SaveGrid(path string, g *flow.Grid, notes map[string]string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("flowfile: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := WriteGrid(tmp, g, notes); err != nil {
+		tmp.Close()
+		return fmt.Errorf("flowfile: %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("flowfile: %s: %w", path, err)
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// LoadGrid reads the grid file at the local path.
+func LoadGrid(path string) (*flow.Grid, map[string]string, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("flowfile: %w", err)
+	}
+	defer fh.Close()
+	g, notes, err := ReadGrid(fh)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return g, notes, nil
+}
+
+// formatFloat and parseFloat carry ±Inf and NaN through JSON as strings.
+func formatFloat(v float64) string {
+	return fmt.Sprint(v)
+}
+
+func parseFloat(s string) (float64, error) {
+	var v float64
+	_, err := fmt.Sscan(s, &v)
+	return v, err
+}

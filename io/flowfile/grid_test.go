@@ -1,0 +1,66 @@
+package flowfile
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/gaiaflow/gaiaflow/model/flow"
+)
+
+func TestGridRoundTrip(t *testing.T) {
+	f, err := flow.New(flow.Config{D: 2, Blocks: 2, Hidden: []int{8}}, flow.Orthogonal, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := flow.NewGrid(f, []float64{-3, -2}, []float64{3, 2}, []int{31, 21}, flow.GridOptions{ErrPoints: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "g.gfg")
+	if err := SaveGrid(path, g, map[string]string{"model": "m.gff"}); err != nil {
+		t.Fatal(err)
+	}
+	h, notes, err := LoadGrid(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes["model"] != "m.gff" || !math.IsInf(h.Outside, -1) || h.MaxErr != g.MaxErr || h.ErrPoints != 1000 {
+		t.Errorf("grid header after the round trip: %+v %v", h, notes)
+	}
+	x := mat.NewDense(3, 2, []float64{0.1, 0.2, -2.9, 1.9, 5, 0})
+	a, b := g.LogProbs(nil, x), h.LogProbs(nil, x)
+	for i := range a {
+		if a[i] != b[i] && !(math.IsInf(a[i], -1) && math.IsInf(b[i], -1)) {
+			t.Errorf("row %d: %v after the round trip, %v before", i, b[i], a[i])
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteGrid(&buf, g, nil); err != nil {
+		t.Fatal(err)
+	}
+	bad := buf.Bytes()
+	bad[len(bad)/2] ^= 1
+	if _, _, err := ReadGrid(bytes.NewReader(bad)); !errors.Is(err, ErrChecksum) {
+		t.Errorf("corrupt grid: %v", err)
+	}
+	if _, _, err := ReadGrid(bytes.NewReader(bad[:len(bad)/2])); !errors.Is(err, ErrTruncated) {
+		t.Errorf("truncated grid: %v", err)
+	}
+	if _, _, err := ReadGrid(bytes.NewReader(encodeModel(t, f))); !errors.Is(err, ErrNotFlowFile) {
+		t.Errorf("model file read as a grid: %v", err)
+	}
+}
+
+func encodeModel(t *testing.T, f *flow.Flow) []byte {
+	var buf bytes.Buffer
+	if err := Write(&buf, f); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
