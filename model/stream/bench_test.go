@@ -37,3 +37,25 @@ func BenchmarkFind(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSearch times Search end to end (cuts, windows, top-R, Hough,
+// members, veto, merging) on a simulated patch: 7 search regions of 2000
+// background stars and a stream.
+func BenchmarkSearch(b *testing.B) {
+	sim := Simulate(SimConfig{Centres: [][2]float64{{148.6, 24.2}}, PoleRA: 34, PoleDec: 36, PMRA: -5, PMDec: -12,
+		StreamStars: 60, BackgroundPerSR: 2000, SRsBelow: 3, SRsAbove: 3, Seed: 2})
+	cfg := Config{ROI: ROIConfig{Skip: CutMag | CutColour}}
+	var rois, stars int
+	for _, r := range sim.Regions {
+		stars += r.Stars.Len()
+	}
+	rois = len(Search(sim.Regions, cfg).ROIs)
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkResult = Search(sim.Regions, cfg)
+	}
+	b.ReportMetric(float64(rois*b.N)/b.Elapsed().Seconds(), "ROIs/s")
+	b.ReportMetric(float64(stars*b.N)/b.Elapsed().Seconds(), "stars/s")
+}
+
+var sinkResult *Result
