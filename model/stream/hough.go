@@ -288,9 +288,9 @@ func (f *Finder) accumulate(phi, lambda []float64) int {
 	stride := f.nr + 1
 	clear(f.dIn)
 	clear(f.dOut)
-	hrIn, hrOut := int16(f.hrIn), int16(f.hrOut)
-	wIn, wOut := uint32(2*f.htIn), uint32(2*f.htOut)
-	last := int16(f.nr - 1)
+	hrIn, hrOut := int32(f.hrIn), int32(f.hrOut)
+	wIn, wOut := int64(2*f.htIn)+1, int64(2*f.htOut)+1 // columns per box
+	last := int32(f.nr - 1)
 	tMax, tMin := f.tMax[:m], f.tMin[:m]
 	bMax, bMin := f.bMax[:m], f.bMin[:m]
 	for i := range f.nt {
@@ -304,27 +304,23 @@ func (f *Finder) accumulate(phi, lambda []float64) int {
 		ci, co := int32(cIn), int32(i)
 		in1, out0, out1 = in1[:len(in0)], out0[:len(in0)], out1[:len(in0)]
 		tMax, tMin, bMax, bMin := tMax[:len(in0)], tMin[:len(in0)], bMax[:len(in0)], bMin[:len(in0)]
+		// Branch-free: which end edge is lower depends on the sign of the
+		// curve's slope, which no predictor guesses.
 		for u := range in0 {
-			a, b := min(in0[u], in1[u]), max(in0[u], in1[u])
-			if uint32(tMax[u]-ci) <= wIn {
-				b = bMax[u]
-			}
-			if uint32(tMin[u]-ci) <= wIn {
-				a = bMin[u]
-			}
-			lo, hi := max(a-hrIn, 0), min(b+hrIn, last)
+			tx, tn := tMax[u], tMin[u]
+			bx, bn := int32(bMax[u]), int32(bMin[u])
+			a, b := minMax(int32(in0[u]), int32(in1[u]))
+			b ^= (b ^ bx) & inside(tx-ci, wIn)
+			a ^= (a ^ bn) & inside(tn-ci, wIn)
+			lo, hi := clampLow(a-hrIn), clampHigh(b+hrIn, last)
 			if lo <= hi {
 				rowIn[lo]++
 				rowIn[hi+1]--
 			}
-			a, b = min(out0[u], out1[u]), max(out0[u], out1[u])
-			if uint32(tMax[u]-co) <= wOut {
-				b = bMax[u]
-			}
-			if uint32(tMin[u]-co) <= wOut {
-				a = bMin[u]
-			}
-			lo, hi = max(a-hrOut, 0), min(b+hrOut, last)
+			a, b = minMax(int32(out0[u]), int32(out1[u]))
+			b ^= (b ^ bx) & inside(tx-co, wOut)
+			a ^= (a ^ bn) & inside(tn-co, wOut)
+			lo, hi = clampLow(a-hrOut), clampHigh(b+hrOut, last)
 			if lo <= hi {
 				rowOut[lo]++
 				rowOut[hi+1]--
@@ -332,6 +328,26 @@ func (f *Finder) accumulate(phi, lambda []float64) int {
 		}
 	}
 	return m
+}
+
+// minMax returns (min, max) of a and b without a branch.
+func minMax(a, b int32) (lo, hi int32) {
+	d := a - b
+	s := d >> 31 // -1 if a < b
+	return b + d&s, a - d&s
+}
+
+// inside returns -1 (all bits set) if 0 <= d < w, else 0, without a branch.
+func inside(d int32, w int64) int32 {
+	return int32((int64(uint32(d)) - w) >> 63)
+}
+
+// clampLow returns max(x, 0); clampHigh returns min(x, hi); no branches.
+func clampLow(x int32) int32 { return x &^ (x >> 31) }
+
+func clampHigh(x, hi int32) int32 {
+	d := x - hi
+	return x - d&^(d>>31)
 }
 
 // Find returns the best line among the stars at patch-frame positions (phi,
