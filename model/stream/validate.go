@@ -68,6 +68,19 @@ func NoiseSigmas(cfg HoughConfig, n, trials int, seed uint64) []float64 {
 	return out
 }
 
+// NoiseQuantiles returns the quantiles probs (each in [0, 1]) of the
+// noise distribution NoiseSigmas(cfg, n, trials, seed). For the paper's
+// configuration, 100 stars and 5000 seeds: 5% 4.4, 16% 4.8, 50% 5.5, 84%
+// 6.5, 95% 7.3, 99% 8.5, 99.9% 10.1.
+func NoiseQuantiles(cfg HoughConfig, n, trials int, seed uint64, probs []float64) []float64 {
+	s := NoiseSigmas(cfg, n, trials, seed)
+	out := make([]float64, len(probs))
+	for i, p := range probs {
+		out[i] = Quantile(s, p)
+	}
+	return out
+}
+
 // Quantile returns the p quantile (p in [0, 1]) of values sorted in
 // ascending order, interpolating linearly between order statistics (R's and
 // numpy's default, "type 7"). It panics if sorted is empty or p is outside
