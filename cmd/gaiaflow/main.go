@@ -151,11 +151,13 @@ func rootCause(err error) string {
 	return strings.TrimSpace(strings.Trim(msg, `"`))
 }
 
-// quietLocalRunner keeps the embedded runner's per-job INFO lines off the
-// terminal; remote submissions keep them, since they carry the job's id,
-// its URL and, for --dry_run, the job itself.
+// quietLocalRunner keeps the embedded runner's log off the terminal: its
+// INFO lines are per-job chatter, and its ERROR lines repeat the failed
+// bundle's whole plan, whose cause gaiaflow prints itself. Remote
+// submissions keep their log, since it carries the job's id, its URL and,
+// for --dry_run, the job itself.
 func quietLocalRunner() {
 	if r := runners.Name(); r == "prism" || r == "direct" {
-		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError + 4})))
 	}
 }

@@ -50,3 +50,18 @@ func (c *Rows) SortBySourceID() {
 	}
 	*c = out
 }
+
+// Slice returns rows i to j-1 of c as a new Rows sharing c's storage.
+func (c *Rows) Slice(i, j int) *Rows {
+	q := c.NQuantiles
+	out := &Rows{NQuantiles: q, SourceID: c.SourceID[i:j],
+		Iterations: c.Iterations[i:j], Samples: c.Samples[i:j], Flags: c.Flags[i:j]}
+	if q > 0 {
+		out.Quantiles = c.Quantiles[q*i : q*j]
+	}
+	src, dst := c.floatColumns(), out.floatColumns()
+	for k := range src {
+		*dst[k] = (*src[k])[i:j]
+	}
+	return out
+}

@@ -2,10 +2,12 @@ package traincmd
 
 import (
 	"bytes"
+	"context"
 	"encoding/gob"
 	"reflect"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 	"github.com/gaiaflow/gaiaflow/model/star"
@@ -36,12 +38,16 @@ func (*u0Fn) MergeAccumulators(a, b distance.U0Builder) distance.U0Builder {
 	return a
 }
 
-func (*u0Fn) ExtractOutput(a distance.U0Builder) (distance.U0, error) {
+// ExtractOutput returns the table, or an empty one (no RUWE computed, stars
+// without a ruwe column then count under no_ruwe) when too few stars have
+// the astrometric columns to fill it.
+func (*u0Fn) ExtractOutput(a distance.U0Builder) distance.U0 {
 	u, err := a.Table(20)
 	if err != nil {
-		return distance.U0{}, err
+		log.Warnf(context.Background(), "traincmd: no u0 table from the data (%v): RUWE only from a ruwe column", err)
+		return distance.U0{}
 	}
-	return *u, nil
+	return *u
 }
 
 func gobCoder[T any]() (func(T) ([]byte, error), func([]byte) (T, error)) {
