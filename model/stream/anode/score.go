@@ -34,6 +34,14 @@ func (m Model) String() string {
 type Options struct {
 	Features Features // x; the zero value is Full
 
+	// Stretch maps the hard edges of the patch to infinity before the
+	// features are standardised: the circular edge of (phi, lambda)
+	// radially by r -> r_max atanh(r/r_max), the faint and bright limits of
+	// g by a logit. It is one bijection for both flows, so R is the same
+	// function of the stars, but the flows no longer have to fit
+	// discontinuities. The paper does not do it (false).
+	Stretch bool
+
 	Blocks int     // flow blocks; 0 means 20
 	Hidden int     // units in each of the two hidden layers of every MADE; 0 means 64
 	Batch  int     // mini-batch size; 0 means 512
@@ -172,6 +180,10 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 		return nil, err
 	}
 	cols := p.columns(opt.Features)
+	var stretchJac []float64 // per star; nil without Stretch
+	if opt.Stretch {
+		cols, stretchJac = stretch(p, opt.Features)
+	}
 	d := len(cols)
 	res := &Result{Window: sr, Average: opt.Average, Epochs: opt.Epochs}
 	res.Members = p.Members(nil, sr)
@@ -200,6 +212,14 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 	for _, s := range res.Scale {
 		logJac -= math.Log(s)
 	}
+	// jac is log |dz/dx| of each SR star, z the flows' coordinates.
+	jac := make([]float64, nSR)
+	for k, i := range res.Members {
+		jac[k] = logJac
+		if stretchJac != nil {
+			jac[k] += stretchJac[i]
+		}
+	}
 	xSR, cSR := mat.NewDense(nSR, d, nil), mat.NewDense(nSR, 1, nil)
 	xCR, cCR := mat.NewDense(nCR, d, nil), mat.NewDense(nCR, 1, nil)
 	xs, cs, xc, cc := xSR.RawMatrix().Data, cSR.RawMatrix().Data, xCR.RawMatrix().Data, cCR.RawMatrix().Data
@@ -222,7 +242,7 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 	}
 
 	cfg := flow.Config{D: d, C: 1, Blocks: opt.Blocks, Hidden: []int{opt.Hidden, opt.Hidden}}
-	ev := newEvaluator(xSR, cSR, opt.Workers, logJac)
+	ev := newEvaluator(xSR, cSR, opt.Workers, jac)
 	ring := newRing(nSR, opt.Average)
 	lp := make([]float64, nSR)
 	avg := make([]float64, nSR)
@@ -355,10 +375,10 @@ func moments(x []float64) (mean, sd float64, err error) {
 type evaluator struct {
 	x, c   []*mat.Dense // row chunks
 	off    []int
-	logJac float64
+	logJac []float64 // per row, added to the flow's log p
 }
 
-func newEvaluator(x, c *mat.Dense, workers int, logJac float64) *evaluator {
+func newEvaluator(x, c *mat.Dense, workers int, logJac []float64) *evaluator {
 	n, d := x.Dims()
 	workers = max(1, min(workers, n/256))
 	e := &evaluator{logJac: logJac}
@@ -384,7 +404,7 @@ func (e *evaluator) logProb(dst []float64, f *flow.Flow) {
 		wg.Wait()
 	}
 	for i := range dst {
-		dst[i] += e.logJac
+		dst[i] += e.logJac[i]
 	}
 }
 
