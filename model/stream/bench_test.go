@@ -2,7 +2,6 @@ package stream
 
 import (
 	"math/rand/v2"
-	"strconv"
 	"testing"
 )
 
@@ -11,10 +10,16 @@ var sinkFit Fit
 
 // BenchmarkFind times the Hough line finder on ROIs of n uniform stars in
 // the 10-degree disk with 30% of them on a line, the paper's configuration
-// (100 x 100 bins, 3 x 5 inner box, outer factor 5).
+// (100 x 100 bins, 3 x 5 inner box, outer factor 5), with either
+// background.
 func BenchmarkFind(b *testing.B) {
-	for _, n := range []int{100, 1000} {
-		b.Run(strconv.Itoa(n), func(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		n    int
+		bg   Background
+	}{{"ring/100", 100, BackgroundRing}, {"ring/1000", 1000, BackgroundRing}, {"tiles/100", 100, BackgroundTiles}} {
+		n := c.n
+		b.Run(c.name, func(b *testing.B) {
 			const sets = 64
 			rng := rand.New(rand.NewPCG(3, 4))
 			phi, lambda := make([][]float64, sets), make([][]float64, sets)
@@ -24,7 +29,7 @@ func BenchmarkFind(b *testing.B) {
 				OnLine(rng, phi[k][:nl], lambda[k][:nl], Line{Theta: 3 * rng.Float64(), Rho: 16*rng.Float64() - 8}, 0.1, 10)
 				UniformDisk(rng, phi[k][nl:], lambda[k][nl:], 10)
 			}
-			f := NewFinder(HoughConfig{})
+			f := NewFinder(HoughConfig{Background: c.bg})
 			f.Find(phi[0], lambda[0])
 			b.ReportAllocs()
 			k := 0

@@ -36,10 +36,11 @@
 // fiducial disk swept by the lines of each box (BoxArea; the disk clips the
 // boxes near |rho| = 10). Uniform stars thus give E[n_bg] = E[n] in every
 // bin. Boxes wrap around theta = 0 | pi with rho -> -rho. sqrt(n_bg) is
-// floored at 1 (HoughConfig.MinBackground). The authors' code instead
-// averages the counts of the 24 neighbouring inner-sized boxes, each scaled
-// by the area of its rho strip at fixed theta; both estimate the same
-// thing.
+// floored at 1 (HoughConfig.MinBackground). This is BackgroundRing, the
+// default. The authors' code (hep-lbdl/GaiaCWoLa b6dec3c) instead averages
+// the counts of the 24 neighbouring inner-sized tiles of the outer box,
+// each scaled by the area of its rho strip at fixed theta, without removing
+// the curves that also cross the inner box: BackgroundTiles.
 //
 // Theta convention. Eq. 5, rho = phi sin(theta) - lambda cos(theta), makes
 // theta the direction of the line from the phi axis (the text says the
@@ -67,12 +68,18 @@
 // other's inner disk. The disk-edge veto of App. C removes ROIs before
 // seeding.
 //
-// Noise. With 100 uniform stars, the best of the 10^4 bins has sigma_L
-// around 5.5 (99% below 8.5) by the look-elsewhere effect alone, so three
-// pure-noise ROIs add in quadrature to sigma_tot > 8 nearly always: under
-// this definition of sigma_L the cut sigma_tot > 8 passes almost every
-// N_SR >= 3 proto-cluster, and what keeps noise out is the agreement of
-// lines across SRs and patches (NoiseQuantiles; MergeConfig.MinSigma).
+// Noise, and which background. With 100 uniform stars the best of the
+// 10^4 bins has, by the look-elsewhere effect alone, sigma_L around 5.5
+// (99% below 8.7) with the ring and 3.3 (99% below 4.4) with the tiles,
+// whose background shares curves with the inner box and cancels part of its
+// fluctuation (a 30-star line: 14.5 and 6.8). The paper's cut sigma_tot > 8
+// sits between the noise and the streams only on the tiles' scale: three
+// noise ROIs give sigma_tot ~ 9.7 with the ring (over 8 in 99% of cases)
+// and ~ 5.7 with the tiles. On simulated patches (Simulate, 28 grid patches,
+// 13,000 ROIs, no stream) the paper's cuts leave 41 candidates with the
+// ring and none with the tiles; with a stream, the tiles give 2 candidates
+// (the paper found 2 in 21 patches). So: BackgroundTiles with the paper's
+// MinSigma 8, or the ring with a MinSigma taken from NoiseQuantiles.
 //
 // # Conventions
 //

@@ -283,3 +283,81 @@ func TestFindDoesNotAllocate(t *testing.T) {
 		t.Errorf("Find allocates %v times per call", a)
 	}
 }
+
+func TestTileBackground(t *testing.T) {
+	// Against a direct evaluation of the tiled background from the n map:
+	// for every bin, the mean over the 24 other tiles of the 5 x 5 lattice
+	// (steps of 3 theta and 5 rho bins; theta wrapping with rho -> -rho,
+	// tiles beyond the rho range left out) of n / strip area, times the
+	// bin's strip area. Strip areas from the chord geometry of the circle.
+	f := NewFinder(HoughConfig{Background: BackgroundTiles})
+	capArea := func(h float64) float64 { // area of the disk beyond the chord at h
+		h = math.Max(-10, math.Min(10, h))
+		u := math.Acos(h / 10)
+		return 100 * (u - math.Sin(u)*math.Cos(u))
+	}
+	strip := func(j int) float64 { return capArea(-10+0.2*float64(j-2)) - capArea(-10+0.2*float64(j+3)) }
+	rng := rand.New(rand.NewPCG(12, 13))
+	phi, lambda := make([]float64, 100), make([]float64, 100)
+	OnLine(rng, phi[:20], lambda[:20], Line{Theta: 0.02, Rho: 5}, 0.1, 10)
+	UniformDisk(rng, phi[20:], lambda[20:], 10)
+	n, bg, sig := f.Map(make([]int32, 10000), make([]float64, 10000), make([]float64, 10000), phi, lambda)
+	get := func(i, j int) (float64, bool) {
+		if j < 0 || j > 99 {
+			return 0, false
+		}
+		if i < 0 {
+			i, j = i+100, 99-j
+		} else if i > 99 {
+			i, j = i-100, 99-j
+		}
+		return float64(n[i*100+j]) / strip(j), true
+	}
+	for i := range 100 {
+		for j := range 100 {
+			var sum float64
+			var cnt int
+			for a := -2; a <= 2; a++ {
+				for b := -2; b <= 2; b++ {
+					if v, ok := get(i+3*a, j+5*b); ok && (a != 0 || b != 0) {
+						sum += v
+						cnt++
+					}
+				}
+			}
+			want := sum / float64(cnt) * strip(j)
+			wantSig := (float64(n[i*100+j]) - want) / math.Sqrt(math.Max(want, 1))
+			if k := i*100 + j; math.Abs(bg[k]-want) > 1e-6*math.Max(1, want) || math.Abs(sig[k]-wantSig) > 1e-6 {
+				t.Fatalf("bin (%d, %d): n_bg %v sigma %v, want %v %v", i, j, bg[k], sig[k], want, wantSig)
+			}
+		}
+	}
+	fit := f.Find(phi, lambda)
+	if dt, dr := fit.Line.Diff(Line{Theta: 0.02, Rho: 5}); math.Abs(dt) > math.Pi/100 || math.Abs(dr) > 0.3 {
+		t.Errorf("tiles: line %+v, want (0.02, 5)", fit.Line)
+	}
+}
+
+func TestTileNoise(t *testing.T) {
+	// The tiled background cancels part of each box's fluctuation: noise
+	// sigma_L is lower than with the ring (measured median 3.3, 99% 4.4
+	// over 1000 seeds), and 30-star lines still stand out.
+	cfg := HoughConfig{Background: BackgroundTiles}
+	q := NoiseQuantiles(cfg, 100, 300, 4, []float64{0.5, 0.99})
+	if q[0] < 2.8 || q[0] > 3.8 || q[1] > 5.5 {
+		t.Errorf("tiles noise median %.2f, 99%% %.2f; want about 3.3 and 4.4", q[0], q[1])
+	}
+	r := Recover(RecoveryConfig{Hough: cfg, Trials: 200, Seed: 1})
+	if r.Recovered < 198 {
+		t.Errorf("tiles: recovered %d of 200 lines", r.Recovered)
+	}
+	low := 0
+	for _, s := range r.Sigma {
+		if s < q[1] {
+			low++
+		}
+	}
+	if low > 4 {
+		t.Errorf("tiles: %d of 200 lines below the noise 99th percentile", low)
+	}
+}
