@@ -18,7 +18,7 @@ func testGemm[T float](t *testing.T, tol float64) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, m := range []int{1, 2, 5, 6, 7, 13, 40} {
 		for _, n := range []int{1, 3, 8, 15, 16, 17, 31, 33, 64, 65, 100} {
-			for _, k := range []int{0, 1, 3, 9, 70} {
+			for _, k := range []int{0, 1, 3, 9, 70, 300} {
 				for _, trans := range []bool{false, true} {
 					for _, flags := range []int{0, gemmAcc, gemmReLU, gemmMask, gemmAcc | gemmReLU} {
 						lda := k + 2
@@ -92,6 +92,40 @@ func BenchmarkGemm(b *testing.B) {
 	for _, sz := range [][3]int{{2048, 256, 257}, {2048, 500, 501}, {512, 64, 65}, {257, 256, 2048}, {512, 10, 65}, {2048, 6, 257}, {512, 5, 64}} {
 		b.Run(fmt.Sprintf("f32/%dx%dx%d", sz[0], sz[1], sz[2]), func(b *testing.B) { benchGemm[float32](b, sz) })
 		b.Run(fmt.Sprintf("f64/%dx%dx%d", sz[0], sz[1], sz[2]), func(b *testing.B) { benchGemm[float64](b, sz) })
+	}
+}
+
+// BenchmarkGemmTrain times the products of a training step of paper 000's
+// simulation flow (batch 2048, 256 hidden): forward, backward to the
+// activations with the ReLU mask, and the weight gradient (A transposed).
+func BenchmarkGemmTrain(b *testing.B) {
+	const bt, h = 2048, 256
+	rng := rand.New(rand.NewPCG(1, 2))
+	act := randSlice[float32](rng, bt*(h+1))
+	wt := operand[float32]((h + 1) * h)
+	copy(wt, randSlice[float32](rng, (h+1)*h))
+	dout := operand[float32](bt * h)
+	copy(dout, randSlice[float32](rng, bt*h))
+	c := make([]float32, (h+1)*bt)
+	for _, tc := range []struct {
+		name string
+		run  func()
+	}{
+		{"forward", func() { gemm(bt, h, h+1, act, h+1, 1, wt, h, c, h+1, gemmReLU, nil, 0) }},
+		{"backward_dx", func() { gemm(bt, h, h, dout, h, 1, wt, h, c, h, gemmMask, act, h+1) }},
+		{"backward_dw", func() { gemm(h+1, h, bt, act, 1, h+1, dout, h, c, h, 0, nil, 0) }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			cpu0 := cpuSeconds()
+			for b.Loop() {
+				tc.run()
+			}
+			flops := 2 * float64(bt*h*h) * float64(b.N)
+			b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			if cpu := cpuSeconds() - cpu0; cpu > 0 {
+				b.ReportMetric(flops/cpu/1e9, "GFLOP/cpu-s")
+			}
+		})
 	}
 }
 
