@@ -57,8 +57,10 @@ func Candidates(rois []ROI, seeds []Seed, pcs []ProtoCluster, cfg MergeConfig) [
 		}
 	}
 	poles := make([]vec, len(keep))
+	frames := make([]*sky.Frame, len(keep))
 	for k, p := range keep {
-		poles[k] = pcs[p].Line.poleVec(pcs[p].Frame, PoleSpan)
+		frames[k] = pcs[p].Frame()
+		poles[k] = pcs[p].Line.poleVec(frames[k], PoleSpan)
 	}
 	uf := newUnionFind(len(keep))
 	for a := range keep {
@@ -67,13 +69,13 @@ func Candidates(rois []ROI, seeds []Seed, pcs []ProtoCluster, cfg MergeConfig) [
 			if pa.Patch == pb.Patch {
 				continue
 			}
-			if sky.Separation(pa.Frame.RA0, pa.Frame.Dec0, pb.Frame.RA0, pb.Frame.Dec0) > c.MaxPatchSep {
+			if sky.Separation(pa.RA0, pa.Dec0, pb.RA0, pb.Dec0) > c.MaxPatchSep {
 				continue
 			}
 			if axisAngle(poles[a], poles[b]) > c.PoleTol {
 				continue
 			}
-			if linesOverlap(pa, pb, poles[a], poles[b], c) {
+			if linesOverlap(pa, pb, frames[a], frames[b], poles[a], poles[b], c) {
 				uf.union(a, b)
 			}
 		}
@@ -133,8 +135,9 @@ func cmpFloat(a, b float64) int {
 func patchLine(rois []ROI, seeds []Seed, pcs []ProtoCluster, p int, radius float64) PatchLine {
 	pc := &pcs[p]
 	pl := PatchLine{ProtoCluster: p, Patch: pc.Patch, Line: pc.Line}
-	pl.PoleRA, pl.PoleDec = pc.Line.Pole(pc.Frame, PoleSpan)
-	pl.RA1, pl.Dec1, pl.RA2, pl.Dec2, _ = pc.Line.Ends(pc.Frame, radius)
+	f := pc.Frame()
+	pl.PoleRA, pl.PoleDec = pc.Line.Pole(f, PoleSpan)
+	pl.RA1, pl.Dec1, pl.RA2, pl.Dec2, _ = pc.Line.Ends(f, radius)
 	pl.PMPhiMin, pl.PMLambdaMin = math.Inf(1), math.Inf(1)
 	pl.PMPhiMax, pl.PMLambdaMax = math.Inf(-1), math.Inf(-1)
 	for _, s := range pc.Seeds {
@@ -147,13 +150,13 @@ func patchLine(rois []ROI, seeds []Seed, pcs []ProtoCluster, p int, radius float
 	return pl
 }
 
-// linesOverlap reports whether the lines of proto-clusters a and b (poles
-// na, nb) overlap: the part of each line's chord (across its own inner disk)
-// inside the other's inner disk stays within MaxOffset of the other's great
-// circle, and at least one such part exists.
-func linesOverlap(a, b *ProtoCluster, na, nb vec, c MergeConfig) bool {
-	inA, okA := chordNear(a, b, nb, c)
-	inB, okB := chordNear(b, a, na, c)
+// linesOverlap reports whether the lines of proto-clusters a and b (frames
+// fa, fb; poles na, nb) overlap: the part of each line's chord (across its
+// own inner disk) inside the other's inner disk stays within MaxOffset of the
+// other's great circle, and at least one such part exists.
+func linesOverlap(a, b *ProtoCluster, fa, fb *sky.Frame, na, nb vec, c MergeConfig) bool {
+	inA, okA := chordNear(a, fa, b, nb, c)
+	inB, okB := chordNear(b, fb, a, na, c)
 	return okA && okB && (inA || inB)
 }
 
@@ -161,18 +164,18 @@ func linesOverlap(a, b *ProtoCluster, na, nb vec, c MergeConfig) bool {
 // at most 0.25 degree; for the points inside b's inner disk it reports
 // whether there are any (in) and whether all are within MaxOffset of the
 // great circle of pole nb (ok).
-func chordNear(a, b *ProtoCluster, nb vec, c MergeConfig) (in, ok bool) {
+func chordNear(a *ProtoCluster, fa *sky.Frame, b *ProtoCluster, nb vec, c MergeConfig) (in, ok bool) {
 	p1, q1, p2, q2, hit := a.Line.Chord(c.Radius)
 	if !hit {
 		return false, true
 	}
-	centre := unit(b.Frame.RA0, b.Frame.Dec0)
+	centre := unit(b.RA0, b.Dec0)
 	cosR := math.Cos(c.Radius * deg)
 	sinOff := math.Sin(c.MaxOffset * deg)
 	steps := int(math.Ceil(math.Hypot(p2-p1, q2-q1)/0.25)) + 1
 	for k := 0; k <= steps; k++ {
 		t := float64(k) / float64(steps)
-		v := unit(a.Frame.ToICRS(p1+t*(p2-p1), q1+t*(q2-q1)))
+		v := unit(fa.ToICRS(p1+t*(p2-p1), q1+t*(q2-q1)))
 		if v.dot(centre) < cosR {
 			continue
 		}

@@ -10,7 +10,8 @@ import (
 // [0, pi) and rho in [-10, 10] degrees; an inner box of 3 x 5 bins (5.4
 // degrees of theta by 1 degree of rho, the paper's w_theta and w_rho); an
 // outer box 5 times larger on each side (15 x 25 bins, 27 degrees by 5
-// degrees); stars in a disk of radius 10 degrees.
+// degrees); the background of the paper's text (BackgroundRing); stars in a
+// disk of radius 10 degrees.
 type HoughConfig struct {
 	ThetaBins int     // bins over theta in [0, pi); 0 means 100
 	RhoBins   int     // bins over rho in [-RhoMax, RhoMax]; 0 means 100

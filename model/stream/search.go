@@ -16,8 +16,8 @@ type Config struct {
 
 // Region is one search region of one patch with its ANODE results.
 type Region struct {
-	Patch int        // the caller's patch label (e.g. its HEALPix pixel)
-	Frame *sky.Frame // the patch frame
+	Patch     int     // the caller's patch label (e.g. its HEALPix pixel)
+	RA0, Dec0 float64 // the patch centre, ICRS, degrees (sky.Patch.RA, Dec)
 	// SR numbers the search region: by the paper's convention the mu_lambda
 	// window [SR, SR + 6) mas/yr; only consecutiveness matters to merging.
 	SR                       int
@@ -48,11 +48,12 @@ func (s *Searcher) Counts() CutCounts { return s.cutCounts }
 // Region appends to dst the ROIs of region r, numbered index (ROI.Region),
 // and returns it. The ROIs' Fit and Members come from the Hough fit of each
 // window's highest-R stars; Vetoed from the disk-edge veto. It panics if r
-// has no Frame or its columns differ in length.
+// has no valid centre or its columns differ in length.
 func (s *Searcher) Region(dst []ROI, index int, r *Region) []ROI {
-	if r.Frame == nil {
-		panic(fmt.Sprintf("stream: Searcher.Region: region %d has no frame", index))
+	if !validCentre(r.RA0, r.Dec0) {
+		panic(fmt.Sprintf("stream: Searcher.Region: region %d has centre (%v, %v)", index, r.RA0, r.Dec0))
 	}
+	frame := sky.NewFrame(r.RA0, r.Dec0)
 	st := &r.Stars
 	veto := s.cfg.Merge.withDefaults().Veto
 	for w, top := range s.sel.ROIs(st) {
@@ -68,10 +69,10 @@ func (s *Searcher) Region(dst []ROI, index int, r *Region) []ROI {
 			members[k] = top[m]
 		}
 		dst = append(dst, ROI{
-			Region: index, Patch: r.Patch, Frame: r.Frame, SR: r.SR, PM: w.PM,
+			Region: index, Patch: r.Patch, RA0: r.RA0, Dec0: r.Dec0, SR: r.SR, PM: w.PM,
 			PMPhiMin: w.PMMin, PMPhiMax: w.PMMax, PMLambdaMin: r.PMLambdaMin, PMLambdaMax: r.PMLambdaMax,
 			NStars: w.N, Fit: fit, Members: members,
-			Vetoed: veto.Vetoes(fit.Line, r.Frame),
+			Vetoed: veto.Vetoes(fit.Line, frame),
 		})
 	}
 	s.cutCounts.Add(s.sel.Counts())
@@ -138,13 +139,14 @@ func (cd *Candidate) Members(rois []ROI, seeds []Seed, pcs []ProtoCluster, regio
 					panic(fmt.Sprintf("stream: Candidate.Members: ROI %d has region %d of %d", i, r.Region, len(regions)))
 				}
 				st := &regions[r.Region].Stars
+				frame := r.Frame()
 				for _, m := range r.Members {
 					mb := Member{ROI: i, Region: r.Region, Star: int(m), SourceID: -1, R: st.R[m],
 						Patch: r.Patch, SR: r.SR, PM: r.PM}
 					if st.SourceID != nil {
 						mb.SourceID = st.SourceID[m]
 					}
-					mb.RA, mb.Dec = r.Frame.ToICRS(st.Phi[m], st.Lambda[m])
+					mb.RA, mb.Dec = frame.ToICRS(st.Phi[m], st.Lambda[m])
 					out = append(out, mb)
 				}
 			}

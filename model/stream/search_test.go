@@ -53,7 +53,8 @@ func TestSearchRecoversStream(t *testing.T) {
 	cd := &res.Candidates[0]
 	for _, m := range cd.Members(res.ROIs, res.Seeds, res.ProtoClusters, sim.Regions)[:20] {
 		st := &sim.Regions[m.Region].Stars
-		p, q := sim.Regions[m.Region].Frame.Position(m.RA, m.Dec)
+		reg := &sim.Regions[m.Region]
+		p, q := sky.NewFrame(reg.RA0, reg.Dec0).Position(m.RA, m.Dec)
 		if math.Abs(p-st.Phi[m.Star]) > 1e-9 || math.Abs(q-st.Lambda[m.Star]) > 1e-9 || m.SourceID != st.SourceID[m.Star] || m.R != st.R[m.Star] {
 			t.Fatalf("member %+v does not match its star", m)
 		}

@@ -11,14 +11,17 @@ import (
 
 // ROI is the line-finding result of one region of interest: the row that
 // merging reads. Search fills it; tests and other callers may build tables
-// of them by hand (merging reads Patch, Frame, SR, PM, Fit.Line, Fit.Sigma
-// and Vetoed).
+// of them by hand (merging reads Patch, RA0, Dec0, SR, PM, Fit.Line,
+// Fit.Sigma and Vetoed). It holds only plain values, so that it travels
+// through a Beam PCollection as it is.
 type ROI struct {
-	Region int        // index of the search region in the caller's list (Search: into regions)
-	Patch  int        // the caller's patch label (e.g. its HEALPix pixel)
-	Frame  *sky.Frame // the patch frame
-	SR     int        // search-region number; consecutive SRs differ by 1
-	PM     int        // mu_phi* window number; adjacent windows differ by 1
+	Region int // index of the search region in the caller's list (Search: into regions)
+	Patch  int // the caller's patch label (e.g. its HEALPix pixel)
+	// RA0, Dec0 is the patch centre (ICRS, degrees): the patch frame is
+	// sky.NewFrame(RA0, Dec0) (Frame).
+	RA0, Dec0 float64
+	SR        int // search-region number; consecutive SRs differ by 1
+	PM        int // mu_phi* window number; adjacent windows differ by 1
 	// The proper-motion windows, mas/yr: mu_phi* in [PMPhiMin, PMPhiMax),
 	// mu_lambda in the SR's [PMLambdaMin, PMLambdaMax).
 	PMPhiMin, PMPhiMax       float64
@@ -100,6 +103,17 @@ type Seed struct {
 	Best            int     // the ROI (index into the table) of largest sigma_L
 }
 
+// Frame returns the patch frame of the ROI.
+func (r *ROI) Frame() *sky.Frame { return sky.NewFrame(r.RA0, r.Dec0) }
+
+// Frame returns the patch frame of the proto-cluster.
+func (p *ProtoCluster) Frame() *sky.Frame { return sky.NewFrame(p.RA0, p.Dec0) }
+
+// validCentre reports whether (ra, dec) in degrees is a direction.
+func validCentre(ra, dec float64) bool {
+	return !math.IsNaN(ra) && !math.IsInf(ra, 0) && dec >= -90 && dec <= 90
+}
+
 // NSR returns the number of search regions (ROIs) of the seed.
 func (s *Seed) NSR() int { return len(s.ROIs) }
 
@@ -107,13 +121,13 @@ func (s *Seed) NSR() int { return len(s.ROIs) }
 // each patch and mu_phi* window, ROIs by increasing SR, a new seed starting
 // wherever the SR does not follow the previous one's by exactly 1 or the two
 // lines disagree. Seeds come ordered by (patch, PM, first SR). It panics if
-// an ROI has no Frame.
+// an ROI's centre is not a finite direction.
 func Seeds(rois []ROI, cfg MergeConfig) []Seed {
 	c := cfg.withDefaults()
 	idx := make([]int, 0, len(rois))
 	for i := range rois {
-		if rois[i].Frame == nil {
-			panic(fmt.Sprintf("stream: Seeds: ROI %d has no frame", i))
+		if !validCentre(rois[i].RA0, rois[i].Dec0) {
+			panic(fmt.Sprintf("stream: Seeds: ROI %d has centre (%v, %v)", i, rois[i].RA0, rois[i].Dec0))
 		}
 		if !rois[i].Vetoed {
 			idx = append(idx, i)
@@ -154,9 +168,9 @@ func Seeds(rois []ROI, cfg MergeConfig) []Seed {
 // ProtoCluster is a set of seeds of one patch at adjacent mu_phi* windows
 // with agreeing lines (§3.5 step ii).
 type ProtoCluster struct {
-	Patch int
-	Frame *sky.Frame
-	Seeds []int // indices into the seed table, ascending
+	Patch     int
+	RA0, Dec0 float64 // patch centre, ICRS, degrees
+	Seeds     []int   // indices into the seed table, ascending
 	// Best is the seed (index) of largest sigma_tot; Sigma is its sigma_tot,
 	// the proto-cluster's significance ("we characterize its significance by
 	// the seed with the highest sigma_tot").
@@ -210,7 +224,7 @@ func ProtoClusters(rois []ROI, seeds []Seed, cfg MergeConfig) []ProtoCluster {
 			p = len(pcs)
 			at[root] = p
 			s := &seeds[k]
-			pcs = append(pcs, ProtoCluster{Patch: s.Patch, Frame: rois[s.ROIs[0]].Frame, Best: k,
+			pcs = append(pcs, ProtoCluster{Patch: s.Patch, RA0: rois[s.ROIs[0]].RA0, Dec0: rois[s.ROIs[0]].Dec0, Best: k,
 				PMFirst: s.PM, PMLast: s.PM, SRFirst: s.SRFirst, SRLast: s.SRLast})
 		}
 		pc, s := &pcs[p], &seeds[k]

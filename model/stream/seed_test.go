@@ -10,7 +10,7 @@ import (
 
 // roiRow is a hand-made ROI: patch, SR, window, line and sigma_L.
 func roiRow(f *sky.Frame, patch, sr, pm int, theta, rho, sigma float64) ROI {
-	return ROI{Patch: patch, Frame: f, SR: sr, PM: pm,
+	return ROI{Patch: patch, RA0: f.RA0, Dec0: f.Dec0, SR: sr, PM: pm,
 		PMPhiMin: float64(pm), PMPhiMax: float64(pm + 6), PMLambdaMin: float64(sr), PMLambdaMax: float64(sr + 6),
 		Fit: Fit{Line: Line{Theta: theta, Rho: rho}, Sigma: sigma}}
 }

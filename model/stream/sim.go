@@ -107,7 +107,7 @@ func Simulate(cfg SimConfig) *Simulation {
 			sim.NStream++
 		}
 		for k := k0; k <= k1; k++ {
-			reg := Region{Patch: p, Frame: f, SR: k, PMLambdaMin: float64(k), PMLambdaMax: float64(k + 6)}
+			reg := Region{Patch: p, RA0: c[0], Dec0: c[1], SR: k, PMLambdaMin: float64(k), PMLambdaMax: float64(k + 6)}
 			rr := rand.New(rand.NewPCG(cfg.Seed^0x5eed, uint64(p)<<20|uint64(k-k0)))
 			s := &reg.Stars
 			for _, x := range stars {
