@@ -61,3 +61,18 @@ func (v EdgeVeto) Vetoes(l Line, f *sky.Frame) bool {
 	dl := math.Remainder(l2-l1, 360)
 	return math.Atan2(math.Abs(b2-b1), math.Abs(dl)) < v.Slope
 }
+
+// Apply sets Vetoed on every ROI of rois whose line the veto removes (and
+// clears it on the others), and returns how many it vetoed. Search does
+// this as it builds the ROIs; Apply is for tables built otherwise.
+func (v EdgeVeto) Apply(rois []ROI) int {
+	n := 0
+	for i := range rois {
+		r := &rois[i]
+		r.Vetoed = v.Vetoes(r.Fit.Line, r.Frame())
+		if r.Vetoed {
+			n++
+		}
+	}
+	return n
+}

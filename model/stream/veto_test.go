@@ -67,3 +67,15 @@ func TestEdgeVetoSlope(t *testing.T) {
 		}
 	}
 }
+
+func TestEdgeVetoApply(t *testing.T) {
+	f := sky.NewFrame(sky.GalacticToICRS(90, 40))
+	rois := []ROI{
+		{RA0: f.RA0, Dec0: f.Dec0, Fit: Fit{Line: galLine(f, 87, 30.3, 93, 30.3)}}, // disk side: vetoed
+		{RA0: f.RA0, Dec0: f.Dec0, Fit: Fit{Line: galLine(f, 87, 49.7, 93, 49.7)}}, // far side: kept
+		{RA0: f.RA0, Dec0: f.Dec0, Fit: Fit{Line: Line{Theta: 1, Rho: 0}}, Vetoed: true},
+	}
+	if n := (EdgeVeto{}).Apply(rois); n != 1 || !rois[0].Vetoed || rois[1].Vetoed || rois[2].Vetoed {
+		t.Errorf("Apply: %d vetoed, flags %v %v %v; want 1, true false false", n, rois[0].Vetoed, rois[1].Vetoed, rois[2].Vetoed)
+	}
+}
