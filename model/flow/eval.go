@@ -5,15 +5,26 @@ import (
 	"sync"
 )
 
-// evalChunk is the number of rows evaluated at a time: small enough that a
-// chunk's activations stay in the core's L2 cache.
-const evalChunk = 128
+// chunkRows returns the number of rows evaluated at a time: enough that
+// streaming the weights from memory once per chunk is cheap, few enough that
+// a chunk's activations stay in cache. Measured on paper 000's 500-wide
+// flow, 512 rows run 16% faster than 128; for 64 and 256 it is neutral.
+func chunkRows(maxHidden int) int {
+	switch {
+	case maxHidden <= 128:
+		return 128
+	case maxHidden <= 256:
+		return 256
+	}
+	return 512
+}
 
 // evaluator is a read-only net and a pool of scratch space, so that several
 // goroutines can evaluate one flow at once.
 type evaluator[T float] struct {
-	net  *net[T]
-	pool sync.Pool // of *evalWS[T]
+	net   *net[T]
+	chunk int       // rows per evaluation pass
+	pool  sync.Pool // of *evalWS[T]
 }
 
 // evalWS is the scratch space of one evaluation of up to evalChunk rows.
@@ -30,6 +41,8 @@ type evalWS[T float] struct {
 func newEvaluator[T float](f *Flow) *evaluator[T] {
 	e := &evaluator[T]{net: newNet[T](f)}
 	n := e.net
+	e.chunk = chunkRows(n.maxHidden())
+	evalChunk := e.chunk
 	e.pool.New = func() any {
 		ws := &evalWS[T]{
 			xin: make([]T, evalChunk*(n.d+n.c+1)),

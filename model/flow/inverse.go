@@ -45,8 +45,8 @@ func inverseRows[T float](f *Flow, e *evaluator[T], dst, u, cond *mat.Dense) {
 	d := n.d
 	rowsAll, _ := u.Dims()
 	st := &f.std
-	for r0 := 0; r0 < rowsAll; r0 += evalChunk {
-		rows := min(evalChunk, rowsAll-r0)
+	for r0 := 0; r0 < rowsAll; r0 += e.chunk {
+		rows := min(e.chunk, rowsAll-r0)
 		// Conditions and ones into xin; u into ws.x.
 		fillChunk(f, ws, u, cond, r0, rows, 0)
 		for r := 0; r < rows; r++ {

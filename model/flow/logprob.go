@@ -149,8 +149,8 @@ func logProb[T float](f *Flow, e *evaluator[T], dst []float64, x, cond *mat.Dens
 	if kept != nil {
 		km = make([]bool, d)
 	}
-	for r0 := 0; r0 < len(dst); r0 += evalChunk {
-		rows := min(evalChunk, len(dst)-r0)
+	for r0 := 0; r0 < len(dst); r0 += e.chunk {
+		rows := min(e.chunk, len(dst)-r0)
 		fillChunk(f, ws, x, cond, r0, rows, k)
 		if kept != nil {
 			copy(km, kept)
@@ -168,8 +168,8 @@ func forwardRows[T float](f *Flow, e *evaluator[T], dst *mat.Dense, logdet []flo
 	defer e.put(ws)
 	d, ldx := f.cfg.D, f.cfg.D+f.cfg.C+1
 	rowsAll, _ := x.Dims()
-	for r0 := 0; r0 < rowsAll; r0 += evalChunk {
-		rows := min(evalChunk, rowsAll-r0)
+	for r0 := 0; r0 < rowsAll; r0 += e.chunk {
+		rows := min(e.chunk, rowsAll-r0)
 		fillChunk(f, ws, x, cond, r0, rows, d)
 		e.net.forward(ws, rows, nil, nil)
 		for r := 0; r < rows; r++ {
