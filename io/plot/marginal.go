@@ -5,10 +5,8 @@ import (
 	"runtime"
 	"sync"
 
-	"gonum.org/v1/gonum/mat"
 
 	"github.com/gaiaflow/gaiaflow/model/distance"
-	"github.com/gaiaflow/gaiaflow/model/flow"
 )
 
 // Marginal is the grid and the quadrature of MarginalCMD. Where both ends of
@@ -134,19 +132,4 @@ func logSumExp(a, b []float64) float64 {
 		}
 	}
 	return top + math.Log(s)
-}
-
-// FlowDensity returns f as a distance.Density: its log p of (g, bp-rp,
-// bp-g) rows. It panics if f is conditional or not 3-dimensional.
-func FlowDensity(f *flow.Flow) distance.Density {
-	if f.D() != 3 || f.C() != 0 {
-		panic("plot: FlowDensity: the CMD flow must have D = 3 and C = 0")
-	}
-	return flowDensity{f}
-}
-
-type flowDensity struct{ f *flow.Flow }
-
-func (d flowDensity) LogProb(dst, x []float64) {
-	d.f.LogProb(dst, mat.NewDense(len(dst), 3, x), nil)
 }

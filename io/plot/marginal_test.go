@@ -56,7 +56,7 @@ func TestMarginalFlow(t *testing.T) {
 	}
 	m := Marginal{BPRPLo: -2, BPRPHi: 2, GLo: -2.5, GHi: 2.5, NX: 9, NY: 11,
 		BPGLo: -20, BPGHi: 20, NBPG: 8001}
-	got := MarginalCMD(FlowDensity(f), m)
+	got := MarginalCMD(distance.FlowDensity{Flow: f}, m)
 	x := mat.NewDense(m.NX*m.NY, 2, nil)
 	for iy := 0; iy < m.NY; iy++ {
 		for ix := 0; ix < m.NX; ix++ {
@@ -77,19 +77,6 @@ func TestMarginalFlow(t *testing.T) {
 	t.Logf("largest |numerical - exact| ln p = %.3g nats", worst)
 }
 
-func TestFlowDensityPanics(t *testing.T) {
-	f, err := flow.New(flow.Config{D: 2}, flow.Orthogonal, rand.New(rand.NewPCG(1, 1)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if recover() == nil {
-			t.Errorf("a 2-dimensional flow was accepted")
-		}
-	}()
-	FlowDensity(f)
-}
-
 // BenchmarkMarginalFlow measures MarginalCMD on a flow of the paper's size
 // (8 blocks of 256 hidden units would be slower; this is the default 5 × 64).
 func BenchmarkMarginalFlow(b *testing.B) {
@@ -100,7 +87,7 @@ func BenchmarkMarginalFlow(b *testing.B) {
 	m := Marginal{NX: 50, NY: 50}
 	b.ReportAllocs()
 	for b.Loop() {
-		MarginalCMD(FlowDensity(f), m)
+		MarginalCMD(distance.FlowDensity{Flow: f}, m)
 	}
 	n := m.NX * m.NY * 401
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "evals/s")

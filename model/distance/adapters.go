@@ -22,22 +22,15 @@ func (d GridDensity) LogProb(dst, x []float64) {
 
 // FlowDensity serves a flow of (g, bp-rp, bp-g) itself as the CMD density:
 // exact, and what training needs, but a full pass through the network per
-// evaluation. It is not safe for concurrent use (it keeps a scratch matrix).
-type FlowDensity struct {
-	Flow *flow.Flow
-	x    mat.Dense
-}
+// evaluation. It is safe for concurrent use, as the flow's LogProb is.
+type FlowDensity struct{ Flow *flow.Flow }
 
 // LogProb implements Density.
-func (d *FlowDensity) LogProb(dst, x []float64) {
-	n := len(dst)
-	if n == 0 {
+func (d FlowDensity) LogProb(dst, x []float64) {
+	if len(dst) == 0 {
 		return
 	}
-	d.x.Reset()
-	d.x.ReuseAs(n, 3)
-	copy(d.x.RawMatrix().Data, x[:3*n])
-	d.Flow.LogProb(dst, &d.x, nil)
+	d.Flow.LogProb(dst, mat.NewDense(len(dst), 3, x[:3*len(dst)]), nil)
 }
 
 // MapDust serves a dust.Map as the Dust of the estimator, converting the

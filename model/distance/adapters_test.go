@@ -22,7 +22,7 @@ func TestFlowAndGridDensityAgree(t *testing.T) {
 	}
 	x := []float64{0.1, -0.2, 0.3, 1, 1, -1}
 	a, b := make([]float64, 2), make([]float64, 2)
-	(&FlowDensity{Flow: f}).LogProb(a, x)
+	FlowDensity{Flow: f}.LogProb(a, x)
 	GridDensity{Grid: g}.LogProb(b, x)
 	want := f.LogProb(nil, mat.NewDense(2, 3, x), nil)
 	for i := range a {

@@ -97,7 +97,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	dens := &FlowDensity{Flow: f}
+	dens := FlowDensity{Flow: f}
 	e.SetDensity(dens)
 
 	nb := (train.Len() + opt.Batch - 1) / opt.Batch

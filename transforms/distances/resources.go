@@ -106,5 +106,5 @@ func loadDensity(ctx context.Context, gridPath, modelPath string) (distance.Dens
 	if e.grid != nil {
 		return distance.GridDensity{Grid: e.grid}, nil
 	}
-	return &distance.FlowDensity{Flow: e.fl.Clone()}, nil
+	return distance.FlowDensity{Flow: e.fl}, nil
 }

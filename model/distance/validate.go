@@ -1,0 +1,105 @@
+package distance
+
+import (
+	"math"
+	"sort"
+)
+
+// Accuracy compares catalog rows with the true distances of a simulated sky
+// (paper 000 §4.1): how close the estimates are, and whether their stated
+// uncertainties are honest.
+type Accuracy struct {
+	N int // rows with a true distance
+
+	// MedianRelErr is the median of |dist_mean - d_true| / d_true; the
+	// same for the inverse parallax over the stars with parallax > 0 is
+	// MedianRelErrInvParallax, the estimate the model improves on.
+	MedianRelErr, MedianRelErrInvParallax float64
+
+	// Coverage68 is the fraction of true distances inside [q16, q84]
+	// (0.68 for calibrated posteriors).
+	Coverage68 float64
+
+	// The pulls (dist_mean - d_true)/dist_std: their median and their
+	// robust spread (IQR/1.349; 1 for calibrated Gaussian errors).
+	PullMedian, PullSpread float64
+
+	// Stars with a negative parallax, and of those the ones given a finite
+	// positive distance (all of them, by construction of eq. 1).
+	NegParallax, NegParallaxFinite int
+}
+
+// CompareTruth matches rows to truth (true distance in pc by source_id)
+// and measures the Accuracy of the rows that have one.
+func CompareTruth(rows *Rows, truth map[int64]float64) Accuracy {
+	var a Accuracy
+	var rel, relInv, pull []float64
+	in68 := 0
+	for i, id := range rows.SourceID {
+		d, ok := truth[id]
+		if !ok || !(d > 0) {
+			continue
+		}
+		a.N++
+		m := rows.DistMean[i]
+		rel = append(rel, math.Abs(m-d)/d)
+		if plx := rows.Parallax[i]; plx > 0 {
+			relInv = append(relInv, math.Abs(1000/plx-d)/d)
+		} else {
+			a.NegParallax++
+			if m > 0 && !math.IsInf(m, 0) {
+				a.NegParallaxFinite++
+			}
+		}
+		if d >= rows.DistQ16[i] && d <= rows.DistQ84[i] {
+			in68++
+		}
+		if s := rows.DistStd[i]; s > 0 {
+			pull = append(pull, (m-d)/s)
+		}
+	}
+	if a.N == 0 {
+		return a
+	}
+	a.MedianRelErr = quantileOf(rel, 0.5)
+	a.MedianRelErrInvParallax = quantileOf(relInv, 0.5)
+	a.Coverage68 = float64(in68) / float64(a.N)
+	a.PullMedian = quantileOf(pull, 0.5)
+	a.PullSpread = (quantileOf(pull, 0.75) - quantileOf(pull, 0.25)) / 1.349
+	return a
+}
+
+// KL estimates the Kullback-Leibler divergence KL(true || model), in nats,
+// from n points drawn from the true density: the mean of log p_true -
+// log p_model over them. sample writes one draw of (g, bp-rp, bp-g) into its
+// argument; logTrue is the true log density there.
+func KL(sample func(x []float64), logTrue func(x []float64) float64, model Density, n int) float64 {
+	x := make([]float64, 3*n)
+	var truth float64
+	for i := 0; i < n; i++ {
+		sample(x[3*i : 3*i+3])
+		truth += logTrue(x[3*i : 3*i+3])
+	}
+	lp := make([]float64, n)
+	model.LogProb(lp, x)
+	var m float64
+	for _, v := range lp {
+		m += v
+	}
+	return (truth - m) / float64(n)
+}
+
+func quantileOf(v []float64, q float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	pos := q * float64(len(s)-1)
+	i := int(pos)
+	if i+1 >= len(s) {
+		return s[len(s)-1]
+	}
+	f := pos - float64(i)
+	return s[i]*(1-f) + s[i+1]*f
+}

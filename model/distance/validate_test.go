@@ -1,0 +1,55 @@
+package distance
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestCompareTruthCalibrated: rows whose estimates are the truth plus
+// Gaussian noise of their stated std have pulls N(0, 1) and 68% coverage.
+func TestCompareTruthCalibrated(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	var r Rows
+	truth := map[int64]float64{}
+	for i := 0; i < 20000; i++ {
+		d := 500 + 1000*rng.Float64()
+		s := 0.1 * d
+		m := d + s*rng.NormFloat64()
+		truth[int64(i)] = d
+		r.SourceID = append(r.SourceID, int64(i))
+		r.DistMean, r.DistStd = append(r.DistMean, m), append(r.DistStd, s)
+		r.DistQ16, r.DistQ84 = append(r.DistQ16, m-s), append(r.DistQ84, m+s)
+		plx := 1000/d + 0.2*rng.NormFloat64()
+		r.Parallax = append(r.Parallax, plx)
+	}
+	a := CompareTruth(&r, truth)
+	if a.N != 20000 || math.Abs(a.Coverage68-0.6827) > 0.01 || math.Abs(a.PullSpread-1) > 0.03 || math.Abs(a.PullMedian) > 0.03 {
+		t.Errorf("%+v", a)
+	}
+	// Median |N(0, 0.1)| = 0.1 * 0.6745.
+	if math.Abs(a.MedianRelErr-0.0674) > 0.004 {
+		t.Errorf("median relative error %g, want 0.0674", a.MedianRelErr)
+	}
+}
+
+// TestKLOfAShiftedGaussian: KL(N(0,1) || N(mu,1)) = mu²/2 per dimension.
+func TestKLOfAShiftedGaussian(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	logN := func(x []float64, mu float64) float64 {
+		s := 0.0
+		for _, v := range x {
+			s += -0.5*(v-mu)*(v-mu) - 0.5*math.Log(2*math.Pi)
+		}
+		return s
+	}
+	model := LogProbFunc(func(g, a, b float64) float64 { return logN([]float64{g, a, b}, 0.5) })
+	kl := KL(func(x []float64) {
+		for i := range x {
+			x[i] = rng.NormFloat64()
+		}
+	}, func(x []float64) float64 { return logN(x, 0) }, model, 200000)
+	if math.Abs(kl-3*0.125) > 0.01 {
+		t.Errorf("KL = %g, want 0.375", kl)
+	}
+}
