@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"sync"
 
-
 	"github.com/gaiaflow/gaiaflow/model/distance"
 )
 
