@@ -30,6 +30,10 @@ import (
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
 
+// Fig4Name is the file name of paper 000's fig. 4 in a version's folder: it
+// shows the stars computed by that version's run.
+const Fig4Name = "fig4_cmd.png"
+
 // Options configure a catalog run.
 type Options struct {
 	Inputs []string // partition paths or globs, local or gs://
@@ -184,5 +188,6 @@ func Build(plan *Plan, opt Options) (*beam.Pipeline, error) {
 	stars.WriteRejects(s, rejects, rej)
 	rows := distances.Estimate(s, distances.Options{Grid: plan.Grid, Model: opt.Model, Dust: opt.Dust, Cfg: cfg}, blocks)
 	distances.WriteShards(s, opt.Out, plan.Todo, rows)
+	distances.Fig4(s, store.Join(opt.Out, plan.Version, Fig4Name), rows)
 	return p, nil
 }

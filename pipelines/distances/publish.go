@@ -45,5 +45,8 @@ func Publish(ctx context.Context, plan *Plan, opt Options, counters map[string]i
 		return nil, res, err
 	}
 	m.Files = append(m.Files, "table1.json", "table1.md")
+	if _, err := store.Stat(ctx, store.Join(dir, Fig4Name)); err == nil {
+		m.Files = append(m.Files, Fig4Name)
+	}
 	return m, res, release.Publish(ctx, opt.Out, m)
 }

@@ -32,3 +32,5 @@ func init() {
 	beam.RegisterCoder(reflect.TypeOf(distance.Rows{}), encodeRows, decodeRows)
 	beam.RegisterCoder(reflect.TypeOf(distance.Table1{}), encodeTable1, decodeTable1)
 }
+
+func gobDecode(b []byte, v any) error { return gob.NewDecoder(bytes.NewReader(b)).Decode(v) }

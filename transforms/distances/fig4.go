@@ -1,0 +1,53 @@
+package distances
+
+import (
+	"context"
+	"reflect"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/gaiaflow/gaiaflow/io/plot"
+	"github.com/gaiaflow/gaiaflow/model/distance"
+)
+
+// Fig4 draws paper 000's fig. 4 over every row of rows
+// (PCollection<KV<string, distance.Rows>>): the CMD with inverse-parallax
+// distances beside the CMD with model distances, combined by histograms
+// that merge, written as a PNG to path.
+func Fig4(s beam.Scope, path string, rows beam.PCollection) {
+	s = s.Scope("distances.Fig4")
+	h := beam.Combine(s, &cmdHistFn{}, beam.DropKey(s, rows))
+	beam.ParDo0(s, &fig4Fn{Path: path}, h)
+}
+
+type cmdHistFn struct{}
+
+func (*cmdHistFn) CreateAccumulator() distance.CMDHists { return distance.NewCMDHists() }
+
+func (*cmdHistFn) AddInput(a distance.CMDHists, r distance.Rows) distance.CMDHists {
+	a.AddRows(&r)
+	return a
+}
+
+func (*cmdHistFn) MergeAccumulators(a, b distance.CMDHists) distance.CMDHists {
+	a.Merge(&b)
+	return a
+}
+
+func (*cmdHistFn) ExtractOutput(a distance.CMDHists) distance.CMDHists { return a }
+
+type fig4Fn struct{ Path string }
+
+func (fn *fig4Fn) ProcessElement(ctx context.Context, h distance.CMDHists) error {
+	return plot.Fig4(&h.InverseParallax, &h.Model).Save(ctx, fn.Path)
+}
+
+func init() {
+	enc, dec := func(h distance.CMDHists) ([]byte, error) { return gobEncode(&h) }, func(b []byte) (distance.CMDHists, error) {
+		var h distance.CMDHists
+		return h, gobDecode(b, &h)
+	}
+	beam.RegisterCoder(reflect.TypeOf(distance.CMDHists{}), enc, dec)
+	register.Combiner3[distance.CMDHists, distance.Rows, distance.CMDHists](&cmdHistFn{})
+	register.DoFn2x1[context.Context, distance.CMDHists, error](&fig4Fn{})
+}
