@@ -6,13 +6,7 @@ import "math"
 type Background int
 
 const (
-	// BackgroundRing is the paper's text (§3.4): "redo the filtering with a
-	// larger box (subtracting the curves which also pass through the
-	// initial box)", renormalised by the areas of the disk the two regions'
-	// lines cover: n_bg = (curves through the outer box but not the inner
-	// one) A_in / (A_out - A_in).
-	BackgroundRing Background = iota
-	// BackgroundTiles is the estimate of the authors' line finder
+	// BackgroundTiles, the default, is the estimate of the authors' line finder
 	// (hep-lbdl/GaiaCWoLa b6dec3c, line_finder): the outer box tiled by
 	// Outer x Outer boxes of the inner one's size, and n_bg the mean over
 	// the tiles other than the centre of (curves through the tile) / S(tile),
@@ -20,8 +14,16 @@ const (
 	// edges at fixed theta. Tiles beyond rho = +-RhoMax are left out; in
 	// theta they wrap. Tiles share curves with the inner box, so n - n_bg
 	// fluctuates less than with the ring: on noise sigma_L is about 40% lower
-	// (NoiseQuantiles), and so is a stream's.
-	BackgroundTiles
+	// (NoiseQuantiles), and so is a stream's. The paper's cut sigma_tot > 8
+	// was set on this scale (see the package documentation), which is why it
+	// is the default although the paper's text describes the ring.
+	BackgroundTiles Background = iota
+	// BackgroundRing is the paper's text (§3.4): "redo the filtering with a
+	// larger box (subtracting the curves which also pass through the
+	// initial box)", renormalised by the areas of the disk the two regions'
+	// lines cover: n_bg = (curves through the outer box but not the inner
+	// one) A_in / (A_out - A_in).
+	BackgroundRing
 )
 
 // grid turns the difference arrays into n, n_bg and sigma_L per bin

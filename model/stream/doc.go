@@ -36,11 +36,12 @@
 // fiducial disk swept by the lines of each box (BoxArea; the disk clips the
 // boxes near |rho| = 10). Uniform stars thus give E[n_bg] = E[n] in every
 // bin. Boxes wrap around theta = 0 | pi with rho -> -rho. sqrt(n_bg) is
-// floored at 1 (HoughConfig.MinBackground). This is BackgroundRing, the
-// default. The authors' code (hep-lbdl/GaiaCWoLa b6dec3c) instead averages
+// floored at 1 (HoughConfig.MinBackground). This is BackgroundRing, an
+// option. The authors' code (hep-lbdl/GaiaCWoLa b6dec3c) instead averages
 // the counts of the 24 neighbouring inner-sized tiles of the outer box,
 // each scaled by the area of its rho strip at fixed theta, without removing
-// the curves that also cross the inner box: BackgroundTiles.
+// the curves that also cross the inner box: BackgroundTiles, the default,
+// for the reason below.
 //
 // Theta convention. Eq. 5, rho = phi sin(theta) - lambda cos(theta), makes
 // theta the direction of the line from the phi axis (the text says the

@@ -24,7 +24,7 @@ func ExampleFinder() {
 	ra, dec := fit.Line.Pole(sky.NewFrame(148.6, 24.2), stream.PoleSpan)
 	fmt.Printf("great-circle pole (%.1f, %.1f)\n", ra, dec)
 	// Output:
-	// theta 1.0000 rad, rho 3.0000 deg; 17 curves in the box, sigma_L 17.0
+	// theta 1.0000 rad, rho 3.0000 deg; 17 curves in the box, sigma_L 6.3
 	// great-circle pole (47.1, 30.7)
 }
 

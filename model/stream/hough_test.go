@@ -93,14 +93,14 @@ func TestNoiseSigmas(t *testing.T) {
 	// test) gives sigma_L of 10 or more. The bounds hold the measured
 	// distribution (median 5.5, 99th percentile 8.6 over 2000 seeds) with
 	// room for the sampling error of 400 seeds.
-	s := NoiseSigmas(HoughConfig{}, 100, 400, 7)
+	s := NoiseSigmas(HoughConfig{Background: BackgroundRing}, 100, 400, 7)
 	if q := Quantile(s, 0.5); q < 4.5 || q > 6.5 {
 		t.Errorf("noise median sigma_L %.2f, want in [4.5, 6.5]", q)
 	}
 	if q := Quantile(s, 0.99); q > 10.5 {
 		t.Errorf("noise 99%% sigma_L %.2f, want < 10.5", q)
 	}
-	r := Recover(RecoveryConfig{Trials: 100, Seed: 9})
+	r := Recover(RecoveryConfig{Hough: HoughConfig{Background: BackgroundRing}, Trials: 100, Seed: 9})
 	low := 0
 	for _, sig := range r.Sigma {
 		if sig < Quantile(s, 0.99) {
@@ -116,7 +116,7 @@ func TestBackgroundUnbiased(t *testing.T) {
 	// For uniform stars the renormalised background estimates the inner
 	// count without bias in every bin (E[n_bg] = E[n]), at the centre and at
 	// the clipped rim of the disk alike.
-	f := NewFinder(HoughConfig{})
+	f := NewFinder(HoughConfig{Background: BackgroundRing})
 	const trials, n = 300, 400
 	rng := rand.New(rand.NewPCG(5, 6))
 	phi, lambda := make([]float64, n), make([]float64, n)
@@ -169,7 +169,7 @@ func bruteCrossed(phi, lambda float64, nte int, theta0, dTheta float64) map[[2]i
 }
 
 func TestMapAgainstBruteForce(t *testing.T) {
-	f := NewFinder(HoughConfig{})
+	f := NewFinder(HoughConfig{Background: BackgroundRing})
 	rng := rand.New(rand.NewPCG(8, 9))
 	phi, lambda := make([]float64, 12), make([]float64, 12)
 	UniformDisk(rng, phi, lambda, 10)
