@@ -457,3 +457,11 @@ func (r *ring) mean(dst []float64) {
 		dst[i] = r.mx[i] + math.Log(r.acc[i]) - ln
 	}
 }
+
+// QuickOptions returns the scaled-down settings measured on the development
+// patch (testdata, TestDevPatchANODE): the paper's architecture (20 blocks x
+// 64) and the training cost (20 epochs of each flow), with batches
+// of 128 at learning rate 1e-3, averages over 5 epochs and Stretch.
+func QuickOptions() Options {
+	return Options{Epochs: 20, Batch: 128, LR: 1e-3, Average: 5, Stretch: true}
+}
