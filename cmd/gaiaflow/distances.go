@@ -50,7 +50,7 @@ func (c *catalogSpec) declare(fs *flag.FlagSet) {
 		return nil
 	})
 	fs.BoolVar(&c.Exact, "exact", false, "evaluate the flow itself, not its distilled grid (slow; a check)")
-	fs.IntVar(&c.GridNodes, "grid-nodes", 64, "nodes per dimension of the distilled CMD grid")
+	fs.IntVar(&c.GridNodes, "grid-nodes", 128, "nodes per dimension of the distilled CMD grid")
 	fs.IntVar(&c.BlockSize, "block", 4096, "stars per block")
 }
 
@@ -153,7 +153,7 @@ the shards it finished. Exits 0 without publishing when nothing changed.`,
 				if err != nil {
 					return err
 				}
-				c := catalogSpec{Dust: "none", Prior: "flat-parallax", K: 32, T: 10, GridNodes: 64}
+				c := catalogSpec{Dust: "none", Prior: "flat-parallax", K: 32, T: 10, GridNodes: 128}
 				dec := json.NewDecoder(bytes.NewReader(data))
 				dec.DisallowUnknownFields()
 				if err := dec.Decode(&c); err != nil {

@@ -43,7 +43,7 @@ type Options struct {
 	// Exact evaluates the flow itself for every sample instead of the
 	// distilled grid (slow; for checking the grid).
 	Exact bool
-	// GridNodes is the number of grid nodes per dimension; 0 means 64.
+	// GridNodes is the number of grid nodes per dimension; 0 means 128.
 	GridNodes int
 	Rejects   string // where rejected rows go; empty: <Out>/<version>/rejects.csv
 	Cfg       distance.Config
@@ -139,11 +139,11 @@ func MakePlan(ctx context.Context, opt Options) (*Plan, error) {
 }
 
 // distil builds the grid of the model's log density once per model and
-// node count, over mean ± 6 standard deviations of the training data.
+// node count, over mean ± 5 standard deviations of the training data.
 func distil(ctx context.Context, opt Options, model []byte, sum string) (string, error) {
 	n := opt.GridNodes
 	if n == 0 {
-		n = 64
+		n = 128
 	}
 	path := store.Join(opt.Out, "grids", fmt.Sprintf("%s-%d.grid", sum[:16], n))
 	if _, err := store.Stat(ctx, path); err == nil {
@@ -159,7 +159,7 @@ func distil(ctx context.Context, opt Options, model []byte, sum string) (string,
 	st := f.Standardization()
 	lo, hi, nodes := make([]float64, 3), make([]float64, 3), []int{n, n, n}
 	for j := range lo {
-		lo[j], hi[j] = st.XMean[j]-6*st.XScale[j], st.XMean[j]+6*st.XScale[j]
+		lo[j], hi[j] = st.XMean[j]-5*st.XScale[j], st.XMean[j]+5*st.XScale[j]
 	}
 	g, err := flow.NewGrid(f, lo, hi, nodes, flow.GridOptions{Outside: math.Inf(-1)})
 	if err != nil {
