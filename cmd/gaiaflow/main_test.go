@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -110,12 +111,19 @@ func TestSplitArgs(t *testing.T) {
 // TestDemo runs the README's first command, smaller.
 func TestDemo(t *testing.T) {
 	out := t.TempDir()
-	code, stdout, errOut := gaiaflow(t, "demo", "--out", out, "--stars", "4000", "--stream", "gd1:300")
+	code, stdout, errOut := gaiaflow(t, "demo", "--out", out, "--stars", "6000", "--stream", "gd1:300", "--train-passes", "2")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, errOut)
 	}
-	if !strings.Contains(stdout, "All 4300 simulated stars read back") {
-		t.Errorf("demo output:\n%s", stdout)
+	for _, want := range []string{"All 6300 simulated stars read back", "model: ", "published ", "Total Catalog Entries", "KL(true CMD || learned CMD)"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, f := range []string{"model/cmd.gff", "catalog/CURRENT", "catalog/v0001/fig4_cmd.png", "catalog/validation/fig2_cmd_true_vs_learned.png"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Error(err)
+		}
 	}
 }
 

@@ -24,6 +24,10 @@ type simFlags struct {
 	noDust     bool
 	shardLevel int
 	streams    listFlag
+
+	// demo only
+	skipDistances           bool
+	trainStars, trainPasses int
 }
 
 func (f *simFlags) declare(fs *flag.FlagSet, out string, stars int64) {

@@ -119,3 +119,15 @@ the defaults train well in minutes on a laptop.`,
 		},
 	})
 }
+
+// traincmdOptions are the demo's training settings: a small flow, quick.
+func traincmdOptions(inputs, out, dust string, f *simFlags) traincmd.Options {
+	o := traincmd.Options{Inputs: []string{inputs}, Out: out, Dust: dust, MaxStars: f.trainStars, Fraction: 1}
+	o.Cfg.Seed = f.seed
+	o.Fit.Flow.Blocks = 5
+	o.Fit.Passes = f.trainPasses
+	o.Fit.Batch = 1024
+	o.Fit.HoldOut = 0.05
+	o.Fit.Opt.LR = 2e-3
+	return o
+}

@@ -5,12 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/gaiaflow/gaiaflow/io/flowfile"
 	"github.com/gaiaflow/gaiaflow/io/store"
@@ -102,7 +102,9 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 	fit := opt.Fit
 	fit.OnPass = func(pt distance.Pass) {
 		fmt.Fprintf(&curve, "%d,%d,%.6f,%.6f,%.1f\n", pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss, time.Since(start).Seconds())
-		log.Infof(ctx, "traincmd: pass %d, %d steps: train NLL %.4f, held-out NLL %.4f", pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss)
+		// Straight to stderr: on a local run that is the user's terminal, on
+		// a cluster the worker's log.
+		fmt.Fprintf(os.Stderr, "traincmd: pass %d, %d steps: train NLL %.4f, held-out NLL %.4f (%.0f s)\n", pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss, time.Since(start).Seconds())
 	}
 	f, _, err := distance.FitCMD(est, p, fit)
 	if err != nil {
