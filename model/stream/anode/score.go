@@ -139,8 +139,11 @@ type Result struct {
 	// where no window ends (e < Average) or no log R is negative.
 	Spread []float64
 
-	CRStars             int     // stars in the control region
-	LossSR, LossCR      float64 // last epochs' training losses (standardised units)
+	CRStars        int     // stars in the control region
+	LossSR, LossCR float64 // last epochs' training losses (standardised units)
+
+	// The standardisation over the patch: z = (x - Mean)/Scale for the
+	// features (after Stretch, if set) and (mu_lambda - CondMean)/CondScale.
 	Mean, Scale         []float64
 	CondMean, CondScale float64
 }
@@ -156,7 +159,8 @@ var ErrTooFew = errors.New("anode: too few stars to train on")
 // region sr of patch p: it standardises the features x and the condition
 // mu_lambda to mean 0 and standard deviation 1 over the whole patch, trains
 // one flow of p(x | mu_lambda) on the stars inside sr and one on the rest of
-// the patch, and returns R = p_SR / p_CR at every star inside sr.
+// the patch, and returns R = p_SR / p_CR at every star inside sr. With
+// Options.Stretch the features are first stretched (see Options.Stretch).
 //
 // Densities are averaged per star as App. A says. The SR flow's density is
 // the mean of its densities after each of the last Average epochs. The CR
