@@ -26,6 +26,7 @@ func (t *trainSpec) declare(fs *flag.FlagSet) {
 	fs.StringVar(&o.Dust, "dust", "none", "dust map: a .gfdust, Bayestar .h5 or mock dust.json file, constant:E, or none")
 	fs.Float64Var(&o.Fraction, "fraction", 1, "seeded random fraction of the stars passing the cuts to keep")
 	fs.IntVar(&o.MaxStars, "stars", 200000, "train on at most this many stars")
+	fs.Float64Var(&o.Cfg.MinParallaxSNR, "min-parallax-snr", 0, "train only on stars with parallax/error at least this (0: all, as the paper)")
 	fs.BoolVar(&o.Cfg.KeepNoRUWE, "keep-no-ruwe", false, "keep stars without any RUWE (pre-cleaned member lists); default: cut them")
 	fs.BoolVar(&t.u0FromData, "u0-from-data", true, "compute RUWE from chi2 and n_good_obs normalised by u0(G, colour) from the data where the ruwe column is missing (DR2)")
 	fs.IntVar(&o.Fit.Flow.Blocks, "blocks", 5, "MADE -> BatchNorm -> Reverse blocks (paper: 35)")

@@ -60,6 +60,13 @@ type Config struct {
 	// no_ruwe): for member lists already cleaned by their authors, which
 	// carry no astrometric-quality columns.
 	KeepNoRUWE bool
+	// MinParallaxSNR, in training only, cuts stars whose parallax/error is
+	// below it (counted under "parallax"); 0 means no such cut, as in the
+	// paper. The flat-density first guess of a low-SNR star is far off
+	// (its parallax samples reach near zero), and BatchNorm's batch
+	// statistics, unlike the loss, are not weighted: such stars can keep a
+	// small, quick training from converging.
+	MinParallaxSNR float64
 	// U0 computes a RUWE from astrometric_chi2_al, astrometric_n_good_obs_al,
 	// G and BP-RP where the ruwe column is missing (DR2); nil means only
 	// the column.

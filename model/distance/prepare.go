@@ -116,6 +116,8 @@ func (e *Estimator) Prepare(dst *Prepared, b *star.Block, c *Counts) *Prepared {
 			cut = CutPhotometry
 		case !finite(plx) || !(plxErr > 0) || math.IsInf(plxErr, 1):
 			cut = CutParallax
+		case cfg.Mode == Training && cfg.MinParallaxSNR > 0 && !(plx/plxErr >= cfg.MinParallaxSNR):
+			cut = CutParallax
 		case math.IsNaN(ruwe):
 			if cfg.Mode == Training && !cfg.KeepNoRUWE {
 				cut = CutNoRUWE

@@ -24,6 +24,10 @@ const (
 type Table1Row struct {
 	DistMean, DistStd       float64 // pc
 	Parallax, ParallaxError float64 // as published, mas
+	// FewSamples marks a posterior carried by fewer than MinESS effective
+	// samples (FlagFewSamples): its spread, and so its SNR, is not
+	// measured, and it enters no SNR bin or mean (it is counted apart).
+	FewSamples bool
 }
 
 // Table1 accumulates the statistics of paper 000 Table 1 over catalog rows:
@@ -44,6 +48,8 @@ type Table1 struct {
 	// Rows whose distance, model SNR or Gaia SNR is NaN (or whose SNR is
 	// infinite, a zero spread): counted in no bin and in no mean.
 	DistNaN, ModelSNRNaN, GaiaSNRNaN int64
+	// Rows whose model SNR is not measured (Table1Row.FewSamples).
+	FewSamples int64
 
 	// Stars with parallax > 0 and finite SNRs: sums of the model and the
 	// Gaia SNR, and of their ratio.
@@ -81,10 +87,13 @@ func (t *Table1) Add(r Table1Row) {
 			t.NonPositiveDist++
 		}
 	}
-	okModel := finite(snr)
-	if okModel {
+	okModel := finite(snr) && !r.FewSamples
+	switch {
+	case r.FewSamples:
+		t.FewSamples++
+	case okModel:
 		t.ModelSNR[bin(SNREdges[:], snr)]++
-	} else {
+	default:
 		t.ModelSNRNaN++
 	}
 	okGaia := finite(gaia)
@@ -114,7 +123,7 @@ func (t *Table1) Add(r Table1Row) {
 func (t *Table1) AddRows(r *Rows) {
 	for i := range r.SourceID {
 		t.Add(Table1Row{DistMean: r.DistMean[i], DistStd: r.DistStd[i],
-			Parallax: r.Parallax[i], ParallaxError: r.ParallaxError[i]})
+			Parallax: r.Parallax[i], ParallaxError: r.ParallaxError[i], FewSamples: r.Flags[i]&FlagFewSamples != 0})
 	}
 }
 
@@ -130,6 +139,7 @@ func (t *Table1) Merge(o *Table1) {
 	}
 	t.DistNaN += o.DistNaN
 	t.ModelSNRNaN += o.ModelSNRNaN
+	t.FewSamples += o.FewSamples
 	t.GaiaSNRNaN += o.GaiaSNRNaN
 	t.NPos += o.NPos
 	t.SumModelSNRPos += o.SumModelSNRPos
@@ -167,6 +177,10 @@ type Table1Result struct {
 	// improvement" (48.6%); MeanSNRRatio is the mean of the per-star
 	// ratios model/Gaia, which the rare parallaxes just above zero dominate.
 	MeanSNRImprovement float64 `json:"mean_snr_improvement"`
+	// FewSamplesFraction is the fraction of stars whose posterior has too
+	// few effective samples to measure its spread: left out of the model
+	// SNR bins and means.
+	FewSamplesFraction float64 `json:"few_samples_fraction"`
 	MeanSNRRatio       float64 `json:"mean_snr_ratio"`
 	PositiveParallaxes int64   `json:"positive_parallaxes"`
 
@@ -213,6 +227,7 @@ func (t *Table1) Result() Table1Result {
 		Total:                       t.N,
 		Distance:                    bins(DistanceEdges[:], t.Dist[:], distLabels[:]),
 		ModelSNR:                    bins(SNREdges[:], t.ModelSNR[:], snrLabels[:]),
+		FewSamplesFraction:          frac(t.FewSamples),
 		GaiaSNR:                     bins(SNREdges[:], t.GaiaSNR[:], snrLabels[:]),
 		MeanSNRImprovement:          div(t.SumModelSNRPos, t.SumGaiaSNRPos) - 1,
 		MeanSNRRatio:                div(t.SumRatioPos, float64(t.NPos)),

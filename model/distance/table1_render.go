@@ -111,6 +111,7 @@ func (r Table1Result) Markdown() string {
 	row("Mean SNR of the points with ϖ_obs < 0", "", snr)
 	row("Average Distance of the points with ϖ_obs < 0", "", kpc(r.MeanDistNegative))
 	row("Average Distance (weighted by SNR) of the points with ϖ_obs < 0", "", kpc(r.MeanDistNegativeSNRWeighted))
+	row("Fraction of posteriors with too few effective samples (no model SNR)", "", sci(r.FewSamplesFraction))
 	sb.WriteString("\nSNR is d/σ_d for the model and ϖ_obs/σ_ϖ for Gaia. Mean SNR improvement: mean(model SNR)/mean(Gaia SNR) − 1.\n")
 	return sb.String()
 }

@@ -130,10 +130,18 @@ func TestTable1Bins(t *testing.T) {
 
 func TestTable1AddRows(t *testing.T) {
 	r := &Rows{SourceID: []int64{1, 2}, DistMean: []float64{500, 3000}, DistStd: []float64{50, 3000},
-		Parallax: []float64{2, -0.1}, ParallaxError: []float64{0.1, 0.5}}
+		Parallax: []float64{2, -0.1}, ParallaxError: []float64{0.1, 0.5}, Flags: []Flag{0, 0}}
 	var tab Table1
 	tab.AddRows(r)
 	if tab.N != 2 || tab.NNeg != 1 || tab.Dist[3] != 1 || tab.Dist[4] != 1 || tab.ModelSNR[2] != 1 || tab.ModelSNR[1] != 1 {
 		t.Errorf("%+v", tab)
+	}
+	// A collapsed posterior (one effective sample, no spread) has no SNR:
+	// counted apart, in no bin and no mean.
+	r.DistStd[0], r.Flags[0] = 1e-12, FlagFewSamples
+	var few Table1
+	few.AddRows(r)
+	if few.FewSamples != 1 || few.ModelSNR[5] != 0 || few.NPos != 0 || few.Result().FewSamplesFraction != 0.5 {
+		t.Errorf("few samples: %+v", few)
 	}
 }
