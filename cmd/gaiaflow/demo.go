@@ -28,7 +28,7 @@ to --out.`,
 			f.declare(fs, "gaiaflow-demo", 100000)
 			fs.BoolVar(&f.skipDistances, "no-distances", false, "stop after reading the sky back (no training, no catalog)")
 			fs.IntVar(&f.trainStars, "train-stars", 20000, "stars the CMD flow is trained on")
-			fs.IntVar(&f.trainPasses, "train-passes", 10, "passes over them")
+			fs.IntVar(&f.trainPasses, "train-passes", 15, "passes over them")
 			return func(ctx context.Context, _ []string) error {
 				if len(f.streams) == 0 {
 					f.streams = listFlag{"gd1:2000"}
@@ -79,6 +79,8 @@ func runDemo(ctx context.Context, f *simFlags) error {
 	dustMap := store.Join(f.out, mockio.DustName)
 	t := &trainSpec{hidden: 64, layers: 2, prec: "float32", act: "relu", u0FromData: true}
 	t.opt = traincmdOptions(partitions, store.Join(f.out, "model"), dustMap, f)
+	fmt.Printf("(%d blocks x %d hidden, %d passes over at most %d stars with parallax/error >= %g)\n",
+		t.opt.Fit.Flow.Blocks, t.hidden, t.opt.Fit.Passes, t.opt.MaxStars, t.opt.Cfg.MinParallaxSNR)
 	model, err := runTrain(ctx, t)
 	if err != nil {
 		return err

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"flag"
 	"fmt"
 
+	"github.com/gaiaflow/gaiaflow/io/flowfile"
+	"github.com/gaiaflow/gaiaflow/io/plot"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 	"github.com/gaiaflow/gaiaflow/model/flow"
@@ -90,11 +94,46 @@ func runTrain(ctx context.Context, t *trainSpec) (string, error) {
 	}
 	model := store.Join(o.Out, "cmd.gff")
 	curve, err := store.ReadFile(ctx, store.Join(o.Out, "learning_curve.csv"))
-	if err == nil {
-		fmt.Printf("\nlearning curve (%s):\n%s", store.Join(o.Out, "learning_curve.csv"), curve)
+	if err != nil {
+		return "", err
 	}
-	fmt.Printf("model: %s\n", model)
+	fmt.Printf("\nlearning curve (%s):\n%s", store.Join(o.Out, "learning_curve.csv"), curve)
+	if err := trainPlots(ctx, o.Out, model, curve); err != nil {
+		return "", err
+	}
+	fmt.Printf("model: %s\nplots: %s, %s\n", model, store.Join(o.Out, "learning_curve.png"), store.Join(o.Out, "fig3_cmd_learned.png"))
 	return model, nil
+}
+
+// trainPlots draws the learning curve and paper 000's fig. 3, the learned
+// CMD marginalised over bp-g in probability and log-probability.
+func trainPlots(ctx context.Context, out, model string, curve []byte) error {
+	recs, err := csv.NewReader(bytes.NewReader(curve)).ReadAll()
+	if err != nil || len(recs) < 2 {
+		return fmt.Errorf("learning curve: %v", err)
+	}
+	train, held := plot.Curve{Label: "training stars"}, plot.Curve{Label: "held-out stars"}
+	for _, r := range recs[1:] {
+		var pass, tr, ho float64
+		fmt.Sscan(r[0], &pass)
+		fmt.Sscan(r[2], &tr)
+		fmt.Sscan(r[3], &ho)
+		train.X, train.Y = append(train.X, pass), append(train.Y, tr)
+		held.X, held.Y = append(held.X, pass), append(held.Y, ho)
+	}
+	if err := plot.LearningCurve("pass", train, held).Save(ctx, store.Join(out, "learning_curve.png")); err != nil {
+		return err
+	}
+	data, err := store.ReadFile(ctx, model)
+	if err != nil {
+		return err
+	}
+	f, err := flowfile.Read(bytes.NewReader(data))
+	if err != nil {
+		return err
+	}
+	g := plot.MarginalCMD(distance.FlowDensity{Flow: f}, plot.Marginal{NX: 120, NY: 120, NBPG: 201})
+	return plot.Fig3(g).Save(ctx, store.Join(out, "fig3_cmd_learned.png"))
 }
 
 func init() {
@@ -121,10 +160,15 @@ the defaults train well in minutes on a laptop.`,
 	})
 }
 
-// traincmdOptions are the demo's training settings: a small flow, quick.
+// traincmdOptions are the demo's training settings: a small flow, quick,
+// on the stars with parallax/error >= 5. Without that floor the low-SNR
+// stars' far-off first guesses swamp BatchNorm's unweighted batch statistics
+// and a short training does not converge (on the default demo sky: KL 13.6
+// nats after 3.5 minutes, against 1.7 after 14 s with the floor).
 func traincmdOptions(inputs, out, dust string, f *simFlags) traincmd.Options {
-	o := traincmd.Options{Inputs: []string{inputs}, Out: out, Dust: dust, MaxStars: f.trainStars, Fraction: 1}
+	o := traincmd.Options{Inputs: []string{inputs}, Out: out, Dust: dust, MaxStars: f.trainStars, Fraction: 1, U0FromData: true}
 	o.Cfg.Seed = f.seed
+	o.Cfg.MinParallaxSNR = 5
 	o.Fit.Flow.Blocks = 5
 	o.Fit.Passes = f.trainPasses
 	o.Fit.Batch = 1024
