@@ -3,7 +3,6 @@ package distances
 import (
 	"bytes"
 	"context"
-	"encoding/gob"
 	"fmt"
 	"strconv"
 	"strings"
@@ -35,36 +34,27 @@ func OpenDust(ctx context.Context, spec string) (dust.Map, error) {
 	return dustfile.Shared(ctx, spec, dustfile.Options{})
 }
 
-// gridFile is what WriteGrid stores: a distilled CMD density and the
-// checksum of the model it was made from.
-type gridFile struct {
-	Format string // "gaiaflow-grid/1"
-	Model  string // SHA-256 of the model file, hex
-	Grid   flow.Grid
-}
-
-const gridFormat = "gaiaflow-grid/1"
-
-// WriteGrid stores g, distilled from the model whose checksum is modelSum.
+// WriteGrid stores g, distilled from the model whose checksum is modelSum,
+// in the grid file format of io/flowfile (local or gs://).
 func WriteGrid(ctx context.Context, path string, g *flow.Grid, modelSum string) error {
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(gridFile{Format: gridFormat, Model: modelSum, Grid: *g}); err != nil {
+	if err := flowfile.WriteGrid(&buf, g, map[string]string{"model_sha256": modelSum}); err != nil {
 		return err
 	}
 	return store.WriteFile(ctx, path, buf.Bytes())
 }
 
-// ReadGrid loads a grid written by WriteGrid.
+// ReadGrid loads a grid written by WriteGrid and the checksum of its model.
 func ReadGrid(ctx context.Context, path string) (*flow.Grid, string, error) {
 	data, err := store.ReadFile(ctx, path)
 	if err != nil {
 		return nil, "", err
 	}
-	var gf gridFile
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&gf); err != nil || gf.Format != gridFormat {
-		return nil, "", fmt.Errorf("%s: not a gaiaflow grid file (%v)", path, err)
+	g, notes, err := flowfile.ReadGrid(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", path, err)
 	}
-	return &gf.Grid, gf.Model, nil
+	return g, notes["model_sha256"], nil
 }
 
 // density is loaded once per worker process and shared by every DoFn
