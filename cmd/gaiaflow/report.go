@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/gaiaflow/gaiaflow/runners"
@@ -25,7 +26,12 @@ func runAndReport(ctx context.Context, p *beam.Pipeline, job string) (runners.Re
 	}
 	if _, ok := res.Counters[stars.RowsIn]; ok {
 		fmt.Printf("  balance: %s\n", stars.Balance(res.Counters))
-		fmt.Printf("  throughput: %.0f stars/s\n", res.Rate(stars.RowsIn))
+		fmt.Printf("  throughput: %.0f stars/s", res.Rate(stars.RowsIn))
+		if r := runners.Name(); r == "prism" || r == "direct" {
+			// Local runs use every core of this machine.
+			fmt.Printf(" (%.0f per core, %d cores)", res.Rate(stars.RowsIn)/float64(runtime.NumCPU()), runtime.NumCPU())
+		}
+		fmt.Println()
 		if err := stars.Reconcile(res.Counters); err != nil {
 			return res, err
 		}
