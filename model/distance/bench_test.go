@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gaiaflow/gaiaflow/model/flow"
 	"github.com/gaiaflow/gaiaflow/model/star"
 )
 
@@ -206,6 +207,42 @@ func BenchmarkQuantile(b *testing.B) {
 			for b.Loop() {
 				sinkF += d.quantile(s.open())
 			}
+		})
+	}
+}
+
+// BenchmarkCatalogFlowGrid is the catalog step as the pipeline runs it: a
+// flow of the demo's size distilled to the default 128^3 flow.Grid.
+func BenchmarkCatalogFlowGrid(b *testing.B) {
+	f, err := flow.New(flow.Config{D: 3, Blocks: 5, Hidden: []int{64, 64}}, flow.Orthogonal, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	st := flow.Standardization{XMean: []float64{5, 1, 0.4}, XScale: []float64{3, 0.6, 0.3}, CMean: []float64{}, CScale: []float64{}}
+	if err := f.SetStandardization(st); err != nil {
+		b.Fatal(err)
+	}
+	g, err := flow.NewGrid(f, []float64{-10, -2, -1.1}, []float64{20, 4, 1.9}, []int{128, 128, 128}, flow.GridOptions{ErrPoints: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, stop := range []bool{false, true} {
+		name := "T10"
+		if stop {
+			name = "stopearly"
+		}
+		b.Run(name, func(b *testing.B) {
+			blk := benchBlock(4096)
+			e := mustNew(b, Config{Seed: 1, StopEarly: stop}, GridDensity{Grid: g}, benchDust{})
+			var dst Rows
+			e.CatalogBlock(&dst, blk, nil)
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			for b.Loop() {
+				e.CatalogBlock(&dst, blk, nil)
+			}
+			sinkRows = &dst
+			reportStars(b, 4096*b.N, cpu0)
 		})
 	}
 }
