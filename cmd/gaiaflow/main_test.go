@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestMain lets the test binary stand in for the gaiaflow program: with
@@ -124,6 +126,26 @@ func TestDemo(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Error(err)
 		}
+	}
+
+	// regen with the demo's settings finds the catalog up to date; after
+	// one partition changes it recomputes that one and publishes v0002.
+	cfg := filepath.Join(out, "catalog.json")
+	os.WriteFile(cfg, []byte(fmt.Sprintf(`{"inputs": [%q], "out": %q, "model": %q, "dust": %q, "seed": 1}`,
+		filepath.Join(out, "GaiaSource_*.csv.gz"), filepath.Join(out, "catalog"), filepath.Join(out, "model", "cmd.gff"), filepath.Join(out, "dust.json"))), 0o644)
+	code, stdout, errOut = gaiaflow(t, "regen", "--config", cfg)
+	if code != 0 || !strings.Contains(stdout, "is up to date (version v0001)") {
+		t.Fatalf("regen on an unchanged catalog: exit %d\n%s\n%s", code, stdout, errOut)
+	}
+	parts, _ := filepath.Glob(filepath.Join(out, "GaiaSource_*.csv.gz"))
+	later := time.Now().Add(time.Hour)
+	os.Chtimes(parts[0], later, later)
+	code, stdout, errOut = gaiaflow(t, "regen", "--config", cfg)
+	if code != 0 || !strings.Contains(stdout, "1 to compute") || !strings.Contains(stdout, "catalog/v0002") {
+		t.Errorf("regen after a change: exit %d\n%s\n%s", code, stdout, errOut)
+	}
+	if code, _, errOut = gaiaflow(t, "regen", "--config", filepath.Join(out, "missing.json")); code == 0 {
+		t.Errorf("regen with a missing config succeeded")
 	}
 }
 
