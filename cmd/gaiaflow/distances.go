@@ -138,7 +138,7 @@ options are reused.`,
 		summary: "regenerate the catalog if its inputs or model changed (for a scheduler)",
 		usage: `What cron, a Kubernetes CronJob or Cloud Scheduler runs. Reads a JSON configuration
 (the fields of 'gaiaflow distances': inputs, out, model, dust, prior, seed, samples,
-iterations, quantiles, parallax_offset, exact, grid_nodes, block_size), lists the inputs
+iterations, quantiles, parallax_offset, stop_early, exact, grid_nodes, block_size), lists the inputs
 (path, size, generation) and the model's checksum, recomputes only the partitions whose shard
 is missing or out of date (all of them when the model changed), and publishes the new version
 atomically. A run killed half-way leaves the published catalog as it was; the next run reuses

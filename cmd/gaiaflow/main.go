@@ -115,7 +115,7 @@ func printCommands() {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Printf("  %-14s %s\n", n, commands[n].summary)
+		fmt.Printf("  %-20s %s\n", n, commands[n].summary)
 	}
 	fmt.Println("\nRun `gaiaflow <command> --help` for its flags and an example.")
 }
