@@ -15,7 +15,7 @@ import (
 func init() {
 	register(&command{
 		name:    "demo",
-		summary: "simulate a small sky, read it back and report, on this machine",
+		summary: "the whole chain on a small simulated sky, on this machine: simulate, read, train, catalog, validate",
 		usage: `Runs the whole chain on the embedded runner in a few minutes: simulates a small mock
 sky (the paper-000 population, a halo and thick-disk background and a GD-1-like stream),
 reads its partitions back through the same reader the real pipelines use and checks that
