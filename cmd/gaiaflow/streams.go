@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gaiaflow/gaiaflow/io/store"
+	"github.com/gaiaflow/gaiaflow/model/sky"
+	"github.com/gaiaflow/gaiaflow/model/stream"
+	"github.com/gaiaflow/gaiaflow/model/stream/anode"
+	pstreams "github.com/gaiaflow/gaiaflow/pipelines/streams"
+	tstreams "github.com/gaiaflow/gaiaflow/transforms/streams"
+)
+
+// streamFlags are the flags of `gaiaflow streams`.
+type streamFlags struct {
+	inputs     listFlag
+	out        string
+	rejects    string
+	block      int
+	patches    listFlag
+	dropDusty  bool
+	published  bool
+	features   string
+	quick      bool
+	epochs     int
+	blocks     int
+	hidden     int
+	seed       uint64
+	workers    int
+	minSR      int
+	maxSR      int
+	srRange    string
+	minROI     int
+	maxSigma   float64
+	minNSR     int
+	ring       bool
+	writeR     bool
+	noPlots    bool
+	noClusterV bool
+}
+
+func (f *streamFlags) declare(fs *flag.FlagSet) {
+	fs.Var(&f.inputs, "input", "Gaia partitions, paths or globs, local or gs:// (repeat or comma-separate)")
+	fs.StringVar(&f.out, "out", "", "output folder, local or gs://")
+	fs.StringVar(&f.rejects, "rejects", "", "where rejected rows go (default <out>/rejects.csv)")
+	fs.IntVar(&f.block, "block", 4096, "stars per block")
+	fs.Var(&f.patches, "patches", "search only these patches: nside-6 Galactic RING pixels (comma-separated; default all)")
+	fs.BoolVar(&f.dropDusty, "drop-dusty", false, "leave out the 36 patches the paper marks as dusty")
+	fs.BoolVar(&f.published, "published", false, "the published list of 200 patches instead of the 202 of the default grid")
+	fs.StringVar(&f.features, "features", "full", "ANODE features: full (phi, lambda, mu_phi*, b-r, g) or astrometric (no photometry; the colour and magnitude cuts are skipped)")
+	fs.BoolVar(&f.quick, "quick", false, "scaled-down ANODE (anode.QuickOptions: 20 epochs, batch 128, lr 1e-3, Stretch) instead of the paper's 150 epochs")
+	fs.IntVar(&f.epochs, "epochs", 0, "ANODE epochs per flow (0: the paper's 150, or 20 with --quick)")
+	fs.IntVar(&f.blocks, "flow-blocks", 0, "flow blocks (0: 20, the paper's)")
+	fs.IntVar(&f.hidden, "flow-hidden", 0, "hidden units per layer (0: 64, the paper's)")
+	fs.Uint64Var(&f.seed, "seed", 0, "run seed: with the patch and search region it keys every flow's draws")
+	fs.IntVar(&f.workers, "anode-workers", 1, "goroutines per search region's training")
+	fs.IntVar(&f.minSR, "min-sr-stars", 20000, "fewest stars in a search region (the paper's 20,000; lower it for small skies)")
+	fs.IntVar(&f.maxSR, "max-sr-stars", 1000000, "most stars in a search region")
+	fs.StringVar(&f.srRange, "sr-range", "", "search only the regions whose mu_lambda window lies inside LO:HI mas/yr (default all)")
+	fs.IntVar(&f.minROI, "min-roi-stars", 200, "fewest stars in a region of interest after the fiducial cuts")
+	fs.Float64Var(&f.maxSigma, "min-sigma", 8, "candidate cut: sigma_tot above this")
+	fs.IntVar(&f.minNSR, "min-nsr", 3, "candidate cut: N_SR at least this")
+	fs.BoolVar(&f.ring, "ring-background", false, "the Hough background of the paper's text (ring) instead of the authors' tiles (see model/stream)")
+	fs.BoolVar(&f.writeR, "write-r", false, "write the R of every search-region star to <out>/r/")
+	fs.BoolVar(&f.noPlots, "no-plots", false, "no figures")
+	fs.BoolVar(&f.noClusterV, "no-cluster-veto", false, "no globular-cluster veto of search regions")
+}
+
+func (f *streamFlags) options() (pstreams.Options, error) {
+	fs, err := anode.ParseFeatures(f.features)
+	if err != nil {
+		return pstreams.Options{}, err
+	}
+	so := anode.Options{}
+	if f.quick {
+		so = anode.QuickOptions()
+	}
+	so.Features, so.Seed, so.Workers = fs, f.seed, f.workers
+	if f.epochs > 0 {
+		so.Epochs = f.epochs
+	}
+	so.Blocks, so.Hidden = f.blocks, f.hidden
+	o := tstreams.Options{
+		Regions: anode.RegionOptions{MinStars: f.minSR, MaxStars: f.maxSR, Cluster: anode.ClusterOptions{Off: f.noClusterV}},
+		Score:   so,
+		Search: stream.Config{ROI: stream.ROIConfig{MinStars: f.minROI},
+			Merge: stream.MergeConfig{MinSigma: f.maxSigma, MinNSR: f.minNSR}},
+		Out: f.out, WriteR: f.writeR, Plots: !f.noPlots,
+	}
+	if f.ring {
+		o.Search.Hough.Background = stream.BackgroundRing
+	}
+	if f.dropDusty {
+		o.Grid.DropDusty = true
+	}
+	if f.published {
+		o.Grid.Exclude, o.Grid.Avoid = sky.PublishedExcluded, []sky.Cloud{}
+	}
+	for _, s := range f.patches {
+		px, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return pstreams.Options{}, fmt.Errorf("--patches: bad pixel %q", s)
+		}
+		o.Pixels = append(o.Pixels, px)
+	}
+	if f.srRange != "" {
+		lo, hi, ok := strings.Cut(f.srRange, ":")
+		a, err1 := strconv.ParseFloat(lo, 64)
+		b, err2 := strconv.ParseFloat(hi, 64)
+		if !ok || err1 != nil || err2 != nil || !(a < b) {
+			return pstreams.Options{}, fmt.Errorf("--sr-range %q: want LO:HI with LO < HI", f.srRange)
+		}
+		o.SRRange = &anode.Window{Lo: a, Hi: b}
+	}
+	return pstreams.Options{Inputs: f.inputs, Rejects: f.rejects, BlockSize: f.block, Search: o}, nil
+}
+
+func runStreams(ctx context.Context, f *streamFlags) error {
+	opt, err := f.options()
+	if err != nil {
+		return err
+	}
+	p, err := pstreams.Build(opt)
+	if err != nil {
+		return err
+	}
+	res, err := runAndReport(ctx, p, "streams")
+	if err != nil {
+		return err
+	}
+	if res.Counters == nil {
+		return nil
+	}
+	c := res.Counters
+	if n := c[tstreams.SRScored]; n > 0 {
+		fmt.Printf("  ANODE: %d search regions in %d patches, %.1f s per region\n", n, c[tstreams.Patches],
+			float64(c[tstreams.SRTrainMS])/1000/float64(n))
+	}
+	return printCandidates(ctx, f.out)
+}
+
+// printCandidates prints the candidates a search wrote to out.
+func printCandidates(ctx context.Context, out string) error {
+	data, err := store.ReadFile(ctx, store.Join(out, tstreams.SummaryJSON))
+	if err != nil {
+		return err
+	}
+	var s tstreams.Summary
+	if err := json.Unmarshal(data, &s); err != nil {
+		return err
+	}
+	fmt.Printf("\n%d search regions, %d ROIs (%d vetoed), %d seeds, %d proto-clusters, %d stream candidates (largest sigma_L %.1f)\n",
+		s.SearchRegions, s.ROIs, s.Vetoed, s.Seeds, s.ProtoClusters, s.Candidates, s.MaxSigmaL)
+	if data, err = store.ReadFile(ctx, store.Join(out, tstreams.CandidatesJSON)); err != nil {
+		return err
+	}
+	var cands []tstreams.CandidateOut
+	if err := json.Unmarshal(data, &cands); err != nil {
+		return err
+	}
+	if len(cands) > 0 {
+		fmt.Println("\n| candidate | sigma_tot | N_SR | patches | pole (ra, dec) | members |\n|---|---|---|---|---|---|")
+	}
+	for _, cd := range cands {
+		fmt.Printf("| %d | %.1f | %d | %v | (%.1f, %.1f) | %d |\n", cd.ID, cd.SigmaTot, cd.NSR, cd.Patches, cd.PoleRA, cd.PoleDec, cd.Members)
+	}
+	fmt.Printf("\noutputs in %s\n", out)
+	return nil
+}
+
+func init() {
+	register(&command{
+		name:    "streams",
+		summary: "stellar-stream candidates of Via Machinae (paper 004) over Gaia partitions",
+		usage: `Reads Gaia partitions, puts every star with parallax < 1 mas into the 15-degree patches
+that hold it, lays the search regions of each patch (mu_lambda windows of 6 mas/yr, stride 1,
+with the size and globular-cluster vetoes), trains ANODE on every (patch, search region) pair
+spread over the workers, finds the regions of interest and their Hough lines, and merges them
+into seeds, proto-clusters and stream candidates (N_SR >= 3, sigma_tot > 8). Writes
+candidates.json and candidates.csv (lines in patch and sky coordinates, poles, sigma_tot,
+N_SR, patches, proper-motion windows), members.csv (source_id, R, patch, SR, ROI), rois.csv,
+summary.json, optionally every region's R (--write-r), and figures like the paper's figs. 5,
+7, 8, 12 and 13. A patch (up to 2 million stars) must fit one worker.`,
+		example: "gaiaflow streams --input 'mock/GaiaSource_*.csv.gz' --out mock-streams --quick --min-sr-stars 2000 --patches 100,101",
+		setup: func(fs *flag.FlagSet) func(context.Context, []string) error {
+			f := &streamFlags{}
+			f.declare(fs)
+			return func(ctx context.Context, args []string) error {
+				f.inputs = append(f.inputs, args...)
+				if len(f.inputs) == 0 || f.out == "" {
+					return fmt.Errorf("--input and --out are required")
+				}
+				return runStreams(ctx, f)
+			}
+		},
+	})
+}

@@ -1,0 +1,138 @@
+package streams
+
+import (
+	"context"
+	"math"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/gaiaflow/gaiaflow/model/sky"
+	"github.com/gaiaflow/gaiaflow/model/star"
+	"github.com/gaiaflow/gaiaflow/model/stream/anode"
+	"github.com/gaiaflow/gaiaflow/transforms/stars"
+)
+
+// Counter names of Assign. A star leaves once: under a cut or in
+// stars_out; PatchMembers counts (star, patch) pairs.
+const (
+	CutParallax  = "parallax"        // parallax >= Cuts.MaxParallax, or none
+	CutMissing   = "missing"         // a needed position, proper motion or (Full) photometric value is missing
+	CutNoPatch   = "outside_patches" // in no searched patch
+	PatchMembers = "patch.members"
+)
+
+// Assign sends the stars of blocks (PCollection<star.Block>) to the patches
+// of the search that hold them and returns PCollection<KV<int64,
+// star.Block>>: per block and patch, the block's stars in that patch, keyed
+// by the patch's RING pixel. It panics if opt names a pixel outside the
+// grid.
+func Assign(s beam.Scope, opt Options, blocks beam.PCollection) beam.PCollection {
+	s = s.Scope("streams.Assign")
+	if _, err := opt.selected(sky.NewGrid(opt.Grid)); err != nil {
+		panic(err.Error())
+	}
+	return beam.ParDo(s, &assignFn{Options: opt.encode()}, blocks)
+}
+
+type assignFn struct {
+	Options string // Options as JSON
+
+	opt     Options
+	grid    *sky.Grid
+	sel     []bool
+	in      []int
+	keep    [][]bool // per patch index, lazily
+	counted []int
+
+	parallax, missing, noPatch, out, members beam.Counter
+}
+
+func (fn *assignFn) Setup() error {
+	o, err := decodeOptions(fn.Options)
+	if err != nil {
+		return err
+	}
+	fn.opt = o
+	fn.grid = sky.NewGrid(o.Grid)
+	if fn.sel, err = o.selected(fn.grid); err != nil {
+		return err
+	}
+	fn.keep = make([][]bool, len(fn.grid.Patches))
+	fn.parallax = stars.Cut(CutParallax)
+	fn.missing = stars.Cut(CutMissing)
+	fn.noPatch = stars.Cut(CutNoPatch)
+	fn.out = beam.NewCounter(stars.Namespace, stars.StarsOut)
+	fn.members = beam.NewCounter(stars.Namespace, PatchMembers)
+	return nil
+}
+
+func (fn *assignFn) ProcessElement(ctx context.Context, b star.Block, emit func(int64, star.Block)) {
+	maxPlx := fn.opt.Cuts.MaxParallax
+	if maxPlx == 0 {
+		maxPlx = 1
+	}
+	needPhot := fn.opt.Cuts.Features == anode.Full
+	fn.counted = fn.counted[:0]
+	var nPlx, nMiss, nNone, nOut, nMem int64
+	for i := range b.Len() {
+		if !(b.Parallax[i] < maxPlx) {
+			nPlx++
+			continue
+		}
+		bprp := b.BPRP[i]
+		if math.IsNaN(bprp) {
+			bprp = b.BP[i] - b.RP[i]
+		}
+		if math.IsNaN(b.RA[i]+b.Dec[i]+b.PMRA[i]+b.PMDec[i]) || needPhot && math.IsNaN(bprp+b.G[i]) {
+			nMiss++
+			continue
+		}
+		fn.in = fn.grid.Containing(fn.in, b.RA[i], b.Dec[i])
+		n := 0
+		for _, p := range fn.in {
+			if !fn.sel[p] {
+				continue
+			}
+			if fn.keep[p] == nil || len(fn.keep[p]) != b.Len() {
+				fn.keep[p] = make([]bool, b.Len())
+			}
+			if !fn.used(p) {
+				clear(fn.keep[p])
+				fn.counted = append(fn.counted, p)
+			}
+			fn.keep[p][i] = true
+			n++
+		}
+		if n == 0 {
+			nNone++
+			continue
+		}
+		nOut++
+		nMem += int64(n)
+	}
+	for _, p := range fn.counted {
+		emit(fn.grid.Patches[p].Pixel, b.Select(fn.keep[p]))
+	}
+	fn.parallax.Inc(ctx, nPlx)
+	fn.missing.Inc(ctx, nMiss)
+	fn.noPatch.Inc(ctx, nNone)
+	fn.out.Inc(ctx, nOut)
+	fn.members.Inc(ctx, nMem)
+	stars.Progress("stars assigned to patches", int64(b.Len()))
+}
+
+// used reports whether patch p already has stars from the current block.
+func (fn *assignFn) used(p int) bool {
+	for _, q := range fn.counted {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
+func init() {
+	register.DoFn3x0[context.Context, star.Block, func(int64, star.Block)](&assignFn{})
+	register.Emitter2[int64, star.Block]()
+}

@@ -1,0 +1,26 @@
+// Package streams holds the Beam transforms of the stream search of Via
+// Machinae (Shih et al. 2022; DESIGN.md, pipeline 2): thin wrappers that run
+// model/stream/anode and model/stream over PCollections.
+//
+// The steps and their PCollections:
+//
+//   - Assign: star.Block -> KV<int64, star.Block>, the stars of a block
+//     that lie in each patch, keyed by the patch's RING pixel. A star in
+//     several patches goes to each.
+//   - Regions: KV<int64, iter<star.Block>> (after GroupByKey) -> Work, one
+//     per search region kept by anode.Regions, carrying the whole patch (the
+//     control region is the rest of it).
+//   - Score: Work -> KV<int, SRResult>: ANODE on the search region, then the
+//     regions of interest and their Hough lines (stream.Searcher), with the
+//     highest-R stars of every ROI; optionally the R of every star of the
+//     search region, written to a file.
+//   - Merge: every SRResult on one worker -> seeds, proto-clusters, stream
+//     candidates, member stars; the output files and plots.
+//
+// Counters (namespace stars.Namespace): every star read leaves once, in
+// stars_out (it is in at least one patch) or under a cut (parallax,
+// missing, outside_patches), so the run reconciles with rows_in; patch
+// assignments are counted apart (patch.members, patch.dropped.*), as are
+// search regions by veto (sr.*), ROIs (roi.*) and training time
+// (sr.train_ms).
+package streams

@@ -1,0 +1,139 @@
+package streams
+
+import (
+	"bytes"
+	"encoding/gob"
+	"encoding/json"
+	"fmt"
+	"reflect"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+
+	"github.com/gaiaflow/gaiaflow/model/sky"
+	"github.com/gaiaflow/gaiaflow/model/stream"
+	"github.com/gaiaflow/gaiaflow/model/stream/anode"
+)
+
+// Options configure the stream search. The zero value is the paper's
+// search over the default patch grid, writing nowhere (Out is required by
+// Merge).
+type Options struct {
+	Grid sky.GridConfig // the patch grid; the zero value is Via Machinae's
+	// Pixels, if not empty, restricts the search to these patches (RING
+	// pixels of the grid's nside).
+	Pixels []int64
+
+	Cuts    anode.Cuts          // selection of a patch's stars (Features is set from Score.Features)
+	Regions anode.RegionOptions // search regions and their vetoes
+	// SRRange, if not nil, trains only the search regions whose window
+	// lies inside it (mas/yr); the others are counted as sr.out_of_range.
+	SRRange *anode.Window
+	Score   anode.Options // ANODE; OnEpoch is ignored
+	Search  stream.Config // ROIs, Hough, merging; photometric cuts are skipped with Astrometric features
+
+	Out    string // output folder, local or gs://
+	WriteR bool   // write the R of every search-region star (Out/r/)
+	Plots  bool   // write the figures
+}
+
+// normalized returns o with the settings that follow from others filled in.
+func (o Options) normalized() Options {
+	o.Cuts.Features = o.Score.Features
+	o.Score.OnEpoch = nil
+	if o.Score.Features == anode.Astrometric {
+		o.Search.ROI.Skip |= stream.CutMag | stream.CutColour
+	}
+	return o
+}
+
+// encode returns o as JSON, the form in which it travels with the DoFns.
+func (o Options) encode() string {
+	b, err := json.Marshal(o.normalized())
+	if err != nil {
+		panic(fmt.Sprintf("streams: options: %v", err))
+	}
+	return string(b)
+}
+
+func decodeOptions(s string) (Options, error) {
+	var o Options
+	if err := json.Unmarshal([]byte(s), &o); err != nil {
+		return o, fmt.Errorf("streams: options: %w", err)
+	}
+	return o, nil
+}
+
+// selected returns the indices into g.Patches of the patches o searches,
+// as a lookup table. It returns an error naming a pixel of Pixels that is
+// not in the grid.
+func (o Options) selected(g *sky.Grid) ([]bool, error) {
+	sel := make([]bool, len(g.Patches))
+	if len(o.Pixels) == 0 {
+		for i := range sel {
+			sel[i] = true
+		}
+		return sel, nil
+	}
+	byPix := map[int64]int{}
+	for i, p := range g.Patches {
+		byPix[p.Pixel] = i
+	}
+	for _, px := range o.Pixels {
+		i, ok := byPix[px]
+		if !ok {
+			return nil, fmt.Errorf("streams: patch %d is not in the grid (nside %d, %d patches)", px, g.Nside, len(g.Patches))
+		}
+		sel[i] = true
+	}
+	return sel, nil
+}
+
+// Work is one unit of training: a search region of a patch, with the whole
+// patch (its control region is the rest of it).
+type Work struct {
+	Pixel     int64   // the patch's RING pixel
+	RA0, Dec0 float64 // its centre, ICRS, degrees
+	SR        int     // the region's number: Lo = Origin + SR * Stride
+	Region    anode.Region
+	Patch     anode.Patch
+}
+
+// SRResult is what one search region yields: its ROIs and, as a compact
+// stream.Region, the highest-R stars of every ROI (ROI.Members index
+// them; ROI.Region is 0).
+type SRResult struct {
+	Pixel    int64
+	SR       int
+	Window   anode.Window
+	Stars    int // search-region stars
+	CRStars  int
+	CREpoch  int
+	Seconds  float64 // wall time of ANODE
+	Region   stream.Region
+	ROIs     []stream.ROI
+	TopCount int // distinct stars kept in Region
+}
+
+func gobEncode(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	err := gob.NewEncoder(&buf).Encode(v)
+	return buf.Bytes(), err
+}
+
+func encodeWork(w Work) ([]byte, error) { return gobEncode(&w) }
+func decodeWork(b []byte) (Work, error) {
+	var w Work
+	return w, gob.NewDecoder(bytes.NewReader(b)).Decode(&w)
+}
+func encodeSR(r SRResult) ([]byte, error) { return gobEncode(&r) }
+func decodeSR(b []byte) (SRResult, error) {
+	var r SRResult
+	return r, gob.NewDecoder(bytes.NewReader(b)).Decode(&r)
+}
+
+func init() {
+	// Work and SRResult hold nested slices and named types: gob, not the
+	// schema coder.
+	beam.RegisterCoder(reflect.TypeOf(Work{}), encodeWork, decodeWork)
+	beam.RegisterCoder(reflect.TypeOf(SRResult{}), encodeSR, decodeSR)
+}
