@@ -1,0 +1,646 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/gaiaflow/gaiaflow/io/mockio"
+	"github.com/gaiaflow/gaiaflow/io/partition"
+	"github.com/gaiaflow/gaiaflow/io/store"
+	"github.com/gaiaflow/gaiaflow/model/sky"
+	"github.com/gaiaflow/gaiaflow/model/star"
+	"github.com/gaiaflow/gaiaflow/model/stream"
+	"github.com/gaiaflow/gaiaflow/model/stream/anode"
+	tstreams "github.com/gaiaflow/gaiaflow/transforms/streams"
+)
+
+// streamsReport is what `validate streams` measures; each part is present
+// when its inputs were given.
+type streamsReport struct {
+	Hough   *houghReport    `json:"hough,omitempty"`
+	ANODE   *anodeReport    `json:"anode,omitempty"`
+	Sky     *skyReport      `json:"end_to_end,omitempty"`
+	NullSky *nullSkyReport  `json:"null_sky,omitempty"`
+	GD1     *gd1StripReport `json:"gd1_strip,omitempty"`
+}
+
+// houghReport: injected lines among uniform noise, and noise alone.
+type houghReport struct {
+	Trials       int       `json:"trials"`
+	NLine        int       `json:"line_stars"`
+	NNoise       int       `json:"noise_stars"`
+	Recovered    int       `json:"recovered"` // theta within a bin, rho within 0.3 deg
+	BoxRecovered int       `json:"box_recovered"`
+	MedianSigma  float64   `json:"median_sigma_l_with_line"`
+	NoiseProbs   []float64 `json:"noise_probs"`
+	NoiseSigma   []float64 `json:"noise_sigma_l_quantiles"` // 100 uniform stars per ROI
+	Background   string    `json:"background"`
+}
+
+func validateHough(trials int, ring bool) *houghReport {
+	cfg := stream.HoughConfig{}
+	name := "tiles (authors' code, default)"
+	if ring {
+		cfg.Background, name = stream.BackgroundRing, "ring (paper text)"
+	}
+	rc := stream.RecoveryConfig{Hough: cfg, Trials: trials, Seed: 1}
+	rec := stream.Recover(rc)
+	r := &houghReport{Trials: rec.Trials, NLine: 30, NNoise: 70, Recovered: rec.Recovered, Background: name,
+		NoiseProbs: []float64{0.05, 0.16, 0.5, 0.84, 0.95, 0.99}}
+	for _, b := range rec.Box {
+		if b {
+			r.BoxRecovered++
+		}
+	}
+	s := slices.Clone(rec.Sigma)
+	slices.Sort(s)
+	r.MedianSigma = stream.Quantile(s, 0.5)
+	r.NoiseSigma = stream.NoiseQuantiles(cfg, 100, trials, 2, r.NoiseProbs)
+	return r
+}
+
+// anodeReport: ANODE on the labelled development patch.
+type anodeReport struct {
+	File    string           `json:"file"`
+	Report  string           `json:"report"`
+	AUC     float64          `json:"auc"`
+	SIC     float64          `json:"max_sic"`
+	TrueAUC float64          `json:"true_auc"`
+	TrueSIC float64          `json:"true_max_sic"`
+	Curve   []anode.EpochSIC `json:"sic_by_epoch"`
+}
+
+func validateANODE(path string, opt anode.Options) (*anodeReport, error) {
+	dev, err := anode.ReadDevFile(path)
+	if err != nil {
+		return nil, err
+	}
+	v, err := anode.Validate(dev, anode.DevWindow, opt)
+	if err != nil {
+		return nil, err
+	}
+	for i := range v.Curve {
+		if math.IsNaN(v.Curve[i].Spread) {
+			v.Curve[i].Spread = -1 // JSON has no NaN
+		}
+	}
+	return &anodeReport{File: path, Report: v.String(), AUC: v.AUC, SIC: v.SIC.Max, TrueAUC: v.TrueAUC, TrueSIC: v.TrueSIC.Max, Curve: v.Curve}, nil
+}
+
+// skyReport: a stream search on a simulated sky against its truth labels.
+type skyReport struct {
+	Label      string `json:"label"`
+	Candidates int    `json:"candidates"`
+	Best       int    `json:"best_candidate"` // the candidate with the most true members, -1 if none
+	Patches    []int  `json:"patches"`
+	Members    int    `json:"members"` // distinct source_ids of the best candidate
+	True       int    `json:"true_members"`
+	// Stream stars in the sky, and those a search of these patches could
+	// find: parallax < 1 mas, inside the inner 10 degrees of a searched patch.
+	StreamStars     int     `json:"stream_stars"`
+	Reachable       int     `json:"reachable_stream_stars"`
+	Purity          float64 `json:"purity"`
+	Completeness    float64 `json:"completeness_reachable"`
+	CompletenessAll float64 `json:"completeness_all"`
+}
+
+// nullSkyReport: a search on a sky without the stream.
+type nullSkyReport struct {
+	Candidates int     `json:"candidates"`
+	MaxSigmaL  float64 `json:"max_sigma_l"`
+	ROIs       int     `json:"rois"`
+}
+
+// readTruthLabels returns the source_ids of the stars labelled label in a
+// simulated sky's truth tables.
+func readTruthLabels(ctx context.Context, skyDir, label string) (map[int64]bool, *mockio.Manifest, error) {
+	data, err := store.ReadFile(ctx, store.Join(skyDir, mockio.ManifestName))
+	if err != nil {
+		return nil, nil, fmt.Errorf("simulated sky: %w", err)
+	}
+	var man mockio.Manifest
+	if err := json.Unmarshal(data, &man); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", mockio.ManifestName, err)
+	}
+	ids := map[int64]bool{}
+	streams := man.Config.Defaults().Streams
+	for _, f := range man.Files {
+		r, err := store.Open(ctx, store.Join(skyDir, f.Truth))
+		if err != nil {
+			return nil, nil, err
+		}
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			r.Close()
+			return nil, nil, fmt.Errorf("%s: %w", f.Truth, err)
+		}
+		rows, _, err := mockio.ReadTruth(zr, f.Truth)
+		r.Close()
+		if err != nil {
+			return nil, nil, err
+		}
+		for i := range rows {
+			if rows[i].Label(streams) == label {
+				ids[rows[i].SourceID] = true
+			}
+		}
+	}
+	return ids, &man, nil
+}
+
+// readCSVTable reads a CSV file with a header into rows keyed by column.
+func readCSVTable(ctx context.Context, path string) ([]map[string]string, error) {
+	data, err := store.ReadFile(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := csv.NewReader(strings.NewReader(string(data))).ReadAll()
+	if err != nil || len(recs) == 0 {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	var out []map[string]string
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for k, h := range recs[0] {
+			m[h] = r[k]
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func validateSky(ctx context.Context, skyDir, runDir, label string) (*skyReport, error) {
+	truth, man, err := readTruthLabels(ctx, skyDir, label)
+	if err != nil {
+		return nil, err
+	}
+	rep := &skyReport{Label: label, Best: -1, StreamStars: len(truth)}
+	members, err := readCSVTable(ctx, store.Join(runDir, tstreams.MembersCSV))
+	if err != nil {
+		return nil, err
+	}
+	rois, err := readCSVTable(ctx, store.Join(runDir, tstreams.ROIsCSV))
+	if err != nil {
+		return nil, err
+	}
+	var cands []tstreams.CandidateOut
+	data, err := store.ReadFile(ctx, store.Join(runDir, tstreams.CandidatesJSON))
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(data, &cands); err != nil {
+		return nil, err
+	}
+	rep.Candidates = len(cands)
+	byCand := map[int]map[int64]bool{}
+	for _, m := range members {
+		c, _ := strconv.Atoi(m["candidate"])
+		id, _ := strconv.ParseInt(m["source_id"], 10, 64)
+		if byCand[c] == nil {
+			byCand[c] = map[int64]bool{}
+		}
+		byCand[c][id] = true
+	}
+	for c, ids := range byCand {
+		n := 0
+		for id := range ids {
+			if truth[id] {
+				n++
+			}
+		}
+		if n > rep.True || (n == rep.True && rep.Best >= 0 && c < rep.Best) {
+			rep.Best, rep.True, rep.Members = c, n, len(ids)
+		}
+	}
+	if rep.Best >= 0 {
+		rep.Patches = cands[rep.Best].Patches
+		rep.Purity = float64(rep.True) / float64(rep.Members)
+	}
+	// Reachable stream stars: parallax < 1 mas within 10 degrees of a
+	// searched patch's centre (the default grid's pixels).
+	searched := map[int]bool{}
+	for _, r := range rois {
+		p, _ := strconv.Atoi(r["patch"])
+		searched[p] = true
+	}
+	var frames []*sky.Frame
+	for _, p := range sky.NewGrid(sky.GridConfig{}).Patches {
+		if searched[int(p.Pixel)] {
+			frames = append(frames, p.Frame())
+		}
+	}
+	for _, f := range man.Files {
+		path := filepath.Join(skyDir, f.Partition)
+		_, err := partition.ReadFile(path, partition.Options{}, func(b *star.Block) error {
+			for i := range b.Len() {
+				if !truth[b.SourceID[i]] || !(b.Parallax[i] < 1) {
+					continue
+				}
+				for _, fr := range frames {
+					phi, lam, _, _ := fr.Star(b.RA[i], b.Dec[i], 0, 0)
+					if phi*phi+lam*lam < 100 {
+						rep.Reachable++
+						break
+					}
+				}
+			}
+			return nil
+		}, func(partition.Reject) {})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if rep.Reachable > 0 {
+		rep.Completeness = float64(rep.True) / float64(rep.Reachable)
+	}
+	if rep.StreamStars > 0 {
+		rep.CompletenessAll = float64(rep.True) / float64(rep.StreamStars)
+	}
+	return rep, nil
+}
+
+func validateNullSky(ctx context.Context, runDir string) (*nullSkyReport, error) {
+	data, err := store.ReadFile(ctx, store.Join(runDir, tstreams.SummaryJSON))
+	if err != nil {
+		return nil, err
+	}
+	var s tstreams.Summary
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, err
+	}
+	return &nullSkyReport{Candidates: s.Candidates, MaxSigmaL: s.MaxSigmaL, ROIs: s.ROIs}, nil
+}
+
+func printStreamsReport(r *streamsReport) {
+	if h := r.Hough; h != nil {
+		fmt.Printf("## Hough (%s background)\n\n", h.Background)
+		fmt.Printf("lines of %d stars (width 0.1 deg) among %d uniform stars, random (theta, rho), %d trials:\n", h.NLine, h.NNoise, h.Trials)
+		fmt.Printf("recovered (theta within a bin, rho within 0.3 deg): %d of %d (%.1f%%); the best bin's centre alone: %d; median sigma_L %.1f\n\n",
+			h.Recovered, h.Trials, 100*float64(h.Recovered)/float64(h.Trials), h.BoxRecovered, h.MedianSigma)
+		fmt.Printf("sigma_L of the best line on noise alone (100 uniform stars, %d trials):\n\n| quantile |", h.Trials)
+		for _, p := range h.NoiseProbs {
+			fmt.Printf(" %g%% |", 100*p)
+		}
+		fmt.Print("\n|---|")
+		for range h.NoiseProbs {
+			fmt.Print("---|")
+		}
+		fmt.Print("\n| sigma_L |")
+		for _, q := range h.NoiseSigma {
+			fmt.Printf(" %.2f |", q)
+		}
+		fmt.Print("\n\n")
+	}
+	if a := r.ANODE; a != nil {
+		fmt.Printf("## ANODE on %s\n\n%s\n", a.File, a.Report)
+	}
+	if s := r.Sky; s != nil {
+		fmt.Printf("## End to end on a simulated sky\n\n%d candidates; best for %s: #%d in patches %v, %d members, %d of them %s\n",
+			s.Candidates, s.Label, s.Best, s.Patches, s.Members, s.True, s.Label)
+		fmt.Printf("purity %.3f; completeness %.3f of the %d reachable %s stars (parallax < 1 mas, inner 10 deg of a searched patch), %.3f of all %d\n\n",
+			s.Purity, s.Completeness, s.Reachable, s.Label, s.CompletenessAll, s.StreamStars)
+	}
+	if n := r.NullSky; n != nil {
+		fmt.Printf("## The same sky without the stream\n\n%d candidates above the cuts (%d ROIs, largest sigma_L %.1f)\n\n", n.Candidates, n.ROIs, n.MaxSigmaL)
+	}
+	if g := r.GD1; g != nil {
+		fmt.Printf("## Real stars: the GD-1 strip\n\n%s\n", g.String())
+	}
+}
+
+func init() {
+	register(&command{
+		name:    "validate streams",
+		summary: "validate the stream search: Hough recovery and noise, ANODE on the dev patch, end to end, GD-1",
+		usage: `Each part runs when its inputs are given:
+  Hough (always; --hough-trials): lines of 30 stars among 70 uniform ones are recovered (theta
+  within a bin, rho within 0.3 deg), and the distribution of sigma_L on noise alone.
+  --anode FILE: ANODE on the labelled development patch (true densities included): AUC and the
+  best eps_S/sqrt(eps_B) with at least 20 background stars, beside the true ratio's, per epoch.
+  --sky DIR --run DIR: a 'gaiaflow streams' run on a sky from 'gaiaflow simulate' against its truth
+  labels: the candidate holding the stream, its purity and completeness; --null-run DIR: a run on
+  the same sky without the stream (candidates above the cuts).
+  --gd1 FILE: the GD-1 strip of real Gaia DR2 stars (AstronomicalData centerline table): ANODE
+  without photometry on the search region of GD-1's proper motion, how many labelled members rank
+  among the highest R, and whether the Hough line follows the stream.
+Writes validation_streams.json to --out if given.`,
+		example: "gaiaflow validate streams --anode anode_patch_dev.csv.gz --quick --sky mock --run mock-streams --gd1 gd1_data.centerline_df.csv",
+		setup: func(fs *flag.FlagSet) func(context.Context, []string) error {
+			var trials, epochs int
+			var ring, quick bool
+			var anodeFile, skyDir, runDir, nullRun, gd1, out, label string
+			var seed uint64
+			fs.IntVar(&trials, "hough-trials", 500, "trials of the Hough recovery and of the noise distribution")
+			fs.BoolVar(&ring, "ring-background", false, "the ring Hough background of the paper's text instead of the tiles")
+			fs.StringVar(&anodeFile, "anode", "", "the labelled development patch (anode_patch_dev.csv.gz)")
+			fs.BoolVar(&quick, "quick", true, "scaled-down ANODE (anode.QuickOptions); false: the paper's 150 epochs")
+			fs.IntVar(&epochs, "epochs", 0, "ANODE epochs (0: the setting's)")
+			fs.Uint64Var(&seed, "seed", 0, "ANODE seed")
+			fs.StringVar(&skyDir, "sky", "", "a simulated sky ('gaiaflow simulate --background --stream gd1:N')")
+			fs.StringVar(&runDir, "run", "", "the 'gaiaflow streams' output folder of a search of --sky")
+			fs.StringVar(&label, "label", "GD-1", "the truth label of the injected stream")
+			fs.StringVar(&nullRun, "null-run", "", "the output folder of a search of the same sky without the stream")
+			fs.StringVar(&gd1, "gd1", "", "the GD-1 strip CSV (gd1_data.centerline_df.csv, optionally gzipped)")
+			fs.StringVar(&out, "out", "", "folder for validation_streams.json")
+			return func(ctx context.Context, _ []string) error {
+				opt := anode.Options{}
+				if quick {
+					opt = anode.QuickOptions()
+				}
+				opt.Seed = seed
+				if epochs > 0 {
+					opt.Epochs = epochs
+				}
+				rep := &streamsReport{Hough: validateHough(trials, ring)}
+				var err error
+				if anodeFile != "" {
+					if rep.ANODE, err = validateANODE(anodeFile, opt); err != nil {
+						return err
+					}
+				}
+				if skyDir != "" || runDir != "" {
+					if skyDir == "" || runDir == "" {
+						return fmt.Errorf("--sky and --run go together")
+					}
+					if rep.Sky, err = validateSky(ctx, skyDir, runDir, label); err != nil {
+						return err
+					}
+				}
+				if nullRun != "" {
+					if rep.NullSky, err = validateNullSky(ctx, nullRun); err != nil {
+						return err
+					}
+				}
+				if gd1 != "" {
+					opt.Features = anode.Astrometric
+					if rep.GD1, err = validateGD1(gd1, opt); err != nil {
+						return err
+					}
+				}
+				printStreamsReport(rep)
+				if out != "" {
+					js, err := json.MarshalIndent(rep, "", "  ")
+					if err != nil {
+						return err
+					}
+					return store.WriteFile(ctx, store.Join(out, "validation_streams.json"), js)
+				}
+				return nil
+			}
+		},
+	})
+}
+
+// gd1StripReport: ANODE and the Hough line on the real GD-1 strip.
+type gd1StripReport struct {
+	Stars, Labelled       int
+	CentreRA, CentreDec   float64
+	Window                anode.Window
+	SRStars, SRLabelled   int
+	CREpoch               int
+	AUC                   float64
+	TopK                  []int // sizes of the top-R lists
+	TopLabelled           []int // labelled members among them
+	ROIPM                 int   // the mu_phi* window with the most labelled members after the cuts
+	ROIStars, ROILabelled int   // stars of that ROI, labelled among its top 100
+	Line                  stream.Line
+	Sigma                 float64
+	LineMembers, LineTrue int
+	MembersLine           stream.Line // orthogonal least-squares line of the labelled members in the SR
+	DTheta, DRho          float64     // fitted minus members' line, radians and degrees
+	MedianOffset          float64     // median distance of the labelled members from the fitted line, degrees
+	Seconds               float64
+}
+
+func (g *gd1StripReport) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d stars (%d labelled GD-1), patch frame centred on (%.2f, %.2f); search region mu_lambda %v: %d stars, %d labelled; ANODE (astrometric features) %.1f s, CR epoch %d\n",
+		g.Stars, g.Labelled, g.CentreRA, g.CentreDec, g.Window, g.SRStars, g.SRLabelled, g.Seconds, g.CREpoch)
+	fmt.Fprintf(&b, "AUC of R for the labelled members in the search region: %.3f\n\n| top-R stars | labelled GD-1 among them | expected at random |\n|---|---|---|\n", g.AUC)
+	for i, k := range g.TopK {
+		fmt.Fprintf(&b, "| %d | %d | %.1f |\n", k, g.TopLabelled[i], float64(k)*float64(g.SRLabelled)/float64(g.SRStars))
+	}
+	fmt.Fprintf(&b, "\nROI mu_phi* window %d (%d stars after the cuts, %d labelled among the kept highest-R stars in that window): Hough line theta %.1f deg, rho %.2f deg, sigma_L %.1f, %d stars on it, %d labelled\n",
+		g.ROIPM, g.ROIStars, g.ROILabelled, g.Line.Theta*180/math.Pi, g.Line.Rho, g.Sigma, g.LineMembers, g.LineTrue)
+	fmt.Fprintf(&b, "the labelled members' own line: theta %.1f deg, rho %.2f deg; difference %.1f deg, %.2f deg; median distance of the members from the Hough line %.2f deg\n",
+		g.MembersLine.Theta*180/math.Pi, g.MembersLine.Rho, g.DTheta*180/math.Pi, g.DRho, g.MedianOffset)
+	return b.String()
+}
+
+// readGD1Strip reads the AstronomicalData GD-1 table: source_id, ra, dec,
+// pmra, pmdec, parallax, ..., vm_gd1_label (True/False), plain or gzipped.
+func readGD1Strip(path string) (*star.Block, []bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	var r io.Reader = br
+	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	cr := csv.NewReader(r)
+	head, err := cr.Read()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[h] = i
+	}
+	for _, c := range []string{"source_id", "ra", "dec", "pmra", "pmdec", "parallax", "vm_gd1_label"} {
+		if _, ok := col[c]; !ok {
+			return nil, nil, fmt.Errorf("%s: no column %s", path, c)
+		}
+	}
+	b := &star.Block{File: path}
+	var labels []bool
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return b, labels, nil
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: line %d: %w", path, line, err)
+		}
+		row := star.NewRow()
+		if row.SourceID, err = strconv.ParseInt(rec[col["source_id"]], 10, 64); err != nil {
+			return nil, nil, fmt.Errorf("%s: line %d: %w", path, line, err)
+		}
+		for name, dst := range map[string]*float64{"ra": &row.RA, "dec": &row.Dec, "pmra": &row.PMRA, "pmdec": &row.PMDec, "parallax": &row.Parallax} {
+			if *dst, err = strconv.ParseFloat(rec[col[name]], 64); err != nil {
+				return nil, nil, fmt.Errorf("%s: line %d: %s: %w", path, line, name, err)
+			}
+		}
+		b.Append(row)
+		labels = append(labels, rec[col["vm_gd1_label"]] == "True")
+	}
+}
+
+// validateGD1 runs ANODE with astrometric features on the search region of
+// the GD-1 strip holding its labelled members' median mu_lambda, then the
+// ROI search of that region.
+func validateGD1(path string, opt anode.Options) (*gd1StripReport, error) {
+	b, labels, err := readGD1Strip(path)
+	if err != nil {
+		return nil, err
+	}
+	g := &gd1StripReport{Stars: b.Len()}
+	// The frame's centre: the mean direction of the stars.
+	var x, y, z float64
+	for i := range b.Len() {
+		ra, dec := b.RA[i]*math.Pi/180, b.Dec[i]*math.Pi/180
+		x += math.Cos(dec) * math.Cos(ra)
+		y += math.Cos(dec) * math.Sin(ra)
+		z += math.Sin(dec)
+	}
+	g.CentreRA = math.Mod(math.Atan2(y, x)*180/math.Pi+360, 360)
+	g.CentreDec = math.Atan2(z, math.Hypot(x, y)) * 180 / math.Pi
+	frame := sky.NewFrame(g.CentreRA, g.CentreDec)
+	p := &anode.Patch{ID: 1}
+	// Every star of the strip is kept (the strip is the patch); the
+	// paper's parallax cut applies.
+	cnt := p.Add(frame, b, anode.Cuts{Radius: -1, Features: anode.Astrometric})
+	lab := map[int64]bool{}
+	for i, l := range labels {
+		if l {
+			lab[b.SourceID[i]] = true
+		}
+	}
+	var mu []float64
+	for i, id := range p.SourceID {
+		if lab[id] {
+			mu = append(mu, p.PMLambda[i])
+			g.Labelled++
+		}
+	}
+	if cnt.Kept < 100 || len(mu) == 0 {
+		return nil, fmt.Errorf("GD-1 strip %s: %d stars kept, %d labelled", path, cnt.Kept, len(mu))
+	}
+	sort.Float64s(mu)
+	k := math.Floor(stream.Quantile(mu, 0.5))
+	g.Window = anode.Window{Lo: k - 3, Hi: k + 3}
+	t0 := time.Now()
+	res, err := anode.Score(p, g.Window, opt)
+	if err != nil {
+		return nil, err
+	}
+	g.Seconds = time.Since(t0).Seconds()
+	g.CREpoch = res.CREpoch
+	sig := make([]bool, len(res.Members))
+	for j, i := range res.Members {
+		sig[j] = lab[p.SourceID[i]]
+		if sig[j] {
+			g.SRLabelled++
+		}
+	}
+	g.SRStars = len(res.Members)
+	g.AUC = anode.AUC(res.LogR, sig)
+	order := make([]int, len(res.LogR))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, c int) bool { return res.LogR[order[a]] > res.LogR[order[c]] })
+	for _, top := range []int{50, 100, 200, 500} {
+		top = min(top, len(order))
+		n := 0
+		for _, j := range order[:top] {
+			if sig[j] {
+				n++
+			}
+		}
+		g.TopK, g.TopLabelled = append(g.TopK, top), append(g.TopLabelled, n)
+	}
+	// The ROI search without photometric cuts, and without the radius cut
+	// (the strip is narrower than the fiducial disk).
+	w := tstreams.Work{Pixel: 1, RA0: g.CentreRA, Dec0: g.CentreDec, SR: int(g.Window.Lo),
+		Region: anode.Region{Window: g.Window}, Patch: *p}
+	roiCfg := stream.ROIConfig{Skip: stream.CutMag | stream.CutColour}
+	cfg := stream.Config{ROI: roiCfg}
+	sr := tstreams.SearchRegion(stream.NewSearcher(cfg), stream.NewSelector(roiCfg), &w, res)
+	bestN := -1
+	for _, roi := range sr.ROIs {
+		n := 0
+		// Labelled members among the ROI's top stars: those of the compact
+		// region inside the ROI's window after the same cuts.
+		st := &sr.Region.Stars
+		for i := range st.Len() {
+			if lab[st.SourceID[i]] && st.PMPhi[i] >= roi.PMPhiMin && st.PMPhi[i] < roi.PMPhiMax && st.Phi[i]*st.Phi[i]+st.Lambda[i]*st.Lambda[i] < 100 {
+				n++
+			}
+		}
+		if n > bestN {
+			bestN = n
+			g.ROIPM, g.ROIStars, g.ROILabelled = roi.PM, roi.NStars, n
+			g.Line, g.Sigma, g.LineMembers = roi.Fit.Line, roi.Fit.Sigma, len(roi.Members)
+			g.LineTrue = 0
+			for _, m := range roi.Members {
+				if lab[st.SourceID[m]] {
+					g.LineTrue++
+				}
+			}
+		}
+	}
+	// The labelled members' own line (orthogonal least squares) in the SR,
+	// and their distances from the Hough line.
+	var px, py []float64
+	for _, i := range res.Members {
+		if lab[p.SourceID[i]] {
+			px, py = append(px, p.Phi[i]), append(py, p.Lambda[i])
+		}
+	}
+	g.MembersLine = fitLine(px, py)
+	g.DTheta, g.DRho = g.Line.Diff(g.MembersLine)
+	var off []float64
+	s, c := math.Sincos(g.Line.Theta)
+	for i := range px {
+		off = append(off, math.Abs(px[i]*s-py[i]*c-g.Line.Rho))
+	}
+	if len(off) > 0 {
+		sort.Float64s(off)
+		g.MedianOffset = stream.Quantile(off, 0.5)
+	}
+	return g, nil
+}
+
+// fitLine returns the orthogonal least-squares line through (x, y) in the
+// Hough parametrisation rho = x sin(theta) - y cos(theta).
+func fitLine(x, y []float64) stream.Line {
+	n := float64(len(x))
+	var mx, my float64
+	for i := range x {
+		mx += x[i]
+		my += y[i]
+	}
+	mx, my = mx/n, my/n
+	var sxx, syy, sxy float64
+	for i := range x {
+		dx, dy := x[i]-mx, y[i]-my
+		sxx += dx * dx
+		syy += dy * dy
+		sxy += dx * dy
+	}
+	theta := 0.5 * math.Atan2(2*sxy, sxx-syy) // direction of the line
+	return stream.Line{Theta: theta, Rho: mx*math.Sin(theta) - my*math.Cos(theta)}.Canonical()
+}

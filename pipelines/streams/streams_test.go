@@ -1,0 +1,172 @@
+package streams_test
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/gaiaflow/gaiaflow/io/mockio"
+	"github.com/gaiaflow/gaiaflow/model/mock"
+	"github.com/gaiaflow/gaiaflow/model/stream"
+	"github.com/gaiaflow/gaiaflow/model/stream/anode"
+	"github.com/gaiaflow/gaiaflow/pipelines/streams"
+	"github.com/gaiaflow/gaiaflow/runners"
+	"github.com/gaiaflow/gaiaflow/transforms/simulate"
+	"github.com/gaiaflow/gaiaflow/transforms/stars"
+	tstreams "github.com/gaiaflow/gaiaflow/transforms/streams"
+)
+
+func TestMain(m *testing.M) { ptest.Main(m) }
+
+// gd1Patches are four overlapping nside-6 patches along the GD-1 track
+// (ra 140-170, dec 30-50).
+var gd1Patches = []int64{31, 32, 49, 50}
+
+// TestSearchFindsInjectedGD1 runs the whole search on a small mock sky
+// (400,000 halo and thick-disk stars over the sky, 3,000 GD-1 stars) over
+// four patches along GD-1 with a scaled-down ANODE (4 blocks of 16 units, 4
+// epochs): the counts reconcile, the outputs exist, and the stream comes out
+// as one candidate across the patches whose members are GD-1 stars.
+func TestSearchFindsInjectedGD1(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates a sky and trains about 60 search regions")
+	}
+	dir := t.TempDir()
+	skyDir := filepath.Join(dir, "sky")
+	cfg := mock.Config{Seed: 3, Stars: 400000, NoCMD: true, Background: true, Streams: []mock.Stream{mock.GD1Stream(3000)}}
+	p, s := beam.NewPipelineWithRoot()
+	simulate.Write(s, cfg, skyDir)
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "run")
+	so := anode.QuickOptions()
+	so.Epochs, so.Blocks, so.Hidden = 4, 4, 16
+	opt := streams.Options{Inputs: []string{filepath.Join(skyDir, "GaiaSource_*.csv.gz")}, Search: tstreams.Options{
+		Pixels:  gd1Patches,
+		Regions: anode.RegionOptions{MinStars: 300},
+		SRRange: &anode.Window{Lo: -20, Hi: 5},
+		Score:   so,
+		Search:  stream.Config{ROI: stream.ROIConfig{MinStars: 50}},
+		Out:     out, Plots: true,
+	}}
+	pl, err := streams.Build(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	res, err := runners.Run(ctx, pl, stars.Namespace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Counters
+	if err := stars.Reconcile(c); err != nil {
+		t.Error(err)
+	}
+	if c[stars.RowsIn] != 403000 || c[tstreams.Patches] != 4 || c[tstreams.PatchMembers] < c[stars.StarsOut] {
+		t.Errorf("counters: %v", c)
+	}
+	if c[tstreams.SRScored] != c[tstreams.SRPrefix+"kept"] || c[tstreams.SRScored] == 0 {
+		t.Errorf("%d regions kept, %d scored", c[tstreams.SRPrefix+"kept"], c[tstreams.SRScored])
+	}
+	t.Logf("counters %v, %.1f s", c, res.Elapsed.Seconds())
+	for _, f := range []string{tstreams.CandidatesJSON, tstreams.CandidatesCSV, tstreams.MembersCSV, tstreams.ROIsCSV,
+		tstreams.SummaryJSON, tstreams.Fig5Name, tstreams.Fig7Name, tstreams.Fig8Name, tstreams.Fig12Name, tstreams.Fig13Name} {
+		if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
+			t.Errorf("output %s: %v", f, err)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(out, tstreams.CandidatesJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cands []tstreams.CandidateOut
+	if err := json.Unmarshal(data, &cands); err != nil {
+		t.Fatal(err)
+	}
+	if len(cands) != 1 || len(cands[0].Patches) < 3 {
+		t.Fatalf("want GD-1 as one candidate across at least 3 patches, got %+v", cands)
+	}
+	// GD-1's orbital pole (Koposov et al. 2010): (ra, dec) = (34.5987,
+	// 29.7331); the mock's track is galstreams', so a few degrees.
+	if d := axisDeg(cands[0].PoleRA, cands[0].PoleDec, 34.5987, 29.7331); d > 5 {
+		t.Errorf("candidate pole (%.1f, %.1f) is %.1f deg from GD-1's", cands[0].PoleRA, cands[0].PoleDec, d)
+	}
+	gd1 := truthIDs(t, skyDir, "GD-1")
+	mf, err := os.Open(filepath.Join(out, tstreams.MembersCSV))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mf.Close()
+	rows, err := csv.NewReader(mf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int64]bool{}
+	n, good := 0, 0
+	for _, r := range rows[1:] {
+		id, _ := strconv.ParseInt(r[1], 10, 64)
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		n++
+		if gd1[id] {
+			good++
+		}
+	}
+	t.Logf("candidate: sigma_tot %.1f, N_SR %d, patches %v, %d members, %d GD-1", cands[0].SigmaTot, cands[0].NSR, cands[0].Patches, n, good)
+	if n != cands[0].Members || float64(good) < 0.8*float64(n) || good < 200 {
+		t.Errorf("%d distinct members (json says %d), %d of them GD-1: want at least 200 and 80%%", n, cands[0].Members, good)
+	}
+}
+
+// axisDeg is the angle in degrees between two directions taken as axes.
+func axisDeg(ra1, dec1, ra2, dec2 float64) float64 {
+	r := math.Pi / 180
+	c := math.Sin(dec1*r)*math.Sin(dec2*r) + math.Cos(dec1*r)*math.Cos(dec2*r)*math.Cos((ra1-ra2)*r)
+	return math.Acos(math.Min(1, math.Abs(c))) / r
+}
+
+func truthIDs(t *testing.T, skyDir, label string) map[int64]bool {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(skyDir, mockio.ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var man mockio.Manifest
+	if err := json.Unmarshal(data, &man); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[int64]bool{}
+	for _, f := range man.Files {
+		r, err := os.Open(filepath.Join(skyDir, f.Truth))
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _, err := mockio.ReadTruth(zr, f.Truth)
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range rows {
+			if rows[i].Label(man.Config.Defaults().Streams) == label {
+				ids[rows[i].SourceID] = true
+			}
+		}
+	}
+	return ids
+}
