@@ -94,12 +94,13 @@ func validateANODE(path string, opt anode.Options) (*anodeReport, error) {
 	if err != nil {
 		return nil, err
 	}
+	text := v.String()
 	for i := range v.Curve {
 		if math.IsNaN(v.Curve[i].Spread) {
-			v.Curve[i].Spread = -1 // JSON has no NaN
+			v.Curve[i].Spread = -1 // JSON has no NaN: -1 where no CR window ends
 		}
 	}
-	return &anodeReport{File: path, Report: v.String(), AUC: v.AUC, SIC: v.SIC.Max, TrueAUC: v.TrueAUC, TrueSIC: v.TrueSIC.Max, Curve: v.Curve}, nil
+	return &anodeReport{File: path, Report: text, AUC: v.AUC, SIC: v.SIC.Max, TrueAUC: v.TrueAUC, TrueSIC: v.TrueSIC.Max, Curve: v.Curve}, nil
 }
 
 // skyReport: a stream search on a simulated sky against its truth labels.
