@@ -37,13 +37,14 @@ func Merge(s beam.Scope, opt Options, results beam.PCollection) {
 	if opt.Out == "" {
 		panic("streams: Merge needs an output folder")
 	}
-	grouped := beam.GroupByKey(s, results)
-	beam.ParDo0(s, &mergeFn{Options: opt.encode()}, grouped)
+	// One element that always exists, with every region's result as a side
+	// input: the outputs are written also when no region was searched.
+	beam.ParDo0(s, &mergeFn{Options: opt.encode()}, beam.Impulse(s), beam.SideInput{Input: beam.DropKey(s, results)})
 }
 
 type mergeFn struct{ Options string }
 
-func (fn *mergeFn) ProcessElement(ctx context.Context, _ int, iter func(*SRResult) bool) error {
+func (fn *mergeFn) ProcessElement(ctx context.Context, _ []byte, iter func(*SRResult) bool) error {
 	o, err := decodeOptions(fn.Options)
 	if err != nil {
 		return err
@@ -273,6 +274,6 @@ func writeCSV(ctx context.Context, path string, rows [][]string) error {
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func init() {
-	register.DoFn3x1[context.Context, int, func(*SRResult) bool, error](&mergeFn{})
+	register.DoFn3x1[context.Context, []byte, func(*SRResult) bool, error](&mergeFn{})
 	register.Iter1[SRResult]()
 }
