@@ -1,6 +1,10 @@
 package main
 
 import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -29,5 +33,44 @@ func TestStreamsNeedsInputAndOut(t *testing.T) {
 	code, _, errOut = gaiaflow(t, "streams", "--input", "x", "--out", t.TempDir(), "--sr-range", "5:1")
 	if code == 0 || !strings.Contains(errOut, "--sr-range") {
 		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+// TestValidateStreamsGD1Strip runs ANODE without photometry and the Hough
+// finder on the real Gaia DR2 stars of the GD-1 strip (testdata; 236 stars
+// labelled GD-1 by an independent selection, Price-Whelan & Bonaca 2018 via
+// Via Machinae): R must rank the labelled members high, and the Hough line
+// must follow the line of the labelled members themselves.
+func TestValidateStreamsGD1Strip(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, errOut := gaiaflow(t, "validate", "streams", "--hough-trials", "20", "--gd1", "testdata/gd1_data.centerline_df.csv.gz", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, errOut)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "validation_streams.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		GD1 struct {
+			AUC, DTheta, DRho   float64
+			TopK, TopLabelled   []int
+			SRStars, SRLabelled int
+		} `json:"gd1_strip"`
+	}
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	g := r.GD1
+	t.Logf("GD-1 strip: AUC %.3f; Hough line %.2f deg and %.2f deg from the members' line; top-500 labelled %d", g.AUC, g.DTheta*180/math.Pi, g.DRho, g.TopLabelled[len(g.TopLabelled)-1])
+	if g.AUC < 0.75 {
+		t.Errorf("AUC of R for the labelled members %.3f, want > 0.75", g.AUC)
+	}
+	if g.DTheta*180/math.Pi > 5 || g.DRho > 0.5 {
+		t.Errorf("the Hough line is %.2f deg and %.2f deg from the members' line", g.DTheta*180/math.Pi, g.DRho)
+	}
+	random := float64(g.TopK[len(g.TopK)-1]) * float64(g.SRLabelled) / float64(g.SRStars)
+	if got := float64(g.TopLabelled[len(g.TopLabelled)-1]); got < 2*random {
+		t.Errorf("%.0f labelled members among the top %d R, %.1f at random", got, g.TopK[len(g.TopK)-1], random)
 	}
 }

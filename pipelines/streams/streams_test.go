@@ -170,3 +170,45 @@ func truthIDs(t *testing.T, skyDir, label string) map[int64]bool {
 	}
 	return ids
 }
+
+// TestNoStreamNoCandidate: the same sky and search as
+// TestSearchFindsInjectedGD1, without the stream, gives no candidate above
+// the paper's cuts (N_SR >= 3, sigma_tot > 8).
+func TestNoStreamNoCandidate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates a sky and trains its search regions")
+	}
+	dir := t.TempDir()
+	skyDir := filepath.Join(dir, "sky")
+	p, s := beam.NewPipelineWithRoot()
+	simulate.Write(s, mock.Config{Seed: 3, Stars: 400000, NoCMD: true, Background: true}, skyDir)
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "run")
+	so := anode.QuickOptions()
+	so.Epochs, so.Blocks, so.Hidden = 4, 4, 16
+	pl, err := streams.Build(streams.Options{Inputs: []string{filepath.Join(skyDir, "GaiaSource_*.csv.gz")}, Search: tstreams.Options{
+		Pixels: gd1Patches, Regions: anode.RegionOptions{MinStars: 300}, SRRange: &anode.Window{Lo: -20, Hi: 5},
+		Score: so, Search: stream.Config{ROI: stream.ROIConfig{MinStars: 50}}, Out: out,
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := runners.Run(context.Background(), pl, stars.Namespace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(out, tstreams.CandidatesJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cands []tstreams.CandidateOut
+	if err := json.Unmarshal(data, &cands); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d regions scored, %d ROIs, %d candidates", res.Counters[tstreams.SRScored], res.Counters["roi.count"], len(cands))
+	if len(cands) != 0 {
+		t.Errorf("a sky without a stream gave %d candidates: %+v", len(cands), cands)
+	}
+}
