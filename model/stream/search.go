@@ -100,15 +100,23 @@ func Search(regions []Region, cfg Config) *Result {
 		res.ROIs = s.Region(res.ROIs, i, &regions[i])
 	}
 	res.Cuts = s.Counts()
-	for i := range res.ROIs {
-		if res.ROIs[i].Vetoed {
-			res.Vetoed++
+	res.Merge(cfg.Merge)
+	return res
+}
+
+// Merge runs §3.5 on the ROIs of r, gathered from any number of regions
+// and patches (a pipeline gathers them from its workers): it counts the
+// vetoed ROIs and fills Seeds, ProtoClusters and Candidates.
+func (r *Result) Merge(cfg MergeConfig) {
+	r.Vetoed = 0
+	for i := range r.ROIs {
+		if r.ROIs[i].Vetoed {
+			r.Vetoed++
 		}
 	}
-	res.Seeds = Seeds(res.ROIs, cfg.Merge)
-	res.ProtoClusters = ProtoClusters(res.ROIs, res.Seeds, cfg.Merge)
-	res.Candidates = Candidates(res.ROIs, res.Seeds, res.ProtoClusters, cfg.Merge)
-	return res
+	r.Seeds = Seeds(r.ROIs, cfg)
+	r.ProtoClusters = ProtoClusters(r.ROIs, r.Seeds, cfg)
+	r.Candidates = Candidates(r.ROIs, r.Seeds, r.ProtoClusters, cfg)
 }
 
 // Member is one star of a stream candidate: a star of the line of one of

@@ -75,8 +75,8 @@ type Merged struct {
 }
 
 // MergeResults sorts the regions' results by (patch, SR), gathers their
-// ROIs into one table and merges them (stream.Seeds, ProtoClusters,
-// Candidates with cfg) into candidates and their member stars.
+// ROIs into one table and merges them (stream.Result.Merge with cfg) into
+// candidates and their member stars.
 func MergeResults(results []SRResult, cfg stream.MergeConfig) *Merged {
 	slices.SortFunc(results, func(a, b SRResult) int {
 		return cmp.Or(cmp.Compare(a.Pixel, b.Pixel), cmp.Compare(a.SR, b.SR))
@@ -87,14 +87,9 @@ func MergeResults(results []SRResult, cfg stream.MergeConfig) *Merged {
 		for _, roi := range results[i].ROIs {
 			roi.Region = i
 			m.ROIs = append(m.ROIs, roi)
-			if roi.Vetoed {
-				m.Vetoed++
-			}
 		}
 	}
-	m.Seeds = stream.Seeds(m.ROIs, cfg)
-	m.ProtoClusters = stream.ProtoClusters(m.ROIs, m.Seeds, cfg)
-	m.Candidates = stream.Candidates(m.ROIs, m.Seeds, m.ProtoClusters, cfg)
+	m.Result.Merge(cfg)
 	for i := range m.Candidates {
 		m.Members = append(m.Members, m.Candidates[i].Members(m.ROIs, m.Seeds, m.ProtoClusters, m.Regions))
 	}
