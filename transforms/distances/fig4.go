@@ -2,7 +2,6 @@ package distances
 
 import (
 	"context"
-	"reflect"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -43,11 +42,6 @@ func (fn *fig4Fn) ProcessElement(ctx context.Context, h distance.CMDHists) error
 }
 
 func init() {
-	enc, dec := func(h distance.CMDHists) ([]byte, error) { return gobEncode(&h) }, func(b []byte) (distance.CMDHists, error) {
-		var h distance.CMDHists
-		return h, gobDecode(b, &h)
-	}
-	beam.RegisterCoder(reflect.TypeOf(distance.CMDHists{}), enc, dec)
 	register.Combiner3[distance.CMDHists, distance.Rows, distance.CMDHists](&cmdHistFn{})
 	register.DoFn2x1[context.Context, distance.CMDHists, error](&fig4Fn{})
 }

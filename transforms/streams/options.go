@@ -1,10 +1,9 @@
 package streams
 
 import (
-	"bytes"
-	"encoding/gob"
 	"encoding/json"
 	"fmt"
+	"github.com/gaiaflow/gaiaflow/transforms/internal/gobcoder"
 	"reflect"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -114,21 +113,13 @@ type SRResult struct {
 	TopCount int // distinct stars kept in Region
 }
 
-func gobEncode(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	err := gob.NewEncoder(&buf).Encode(v)
-	return buf.Bytes(), err
+func encodeWork(w Work) ([]byte, error) { return gobcoder.Marshal(&w) }
+func decodeWork(b []byte) (w Work, err error) {
+	return w, gobcoder.Unmarshal(b, &w)
 }
-
-func encodeWork(w Work) ([]byte, error) { return gobEncode(&w) }
-func decodeWork(b []byte) (Work, error) {
-	var w Work
-	return w, gob.NewDecoder(bytes.NewReader(b)).Decode(&w)
-}
-func encodeSR(r SRResult) ([]byte, error) { return gobEncode(&r) }
-func decodeSR(b []byte) (SRResult, error) {
-	var r SRResult
-	return r, gob.NewDecoder(bytes.NewReader(b)).Decode(&r)
+func encodeSR(r SRResult) ([]byte, error) { return gobcoder.Marshal(&r) }
+func decodeSR(b []byte) (r SRResult, err error) {
+	return r, gobcoder.Unmarshal(b, &r)
 }
 
 func init() {

@@ -1,9 +1,8 @@
 package traincmd
 
 import (
-	"bytes"
 	"context"
-	"encoding/gob"
+	"github.com/gaiaflow/gaiaflow/transforms/internal/gobcoder"
 	"reflect"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -50,22 +49,19 @@ func (*u0Fn) ExtractOutput(a distance.U0Builder) distance.U0 {
 	return *u
 }
 
-func gobCoder[T any]() (func(T) ([]byte, error), func([]byte) (T, error)) {
-	return func(v T) ([]byte, error) {
-			var buf bytes.Buffer
-			err := gob.NewEncoder(&buf).Encode(&v)
-			return buf.Bytes(), err
-		}, func(b []byte) (T, error) {
-			var v T
-			err := gob.NewDecoder(bytes.NewReader(b)).Decode(&v)
-			return v, err
-		}
+// Each type has its own named coder functions: Beam finds them by name, and
+// the instances of one generic closure would share a name.
+func encodeU0Builder(v distance.U0Builder) ([]byte, error) { return gobcoder.Marshal(&v) }
+func decodeU0Builder(b []byte) (v distance.U0Builder, err error) {
+	return v, gobcoder.Unmarshal(b, &v)
+}
+func encodeU0(v distance.U0) ([]byte, error) { return gobcoder.Marshal(&v) }
+func decodeU0(b []byte) (v distance.U0, err error) {
+	return v, gobcoder.Unmarshal(b, &v)
 }
 
 func init() {
-	enc, dec := gobCoder[distance.U0Builder]()
-	beam.RegisterCoder(reflect.TypeOf(distance.U0Builder{}), enc, dec)
-	enc2, dec2 := gobCoder[distance.U0]()
-	beam.RegisterCoder(reflect.TypeOf(distance.U0{}), enc2, dec2)
+	beam.RegisterCoder(reflect.TypeOf(distance.U0Builder{}), encodeU0Builder, decodeU0Builder)
+	beam.RegisterCoder(reflect.TypeOf(distance.U0{}), encodeU0, decodeU0)
 	register.Combiner3[distance.U0Builder, star.Block, distance.U0](&u0Fn{})
 }
