@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/pipelines/inspect"
 	"github.com/gaiaflow/gaiaflow/runners"
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
@@ -68,7 +69,8 @@ func TestUniversalJobServer(t *testing.T) {
 		flag.Set(name, v)
 		t.Cleanup(func() { flag.Set(name, old) })
 	}
-	p, _, err := inspect.Build(inspect.Options{Inputs: []string{realDR2}})
+	counts := filepath.Join(t.TempDir(), "counts.json")
+	p, _, err := inspect.Build(inspect.Options{Inputs: []string{realDR2}, Counts: counts})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +81,11 @@ func TestUniversalJobServer(t *testing.T) {
 	if res.Runner != "universal" {
 		t.Errorf("ran on %q, want universal", res.Runner)
 	}
-	if got := res.Counters[stars.StarsIn]; got != 1000 {
-		t.Errorf("job server counted %d stars, want 1000 (counters %v)", got, res.Counters)
+	c, err := stars.ReadTally(context.Background(), counts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c[star.StarsIn]; got != 1000 {
+		t.Errorf("job server counted %d stars, want 1000 (counts %v)", got, c)
 	}
 }

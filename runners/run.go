@@ -2,6 +2,7 @@ package runners
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"sort"
@@ -32,7 +33,14 @@ func Name() string {
 
 // Run executes p on the selected runner, waits for it, and collects the
 // counters of namespace.
+//
+// With --dry_run, only Dataflow is given the job (it prints it without
+// running it); other runners have no dry run of their own, so the job is
+// not started at all. Either way the Result has nil Counters.
 func Run(ctx context.Context, p *beam.Pipeline, namespace string) (Result, error) {
+	if DryRun() && Name() != "dataflow" {
+		return Result{Runner: Name()}, nil
+	}
 	start := time.Now()
 	pr, err := beamx.RunWithMetrics(ctx, p)
 	res := Result{Runner: Name(), Elapsed: time.Since(start)}
@@ -74,4 +82,11 @@ func (r Result) Print(w io.Writer) {
 		fmt.Fprintf(w, "  %-28s %12d\n", n, r.Counters[n])
 	}
 	fmt.Fprintf(w, "  %-28s %12.1f s on %s\n", "elapsed", r.Elapsed.Seconds(), r.Runner)
+}
+
+// DryRun reports whether --dry_run was given: the job is to be shown, not
+// run, and nothing written.
+func DryRun() bool {
+	f := flag.Lookup("dry_run")
+	return f != nil && f.Value.String() == "true"
 }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/gaiaflow/gaiaflow/io/mockio"
 	"github.com/gaiaflow/gaiaflow/io/store"
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/pipelines/inspect"
-	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
 
 func init() {
@@ -56,18 +56,20 @@ func runDemo(ctx context.Context, f *simFlags) error {
 	}
 
 	fmt.Printf("\n== 2. read the %d partitions back\n", len(m.Files))
-	p, _, err := inspect.Build(inspect.Options{
+	in := inspect.Options{
 		Inputs:  []string{store.Join(f.out, "GaiaSource_*.csv.gz")},
 		Rejects: store.Join(f.out, "rejects.csv"),
-	})
+		Counts:  store.Join(f.out, "inspect", "counts.json"),
+	}
+	p, _, err := inspect.Build(in)
 	if err != nil {
 		return err
 	}
-	res, err := runAndReport(ctx, p, "inspect")
-	if err != nil {
+	counts, _, err := runAndReport(ctx, p, "inspect", in.Counts, nil)
+	if err != nil || counts == nil {
 		return err
 	}
-	if got := res.Counters[stars.StarsIn]; got != m.Stars {
+	if got := counts[star.StarsIn]; got != m.Stars {
 		return fmt.Errorf("read %d stars, the manifest lists %d", got, m.Stars)
 	}
 	fmt.Printf("\nAll %d simulated stars read back; truth tables in %s.\n", m.Stars, store.Join(f.out, mockio.TruthDir))

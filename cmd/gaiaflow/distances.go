@@ -11,6 +11,7 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 	pdist "github.com/gaiaflow/gaiaflow/pipelines/distances"
+	"github.com/gaiaflow/gaiaflow/runners"
 )
 
 // catalogSpec is a catalog run's configuration: the flags of `distances`
@@ -73,43 +74,57 @@ func (c *catalogSpec) options() (pdist.Options, error) {
 		GridNodes: c.GridNodes, Cfg: cfg, BlockSize: c.BlockSize}, nil
 }
 
-// runCatalog plans, runs what is left and publishes a new version.
+// runCatalog takes the catalog's lock, plans, runs what is left and
+// publishes a new version.
 func runCatalog(ctx context.Context, c *catalogSpec, job string) error {
 	opt, err := c.options()
 	if err != nil {
 		return err
 	}
-	plan, err := pdist.MakePlan(ctx, opt)
+	opt.DryRun = runners.DryRun()
+	plan, err := pdist.Begin(ctx, opt)
 	if err != nil {
 		return err
+	}
+	defer plan.End(ctx)
+	for _, r := range plan.Cleaned {
+		fmt.Printf("%s: removed what a killed run left: %s\n", job, r)
 	}
 	fmt.Printf("%s: %d input partitions, %d to compute, model %s…\n", job, len(plan.All), len(plan.Todo), plan.ModelSum[:12])
 	if plan.Fresh() {
 		fmt.Printf("catalog %s is up to date (version %s); nothing published\n", c.Out, plan.Previous.Version)
 		return nil
 	}
-	var counters map[string]int64
 	if len(plan.Todo) > 0 {
 		p, err := pdist.Build(plan, opt)
 		if err != nil {
 			return err
 		}
-		res, err := runAndReport(ctx, p, job)
+		res, err := runJob(ctx, p, job)
 		if err != nil {
 			return err
 		}
 		if res.Counters == nil {
-			fmt.Println("the job was not run here (dry run): nothing published")
+			fmt.Printf("%s: dry run: would compute %d partitions and publish %s; nothing written\n", job, len(plan.Todo), plan.Version)
 			return nil
 		}
-		counters = res.Counters
+		counts, err := pdist.RunCounts(ctx, plan, opt)
+		if err != nil {
+			return err
+		}
+		if err := report(job, res, counts, nil); err != nil {
+			return err
+		}
+	} else if opt.DryRun {
+		fmt.Printf("%s: dry run: would publish %s from finished shards; nothing written\n", job, plan.Version)
+		return nil
 	}
-	m, t1, err := pdist.Publish(ctx, plan, opt, counters)
+	m, t1, err := pdist.Publish(ctx, plan, opt)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("\npublished %s/%s: %d stars in %d shards (%d reused)\n\n%s\n", c.Out, m.Version, m.Stars, len(m.Inputs), len(plan.All)-len(plan.Todo), t1.Markdown())
-	return nil
+	fmt.Printf("\npublished %s/%s: %d stars in %d shards (%d reused); version counts: %s\n\n%s\n", c.Out, m.Version, m.Stars, len(m.Inputs), len(plan.All)-len(plan.Todo), m.Counts.Balance(), t1.Markdown())
+	return plan.End(ctx)
 }
 
 func init() {

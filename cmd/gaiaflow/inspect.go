@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"flag"
+	"os"
+	"path/filepath"
 
 	"github.com/gaiaflow/gaiaflow/pipelines/inspect"
 )
@@ -21,13 +23,22 @@ the file, line and reason. A broken file stops the job and names the file.`,
 			fs.Var((*listFlag)(&opt.Inputs), "input", "partition files or globs, local or gs:// (repeat or comma-separate)")
 			fs.StringVar(&opt.Rejects, "rejects", "", "write rejected rows to this CSV")
 			fs.IntVar(&opt.BlockSize, "block", 4096, "stars per block")
+			fs.StringVar(&opt.Counts, "counts", "", "write the run's counts (JSON) here, local or gs:// (default: a temporary local file; give a gs:// path on a remote runner)")
 			return func(ctx context.Context, args []string) error {
 				opt.Inputs = append(opt.Inputs, args...)
+				if opt.Counts == "" {
+					dir, err := os.MkdirTemp("", "gaiaflow-inspect-")
+					if err != nil {
+						return err
+					}
+					defer os.RemoveAll(dir)
+					opt.Counts = filepath.Join(dir, "counts.json")
+				}
 				p, _, err := inspect.Build(opt)
 				if err != nil {
 					return err
 				}
-				_, err = runAndReport(ctx, p, "inspect")
+				_, _, err = runAndReport(ctx, p, "inspect", opt.Counts, nil)
 				return err
 			}
 		},

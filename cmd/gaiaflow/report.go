@@ -5,36 +5,83 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"sort"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/gaiaflow/gaiaflow/io/store"
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/runners"
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
 
-// runAndReport runs p and prints its counters, the row balance and the
-// throughput. A run whose counts do not reconcile is an error.
-func runAndReport(ctx context.Context, p *beam.Pipeline, job string) (runners.Result, error) {
+// runJob runs p on the selected runner. Its Result has nil Counters when
+// the job was not run here (a dry run).
+func runJob(ctx context.Context, p *beam.Pipeline, job string) (runners.Result, error) {
 	fmt.Fprintf(os.Stderr, "gaiaflow %s: running on %s\n", job, runners.Name())
-	res, err := runners.Run(ctx, p, stars.Namespace)
+	return runners.Run(ctx, p, stars.Namespace)
+}
+
+// runAndReport runs p, whose tally the pipeline writes to counts, then
+// reads the tally back, prints it, and checks it with check (nil:
+// star.Tally.Reconcile). It returns the tally, nil for a dry run.
+func runAndReport(ctx context.Context, p *beam.Pipeline, job, counts string, check func(star.Tally) error) (star.Tally, runners.Result, error) {
+	// A tally left by an earlier run must not pass for this one's.
+	if err := store.Remove(ctx, counts); err != nil {
+		return nil, runners.Result{}, err
+	}
+	res, err := runJob(ctx, p, job)
 	if err != nil {
-		return res, err
+		return nil, res, err
 	}
-	fmt.Printf("gaiaflow %s summary:\n", job)
-	res.Print(os.Stdout)
 	if res.Counters == nil {
-		return res, nil
+		fmt.Printf("gaiaflow %s: the job was not run here (dry run); no counts\n", job)
+		return nil, res, nil
 	}
-	if _, ok := res.Counters[stars.RowsIn]; ok {
-		fmt.Printf("  balance: %s\n", stars.Balance(res.Counters))
-		fmt.Printf("  throughput: %.0f stars/s", res.Rate(stars.RowsIn))
+	t, err := stars.ReadTally(ctx, counts)
+	if err != nil {
+		return nil, res, err
+	}
+	return t, res, report(job, res, t, check)
+}
+
+// report prints a finished run's tally, its balance and throughput, and
+// returns the error of check (nil: star.Tally.Reconcile). The counts are
+// the tally the data carried; the runner's metrics, which may have lost
+// updates, are only compared with it.
+func report(job string, res runners.Result, t star.Tally, check func(star.Tally) error) error {
+	fmt.Printf("gaiaflow %s summary:\n", job)
+	for _, n := range t.Names() {
+		fmt.Printf("  %-28s %12d\n", n, t[n])
+	}
+	fmt.Printf("  %-28s %12.1f s on %s\n", "elapsed", res.Elapsed.Seconds(), res.Runner)
+	if _, ok := t[star.RowsIn]; ok {
+		fmt.Printf("  balance: %s\n", t.Balance())
+		rate := float64(t[star.RowsIn]) / res.Elapsed.Seconds()
+		fmt.Printf("  throughput: %.0f stars/s", rate)
 		if r := runners.Name(); r == "prism" || r == "direct" {
 			// Local runs use every core of this machine.
-			fmt.Printf(" (%.0f per core, %d cores)", res.Rate(stars.RowsIn)/float64(runtime.NumCPU()), runtime.NumCPU())
+			fmt.Printf(" (%.0f per core, %d cores)", rate/float64(runtime.NumCPU()), runtime.NumCPU())
 		}
 		fmt.Println()
-		if err := stars.Reconcile(res.Counters); err != nil {
-			return res, err
+	}
+	if diff := metricsDiffer(t, res.Counters); len(diff) > 0 {
+		fmt.Printf("  note: the runner's metrics differ from the counts the data carried (%v); the counts above are exact, the metrics are for monitoring\n", diff)
+	}
+	if check == nil {
+		check = star.Tally.Reconcile
+	}
+	return check(t)
+}
+
+// metricsDiffer lists the names whose metric (when the runner reported it)
+// differs from the tally.
+func metricsDiffer(t star.Tally, metrics map[string]int64) []string {
+	var diff []string
+	for n, v := range t {
+		if m, ok := metrics[n]; ok && m != v {
+			diff = append(diff, fmt.Sprintf("%s %d", n, m))
 		}
 	}
-	return res, nil
+	sort.Strings(diff)
+	return diff
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gaiaflow/gaiaflow/model/dust"
 	"github.com/gaiaflow/gaiaflow/model/mock"
 	"github.com/gaiaflow/gaiaflow/pipelines/simulate"
+	tsim "github.com/gaiaflow/gaiaflow/transforms/simulate"
 )
 
 // simFlags are the flags that describe a mock sky, shared by simulate and demo.
@@ -101,13 +102,11 @@ func runSimulate(ctx context.Context, f *simFlags) error {
 	if err != nil {
 		return err
 	}
-	res, err := runAndReport(ctx, p, "simulate")
-	if err != nil {
+	t, res, err := runAndReport(ctx, p, "simulate", store.Join(f.out, simulate.CountsName), simulate.Reconcile)
+	if err != nil || t == nil {
 		return err
 	}
-	if res.Counters != nil {
-		fmt.Printf("  throughput: %.0f stars/s written\n  mock sky in %s (manifest.json, dust.json, truth/)\n", res.Rate("stars_simulated"), f.out)
-	}
+	fmt.Printf("  throughput: %.0f stars/s written\n  mock sky in %s (manifest.json, dust.json, truth/)\n", float64(t[tsim.Simulated])/res.Elapsed.Seconds(), f.out)
 	return nil
 }
 

@@ -129,14 +129,10 @@ func runStreams(ctx context.Context, f *streamFlags) error {
 	if err != nil {
 		return err
 	}
-	res, err := runAndReport(ctx, p, "streams")
-	if err != nil {
+	c, _, err := runAndReport(ctx, p, "streams", opt.CountsPath(), nil)
+	if err != nil || c == nil {
 		return err
 	}
-	if res.Counters == nil {
-		return nil
-	}
-	c := res.Counters
 	if n := c[tstreams.SRScored]; n > 0 {
 		fmt.Printf("  ANODE: %d search regions in %d patches, %.1f s per region\n", n, c[tstreams.Patches],
 			float64(c[tstreams.SRTrainMS])/1000/float64(n))

@@ -89,7 +89,8 @@ func runTrain(ctx context.Context, t *trainSpec) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, err := runAndReport(ctx, p, "traincmd"); err != nil {
+	counts, _, err := runAndReport(ctx, p, "traincmd", o.CountsPath(), nil)
+	if err != nil || counts == nil {
 		return "", err
 	}
 	model := store.Join(o.Out, "cmd.gff")

@@ -183,6 +183,9 @@ func (dw *DR2Writer) WriteBlock(b *star.Block) error {
 	return nil
 }
 
+// Rows returns the number of rows written so far.
+func (dw *DR2Writer) Rows() int64 { return dw.n }
+
 // Flush writes the header if no star was written, then any buffered data.
 func (dw *DR2Writer) Flush() error {
 	if err := dw.writeHeader(); err != nil {

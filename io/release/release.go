@@ -28,10 +28,15 @@ import (
 	"time"
 
 	"github.com/gaiaflow/gaiaflow/io/store"
+	"github.com/gaiaflow/gaiaflow/model/star"
 )
 
-// Format is the manifest format this version writes.
-const Format = "gaiaflow-catalog/1"
+// Format is the manifest format this version writes. Format 2 added the
+// counts, rejects and checksums of every shard; format 1 manifests are still
+// read (as a previous version to build on).
+const Format = "gaiaflow-catalog/2"
+
+const format1 = "gaiaflow-catalog/1"
 
 // File names inside a catalog folder.
 const (
@@ -49,6 +54,15 @@ type Input struct {
 	Shard   string `json:"shard"`   // the CSV shard, relative to the catalog folder
 	Parquet string `json:"parquet"` // the Parquet twin
 	Stars   int64  `json:"stars"`   // rows in the shard
+	// Rejects names the CSV of the partition's rejected rows (file, line,
+	// reason, text), relative to the catalog folder; empty when none.
+	Rejects string `json:"rejects,omitempty"`
+	// Counts is what became of the partition's rows (star.Tally): rows_in,
+	// stars_in, rejected, the cuts and stars_out, which reconcile.
+	Counts star.Tally `json:"counts,omitempty"`
+	// Files are the shard's files (CSV, Parquet, rejects) with their sizes
+	// and SHA-256, so a reader can verify a version.
+	Files []File `json:"files,omitempty"`
 }
 
 // Manifest describes one published version of a catalog.
@@ -62,9 +76,12 @@ type Manifest struct {
 	Options     json.RawMessage  `json:"options"`      // the estimator's configuration
 	Dust        string           `json:"dust"`         // the dust map
 	Inputs      []Input          `json:"inputs"`
-	Counts      map[string]int64 `json:"counts,omitempty"`
-	Stars       int64            `json:"stars"`
-	Files       []string         `json:"files,omitempty"` // summaries and plots of this version, relative to its folder
+	// Counts sums the counts of every input, those computed by this
+	// version's run and those reused from earlier runs alike, so in = out +
+	// cut + rejected holds per version.
+	Counts star.Tally `json:"counts,omitempty"`
+	Stars  int64      `json:"stars"`
+	Files  []File     `json:"files,omitempty"` // the version's summaries and plots, relative to the catalog folder
 }
 
 // ShardKey returns the key of the shard made from in with the model of
@@ -100,16 +117,43 @@ func Current(ctx context.Context, dir string) (*Manifest, error) {
 		return nil, err
 	}
 	v := strings.TrimSpace(string(cur))
+	if _, ok := versionNumber(v); !ok {
+		return nil, fmt.Errorf("%s: CURRENT names %q, which is not a version of this catalog (v0001, v0002, ...)", dir, v)
+	}
 	data, err := store.ReadFile(ctx, store.Join(dir, v, ManifestName))
 	if err != nil {
 		return nil, fmt.Errorf("%s: CURRENT names %s: %w", dir, v, err)
 	}
-	var m Manifest
-	if err := json.Unmarshal(data, &m); err != nil {
+	m, err := ParseManifest(data)
+	if err != nil {
 		return nil, fmt.Errorf("%s/%s/%s: %w", dir, v, ManifestName, err)
 	}
-	if m.Format != Format {
-		return nil, fmt.Errorf("%s/%s: manifest format %q, want %q", dir, v, m.Format, Format)
+	if m.Version != v {
+		return nil, fmt.Errorf("%s: CURRENT names %s, whose manifest says it is %q", dir, v, m.Version)
+	}
+	return m, nil
+}
+
+// ParseManifest decodes and checks a manifest: a known format, a version
+// name, counts that are not negative.
+func ParseManifest(data []byte) (*Manifest, error) {
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	if m.Format != Format && m.Format != format1 {
+		return nil, fmt.Errorf("manifest format %q, want %q", m.Format, Format)
+	}
+	if _, ok := versionNumber(m.Version); !ok {
+		return nil, fmt.Errorf("manifest version %q is not a version name", m.Version)
+	}
+	if m.Stars < 0 {
+		return nil, fmt.Errorf("manifest: %d stars", m.Stars)
+	}
+	for _, in := range m.Inputs {
+		if in.Stars < 0 || in.Path == "" {
+			return nil, fmt.Errorf("manifest: input %q with %d stars", in.Path, in.Stars)
+		}
 	}
 	return &m, nil
 }
@@ -124,17 +168,49 @@ func NextVersion(ctx context.Context, dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	n, err := strconv.Atoi(strings.TrimPrefix(m.Version, "v"))
-	if err != nil {
-		return "", fmt.Errorf("%s: version %q: %w", dir, m.Version, err)
+	n, ok := versionNumber(m.Version)
+	if !ok {
+		return "", fmt.Errorf("%s: manifest version %q is not a version name", dir, m.Version)
 	}
-	return fmt.Sprintf("v%04d", n+1), nil
+	return versionName(n + 1), nil
 }
 
+// versionNumber parses a version name, "v" and at least four digits.
+func versionNumber(v string) (int, bool) {
+	digits, ok := strings.CutPrefix(v, "v")
+	if !ok || len(digits) < 4 {
+		return 0, false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.Atoi(digits)
+	return n, err == nil
+}
+
+func versionName(n int) string { return fmt.Sprintf("v%04d", n) }
+
 // Publish writes m as version m.Version of the catalog at dir and then
-// points CURRENT at it. Every shard m lists must already exist.
-func Publish(ctx context.Context, dir string, m *Manifest) error {
+// points CURRENT at it, if CURRENT still names previous ("" for a catalog
+// without a version): a compare-and-swap, so a run that planned on a version
+// another run has since replaced fails loudly instead of hiding that
+// publication. Callers hold the catalog's Lock, which makes the check and
+// the swap one step. Every shard m lists must already exist.
+func Publish(ctx context.Context, dir string, m *Manifest, previous string) error {
 	m.Format = Format
+	cur, err := Current(ctx, dir)
+	switch {
+	case errors.Is(err, ErrNoRelease):
+		if previous != "" {
+			return fmt.Errorf("publish %s: %s had version %s when this run began and now has none", m.Version, dir, previous)
+		}
+	case err != nil:
+		return fmt.Errorf("publish %s: %w", m.Version, err)
+	case cur.Version != previous:
+		return fmt.Errorf("publish %s: %s moved from %q to %s while this run worked (another run published it); nothing published", m.Version, dir, previous, cur.Version)
+	}
 	for _, in := range m.Inputs {
 		if _, err := store.Stat(ctx, store.Join(dir, in.Shard)); err != nil {
 			return fmt.Errorf("publish %s: shard of %s: %w", m.Version, in.Path, err)

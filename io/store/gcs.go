@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"cloud.google.com/go/storage"
 	"google.golang.org/api/iterator"
@@ -33,6 +34,8 @@ func client(ctx context.Context) (*storage.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: cloud storage client: %w", err)
 	}
+	// Retries end: by default they go on while the context lives.
+	c.SetRetry(storage.WithMaxAttempts(MaxAttempts))
 	gcsClient = c
 	return c, nil
 }
@@ -72,11 +75,24 @@ func gcsOpen(ctx context.Context, p string) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The transfer lives as long as the reader; opening it must be quick
+	// and every read must make progress.
+	ctx, cancel := context.WithCancel(ctx)
+	opened := make(chan struct{})
+	go func() {
+		select {
+		case <-opened:
+		case <-time.After(Timeout):
+			cancel()
+		}
+	}()
 	r, err := o.NewReader(ctx)
+	close(opened)
 	if err != nil {
+		cancel()
 		return nil, gcsErr(p, err)
 	}
-	return r, nil
+	return newStallReader(r, p, cancel), nil
 }
 
 type gcsFile struct {
@@ -91,7 +107,9 @@ func gcsOpenFile(ctx context.Context, p string) (File, error) {
 	if err != nil {
 		return nil, err
 	}
-	attrs, err := o.Attrs(ctx)
+	qctx, cancel := quick(ctx)
+	defer cancel()
+	attrs, err := o.Attrs(qctx)
 	if err != nil {
 		return nil, gcsErr(p, err)
 	}
@@ -111,7 +129,10 @@ func (f *gcsFile) ReadAt(b []byte, off int64) (int, error) {
 	if off+n > f.size {
 		n = f.size - off
 	}
-	r, err := f.o.NewRangeReader(f.ctx, off, n)
+	// A range is at most a Parquet column chunk: bounded like a quick call.
+	ctx, cancel := context.WithTimeout(f.ctx, Timeout+time.Duration(n>>20)*time.Second)
+	defer cancel()
+	r, err := f.o.NewRangeReader(ctx, off, n)
 	if err != nil {
 		return 0, gcsErr(f.p, err)
 	}
@@ -140,7 +161,9 @@ func gcsCreate(ctx context.Context, p string) (Writer, error) {
 	// Cancelling the context is how an upload is abandoned without
 	// creating the object.
 	ctx, cancel := context.WithCancel(ctx)
-	return &gcsWriter{Writer: o.NewWriter(ctx), cancel: cancel, p: p}, nil
+	w := o.NewWriter(ctx)
+	w.ChunkRetryDeadline = Timeout
+	return &gcsWriter{Writer: w, cancel: cancel, p: p}, nil
 }
 
 func (w *gcsWriter) Close() error {
@@ -161,6 +184,8 @@ func gcsStat(ctx context.Context, p string) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
+	ctx, cancel := quick(ctx)
+	defer cancel()
 	a, err := o.Attrs(ctx)
 	if err != nil {
 		return Info{}, gcsErr(p, err)
@@ -173,10 +198,38 @@ func gcsRemove(ctx context.Context, p string) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := quick(ctx)
+	defer cancel()
 	if err := o.Delete(ctx); err != nil && !errors.Is(err, storage.ErrObjectNotExist) {
 		return gcsErr(p, err)
 	}
 	return nil
+}
+
+// gcsList lists every object whose path starts with prefix (gs://b/p).
+func gcsList(ctx context.Context, prefix string) ([]Info, error) {
+	bucket, name, err := splitGCS(prefix)
+	if err != nil {
+		return nil, err
+	}
+	c, err := client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := quick(ctx)
+	defer cancel()
+	it := c.Bucket(bucket).Objects(ctx, &storage.Query{Prefix: name})
+	var out []Info
+	for {
+		a, err := it.Next()
+		if err == iterator.Done {
+			return out, nil
+		}
+		if err != nil {
+			return nil, gcsErr(prefix, err)
+		}
+		out = append(out, Info{Path: gsScheme + bucket + "/" + a.Name, Size: a.Size, Version: a.Generation})
+	}
 }
 
 // gcsGlob lists the objects under the pattern's literal prefix and keeps
@@ -201,26 +254,18 @@ func gcsGlob(ctx context.Context, pattern string) ([]Info, error) {
 	if i := strings.IndexAny(name, `*?[\`); i >= 0 {
 		prefix = name[:i]
 	}
-	c, err := client(ctx)
+	all, err := gcsList(ctx, gsScheme+bucket+"/"+prefix)
 	if err != nil {
 		return nil, err
 	}
-	it := c.Bucket(bucket).Objects(ctx, &storage.Query{Prefix: prefix})
 	var out []Info
-	for {
-		a, err := it.Next()
-		if err == iterator.Done {
-			break
-		}
-		if err != nil {
-			return nil, gcsErr(pattern, err)
-		}
-		ok, err := path.Match(name, a.Name)
+	for _, in := range all {
+		ok, err := path.Match(name, strings.TrimPrefix(in.Path, gsScheme+bucket+"/"))
 		if err != nil {
 			return nil, fmt.Errorf("store: glob %q: %w", pattern, err)
 		}
 		if ok {
-			out = append(out, Info{Path: gsScheme + bucket + "/" + a.Name, Size: a.Size, Version: a.Generation})
+			out = append(out, in)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })

@@ -90,8 +90,15 @@ func Create(ctx context.Context, p string) (Writer, error) {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp*")
+	f, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+tempMark+"*")
 	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	// CreateTemp makes the file 0600; a published file gets the mode any
+	// other file of this user would (0666 less the umask).
+	if err := f.Chmod(0o666 &^ umask); err != nil {
+		f.Close()
+		os.Remove(f.Name())
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	return &localWriter{File: f, final: p}, nil

@@ -1,6 +1,10 @@
 package distance
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/gaiaflow/gaiaflow/model/star"
+)
 
 // Cut is the reason a star does not enter the distance estimate. Each has a
 // name for the pipeline's counters; a star is counted under the first cut
@@ -45,4 +49,15 @@ func (c *Counts) Add(o Counts) {
 	for i := range c.Cut {
 		c.Cut[i] += o.Cut[i]
 	}
+}
+
+// Tally returns the cuts of c as a star.Tally (cut.<name> for every cut,
+// zero or not, so a run's counts name every cut it applied). Kept stars are
+// not in it: they are counted where they leave the pipeline.
+func (c *Counts) Tally() star.Tally {
+	t := star.Tally{}
+	for k, n := range c.Cut {
+		t.Cut(Cut(k).String(), n)
+	}
+	return t
 }

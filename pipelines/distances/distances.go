@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"bytes"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -26,6 +27,7 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 	"github.com/gaiaflow/gaiaflow/model/flow"
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/transforms/distances"
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
@@ -45,9 +47,10 @@ type Options struct {
 	Exact bool
 	// GridNodes is the number of grid nodes per dimension; 0 means 128.
 	GridNodes int
-	Rejects   string // where rejected rows go; empty: <Out>/<version>/rejects.csv
 	Cfg       distance.Config
 	BlockSize int
+	// DryRun plans without writing anything: no lock, no grid, no shards.
+	DryRun bool
 }
 
 // Plan is what a run will do.
@@ -59,6 +62,9 @@ type Plan struct {
 	All      []release.Input // every input partition, keyed
 	Todo     []release.Input // those without a finished shard
 	Previous *release.Manifest
+	Cleaned  []string // what Begin removed that a killed run had left
+
+	lock *store.Lock
 }
 
 // Fresh reports whether the published version is already what this run
@@ -75,7 +81,47 @@ func (p *Plan) Fresh() bool {
 	return true
 }
 
-// MakePlan lists the inputs and finds what is left to compute.
+// Begin starts a run on the catalog folder: it takes the folder's lock (a
+// second run on the same catalog fails here, saying who holds it), removes
+// what a killed run left there, and makes the plan. End releases the lock.
+// With opt.DryRun it only plans.
+func Begin(ctx context.Context, opt Options) (*Plan, error) {
+	if opt.DryRun {
+		return MakePlan(ctx, opt)
+	}
+	if opt.Out == "" {
+		return nil, errors.New("distances: an output folder is required")
+	}
+	lock, err := release.Lock(ctx, opt.Out)
+	if err != nil {
+		return nil, err
+	}
+	cleaned, err := release.Clean(ctx, opt.Out)
+	if err != nil {
+		lock.Unlock(ctx)
+		return nil, err
+	}
+	p, err := MakePlan(ctx, opt)
+	if err != nil {
+		lock.Unlock(ctx)
+		return nil, err
+	}
+	p.lock, p.Cleaned = lock, cleaned
+	return p, nil
+}
+
+// End releases what Begin took.
+func (p *Plan) End(ctx context.Context) error {
+	if p.lock == nil {
+		return nil
+	}
+	err := p.lock.Unlock(ctx)
+	p.lock = nil
+	return err
+}
+
+// MakePlan lists the inputs and finds what is left to compute. It takes no
+// lock (see Begin).
 func MakePlan(ctx context.Context, opt Options) (*Plan, error) {
 	if len(opt.Inputs) == 0 || opt.Out == "" || opt.Model == "" {
 		return nil, errors.New("distances: inputs, an output folder and a model are required")
@@ -91,13 +137,19 @@ func MakePlan(ctx context.Context, opt Options) (*Plan, error) {
 	}
 	sum := sha256.Sum256(modelBytes)
 	p := &Plan{ModelSum: hex.EncodeToString(sum[:])}
-	// The key covers everything a shard depends on besides the input.
+	dustKey, err := dustContent(ctx, opt.Dust)
+	if err != nil {
+		return nil, err
+	}
+	// The key covers everything a shard depends on besides the input, each
+	// by content: the model by its checksum, the dust map by its own (a map
+	// rewritten in place under the same name makes new shards).
 	keyed := struct {
 		Cfg   distance.Config
 		Dust  string
 		Exact bool
 		Nodes int
-	}{cfg.WithDefaults(), opt.Dust, opt.Exact, opt.GridNodes}
+	}{cfg.WithDefaults(), dustKey, opt.Exact, opt.GridNodes}
 	if p.Options, err = json.Marshal(keyed); err != nil {
 		return nil, err
 	}
@@ -131,30 +183,55 @@ func MakePlan(ctx context.Context, opt Options) (*Plan, error) {
 		return nil, err
 	}
 	if !opt.Exact && len(p.Todo) > 0 {
-		if p.Grid, err = distil(ctx, opt, modelBytes, p.ModelSum); err != nil {
-			return nil, err
+		p.Grid = gridPath(opt, p.ModelSum)
+		if !opt.DryRun {
+			if err = distil(ctx, opt, p.Grid, modelBytes); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return p, nil
 }
 
-// distil builds the grid of the model's log density once per model and
-// node count, over mean ± 5 standard deviations of the training data.
-func distil(ctx context.Context, opt Options, model []byte, sum string) (string, error) {
+// dustContent names the dust map spec by content: the spec itself for the
+// analytic ones ("none", "constant:E"), the file's checksum otherwise.
+func dustContent(ctx context.Context, spec string) (string, error) {
+	if spec == "" || spec == "none" || strings.HasPrefix(spec, "constant:") {
+		return spec, nil
+	}
+	sum, err := store.Checksum(ctx, spec)
+	if err != nil {
+		return "", fmt.Errorf("dust map: %w", err)
+	}
+	return sum, nil
+}
+
+// gridPath is where the distilled grid of a model (by checksum) and node
+// count lives in the catalog folder.
+func gridPath(opt Options, sum string) string {
 	n := opt.GridNodes
 	if n == 0 {
 		n = 128
 	}
-	path := store.Join(opt.Out, "grids", fmt.Sprintf("%s-%d.grid", sum[:16], n))
+	return store.Join(opt.Out, "grids", fmt.Sprintf("%s-%d.grid", sum[:16], n))
+}
+
+// distil builds the grid of the model's log density at path once per model
+// and node count, over mean ± 5 standard deviations of the training data.
+func distil(ctx context.Context, opt Options, path string, model []byte) error {
 	if _, err := store.Stat(ctx, path); err == nil {
-		return path, nil
+		return nil
+	}
+	n := opt.GridNodes
+	if n == 0 {
+		n = 128
 	}
 	f, err := flowfile.Read(bytes.NewReader(model))
 	if err != nil {
-		return "", fmt.Errorf("model %s: %w", opt.Model, err)
+		return fmt.Errorf("model %s: %w", opt.Model, err)
 	}
 	if f.D() != 3 || f.C() != 0 {
-		return "", fmt.Errorf("model %s: a CMD model has 3 data columns (g, bp-rp, bp-g) and no condition, this one %d and %d", opt.Model, f.D(), f.C())
+		return fmt.Errorf("model %s: a CMD model has 3 data columns (g, bp-rp, bp-g) and no condition, this one %d and %d", opt.Model, f.D(), f.C())
 	}
 	st := f.Standardization()
 	lo, hi, nodes := make([]float64, 3), make([]float64, 3), []int{n, n, n}
@@ -163,9 +240,10 @@ func distil(ctx context.Context, opt Options, model []byte, sum string) (string,
 	}
 	g, err := flow.NewGrid(f, lo, hi, nodes, flow.GridOptions{Outside: math.Inf(-1)})
 	if err != nil {
-		return "", err
+		return err
 	}
-	return path, distances.WriteGrid(ctx, path, g, sum)
+	sum := sha256.Sum256(model)
+	return distances.WriteGrid(ctx, path, g, hex.EncodeToString(sum[:]))
 }
 
 // Build returns the pipeline that computes the shards of plan.Todo.
@@ -179,15 +257,24 @@ func Build(plan *Plan, opt Options) (*beam.Pipeline, error) {
 	for i, in := range plan.Todo {
 		paths[i] = in.Path
 	}
-	rejects := opt.Rejects
-	if rejects == "" {
-		rejects = store.Join(opt.Out, plan.Version, "rejects.csv")
-	}
 	p, s := beam.NewPipelineWithRoot()
-	blocks, rej := stars.Read(s, paths, stars.ReadOptions{BlockSize: opt.BlockSize})
-	stars.WriteRejects(s, rejects, rej)
-	rows := distances.Estimate(s, distances.Options{Grid: plan.Grid, Model: opt.Model, Dust: opt.Dust, Cfg: cfg}, blocks)
-	distances.WriteShards(s, opt.Out, plan.Todo, rows)
+	blocks, rej, read := stars.Read(s, paths, stars.ReadOptions{BlockSize: opt.BlockSize})
+	rows, cuts := distances.Estimate(s, distances.Options{Grid: plan.Grid, Model: opt.Model, Dust: opt.Dust, Cfg: cfg}, blocks)
+	distances.WriteShards(s, opt.Out, plan.Todo, rows, rej, read, cuts)
 	distances.Fig4(s, store.Join(opt.Out, plan.Version, Fig4Name), rows)
 	return p, nil
+}
+
+// RunCounts sums the counts of the shards this run computed (plan.Todo),
+// read back from their sidecars: the numbers its summary prints and checks.
+func RunCounts(ctx context.Context, plan *Plan, opt Options) (star.Tally, error) {
+	t := star.Tally{}
+	for _, in := range plan.Todo {
+		sc, err := distances.ReadSidecar(ctx, opt.Out, in)
+		if err != nil {
+			return nil, fmt.Errorf("no finished shard for %s: %w", in.Path, err)
+		}
+		t.Merge(sc.Input.Counts)
+	}
+	return t, t.Reconcile()
 }

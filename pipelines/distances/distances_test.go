@@ -21,6 +21,7 @@ import (
 	"github.com/gaiaflow/gaiaflow/model/dust"
 	"github.com/gaiaflow/gaiaflow/model/flow"
 	"github.com/gaiaflow/gaiaflow/model/mock"
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/pipelines/distances"
 	"github.com/gaiaflow/gaiaflow/runners"
 	"github.com/gaiaflow/gaiaflow/transforms/simulate"
@@ -60,34 +61,35 @@ func fixture(t *testing.T) (sky, model string) {
 	return sky, model
 }
 
-func run(t *testing.T, opt distances.Options, publish bool) (*distances.Plan, map[string]int64) {
+// run plans, computes and (with publish) publishes a version as `gaiaflow
+// distances` does, and returns the plan and the counts of what it computed.
+func run(t *testing.T, opt distances.Options, publish bool) (*distances.Plan, star.Tally) {
 	t.Helper()
 	ctx := context.Background()
-	plan, err := distances.MakePlan(ctx, opt)
+	plan, err := distances.Begin(ctx, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var counters map[string]int64
+	defer plan.End(ctx)
+	var counts star.Tally
 	if len(plan.Todo) > 0 {
 		p, err := distances.Build(plan, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := runners.Run(ctx, p, stars.Namespace)
-		if err != nil {
+		if _, err := runners.Run(ctx, p, stars.Namespace); err != nil {
 			t.Fatal(err)
 		}
-		counters = res.Counters
-		if err := stars.Reconcile(counters); err != nil {
+		if counts, err = distances.RunCounts(ctx, plan, opt); err != nil {
 			t.Error(err)
 		}
 	}
 	if publish {
-		if _, _, err := distances.Publish(ctx, plan, opt, counters); err != nil {
+		if _, _, err := distances.Publish(ctx, plan, opt); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return plan, counters
+	return plan, counts
 }
 
 func TestCatalogVersionsAndRegeneration(t *testing.T) {
@@ -106,8 +108,11 @@ func TestCatalogVersionsAndRegeneration(t *testing.T) {
 	if m.Version != "v0001" || len(m.Inputs) != len(plan.All) || len(plan.Todo) != len(plan.All) {
 		t.Fatalf("first run: version %s, %d inputs, %d computed of %d", m.Version, len(m.Inputs), len(plan.Todo), len(plan.All))
 	}
-	if m.Stars != c[stars.StarsOut] || m.Stars == 0 {
-		t.Errorf("manifest %d stars, pipeline wrote %d", m.Stars, c[stars.StarsOut])
+	if m.Stars != c[star.StarsOut] || m.Stars == 0 || m.Counts[star.RowsIn] != c[star.RowsIn] {
+		t.Errorf("manifest %d stars (counts %v), pipeline wrote %d (counts %v)", m.Stars, m.Counts, c[star.StarsOut], c)
+	}
+	if _, err := release.Verify(ctx, out, ""); err != nil {
+		t.Errorf("verify v0001: %v", err)
 	}
 	// Every shard reads back with its manifest's count, sorted by source_id.
 	var total int64
@@ -170,6 +175,11 @@ func TestCatalogVersionsAndRegeneration(t *testing.T) {
 	m2, err := release.Current(ctx, out)
 	if err != nil || m2.Version != "v0002" || len(m2.Inputs) != len(m.Inputs) || m2.Stars != m.Stars {
 		t.Fatalf("second version: %+v %v", m2, err)
+	}
+	// Its counts cover the reused shards too: the whole version reconciles,
+	// with every row of every input.
+	if m2.Counts[star.RowsIn] != m.Counts[star.RowsIn] || m2.Counts.Reconcile() != nil {
+		t.Errorf("v0002 counts %v, v0001 %v", m2.Counts, m.Counts)
 	}
 	if m2.Inputs[0].Key == m.Inputs[0].Key || m2.Inputs[1].Key != m.Inputs[1].Key {
 		t.Errorf("keys: changed input kept its key, or an unchanged one lost it")

@@ -7,12 +7,19 @@ import (
 	"fmt"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/mock"
+	"github.com/gaiaflow/gaiaflow/model/star"
+	"github.com/gaiaflow/gaiaflow/transforms/stars"
 	tsim "github.com/gaiaflow/gaiaflow/transforms/simulate"
 )
 
+// CountsName is the file of the run's tally in the mock's folder.
+const CountsName = "counts.json"
+
 // Build returns the pipeline that writes the mock cfg under out (local or
-// gs://). A zero cfg.ShardLevel is replaced by mock.SuggestShardLevel.
+// gs://), and its tally to out/counts.json (see Reconcile). A zero
+// cfg.ShardLevel is replaced by mock.SuggestShardLevel.
 func Build(cfg mock.Config, out string) (*beam.Pipeline, error) {
 	if out == "" {
 		return nil, fmt.Errorf("simulate: no output folder")
@@ -24,6 +31,16 @@ func Build(cfg mock.Config, out string) (*beam.Pipeline, error) {
 		return nil, err
 	}
 	p, s := beam.NewPipelineWithRoot()
-	tsim.Write(s, cfg, out)
+	tallies := tsim.Write(s, cfg, out)
+	stars.WriteTally(s, store.Join(out, CountsName), stars.Sum(s, tallies))
 	return p, nil
+}
+
+// Reconcile checks a simulate run's tally: every star generated was written
+// once to a partition and once to a truth table.
+func Reconcile(t star.Tally) error {
+	if n := t[tsim.Simulated]; t[tsim.RowsWritten] != n || t[tsim.TruthWritten] != n {
+		return fmt.Errorf("counts do not reconcile: %s %d, %s %d, %s %d", tsim.Simulated, n, tsim.RowsWritten, t[tsim.RowsWritten], tsim.TruthWritten, t[tsim.TruthWritten])
+	}
+	return nil
 }

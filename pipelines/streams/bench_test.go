@@ -1,19 +1,17 @@
 package streams_test
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 	"github.com/gaiaflow/gaiaflow/model/mock"
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/model/stream"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
 	"github.com/gaiaflow/gaiaflow/pipelines/streams"
-	"github.com/gaiaflow/gaiaflow/runners"
 	"github.com/gaiaflow/gaiaflow/transforms/simulate"
-	"github.com/gaiaflow/gaiaflow/transforms/stars"
 	tstreams "github.com/gaiaflow/gaiaflow/transforms/streams"
 )
 
@@ -42,11 +40,8 @@ func BenchmarkPipelinePerPatch(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		res, err := runners.Run(context.Background(), pl, stars.Namespace)
-		if err != nil {
-			b.Fatal(err)
-		}
-		patchStars, regions, read = res.Counters[tstreams.PatchMembers], res.Counters[tstreams.SRScored], res.Counters[stars.RowsIn]
+		c := runCounts(b, pl, opt)
+		patchStars, regions, read = c[tstreams.PatchMembers], c[tstreams.SRScored], c[star.RowsIn]
 	}
 	sec := b.Elapsed().Seconds() / float64(b.N)
 	// Most of a small patch's time is reading the whole sky to find its stars.

@@ -22,11 +22,21 @@ type Options struct {
 	Rejects   string   // where rejected rows go; empty: <Search.Out>/rejects.csv
 	BlockSize int      // stars per block; 0 means 4096
 	Search    streams.Options
+	Counts    string // where the run's tally goes; empty: <Search.Out>/counts.json
 }
 
-// Build returns the pipeline of the search. Its counters reconcile: every
-// row read leaves as a reject, under a cut (parallax, missing,
-// outside_patches) or in stars_out (a star in at least one patch).
+// CountsPath returns where the run's tally (star.Tally) is written.
+func (o Options) CountsPath() string {
+	if o.Counts != "" {
+		return o.Counts
+	}
+	return store.Join(o.Search.Out, "counts.json")
+}
+
+// Build returns the pipeline of the search. Its tally (written to
+// CountsPath) reconciles: every row read leaves as a reject, under a cut
+// (parallax, missing, outside_patches) or in stars_out (a star in at least
+// one patch); it also counts patches, search regions and ROIs.
 func Build(opt Options) (*beam.Pipeline, error) {
 	if len(opt.Inputs) == 0 || opt.Search.Out == "" {
 		return nil, errors.New("streams: inputs and an output folder are required")
@@ -36,11 +46,12 @@ func Build(opt Options) (*beam.Pipeline, error) {
 		rejects = store.Join(opt.Search.Out, "rejects.csv")
 	}
 	p, s := beam.NewPipelineWithRoot()
-	blocks, rej := stars.Read(s, opt.Inputs, stars.ReadOptions{BlockSize: opt.BlockSize})
+	blocks, rej, read := stars.Read(s, opt.Inputs, stars.ReadOptions{BlockSize: opt.BlockSize})
 	stars.WriteRejects(s, rejects, rej)
-	assigned := streams.Assign(s, opt.Search, blocks)
-	work := streams.Regions(s, opt.Search, assigned)
-	results := streams.Score(s, opt.Search, work)
+	assigned, assignT := streams.Assign(s, opt.Search, blocks)
+	work, regionT := streams.Regions(s, opt.Search, assigned)
+	results, scoreT := streams.Score(s, opt.Search, work)
 	streams.Merge(s, opt.Search, results)
+	stars.WriteTally(s, opt.CountsPath(), stars.Sum(s, read, assignT, regionT, scoreT))
 	return p, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gaiaflow/gaiaflow/io/mockio"
 	"github.com/gaiaflow/gaiaflow/model/mock"
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/model/stream"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
 	"github.com/gaiaflow/gaiaflow/pipelines/streams"
@@ -63,22 +64,17 @@ func TestSearchFindsInjectedGD1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	res, err := runners.Run(ctx, pl, stars.Namespace)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := res.Counters
-	if err := stars.Reconcile(c); err != nil {
+	c := runCounts(t, pl, opt)
+	if err := c.Reconcile(); err != nil {
 		t.Error(err)
 	}
-	if c[stars.RowsIn] != 403000 || c[tstreams.Patches] != 4 || c[tstreams.PatchMembers] < c[stars.StarsOut] {
+	if c[star.RowsIn] != 403000 || c[tstreams.Patches] != 4 || c[tstreams.PatchMembers] < c[star.StarsOut] {
 		t.Errorf("counters: %v", c)
 	}
 	if c[tstreams.SRScored] != c[tstreams.SRPrefix+"kept"] || c[tstreams.SRScored] == 0 {
 		t.Errorf("%d regions kept, %d scored", c[tstreams.SRPrefix+"kept"], c[tstreams.SRScored])
 	}
-	t.Logf("counters %v, %.1f s", c, res.Elapsed.Seconds())
+	t.Logf("counts %v", c)
 	for _, f := range []string{tstreams.CandidatesJSON, tstreams.CandidatesCSV, tstreams.MembersCSV, tstreams.ROIsCSV,
 		tstreams.SummaryJSON, tstreams.Fig5Name, tstreams.Fig7Name, tstreams.Fig8Name, tstreams.Fig12Name, tstreams.Fig13Name} {
 		if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
@@ -188,17 +184,15 @@ func TestNoStreamNoCandidate(t *testing.T) {
 	out := filepath.Join(dir, "run")
 	so := anode.QuickOptions()
 	so.Epochs, so.Blocks, so.Hidden = 4, 4, 16
-	pl, err := streams.Build(streams.Options{Inputs: []string{filepath.Join(skyDir, "GaiaSource_*.csv.gz")}, Search: tstreams.Options{
+	opt := streams.Options{Inputs: []string{filepath.Join(skyDir, "GaiaSource_*.csv.gz")}, Search: tstreams.Options{
 		Pixels: gd1Patches, Regions: anode.RegionOptions{MinStars: 300}, SRRange: &anode.Window{Lo: -20, Hi: 5},
 		Score: so, Search: stream.Config{ROI: stream.ROIConfig{MinStars: 50}}, Out: out,
-	}})
+	}}
+	pl, err := streams.Build(opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := runners.Run(context.Background(), pl, stars.Namespace)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := runCounts(t, pl, opt)
 	data, err := os.ReadFile(filepath.Join(out, tstreams.CandidatesJSON))
 	if err != nil {
 		t.Fatal(err)
@@ -207,8 +201,22 @@ func TestNoStreamNoCandidate(t *testing.T) {
 	if err := json.Unmarshal(data, &cands); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d regions scored, %d ROIs, %d candidates", res.Counters[tstreams.SRScored], res.Counters["roi.count"], len(cands))
+	t.Logf("%d regions scored, %d ROIs, %d candidates", c[tstreams.SRScored], c[tstreams.ROIs], len(cands))
 	if len(cands) != 0 {
 		t.Errorf("a sky without a stream gave %d candidates: %+v", len(cands), cands)
 	}
+}
+
+// runCounts runs the search pl built from opt and returns its tally.
+func runCounts(t testing.TB, pl *beam.Pipeline, opt streams.Options) star.Tally {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := runners.Run(ctx, pl, stars.Namespace); err != nil {
+		t.Fatal(err)
+	}
+	c, err := stars.ReadTally(ctx, opt.CountsPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

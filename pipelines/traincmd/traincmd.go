@@ -7,6 +7,7 @@ import (
 	"errors"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
 	"github.com/gaiaflow/gaiaflow/transforms/traincmd"
@@ -27,6 +28,16 @@ type Options struct {
 	U0FromData bool
 	Rejects    string
 	BlockSize  int
+	// Counts is where the run's tally goes; empty: <Out>/counts.json.
+	Counts string
+}
+
+// CountsPath returns where the run's tally is written.
+func (o Options) CountsPath() string {
+	if o.Counts != "" {
+		return o.Counts
+	}
+	return store.Join(o.Out, "counts.json")
 }
 
 // Build returns the training pipeline.
@@ -39,7 +50,7 @@ func Build(opt Options) (*beam.Pipeline, error) {
 		return nil, err
 	}
 	p, s := beam.NewPipelineWithRoot()
-	blocks, rej := stars.Read(s, opt.Inputs, stars.ReadOptions{BlockSize: opt.BlockSize})
+	blocks, rej, read := stars.Read(s, opt.Inputs, stars.ReadOptions{BlockSize: opt.BlockSize})
 	if opt.Rejects != "" {
 		stars.WriteRejects(s, opt.Rejects, rej)
 	}
@@ -49,7 +60,8 @@ func Build(opt Options) (*beam.Pipeline, error) {
 	} else {
 		u0 = beam.Create(s, distance.U0{})
 	}
-	sample := traincmd.Sample(s, traincmd.SampleOptions{Dust: opt.Dust, Cfg: opt.Cfg, Fraction: opt.Fraction}, blocks, u0)
-	traincmd.Fit(s, traincmd.FitOptions{Dust: opt.Dust, Cfg: opt.Cfg, Fit: opt.Fit, MaxStars: opt.MaxStars, Out: opt.Out}, sample, u0)
+	sample, cuts := traincmd.Sample(s, traincmd.SampleOptions{Dust: opt.Dust, Cfg: opt.Cfg, Fraction: opt.Fraction}, blocks, u0)
+	_, used := traincmd.Fit(s, traincmd.FitOptions{Dust: opt.Dust, Cfg: opt.Cfg, Fit: opt.Fit, MaxStars: opt.MaxStars, Out: opt.Out}, sample, u0)
+	stars.WriteTally(s, opt.CountsPath(), stars.Sum(s, read, cuts, used))
 	return p, nil
 }

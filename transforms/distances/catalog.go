@@ -22,9 +22,10 @@ type Options struct {
 
 // Estimate runs the per-star estimate over blocks (PCollection<star.Block>)
 // and returns the catalog rows keyed by the partition file they came from
-// (PCollection<KV<string, distance.Rows>>). Stars removed by a cut are
-// counted under cut.<name>; kept stars under stars_out.
-func Estimate(s beam.Scope, opt Options, blocks beam.PCollection) beam.PCollection {
+// (PCollection<KV<string, distance.Rows>>) and, keyed the same way, the
+// tally of the stars each block lost to a cut (PCollection<KV<string,
+// star.Tally>>; the rows are counted where WriteShards writes them).
+func Estimate(s beam.Scope, opt Options, blocks beam.PCollection) (rows, tallies beam.PCollection) {
 	s = s.Scope("distances.Estimate")
 	cfg, err := json.Marshal(opt.Cfg)
 	if err != nil {
@@ -33,16 +34,14 @@ func Estimate(s beam.Scope, opt Options, blocks beam.PCollection) beam.PCollecti
 	if err := opt.Cfg.Validate(); err != nil {
 		panic(fmt.Sprintf("distances: %v", err))
 	}
-	return beam.ParDo(s, &estimateFn{Grid: opt.Grid, Model: opt.Model, Dust: opt.Dust, Config: string(cfg)}, blocks)
+	return beam.ParDo2(s, &estimateFn{Grid: opt.Grid, Model: opt.Model, Dust: opt.Dust, Config: string(cfg)}, blocks)
 }
 
 type estimateFn struct {
 	Grid, Model, Dust string
 	Config            string // distance.Config as JSON
 
-	est  *distance.Estimator
-	cuts [distance.NumCuts]beam.Counter
-	out  beam.Counter
+	est *distance.Estimator
 }
 
 func (fn *estimateFn) Setup(ctx context.Context) error {
@@ -61,29 +60,22 @@ func (fn *estimateFn) Setup(ctx context.Context) error {
 	if fn.est, err = distance.New(cfg, dens, distance.MapDust{Map: m}); err != nil {
 		return err
 	}
-	for c := range fn.cuts {
-		fn.cuts[c] = stars.Cut(distance.Cut(c).String())
-	}
-	fn.out = beam.NewCounter(stars.Namespace, stars.StarsOut)
 	return nil
 }
 
-func (fn *estimateFn) ProcessElement(ctx context.Context, b star.Block, emit func(string, distance.Rows)) {
+func (fn *estimateFn) ProcessElement(ctx context.Context, b star.Block, emit func(string, distance.Rows), tally func(string, star.Tally)) {
 	var c distance.Counts
 	rows := fn.est.CatalogBlock(nil, &b, &c)
-	for k, n := range c.Cut {
-		if n > 0 {
-			fn.cuts[k].Inc(ctx, n)
-		}
-	}
-	fn.out.Inc(ctx, c.Kept)
+	t := c.Tally()
+	stars.Monitor(ctx, t)
 	stars.Progress("stars estimated", c.In)
 	if rows.Len() > 0 {
 		emit(b.File, *rows)
 	}
+	tally(b.File, t)
 }
 
 func init() {
-	register.DoFn3x0[context.Context, star.Block, func(string, distance.Rows)](&estimateFn{})
+	register.DoFn4x0[context.Context, star.Block, func(string, distance.Rows), func(string, star.Tally)](&estimateFn{})
 	register.Emitter2[string, distance.Rows]()
 }

@@ -4,14 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"reflect"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/gaiaflow/gaiaflow/io/catalog"
+	"github.com/gaiaflow/gaiaflow/io/partition"
 	"github.com/gaiaflow/gaiaflow/io/release"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
+	"github.com/gaiaflow/gaiaflow/model/star"
+	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
 
 // Sidecar is written beside a shard after the shard itself: its presence
@@ -28,9 +32,13 @@ func SidecarName(shard string) string { return shard + ".json" }
 // WriteShards writes, for every partition in rows
 // (PCollection<KV<string, distance.Rows>>), its catalog shard under the
 // catalog folder dir: a gzipped CSV and a Parquet twin, sorted by source_id,
-// named by the partition and its key in inputs, then its Sidecar. It
-// returns the sidecars (PCollection<Sidecar>).
-func WriteShards(s beam.Scope, dir string, inputs []release.Input, rows beam.PCollection) beam.PCollection {
+// named by the partition and its key in inputs, its rejected rows (from
+// rejects, PCollection<partition.Reject>), then its Sidecar. tallies
+// (PCollections of KV<string, star.Tally> keyed by partition: the reader's
+// and Estimate's) give each partition's counts; with the rows written they
+// must reconcile, or the job fails naming the partition. It returns the
+// sidecars (PCollection<Sidecar>).
+func WriteShards(s beam.Scope, dir string, inputs []release.Input, rows, rejects beam.PCollection, tallies ...beam.PCollection) beam.PCollection {
 	s = s.Scope("distances.WriteShards")
 	js, err := json.Marshal(inputs)
 	if err != nil {
@@ -45,7 +53,9 @@ func WriteShards(s beam.Scope, dir string, inputs []release.Input, rows beam.PCo
 	empty := beam.ParDo(s, emptyRows, beam.CreateList(s, paths))
 	rows = beam.Flatten(s, rows, empty)
 	t1 := Table1PerPartition(s, rows)
-	grouped := beam.CoGroupByKey(s, rows, t1)
+	counts := beam.Flatten(s, tallies...)
+	byFile := beam.ParDo(s, rejectByFile, rejects)
+	grouped := beam.CoGroupByKey(s, rows, t1, counts, byFile)
 	return beam.ParDo(s, &writeShardFn{Dir: dir, Inputs: string(js)}, grouped)
 }
 
@@ -68,7 +78,8 @@ func (fn *writeShardFn) Setup() error {
 	return nil
 }
 
-func (fn *writeShardFn) ProcessElement(ctx context.Context, file string, rowsIter func(*distance.Rows) bool, t1Iter func(*distance.Table1) bool, emit func(Sidecar)) error {
+func (fn *writeShardFn) ProcessElement(ctx context.Context, file string, rowsIter func(*distance.Rows) bool, t1Iter func(*distance.Table1) bool,
+	tallyIter func(*star.Tally) bool, rejIter func(*partition.Reject) bool, emit func(Sidecar)) error {
 	in, ok := fn.byPath[file]
 	if !ok {
 		return fmt.Errorf("distances: rows from %s, which is not among the inputs", file)
@@ -77,45 +88,72 @@ func (fn *writeShardFn) ProcessElement(ctx context.Context, file string, rowsIte
 	for rowsIter(&r) {
 		all.Append(&r)
 	}
-	all.SortBySourceID()
 	var t1 distance.Table1
 	t1Iter(&t1)
-	sc, err := WriteShard(ctx, fn.Dir, in, &all, t1)
+	counts := star.Tally{}
+	var t star.Tally
+	for tallyIter(&t) {
+		counts.Merge(t)
+	}
+	var rejects []partition.Reject
+	var rj partition.Reject
+	for rejIter(&rj) {
+		rejects = append(rejects, rj)
+	}
+	sc, err := WriteShard(ctx, fn.Dir, in, &all, t1, counts, rejects)
 	if err != nil {
 		return err
 	}
+	stars.Monitor(ctx, star.Tally{star.StarsOut: sc.Input.Stars})
 	emit(sc)
 	return nil
 }
 
-// WriteShard writes one partition's shard, its Parquet twin and, last, its
-// sidecar, and returns the sidecar. An input with no rows gets empty
-// shards, so every input of a version has one.
-func WriteShard(ctx context.Context, dir string, in release.Input, rows *distance.Rows, t1 distance.Table1) (Sidecar, error) {
+// WriteShard writes one partition's shard (sorted by source_id), its
+// Parquet twin, its rejects if any and, last, its sidecar, and returns the
+// sidecar. counts are the partition's counts before output; the rows
+// written are added as stars_out, and the whole must reconcile. An input
+// with no rows gets empty shards, so every input of a version has one.
+func WriteShard(ctx context.Context, dir string, in release.Input, rows *distance.Rows, t1 distance.Table1, counts star.Tally, rejects []partition.Reject) (Sidecar, error) {
+	rows.SortBySourceID()
 	in.Shard = release.ShardName(in.Path, in.Key, ".csv.gz")
 	in.Parquet = release.ShardName(in.Path, in.Key, ".parquet")
 	in.Stars = int64(rows.Len())
-	w, err := store.Create(ctx, store.Join(dir, in.Shard))
-	if err != nil {
+	in.Counts = star.Tally{}
+	in.Counts.Merge(counts)
+	in.Counts.Add(star.StarsOut, in.Stars)
+	if err := in.Counts.Reconcile(); err != nil {
+		return Sidecar{}, fmt.Errorf("shard of %s: %w", in.Path, err)
+	}
+	in.Files = nil
+	write := func(name string, fill func(io.Writer) error) error {
+		w, err := release.Create(ctx, dir, name)
+		if err != nil {
+			return err
+		}
+		if err := fill(w); err != nil {
+			w.Abort()
+			return fmt.Errorf("shard %s: %w", name, err)
+		}
+		f, err := w.Close()
+		if err != nil {
+			return err
+		}
+		in.Files = append(in.Files, f)
+		return nil
+	}
+	if err := write(in.Shard, func(w io.Writer) error { return catalog.WriteCSV(w, rows) }); err != nil { // gzipped by WriteCSV
 		return Sidecar{}, err
 	}
-	if err := catalog.WriteCSV(w, rows); err != nil { // gzipped by WriteCSV
-		w.Abort()
-		return Sidecar{}, fmt.Errorf("shard %s: %w", in.Shard, err)
-	}
-	if err := w.Close(); err != nil {
+	if err := write(in.Parquet, func(w io.Writer) error { return catalog.WriteParquet(w, rows) }); err != nil {
 		return Sidecar{}, err
 	}
-	pw, err := store.Create(ctx, store.Join(dir, in.Parquet))
-	if err != nil {
-		return Sidecar{}, err
-	}
-	if err := catalog.WriteParquet(pw, rows); err != nil {
-		pw.Abort()
-		return Sidecar{}, fmt.Errorf("shard %s: %w", in.Parquet, err)
-	}
-	if err := pw.Close(); err != nil {
-		return Sidecar{}, err
+	if len(rejects) > 0 {
+		partition.SortRejects(rejects)
+		in.Rejects = release.ShardName(in.Path, in.Key, ".rejects.csv")
+		if err := write(in.Rejects, func(w io.Writer) error { return partition.WriteRejects(w, rejects) }); err != nil {
+			return Sidecar{}, err
+		}
 	}
 	sc := Sidecar{Input: in, Table1: t1}
 	data, err := json.Marshal(sc)
@@ -140,8 +178,11 @@ func ReadSidecar(ctx context.Context, dir string, in release.Input) (Sidecar, er
 
 func emptyRows(path string, emit func(string, distance.Rows)) { emit(path, distance.Rows{}) }
 
+func rejectByFile(r partition.Reject) (string, partition.Reject) { return r.File, r }
+
 func init() {
 	register.Function2x0(emptyRows)
+	register.Function1x2(rejectByFile)
 	// JSON, because the Table 1 accumulator holds fixed arrays.
 	beam.RegisterCoder(reflect.TypeOf(Sidecar{}),
 		func(sc Sidecar) ([]byte, error) { return json.Marshal(sc) },
@@ -149,8 +190,10 @@ func init() {
 			var sc Sidecar
 			return sc, json.Unmarshal(b, &sc)
 		})
-	register.DoFn5x1[context.Context, string, func(*distance.Rows) bool, func(*distance.Table1) bool, func(Sidecar), error](&writeShardFn{})
+	register.DoFn7x1[context.Context, string, func(*distance.Rows) bool, func(*distance.Table1) bool, func(*star.Tally) bool, func(*partition.Reject) bool, func(Sidecar), error](&writeShardFn{})
 	register.Iter1[distance.Rows]()
 	register.Iter1[distance.Table1]()
+	register.Iter1[star.Tally]()
+	register.Iter1[partition.Reject]()
 	register.Emitter1[Sidecar]()
 }

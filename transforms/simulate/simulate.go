@@ -17,20 +17,27 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/partition"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/mock"
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
 	"github.com/klauspost/compress/gzip"
 )
 
-var (
-	simulated    = beam.NewCounter(stars.Namespace, "stars_simulated")
-	filesWritten = beam.NewCounter(stars.Namespace, "files_written")
+// Tally names of Write: stars generated, rows written to partitions and to
+// truth tables (each counted by its writer), and files written. They agree
+// on a run that lost nothing.
+const (
+	Simulated    = "stars_simulated"
+	RowsWritten  = "rows_written"
+	TruthWritten = "truth_rows_written"
+	FilesWritten = "files_written"
 )
 
 // Write generates the mock cfg under the folder out (local or gs://):
 // GaiaSource_<min>_<max>.csv.gz partitions in the DR2 bulk format, their truth
 // tables in out/truth/, the dust map as out/dust.json and, last, the manifest
-// out/manifest.json. It panics if cfg is invalid, before any data flows.
-func Write(s beam.Scope, cfg mock.Config, out string) {
+// out/manifest.json. It returns per shard its tally (PCollection<star.Tally>)
+// for stars.Sum. It panics if cfg is invalid, before any data flows.
+func Write(s beam.Scope, cfg mock.Config, out string) beam.PCollection {
 	s = s.Scope("simulate.Write")
 	shards, err := mock.Shards(cfg)
 	if err != nil {
@@ -42,9 +49,10 @@ func Write(s beam.Scope, cfg mock.Config, out string) {
 	}
 	col := beam.CreateList(s, shards)
 	col = beam.Reshuffle(s, col)
-	files := beam.ParDo(s, &shardFn{Config: string(js), Out: out}, col)
+	files, tallies := beam.ParDo2(s, &shardFn{Config: string(js), Out: out}, col)
 	grouped := beam.GroupByKey(s, beam.AddFixedKey(s, files))
 	beam.ParDo0(s, &manifestFn{Config: string(js), Out: out}, grouped)
+	return tallies
 }
 
 type shardFn struct {
@@ -58,7 +66,7 @@ func (fn *shardFn) Setup() error {
 	return json.Unmarshal([]byte(fn.Config), &fn.cfg)
 }
 
-func (fn *shardFn) ProcessElement(ctx context.Context, sh mock.Shard, emit func(mockio.File)) error {
+func (fn *shardFn) ProcessElement(ctx context.Context, sh mock.Shard, emit func(mockio.File), tally func(star.Tally)) error {
 	b, truth, err := mock.Generate(fn.cfg, sh)
 	if err != nil {
 		return fmt.Errorf("simulate shard %d/%d: %w", sh.Level, sh.Pixel, err)
@@ -70,11 +78,13 @@ func (fn *shardFn) ProcessElement(ctx context.Context, sh mock.Shard, emit func(
 	f.Partition = fmt.Sprintf("GaiaSource_%d_%d.csv.gz", f.MinID, f.MaxID)
 	f.Truth = mockio.TruthDir + "/" + fmt.Sprintf("Truth_%d_%d.csv.gz", f.MinID, f.MaxID)
 
+	var rows int64
 	err = writeGzip(ctx, store.Join(fn.Out, f.Partition), func(w *gzip.Writer) error {
 		dw := partition.NewDR2Writer(w)
 		if err := dw.WriteBlock(&b); err != nil {
 			return err
 		}
+		rows = dw.Rows()
 		return dw.Flush()
 	})
 	if err != nil {
@@ -86,10 +96,11 @@ func (fn *shardFn) ProcessElement(ctx context.Context, sh mock.Shard, emit func(
 	if err != nil {
 		return err
 	}
-	simulated.Inc(ctx, f.Stars)
+	t := star.Tally{Simulated: f.Stars, RowsWritten: rows, TruthWritten: int64(len(truth)), FilesWritten: 2}
+	stars.Monitor(ctx, t)
 	stars.Progress("stars simulated", f.Stars)
-	filesWritten.Inc(ctx, 2)
 	emit(f)
+	tally(t)
 	return nil
 }
 
@@ -149,7 +160,7 @@ func (fn *manifestFn) ProcessElement(ctx context.Context, _ int, files func(*moc
 func init() {
 	beam.RegisterType(reflect.TypeOf(mock.Shard{}))
 	beam.RegisterType(reflect.TypeOf(mockio.File{}))
-	register.DoFn3x1[context.Context, mock.Shard, func(mockio.File), error](&shardFn{})
+	register.DoFn4x1[context.Context, mock.Shard, func(mockio.File), func(star.Tally), error](&shardFn{})
 	register.DoFn3x1[context.Context, int, func(*mockio.File) bool, error](&manifestFn{})
 	register.Emitter1[mockio.File]()
 	register.Iter1[mockio.File]()

@@ -1,40 +1,36 @@
 package stars
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"sync"
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/gaiaflow/gaiaflow/model/star"
 )
 
 // Namespace is the Beam metrics namespace of every gaiaflow counter.
 const Namespace = "gaiaflow"
 
-// Counter names. Every row that enters is read (RowsIn) and leaves as a star
-// (StarsIn) or a reject (Rejected); later steps count their cuts as
-// CutPrefix+name and their outputs as StarsOut, so that
-// RowsIn = StarsOut + cuts + Rejected.
-const (
-	Files    = "files"
-	RowsIn   = "rows_in"
-	StarsIn  = "stars_in"
-	Rejected = "rejected"
-	StarsOut = "stars_out"
+// Beam metrics mirror the tallies (star.Tally) so that a run can be watched
+// in the runner's UI while it goes; the counts a run checks and publishes are
+// the tallies, carried in the data (see Sum).
+// Counter returns the metric of the tally count name.
+func Counter(name string) beam.Counter { return beam.NewCounter(Namespace, name) }
 
-	CutPrefix = "cut."
-)
+// Cut returns the metric of the stars removed by the named cut.
+func Cut(name string) beam.Counter { return beam.NewCounter(Namespace, star.CutPrefix+name) }
 
-var (
-	filesRead    = beam.NewCounter(Namespace, Files)
-	rowsRead     = beam.NewCounter(Namespace, RowsIn)
-	starsRead    = beam.NewCounter(Namespace, StarsIn)
-	rowsRejected = beam.NewCounter(Namespace, Rejected)
-)
-
-// Cut returns the counter of stars removed by the named cut.
-func Cut(name string) beam.Counter { return beam.NewCounter(Namespace, CutPrefix+name) }
+// Monitor adds every count of t to its metric.
+func Monitor(ctx context.Context, t star.Tally) {
+	for _, k := range t.Names() {
+		if t[k] != 0 {
+			Counter(k).Inc(ctx, t[k])
+		}
+	}
+}
 
 // Progress adds n to the count of what (for example "rows read") that this
 // process prints every ten seconds while it grows, with the rate since the

@@ -50,7 +50,7 @@ func TestReadHATSTree(t *testing.T) {
 		f.Close()
 	}
 	p, s := beam.NewPipelineWithRoot()
-	blocks, _ := stars.Read(s, []string{filepath.Join(root, "Norder=*", "Dir=*", "Npix=*.parquet")}, stars.ReadOptions{})
+	blocks, _, _ := stars.Read(s, []string{filepath.Join(root, "Norder=*", "Dir=*", "Npix=*.parquet")}, stars.ReadOptions{})
 	passert.Equals(s, stats.Sum(s, beam.ParDo(s, blockLen, blocks)), wantRows)
 	passert.Equals(s, stats.Sum(s, beam.ParDo(s, blockIDSum, blocks)), wantSum)
 	if err := ptest.Run(p); err != nil {

@@ -32,8 +32,8 @@ type ReadOptions struct {
 // pattern that matches nothing, a broken gzip stream or a header without a
 // required column fails the job with the file's name.
 //
-//	stars, rejects := stars.Read(s, []string{"gs://b/gaia/GaiaSource_*.csv.gz"}, stars.ReadOptions{})
-func Read(s beam.Scope, patterns []string, opt ReadOptions) (blocks, rejects beam.PCollection) {
+//	stars, rejects, tallies := stars.Read(s, []string{"gs://b/gaia/GaiaSource_*.csv.gz"}, stars.ReadOptions{})
+func Read(s beam.Scope, patterns []string, opt ReadOptions) (blocks, rejects, tallies beam.PCollection) {
 	s = s.Scope("stars.Read")
 	if len(patterns) == 0 {
 		panic("stars: Read needs at least one input pattern")
@@ -41,7 +41,7 @@ func Read(s beam.Scope, patterns []string, opt ReadOptions) (blocks, rejects bea
 	pats := beam.CreateList(s, patterns)
 	files := beam.ParDo(s, expandPattern, pats)
 	files = beam.Reshuffle(s, files)
-	return beam.ParDo2(s, &readFileFn{BlockSize: opt.BlockSize}, files)
+	return beam.ParDo3(s, &readFileFn{BlockSize: opt.BlockSize}, files)
 }
 
 // expandPattern lists the files a pattern names.
@@ -79,33 +79,37 @@ type readFileFn struct {
 	BlockSize int
 }
 
-// ProcessElement reads one file.
-func (fn *readFileFn) ProcessElement(ctx context.Context, path string, emit func(star.Block), reject func(partition.Reject)) error {
+// ProcessElement reads one file. Its tally counts the rows the reader saw,
+// and apart from that the stars and rejects actually emitted, so a reader
+// that lost a row would not reconcile.
+func (fn *readFileFn) ProcessElement(ctx context.Context, path string, emit func(star.Block), reject func(partition.Reject), tally func(string, star.Tally)) error {
 	start := time.Now()
 	opt := partition.Options{BlockSize: fn.BlockSize}
+	var nStars, nRejects int64
 	emitBlock := func(b *star.Block) error {
-		starsRead.Inc(ctx, int64(b.Len()))
+		nStars += int64(b.Len())
 		emit(*b)
 		return nil
 	}
 	emitReject := func(r partition.Reject) {
-		rowsRejected.Inc(ctx, 1)
+		nRejects++
 		reject(r)
 	}
 	c, err := readOne(ctx, path, opt, emitBlock, emitReject)
 	if err != nil {
 		return err // names the file already
 	}
-	filesRead.Inc(ctx, 1)
-	rowsRead.Inc(ctx, c.Rows)
+	t := star.Tally{star.Files: 1, star.RowsIn: c.Rows, star.StarsIn: nStars, star.Rejected: nRejects}
+	Monitor(ctx, t)
+	tally(path, t)
 	Progress("rows read", c.Rows)
-	log.Debugf(ctx, "read %s: %d rows, %d stars, %d rejected in %v", path, c.Rows, c.Stars, c.Rejected, time.Since(start))
+	log.Debugf(ctx, "read %s: %d rows, %d stars, %d rejected in %v", path, c.Rows, nStars, nRejects, time.Since(start))
 	return nil
 }
 
 func init() {
 	register.Function3x1(expandPattern)
-	register.DoFn4x1[context.Context, string, func(star.Block), func(partition.Reject), error](&readFileFn{})
+	register.DoFn5x1[context.Context, string, func(star.Block), func(partition.Reject), func(string, star.Tally), error](&readFileFn{})
 }
 
 // readOne streams a text partition; a file that starts with Parquet's magic

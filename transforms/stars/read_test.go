@@ -98,7 +98,7 @@ func TestReadGzipCountsEveryRow(t *testing.T) {
 	dir := t.TempDir()
 	wantRows, wantSum := writePartitions(t, dir, 6, 5)
 	p, s := beam.NewPipelineWithRoot()
-	blocks, rejects := stars.Read(s, []string{filepath.Join(dir, "GaiaSource_*.csv.gz")}, stars.ReadOptions{BlockSize: 1000})
+	blocks, rejects, _ := stars.Read(s, []string{filepath.Join(dir, "GaiaSource_*.csv.gz")}, stars.ReadOptions{BlockSize: 1000})
 	passert.Equals(s, stats.Sum(s, beam.ParDo(s, blockLen, blocks)), wantRows)
 	passert.Equals(s, stats.Sum(s, beam.ParDo(s, blockIDSum, blocks)), wantSum)
 	passert.Empty(s, rejects)
@@ -122,7 +122,7 @@ func TestReadCloudStorage(t *testing.T) {
 		}
 	}
 	p, s := beam.NewPipelineWithRoot()
-	blocks, _ := stars.Read(s, []string{root + "/gdr2/GaiaSource_*.csv.gz"}, stars.ReadOptions{})
+	blocks, _, _ := stars.Read(s, []string{root + "/gdr2/GaiaSource_*.csv.gz"}, stars.ReadOptions{})
 	passert.Equals(s, stats.Sum(s, beam.ParDo(s, blockLen, blocks)), wantRows)
 	passert.Equals(s, stats.Sum(s, beam.ParDo(s, blockIDSum, blocks)), wantSum)
 	if err := ptest.Run(p); err != nil {
@@ -147,18 +147,22 @@ func TestRejectsReconcile(t *testing.T) {
 		t.Fatal(err)
 	}
 	rejPath := filepath.Join(dir, "out", "rejects.csv")
+	counts := filepath.Join(dir, "out", "counts.json")
 	p, s := beam.NewPipelineWithRoot()
-	_, rejects := stars.Read(s, []string{in}, stars.ReadOptions{})
+	_, rejects, tallies := stars.Read(s, []string{in}, stars.ReadOptions{})
 	stars.WriteRejects(s, rejPath, rejects)
-	res, err := runners.Run(context.Background(), p, stars.Namespace)
+	stars.WriteTally(s, counts, stars.Sum(s, tallies))
+	if _, err := runners.Run(context.Background(), p, stars.Namespace); err != nil {
+		t.Fatal(err)
+	}
+	c, err := stars.ReadTally(context.Background(), counts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := res.Counters
-	if c[stars.RowsIn] != 1000 || c[stars.StarsIn] != 998 || c[stars.Rejected] != 2 {
-		t.Errorf("counters %v, want 1000 rows, 998 stars, 2 rejected", c)
+	if c[star.RowsIn] != 1000 || c[star.StarsIn] != 998 || c[star.Rejected] != 2 || c[star.Files] != 1 {
+		t.Errorf("counts %v, want 1 file, 1000 rows, 998 stars, 2 rejected", c)
 	}
-	if err := stars.Reconcile(c); err != nil {
+	if err := c.Reconcile(); err != nil {
 		t.Error(err)
 	}
 	rf, err := os.Open(rejPath)

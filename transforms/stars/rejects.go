@@ -2,10 +2,7 @@ package stars
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
-	"sort"
-	"strconv"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -34,23 +31,12 @@ func (fn *writeRejectsFn) ProcessElement(ctx context.Context, _ int, iter func(*
 	for iter(&r) {
 		all = append(all, r)
 	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].File != all[j].File {
-			return all[i].File < all[j].File
-		}
-		return all[i].Line < all[j].Line
-	})
+	partition.SortRejects(all)
 	w, err := store.Create(ctx, fn.Path)
 	if err != nil {
 		return fmt.Errorf("rejects: %w", err)
 	}
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"file", "line", "reason", "text"})
-	for _, r := range all {
-		cw.Write([]string{r.File, strconv.FormatInt(r.Line, 10), r.Reason, r.Text})
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := partition.WriteRejects(w, all); err != nil {
 		w.Abort()
 		return fmt.Errorf("rejects: write %s: %w", fn.Path, err)
 	}

@@ -25,14 +25,15 @@ const (
 // Assign sends the stars of blocks (PCollection<star.Block>) to the patches
 // of the search that hold them and returns PCollection<KV<int64,
 // star.Block>>: per block and patch, the block's stars in that patch, keyed
-// by the patch's RING pixel. It panics if opt names a pixel outside the
-// grid.
-func Assign(s beam.Scope, opt Options, blocks beam.PCollection) beam.PCollection {
+// by the patch's RING pixel, and per block its tally (PCollection<star.Tally>:
+// the cuts, stars_out, patch.members). It panics if opt names a pixel
+// outside the grid.
+func Assign(s beam.Scope, opt Options, blocks beam.PCollection) (assigned, tallies beam.PCollection) {
 	s = s.Scope("streams.Assign")
 	if _, err := opt.selected(sky.NewGrid(opt.Grid)); err != nil {
 		panic(err.Error())
 	}
-	return beam.ParDo(s, &assignFn{Options: opt.encode()}, blocks)
+	return beam.ParDo2(s, &assignFn{Options: opt.encode()}, blocks)
 }
 
 type assignFn struct {
@@ -44,8 +45,6 @@ type assignFn struct {
 	in      []int
 	keep    [][]bool // per patch index, lazily
 	counted []int
-
-	parallax, missing, noPatch, out, members beam.Counter
 }
 
 func (fn *assignFn) Setup() error {
@@ -59,15 +58,10 @@ func (fn *assignFn) Setup() error {
 		return err
 	}
 	fn.keep = make([][]bool, len(fn.grid.Patches))
-	fn.parallax = stars.Cut(CutParallax)
-	fn.missing = stars.Cut(CutMissing)
-	fn.noPatch = stars.Cut(CutNoPatch)
-	fn.out = beam.NewCounter(stars.Namespace, stars.StarsOut)
-	fn.members = beam.NewCounter(stars.Namespace, PatchMembers)
 	return nil
 }
 
-func (fn *assignFn) ProcessElement(ctx context.Context, b star.Block, emit func(int64, star.Block)) {
+func (fn *assignFn) ProcessElement(ctx context.Context, b star.Block, emit func(int64, star.Block), tally func(star.Tally)) {
 	maxPlx := fn.opt.Cuts.MaxParallax
 	if maxPlx == 0 {
 		maxPlx = 1
@@ -114,11 +108,12 @@ func (fn *assignFn) ProcessElement(ctx context.Context, b star.Block, emit func(
 	for _, p := range fn.counted {
 		emit(fn.grid.Patches[p].Pixel, b.Select(fn.keep[p]))
 	}
-	fn.parallax.Inc(ctx, nPlx)
-	fn.missing.Inc(ctx, nMiss)
-	fn.noPatch.Inc(ctx, nNone)
-	fn.out.Inc(ctx, nOut)
-	fn.members.Inc(ctx, nMem)
+	t := star.Tally{star.StarsOut: nOut, PatchMembers: nMem}
+	t.Cut(CutParallax, nPlx)
+	t.Cut(CutMissing, nMiss)
+	t.Cut(CutNoPatch, nNone)
+	stars.Monitor(ctx, t)
+	tally(t)
 	stars.Progress("stars assigned to patches", int64(b.Len()))
 }
 
@@ -133,6 +128,6 @@ func (fn *assignFn) used(p int) bool {
 }
 
 func init() {
-	register.DoFn3x0[context.Context, star.Block, func(int64, star.Block)](&assignFn{})
+	register.DoFn4x0[context.Context, star.Block, func(int64, star.Block), func(star.Tally)](&assignFn{})
 	register.Emitter2[int64, star.Block]()
 }

@@ -28,12 +28,13 @@ const (
 // star.Block>>) by patch, builds each patch in its frame with opt.Cuts,
 // lays its search regions (anode.Regions with opt.Regions) and returns one
 // Work per region that is trained on (PCollection<Work>), reshuffled so that
-// the training spreads over workers.
-func Regions(s beam.Scope, opt Options, assigned beam.PCollection) beam.PCollection {
+// the training spreads over workers, and per patch its tally
+// (PCollection<star.Tally>: patches, patch.stars, patch.dropped.*, sr.*).
+func Regions(s beam.Scope, opt Options, assigned beam.PCollection) (work, tallies beam.PCollection) {
 	s = s.Scope("streams.Regions")
 	grouped := beam.GroupByKey(s, assigned)
-	work := beam.ParDo(s, &regionsFn{Options: opt.encode()}, grouped)
-	return beam.Reshuffle(s, work)
+	work, tallies = beam.ParDo2(s, &regionsFn{Options: opt.encode()}, grouped)
+	return beam.Reshuffle(s, work), tallies
 }
 
 type regionsFn struct {
@@ -41,11 +42,6 @@ type regionsFn struct {
 
 	opt     Options
 	centres map[int64]sky.Patch
-
-	patches, stars                 beam.Counter
-	dropPlx, dropOutside, dropMiss beam.Counter
-	vetoes                         map[anode.Veto]beam.Counter
-	outOfRange                     beam.Counter
 }
 
 func (fn *regionsFn) Setup() error {
@@ -59,20 +55,10 @@ func (fn *regionsFn) Setup() error {
 	for _, p := range g.Patches {
 		fn.centres[p.Pixel] = p
 	}
-	fn.patches = beam.NewCounter(stars.Namespace, Patches)
-	fn.stars = beam.NewCounter(stars.Namespace, PatchStars)
-	fn.dropPlx = beam.NewCounter(stars.Namespace, PatchDropPrefix+"parallax")
-	fn.dropOutside = beam.NewCounter(stars.Namespace, PatchDropPrefix+"outside")
-	fn.dropMiss = beam.NewCounter(stars.Namespace, PatchDropPrefix+"missing")
-	fn.outOfRange = beam.NewCounter(stars.Namespace, SRPrefix+"out_of_range")
-	fn.vetoes = map[anode.Veto]beam.Counter{}
-	for _, v := range []anode.Veto{anode.Kept, anode.TooFew, anode.TooMany, anode.GlobularCluster} {
-		fn.vetoes[v] = beam.NewCounter(stars.Namespace, SRPrefix+v.String())
-	}
 	return nil
 }
 
-func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks func(*star.Block) bool, emit func(Work)) error {
+func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks func(*star.Block) bool, emit func(Work), tally func(star.Tally)) error {
 	pc, ok := fn.centres[pixel]
 	if !ok {
 		return fmt.Errorf("streams: patch %d is not in the grid", pixel)
@@ -84,11 +70,12 @@ func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks fun
 	for blocks(&b) {
 		n.Add(p.Add(frame, &b, fn.opt.Cuts))
 	}
-	fn.patches.Inc(ctx, 1)
-	fn.stars.Inc(ctx, int64(n.Kept))
-	fn.dropPlx.Inc(ctx, int64(n.Parallax))
-	fn.dropOutside.Inc(ctx, int64(n.Outside))
-	fn.dropMiss.Inc(ctx, int64(n.Missing))
+	t := star.Tally{Patches: 1, PatchStars: int64(n.Kept),
+		PatchDropPrefix + "parallax": int64(n.Parallax), PatchDropPrefix + "outside": int64(n.Outside), PatchDropPrefix + "missing": int64(n.Missing)}
+	defer func() {
+		stars.Monitor(ctx, t)
+		tally(t)
+	}()
 	ro := fn.opt.Regions
 	stride, origin := ro.Stride, ro.Origin
 	if stride == 0 {
@@ -96,10 +83,10 @@ func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks fun
 	}
 	for _, r := range anode.Regions(&p, ro) {
 		if rg := fn.opt.SRRange; rg != nil && !(r.Lo >= rg.Lo && r.Hi <= rg.Hi) {
-			fn.outOfRange.Inc(ctx, 1)
+			t.Add(SRPrefix+"out_of_range", 1)
 			continue
 		}
-		fn.vetoes[r.Veto].Inc(ctx, 1)
+		t.Add(SRPrefix+r.Veto.String(), 1)
 		if r.Veto != anode.Kept {
 			continue
 		}
@@ -109,7 +96,7 @@ func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks fun
 }
 
 func init() {
-	register.DoFn4x1[context.Context, int64, func(*star.Block) bool, func(Work), error](&regionsFn{})
+	register.DoFn5x1[context.Context, int64, func(*star.Block) bool, func(Work), func(star.Tally), error](&regionsFn{})
 	register.Iter1[star.Block]()
 	register.Emitter1[Work]()
 }

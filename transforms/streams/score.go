@@ -15,6 +15,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/gaiaflow/gaiaflow/io/store"
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/model/stream"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
@@ -31,14 +32,16 @@ const (
 
 // Score runs ANODE on every search region of work (PCollection<Work>) and
 // then the stream search of its ROIs, and returns PCollection<KV<int,
-// SRResult>> under the single key 0, ready for Merge. With opt.WriteR the R
-// of every search-region star goes to Out/r/patch<pixel>_sr<SR>.csv.gz.
-func Score(s beam.Scope, opt Options, work beam.PCollection) beam.PCollection {
+// SRResult>> under the single key 0, ready for Merge, and per region its
+// tally (PCollection<star.Tally>: sr.scored or sr.failed, sr.train_ms,
+// roi.count, roi.vetoed). With opt.WriteR the R of every search-region star
+// goes to Out/r/patch<pixel>_sr<SR>.csv.gz.
+func Score(s beam.Scope, opt Options, work beam.PCollection) (results, tallies beam.PCollection) {
 	s = s.Scope("streams.Score")
 	if opt.WriteR && opt.Out == "" {
 		panic("streams: Score: WriteR needs Out")
 	}
-	return beam.ParDo(s, &scoreFn{Options: opt.encode()}, work)
+	return beam.ParDo2(s, &scoreFn{Options: opt.encode()}, work)
 }
 
 type scoreFn struct {
@@ -47,8 +50,6 @@ type scoreFn struct {
 	opt      Options
 	searcher *stream.Searcher
 	sel      *stream.Selector
-
-	failed, scored, trainMS, rois, vetoed beam.Counter
 }
 
 func (fn *scoreFn) Setup() error {
@@ -59,15 +60,10 @@ func (fn *scoreFn) Setup() error {
 	fn.opt = o
 	fn.searcher = stream.NewSearcher(o.Search)
 	fn.sel = stream.NewSelector(o.Search.ROI)
-	fn.failed = beam.NewCounter(stars.Namespace, SRFailed)
-	fn.scored = beam.NewCounter(stars.Namespace, SRScored)
-	fn.trainMS = beam.NewCounter(stars.Namespace, SRTrainMS)
-	fn.rois = beam.NewCounter(stars.Namespace, ROIs)
-	fn.vetoed = beam.NewCounter(stars.Namespace, ROIVetoed)
 	return nil
 }
 
-func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, SRResult)) error {
+func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, SRResult), tally func(star.Tally)) error {
 	t0 := time.Now()
 	res, err := anode.Score(&w.Patch, w.Region.Window, fn.opt.Score)
 	el := time.Since(t0)
@@ -75,19 +71,19 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, SR
 		// A region the flows cannot be trained on (too few stars, a
 		// constant feature) is counted and skipped, not fatal to a sky-wide
 		// job.
-		fn.failed.Inc(ctx, 1)
+		t := star.Tally{SRFailed: 1}
+		stars.Monitor(ctx, t)
+		tally(t)
 		slog.Warn("streams: search region skipped", "patch", w.Pixel, "sr", w.SR, "too_few", errors.Is(err, anode.ErrTooFew), "error", err)
 		return nil
 	}
-	fn.scored.Inc(ctx, 1)
-	fn.trainMS.Inc(ctx, el.Milliseconds())
 	stars.Progress("search regions scored", 1)
 	out := SearchRegion(fn.searcher, fn.sel, &w, res)
 	out.Seconds = el.Seconds()
-	fn.rois.Inc(ctx, int64(len(out.ROIs)))
+	t := star.Tally{SRScored: 1, SRTrainMS: el.Milliseconds(), ROIs: int64(len(out.ROIs)), ROIVetoed: 0}
 	for _, r := range out.ROIs {
 		if r.Vetoed {
-			fn.vetoed.Inc(ctx, 1)
+			t.Add(ROIVetoed, 1)
 		}
 	}
 	if fn.opt.WriteR {
@@ -95,7 +91,9 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, SR
 			return err
 		}
 	}
+	stars.Monitor(ctx, t)
 	emit(0, out)
+	tally(t)
 	return nil
 }
 
@@ -212,6 +210,6 @@ func writeR(ctx context.Context, out string, w *Work, res *anode.Result) error {
 }
 
 func init() {
-	register.DoFn3x1[context.Context, Work, func(int, SRResult), error](&scoreFn{})
+	register.DoFn4x1[context.Context, Work, func(int, SRResult), func(star.Tally), error](&scoreFn{})
 	register.Emitter2[int, SRResult]()
 }

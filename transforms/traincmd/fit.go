@@ -36,8 +36,10 @@ const OverMax = "over_max_stars"
 // orders them by their selection key (a seeded shuffle), keeps at most
 // MaxStars, and fits the CMD flow with distance.FitCMD. It writes the model
 // to <Out>/cmd.gff and the learning curve to <Out>/learning_curve.csv, and
-// returns the singleton PCollection<string> of the model's path.
-func Fit(s beam.Scope, opt FitOptions, blocks, u0 beam.PCollection) beam.PCollection {
+// returns the singleton PCollection<string> of the model's path and the
+// singleton PCollection<star.Tally> of the stars it trained on (stars_out)
+// and of those beyond MaxStars (cut.over_max_stars).
+func Fit(s beam.Scope, opt FitOptions, blocks, u0 beam.PCollection) (model, tally beam.PCollection) {
 	s = s.Scope("traincmd.Fit")
 	opt.Cfg.Mode = distance.Training
 	js, err := json.Marshal(opt)
@@ -45,14 +47,14 @@ func Fit(s beam.Scope, opt FitOptions, blocks, u0 beam.PCollection) beam.PCollec
 		panic(err)
 	}
 	grouped := beam.GroupByKey(s, beam.AddFixedKey(s, blocks))
-	return beam.ParDo(s, &fitFn{Options: string(js)}, grouped, beam.SideInput{Input: u0})
+	return beam.ParDo2(s, &fitFn{Options: string(js)}, grouped, beam.SideInput{Input: u0})
 }
 
 type fitFn struct {
 	Options string // FitOptions as JSON
 }
 
-func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Block) bool, u0 distance.U0, emit func(string)) error {
+func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Block) bool, u0 distance.U0, emit func(string), tally func(star.Tally)) error {
 	var opt FitOptions
 	if err := json.Unmarshal([]byte(fn.Options), &opt); err != nil {
 		return err
@@ -71,12 +73,12 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 		order[i] = i
 	}
 	sort.Slice(order, func(a, c int) bool { return keys[order[a]] < keys[order[c]] })
+	t := star.Tally{}
 	if opt.MaxStars > 0 && len(order) > opt.MaxStars {
-		// Sample counted these as output; they leave it for this cut.
-		n := int64(len(order) - opt.MaxStars)
-		stars.Cut(OverMax).Inc(ctx, n)
-		beam.NewCounter(stars.Namespace, stars.StarsOut).Inc(ctx, -n)
+		t.Cut(OverMax, int64(len(order)-opt.MaxStars))
 		order = order[:opt.MaxStars]
+	} else {
+		t.Cut(OverMax, 0)
 	}
 	var train star.Block
 	for _, i := range order {
@@ -96,6 +98,8 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 	}
 	var c distance.Counts
 	p := est.Prepare(nil, &train, &c)
+	t.Merge(c.Tally()) // Sample applied the same cuts: zeros, unless a star changed
+	t.Add(star.StarsOut, int64(p.Len()))
 	start := time.Now()
 	var curve strings.Builder
 	curve.WriteString("pass,steps,train_nll,heldout_nll,seconds\n")
@@ -123,11 +127,13 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 	if err := store.WriteFile(ctx, store.Join(opt.Out, "learning_curve.csv"), []byte(curve.String())); err != nil {
 		return err
 	}
+	stars.Monitor(ctx, t)
 	emit(model)
+	tally(t)
 	return nil
 }
 
 func init() {
-	register.DoFn5x1[context.Context, int, func(*star.Block) bool, distance.U0, func(string), error](&fitFn{})
+	register.DoFn6x1[context.Context, int, func(*star.Block) bool, distance.U0, func(string), func(star.Tally), error](&fitFn{})
 	register.Iter1[star.Block]()
 }

@@ -26,8 +26,9 @@ const NotSampled = "not_sampled"
 // Sample applies the training cuts (dec, photometry, parallax, RUWE with u0
 // from the singleton PCollection<distance.U0> u0, dust coverage) to every
 // block, counts each cut, and keeps a seeded random fraction of the rest:
-// PCollection<star.Block> of the training stars.
-func Sample(s beam.Scope, opt SampleOptions, blocks, u0 beam.PCollection) beam.PCollection {
+// PCollection<star.Block> of the training stars, and per block the tally of
+// its cuts (PCollection<star.Tally>; the stars kept are counted by Fit).
+func Sample(s beam.Scope, opt SampleOptions, blocks, u0 beam.PCollection) (sample, tallies beam.PCollection) {
 	s = s.Scope("traincmd.Sample")
 	opt.Cfg.Mode = distance.Training
 	if opt.Fraction == 0 {
@@ -37,7 +38,7 @@ func Sample(s beam.Scope, opt SampleOptions, blocks, u0 beam.PCollection) beam.P
 	if err != nil {
 		panic(err)
 	}
-	return beam.ParDo(s, &sampleFn{Dust: opt.Dust, Config: string(cfg), Fraction: opt.Fraction}, blocks, beam.SideInput{Input: u0})
+	return beam.ParDo2(s, &sampleFn{Dust: opt.Dust, Config: string(cfg), Fraction: opt.Fraction}, blocks, beam.SideInput{Input: u0})
 }
 
 type sampleFn struct {
@@ -47,9 +48,6 @@ type sampleFn struct {
 
 	est  *distance.Estimator
 	cfg  distance.Config
-	cuts [distance.NumCuts]beam.Counter
-	out  beam.Counter
-	skip beam.Counter
 	prep distance.Prepared
 }
 
@@ -57,7 +55,7 @@ func (fn *sampleFn) Setup(ctx context.Context) error {
 	return json.Unmarshal([]byte(fn.Config), &fn.cfg)
 }
 
-func (fn *sampleFn) ProcessElement(ctx context.Context, b star.Block, u0 distance.U0, emit func(star.Block)) error {
+func (fn *sampleFn) ProcessElement(ctx context.Context, b star.Block, u0 distance.U0, emit func(star.Block), tally func(star.Tally)) error {
 	if fn.est == nil {
 		m, err := distances.OpenDust(ctx, fn.Dust)
 		if err != nil {
@@ -71,19 +69,10 @@ func (fn *sampleFn) ProcessElement(ctx context.Context, b star.Block, u0 distanc
 		if fn.est, err = distance.New(cfg, flat, distance.MapDust{Map: m}); err != nil {
 			return err
 		}
-		for c := range fn.cuts {
-			fn.cuts[c] = stars.Cut(distance.Cut(c).String())
-		}
-		fn.out = beam.NewCounter(stars.Namespace, stars.StarsOut)
-		fn.skip = stars.Cut(NotSampled)
 	}
 	var c distance.Counts
 	p := fn.est.Prepare(&fn.prep, &b, &c)
-	for k, n := range c.Cut {
-		if n > 0 {
-			fn.cuts[k].Inc(ctx, n)
-		}
-	}
+	t := c.Tally()
 	keep := make([]bool, b.Len())
 	kept := 0
 	for _, r := range p.Row {
@@ -92,8 +81,9 @@ func (fn *sampleFn) ProcessElement(ctx context.Context, b star.Block, u0 distanc
 			kept++
 		}
 	}
-	fn.skip.Inc(ctx, int64(p.Len()-kept))
-	fn.out.Inc(ctx, int64(kept))
+	t.Cut(NotSampled, int64(p.Len()-kept))
+	stars.Monitor(ctx, t)
+	tally(t)
 	if kept > 0 {
 		emit(b.Select(keep))
 	}
@@ -101,5 +91,5 @@ func (fn *sampleFn) ProcessElement(ctx context.Context, b star.Block, u0 distanc
 }
 
 func init() {
-	register.DoFn4x1[context.Context, star.Block, distance.U0, func(star.Block), error](&sampleFn{})
+	register.DoFn5x1[context.Context, star.Block, distance.U0, func(star.Block), func(star.Tally), error](&sampleFn{})
 }

@@ -1,0 +1,65 @@
+package partition
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+)
+
+// rejectsHeader is the header of a rejects file.
+var rejectsHeader = []string{"file", "line", "reason", "text"}
+
+// SortRejects orders rejects by file, then line.
+func SortRejects(rs []Reject) {
+	sort.Slice(rs, func(i, j int) bool {
+		if rs[i].File != rs[j].File {
+			return rs[i].File < rs[j].File
+		}
+		return rs[i].Line < rs[j].Line
+	})
+}
+
+// WriteRejects writes rs as CSV (file, line, reason, text) to w, in the
+// order given.
+func WriteRejects(w io.Writer, rs []Reject) error {
+	cw := csv.NewWriter(w)
+	cw.Write(rejectsHeader)
+	for _, r := range rs {
+		cw.Write([]string{r.File, strconv.FormatInt(r.Line, 10), r.Reason, r.Text})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// ReadRejects reads a file WriteRejects wrote.
+func ReadRejects(r io.Reader) ([]Reject, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = len(rejectsHeader)
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("rejects: header: %w", err)
+	}
+	for i, h := range rejectsHeader {
+		if head[i] != h {
+			return nil, fmt.Errorf("rejects: header %v, want %v", head, rejectsHeader)
+		}
+	}
+	var rs []Reject
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return rs, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("rejects: %w", err)
+		}
+		line, err := strconv.ParseInt(rec[1], 10, 64)
+		if err != nil || line < 1 {
+			return nil, fmt.Errorf("rejects: line %q of %s is not a line number", rec[1], rec[0])
+		}
+		rs = append(rs, Reject{File: rec[0], Line: line, Reason: rec[2], Text: rec[3]})
+	}
+}
