@@ -67,15 +67,15 @@ type Input struct {
 
 // Manifest describes one published version of a catalog.
 type Manifest struct {
-	Format      string           `json:"format"`
-	Version     string           `json:"version"` // "v0003"
-	Created     time.Time        `json:"created"`
-	Model       string           `json:"model"`        // path of the CMD model
-	ModelSHA256 string           `json:"model_sha256"` // its checksum
-	Prior       string           `json:"prior"`        // the distance prior, by name
-	Options     json.RawMessage  `json:"options"`      // the estimator's configuration
-	Dust        string           `json:"dust"`         // the dust map
-	Inputs      []Input          `json:"inputs"`
+	Format      string          `json:"format"`
+	Version     string          `json:"version"` // "v0003"
+	Created     time.Time       `json:"created"`
+	Model       string          `json:"model"`        // path of the CMD model
+	ModelSHA256 string          `json:"model_sha256"` // its checksum
+	Prior       string          `json:"prior"`        // the distance prior, by name
+	Options     json.RawMessage `json:"options"`      // the estimator's configuration
+	Dust        string          `json:"dust"`         // the dust map
+	Inputs      []Input         `json:"inputs"`
 	// Counts sums the counts of every input, those computed by this
 	// version's run and those reused from earlier runs alike, so in = out +
 	// cut + rejected holds per version.

@@ -10,8 +10,8 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/mock"
 	"github.com/gaiaflow/gaiaflow/model/star"
-	"github.com/gaiaflow/gaiaflow/transforms/stars"
 	tsim "github.com/gaiaflow/gaiaflow/transforms/simulate"
+	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
 
 // CountsName is the file of the run's tally in the mock's folder.

@@ -89,7 +89,7 @@ func ReadTally(ctx context.Context, path string) (star.Tally, error) {
 	return t, nil
 }
 
-func encodeTally(t star.Tally) ([]byte, error) { return t.MarshalBinary() }
+func encodeTally(t star.Tally) ([]byte, error)    { return t.MarshalBinary() }
 func decodeTally(data []byte) (star.Tally, error) { return star.UnmarshalTally(data) }
 
 func init() {
