@@ -160,3 +160,40 @@ func TestParseStream(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogDryRunAndVerify: --dry_run on the local runner plans and
+// writes nothing; a real run publishes a version that `verify` accepts, and
+// a damaged shard makes `verify` fail naming it.
+func TestCatalogDryRunAndVerify(t *testing.T) {
+	dir := t.TempDir()
+	sky := filepath.Join(dir, "sky")
+	if code, out, errOut := gaiaflow(t, "simulate", "--out", sky, "--stars", "3000", "--seed", "2"); code != 0 {
+		t.Fatalf("simulate: exit %d\n%s\n%s", code, out, errOut)
+	}
+	parts, dust := filepath.Join(sky, "GaiaSource_*.csv.gz"), filepath.Join(sky, "dust.json")
+	if code, out, errOut := gaiaflow(t, "traincmd", "--input", parts, "--dust", dust, "--out", filepath.Join(dir, "model"), "--passes", "1", "--min-parallax-snr", "3"); code != 0 {
+		t.Fatalf("traincmd: exit %d\n%s\n%s", code, out, errOut)
+	}
+	cat := filepath.Join(dir, "catalog")
+	args := []string{"distances", "--input", parts, "--model", filepath.Join(dir, "model", "cmd.gff"), "--dust", dust, "--out", cat, "--grid-nodes", "16"}
+	code, out, errOut := gaiaflow(t, append(args, "--dry_run")...)
+	if code != 0 || !strings.Contains(out, "dry run") {
+		t.Fatalf("dry run: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, err := os.Stat(cat); !os.IsNotExist(err) {
+		t.Errorf("the dry run wrote into %s: %v", cat, err)
+	}
+	if code, out, errOut = gaiaflow(t, args...); code != 0 {
+		t.Fatalf("distances: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, out, errOut = gaiaflow(t, "verify", "--catalog", cat); code != 0 || !strings.Contains(out, "files verified") {
+		t.Fatalf("verify: exit %d\n%s\n%s", code, out, errOut)
+	}
+	shards, _ := filepath.Glob(filepath.Join(cat, "shards", "*.parquet"))
+	data, _ := os.ReadFile(shards[0])
+	data[len(data)/2] ^= 1
+	os.WriteFile(shards[0], data, 0o644)
+	if code, _, errOut = gaiaflow(t, "verify", "--catalog", cat); code != 1 || !strings.Contains(errOut, filepath.Base(shards[0])) {
+		t.Errorf("verify of a damaged shard: exit %d\n%s", code, errOut)
+	}
+}

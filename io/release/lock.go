@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/gaiaflow/gaiaflow/io/store"
@@ -53,31 +52,17 @@ func Clean(ctx context.Context, dir string) ([]string, error) {
 			removed = append(removed, fmt.Sprintf("%d unfinished files in %s", n, sub))
 		}
 	}
-	versions, err := store.Glob(ctx, store.Join(dir, "v*", "*"))
+	subs, err := store.Subdirs(ctx, dir)
 	if err != nil {
 		return removed, err
 	}
-	seen := map[string]bool{}
-	for _, f := range versions {
-		v := store.Base(strings.TrimSuffix(f.Path, "/"+store.Base(f.Path)))
-		if seen[v] {
-			continue
-		}
-		seen[v] = true
+	for _, v := range subs {
 		if n, ok := versionNumber(v); ok && n > published {
 			if err := store.RemoveAll(ctx, store.Join(dir, v)); err != nil {
 				return removed, err
 			}
 			removed = append(removed, "unpublished version "+v)
 		}
-	}
-	// A killed run may have left a version folder with nothing but
-	// temporaries, which Glob does not list.
-	next := versionName(published + 1)
-	if n, err := store.RemoveTemps(ctx, store.Join(dir, next)); err != nil {
-		return removed, err
-	} else if n > 0 {
-		removed = append(removed, fmt.Sprintf("%d unfinished files in %s", n, next))
 	}
 	return removed, nil
 }

@@ -69,5 +69,8 @@ func Verify(ctx context.Context, dir, v string) (*Manifest, error) {
 	if stars != m.Stars {
 		errs = append(errs, fmt.Errorf("version: shards hold %d stars, the manifest says %d", stars, m.Stars))
 	}
-	return m, errors.Join(errs...)
+	if len(errs) > 0 {
+		return m, fmt.Errorf("%s/%s does not verify: %w", dir, m.Version, errors.Join(errs...))
+	}
+	return m, nil
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -82,4 +83,36 @@ func RemoveAll(ctx context.Context, dir string) error {
 		}
 	}
 	return nil
+}
+
+// Subdirs returns the names of the folders directly under dir (for Cloud
+// Storage, the prefixes of objects one level below dir/), sorted.
+func Subdirs(ctx context.Context, dir string) ([]string, error) {
+	var names []string
+	if IsGCS(dir) {
+		infos, err := gcsList(ctx, strings.TrimSuffix(dir, "/")+"/")
+		if err != nil {
+			return nil, err
+		}
+		prefix := strings.TrimSuffix(dir, "/") + "/"
+		seen := map[string]bool{}
+		for _, in := range infos {
+			if sub, _, ok := strings.Cut(strings.TrimPrefix(in.Path, prefix), "/"); ok && !seen[sub] {
+				seen[sub] = true
+				names = append(names, sub)
+			}
+		}
+	} else {
+		entries, err := os.ReadDir(dir)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		for _, e := range entries {
+			if e.IsDir() {
+				names = append(names, e.Name())
+			}
+		}
+	}
+	sort.Strings(names)
+	return names, nil
 }

@@ -91,8 +91,7 @@ func (l *Lock) Unlock(ctx context.Context) error {
 		unix.Flock(int(l.f.Fd()), unix.LOCK_UN)
 		return l.f.Close()
 	}
-	close(l.stop)
-	<-l.done
+	l.Abandon()
 	l.mu.Lock()
 	gen, lost := l.gen, l.lost
 	l.mu.Unlock()
@@ -205,4 +204,14 @@ func readLease(ctx context.Context, o *storage.ObjectHandle) (lease, int64, erro
 func isPrecondition(err error) bool {
 	var ge *googleapi.Error
 	return errors.As(err, &ge) && ge.Code == 412
+}
+
+// Abandon stops renewing a Cloud Storage lease without releasing it, as a
+// holder that dies does; the lease then expires after LeaseTTL. For tests.
+func (l *Lock) Abandon() {
+	if l.stop != nil {
+		close(l.stop)
+		<-l.done
+		l.stop = nil
+	}
 }

@@ -3,6 +3,7 @@ package distances_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -223,5 +224,69 @@ func TestGridAgreesWithExactFlow(t *testing.T) {
 	t.Logf("|dist_mean(grid) - dist_mean(flow)| / dist_std over %d stars: median %.4f, 90%% %.4f", len(rel), med, p90)
 	if med > 0.03 || p90 > 0.1 {
 		t.Errorf("grid moves dist_mean by a median %.3f and a 90th percentile %.3f of dist_std", med, p90)
+	}
+}
+
+// TestDustMapChangedInPlace: a dust map rewritten under the same path makes
+// every shard stale (the key hashes the map's content, not its name).
+func TestDustMapChangedInPlace(t *testing.T) {
+	sky, model := fixture(t)
+	dir := t.TempDir()
+	dustPath := filepath.Join(dir, "dust.json")
+	os.WriteFile(dustPath, []byte(`{"type": "gaussian_los_uniform", "ra_deg": 240, "dec_deg": -10, "sigma_ra_deg": 40, "sigma_dec_deg": 25, "peak_mag_per_kpc": 0.2}`), 0o644)
+	opt := distances.Options{Inputs: []string{filepath.Join(sky, "GaiaSource_*.csv.gz")}, Out: filepath.Join(dir, "catalog"),
+		Model: model, Dust: dustPath, GridNodes: 16, Cfg: distance.Config{Seed: 1, K: 8, T: 2}}
+	run(t, opt, true)
+	if plan, _ := run(t, opt, false); !plan.Fresh() {
+		t.Fatalf("unchanged map: %d partitions to recompute", len(plan.Todo))
+	}
+	os.WriteFile(dustPath, []byte(`{"type": "gaussian_los_uniform", "ra_deg": 240, "dec_deg": -10, "sigma_ra_deg": 40, "sigma_dec_deg": 25, "peak_mag_per_kpc": 0.3}`), 0o644)
+	if plan, _ := run(t, opt, false); len(plan.Todo) != len(plan.All) {
+		t.Errorf("a map changed in place: %d of %d partitions to recompute", len(plan.Todo), len(plan.All))
+	}
+}
+
+// TestSecondRunOnTheCatalogFails: while one run holds the catalog, another
+// one fails at once, saying so, instead of publishing over it.
+func TestSecondRunOnTheCatalogFails(t *testing.T) {
+	sky, model := fixture(t)
+	ctx := context.Background()
+	opt := distances.Options{Inputs: []string{filepath.Join(sky, "GaiaSource_*.csv.gz")}, Out: filepath.Join(t.TempDir(), "catalog"),
+		Model: model, GridNodes: 16, Cfg: distance.Config{Seed: 1}}
+	first, err := distances.Begin(ctx, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := distances.Begin(ctx, opt); !errors.Is(err, store.ErrLocked) {
+		t.Errorf("second run while the first holds the catalog: %v", err)
+	}
+	first.End(ctx)
+	second, err := distances.Begin(ctx, opt)
+	if err != nil {
+		t.Fatalf("after the first ended: %v", err)
+	}
+	second.End(ctx)
+}
+
+// TestDryRunWritesNothing: a dry run plans but leaves no trace in the
+// catalog folder (it used to distil and write the grid there).
+func TestDryRunWritesNothing(t *testing.T) {
+	sky, model := fixture(t)
+	out := filepath.Join(t.TempDir(), "catalog")
+	opt := distances.Options{Inputs: []string{filepath.Join(sky, "GaiaSource_*.csv.gz")}, Out: out,
+		Model: model, GridNodes: 16, Cfg: distance.Config{Seed: 1}, DryRun: true}
+	plan, err := distances.Begin(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plan.End(context.Background())
+	if len(plan.Todo) == 0 || plan.Grid == "" {
+		t.Fatalf("plan: %d to do, grid %q", len(plan.Todo), plan.Grid)
+	}
+	if _, err := distances.Build(plan, opt); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a dry run made %s: %v", out, err)
 	}
 }
