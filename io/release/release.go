@@ -63,6 +63,14 @@ type Input struct {
 	// Files are the shard's files (CSV, Parquet, rejects) with their sizes
 	// and SHA-256, so a reader can verify a version.
 	Files []File `json:"files,omitempty"`
+	// MinSourceID and MaxSourceID bound the shard's source_ids (Gaia's
+	// partitions are disjoint ranges), so duplicates across shards are
+	// looked for only where ranges overlap.
+	MinSourceID int64 `json:"min_source_id,omitempty"`
+	MaxSourceID int64 `json:"max_source_id,omitempty"`
+	// DuplicateRows counts the shard's rows whose source_id another row of
+	// the shard shares (each flagged "duplicate").
+	DuplicateRows int64 `json:"duplicate_rows,omitempty"`
 }
 
 // Manifest describes one published version of a catalog.
@@ -82,6 +90,12 @@ type Manifest struct {
 	Counts star.Tally `json:"counts,omitempty"`
 	Stars  int64      `json:"stars"`
 	Files  []File     `json:"files,omitempty"` // the version's summaries and plots, relative to the catalog folder
+	// DuplicateRows counts the rows whose source_id another row of the
+	// version shares: inside a shard (flagged "duplicate" in the rows) or
+	// in another shard (listed in the version's duplicates.csv: source_id
+	// and the two input partitions). Gaia's partitions are disjoint, so a
+	// duplicate means the inputs overlap.
+	DuplicateRows int64 `json:"duplicate_rows,omitempty"`
 }
 
 // ShardKey returns the key of the shard made from in with the model of

@@ -39,6 +39,10 @@ const (
 	// FlagNoRUWE: neither the ruwe column nor chi2, n_good and a u0 table
 	// gave a RUWE (catalog only: training cuts these stars).
 	FlagNoRUWE
+	// FlagDuplicate: another row of the same shard has this source_id (the
+	// partition holds the star twice); duplicates across shards are listed
+	// in the version's manifest.
+	FlagDuplicate
 
 	numFlags = iota
 )
@@ -46,6 +50,7 @@ const (
 var flagNames = [numFlags]string{
 	"not_converged", "off_cmd", "zero_weights", "dust_unreliable",
 	"negative_parallax", "few_samples", "density_nan", "high_ruwe", "no_ruwe",
+	"duplicate",
 }
 
 // FlagNames returns the name of each bit, bit 0 first, for the catalog's

@@ -1,6 +1,9 @@
 package distance
 
-import "sort"
+import (
+	"math"
+	"sort"
+)
 
 // Append adds the rows of o to the end of c. It panics if their numbers of
 // quantiles differ.
@@ -23,14 +26,28 @@ func (c *Rows) Append(o *Rows) {
 }
 
 // SortBySourceID orders the rows by source_id, so a shard's content does not
-// depend on the order its blocks arrived in.
+// depend on the order its blocks arrived in. Rows with the same source_id
+// (a partition that holds a star twice) are ordered by their values, for the
+// same reason.
 func (c *Rows) SortBySourceID() {
 	n := c.Len()
 	idx := make([]int, n)
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.Slice(idx, func(a, b int) bool { return c.SourceID[idx[a]] < c.SourceID[idx[b]] })
+	cols := c.floatColumns()
+	sort.Slice(idx, func(a, b int) bool {
+		i, j := idx[a], idx[b]
+		if c.SourceID[i] != c.SourceID[j] {
+			return c.SourceID[i] < c.SourceID[j]
+		}
+		for _, col := range cols {
+			if x, y := math.Float64bits((*col)[i]), math.Float64bits((*col)[j]); x != y {
+				return x < y
+			}
+		}
+		return i < j
+	})
 	var out Rows
 	out.NQuantiles = c.NQuantiles
 	q := c.NQuantiles
@@ -49,6 +66,20 @@ func (c *Rows) SortBySourceID() {
 		}
 	}
 	*c = out
+}
+
+// FlagDuplicates sets FlagDuplicate on every row whose source_id another
+// row shares and returns how many rows it flagged. The rows must be sorted
+// by source_id.
+func (c *Rows) FlagDuplicates() int {
+	n := 0
+	for i := range c.SourceID {
+		if i > 0 && c.SourceID[i] == c.SourceID[i-1] || i+1 < len(c.SourceID) && c.SourceID[i] == c.SourceID[i+1] {
+			c.Flags[i] |= FlagDuplicate
+			n++
+		}
+	}
+	return n
 }
 
 // Slice returns rows i to j-1 of c as a new Rows sharing c's storage.

@@ -1,14 +1,17 @@
 package distances_test
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -289,4 +292,82 @@ func TestDryRunWritesNothing(t *testing.T) {
 	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a dry run made %s: %v", out, err)
 	}
+}
+
+// TestDuplicateSourceIDs: a partition copied under a second name, and a row
+// repeated inside a partition, are found: the repeated rows carry the
+// duplicate flag, the copies are listed in the version's duplicates.csv,
+// and the manifest counts both.
+func TestDuplicateSourceIDs(t *testing.T) {
+	sky, model := fixture(t)
+	ctx := context.Background()
+	parts, _ := filepath.Glob(filepath.Join(sky, "GaiaSource_*.csv.gz"))
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	for _, p := range parts[1:] {
+		data, _ := os.ReadFile(p)
+		os.WriteFile(filepath.Join(in, filepath.Base(p)), data, 0o644)
+	}
+	// parts[0] twice: once as is, once renamed (an overlapping input).
+	data, _ := os.ReadFile(parts[0])
+	os.WriteFile(filepath.Join(in, filepath.Base(parts[0])), data, 0o644)
+	os.WriteFile(filepath.Join(in, "GaiaSource_copy.csv.gz"), data, 0o644)
+	// A repeated row inside one partition (plain CSV, so it can be edited).
+	raw := gunzip(t, parts[1])
+	lines := strings.SplitAfter(raw, "\n")
+	os.Remove(filepath.Join(in, filepath.Base(parts[1])))
+	os.WriteFile(filepath.Join(in, "GaiaSource_repeat.csv"), []byte(raw+lines[1]), 0o644)
+
+	opt := distances.Options{Inputs: []string{filepath.Join(in, "GaiaSource_*")}, Out: filepath.Join(dir, "catalog"),
+		Model: model, GridNodes: 16, Cfg: distance.Config{Seed: 1, K: 8, T: 2}}
+	run(t, opt, true)
+	m, err := release.Current(ctx, opt.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var copies int64
+	for _, in := range m.Inputs {
+		if strings.Contains(in.Path, filepath.Base(parts[0])) {
+			copies = in.Stars
+		}
+	}
+	if m.DuplicateRows != 2*copies+2 || copies == 0 {
+		t.Errorf("%d duplicate rows, want %d (2 x %d copied + 2 repeated)", m.DuplicateRows, 2*copies+2, copies)
+	}
+	list, err := os.ReadFile(filepath.Join(opt.Out, m.Version, distances.DuplicatesName))
+	if err != nil || int64(strings.Count(string(list), "\n")) != copies+1 {
+		t.Errorf("duplicates.csv: %d lines, want %d (%v)", strings.Count(string(list), "\n"), copies+1, err)
+	}
+	rows, _, err := catalog.ReadPublished(ctx, opt.Out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flagged := 0
+	for _, f := range rows.Flags {
+		if f&distance.FlagDuplicate != 0 {
+			flagged++
+		}
+	}
+	if flagged != 2 {
+		t.Errorf("%d rows flagged duplicate, want the 2 repeated ones", flagged)
+	}
+}
+
+func gunzip(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

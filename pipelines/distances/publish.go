@@ -15,6 +15,10 @@ import (
 	"github.com/gaiaflow/gaiaflow/transforms/distances"
 )
 
+// DuplicatesName is the file of a version that lists the source_ids two
+// shards share.
+const DuplicatesName = "duplicates.csv"
+
 // Publish makes plan.Version the published version of the catalog. From the
 // sidecars of every input's shard (finished by this run or an earlier one)
 // it sums the counts, which must reconcile, merges Table 1 and the rejected
@@ -41,6 +45,7 @@ func Publish(ctx context.Context, plan *Plan, opt Options) (*release.Manifest, d
 		}
 		m.Inputs = append(m.Inputs, sc.Input)
 		m.Stars += sc.Input.Stars
+		m.DuplicateRows += sc.Input.DuplicateRows
 		m.Counts.Merge(sc.Input.Counts)
 		t1.Merge(&sc.Table1)
 		if sc.Input.Rejects != "" {
@@ -57,15 +62,21 @@ func Publish(ctx context.Context, plan *Plan, opt Options) (*release.Manifest, d
 	if err != nil {
 		return nil, res, err
 	}
-	files := []struct {
+	type named struct {
 		name string
 		data []byte
-	}{{"table1.json", js}, {"table1.md", []byte(res.Markdown())}}
+	}
+	files := []named{{"table1.json", js}, {"table1.md", []byte(res.Markdown())}}
 	if rejects.Len() > 0 {
-		files = append(files, struct {
-			name string
-			data []byte
-		}{"rejects.csv", rejects.Bytes()})
+		files = append(files, named{"rejects.csv", rejects.Bytes()})
+	}
+	shared, err := crossDuplicates(ctx, opt.Out, m.Inputs)
+	if err != nil {
+		return nil, res, fmt.Errorf("publish %s: duplicates: %w", plan.Version, err)
+	}
+	if len(shared) > 0 {
+		m.DuplicateRows += 2 * int64(len(shared))
+		files = append(files, named{DuplicatesName, duplicatesCSV(shared)})
 	}
 	for _, f := range files {
 		rf, err := release.WriteFile(ctx, opt.Out, plan.Version+"/"+f.name, f.data)

@@ -116,6 +116,10 @@ func (fn *writeShardFn) ProcessElement(ctx context.Context, file string, rowsIte
 // with no rows gets empty shards, so every input of a version has one.
 func WriteShard(ctx context.Context, dir string, in release.Input, rows *distance.Rows, t1 distance.Table1, counts star.Tally, rejects []partition.Reject) (Sidecar, error) {
 	rows.SortBySourceID()
+	in.DuplicateRows = int64(rows.FlagDuplicates())
+	if n := rows.Len(); n > 0 {
+		in.MinSourceID, in.MaxSourceID = rows.SourceID[0], rows.SourceID[n-1]
+	}
 	in.Shard = release.ShardName(in.Path, in.Key, ".csv.gz")
 	in.Parquet = release.ShardName(in.Path, in.Key, ".parquet")
 	in.Stars = int64(rows.Len())
