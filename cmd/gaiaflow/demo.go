@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/gaiaflow/gaiaflow/io/config"
 	"github.com/gaiaflow/gaiaflow/io/mockio"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/star"
@@ -91,8 +92,7 @@ func runDemo(ctx context.Context, f *simFlags) error {
 
 	fmt.Printf("\n== 4. the distance catalog, Table 1 and fig. 4\n")
 	cat := store.Join(f.out, "catalog")
-	c := &catalogSpec{Inputs: []string{partitions}, Out: cat, Model: model, Dust: dustMap,
-		Prior: "flat-parallax", Seed: f.seed, K: 32, T: 10, GridNodes: 128}
+	c := &catalogSpec{config.Catalog{Inputs: []string{partitions}, Out: cat, Model: model, Dust: dustMap, Seed: f.seed}.WithDefaults()}
 	if err := runCatalog(ctx, c, "distances"); err != nil {
 		return err
 	}

@@ -3,45 +3,31 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 
+	"github.com/gaiaflow/gaiaflow/io/config"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 	pdist "github.com/gaiaflow/gaiaflow/pipelines/distances"
 	"github.com/gaiaflow/gaiaflow/runners"
 )
 
-// catalogSpec is a catalog run's configuration: the flags of `distances`
-// and the JSON file of `regen` carry the same fields.
-type catalogSpec struct {
-	Inputs         []string `json:"inputs"`
-	Out            string   `json:"out"`
-	Model          string   `json:"model"`
-	Dust           string   `json:"dust"`
-	Prior          string   `json:"prior"` // flat-parallax (paper eq. 2), flat-distance, exp-decreasing:L_pc
-	Seed           uint64   `json:"seed"`
-	K              int      `json:"samples"`         // parallax samples per star
-	T              int      `json:"iterations"`      // iterations of eq. 2
-	Quantiles      int      `json:"quantiles"`       // extra posterior quantiles per row
-	ParallaxOffset *float64 `json:"parallax_offset"` // mas; null: +0.029 (DR2)
-	Exact          bool     `json:"exact"`           // the flow itself instead of the grid
-	StopEarly      bool     `json:"stop_early"`      // end a star's iterations once d_best settles
-	GridNodes      int      `json:"grid_nodes"`
-	BlockSize      int      `json:"block_size"`
-}
+// catalogSpec is a catalog run's configuration (io/config.Catalog), with
+// its flags.
+type catalogSpec struct{ config.Catalog }
 
 func (c *catalogSpec) declare(fs *flag.FlagSet) {
 	fs.Var((*listFlag)(&c.Inputs), "input", "Gaia partitions, paths or globs, local or gs:// (repeat or comma-separate)")
 	fs.StringVar(&c.Out, "out", "", "catalog folder, local or gs:// (versions, shards, CURRENT)")
 	fs.StringVar(&c.Model, "model", "", "CMD flow from 'gaiaflow traincmd' (.gff)")
-	fs.StringVar(&c.Dust, "dust", "none", "dust map: a .gfdust, Bayestar .h5 or mock dust.json file, constant:E, or none")
-	fs.StringVar(&c.Prior, "prior", "flat-parallax", "distance prior: flat-parallax (paper eq. 2), flat-distance, or exp-decreasing:L (space density decreasing with length L pc)")
+	d := config.DefaultCatalog
+	fs.StringVar(&c.Dust, "dust", d.Dust, "dust map: a .gfdust, Bayestar .h5 or mock dust.json file, constant:E, or none")
+	fs.StringVar(&c.Prior, "prior", d.Prior, "distance prior: flat-parallax (paper eq. 2), flat-distance, or exp-decreasing:L (space density decreasing with length L pc)")
 	fs.Uint64Var(&c.Seed, "seed", 0, "run seed; with source_id it keys every random draw")
-	fs.IntVar(&c.K, "samples", 32, "parallax samples per star")
-	fs.IntVar(&c.T, "iterations", 10, "iterations of eq. 2")
+	fs.IntVar(&c.K, "samples", d.K, "parallax samples per star")
+	fs.IntVar(&c.T, "iterations", d.T, "iterations of eq. 2")
 	fs.IntVar(&c.Quantiles, "quantiles", 0, "extra posterior quantiles per star (e.g. 100)")
 	fs.Func("parallax-offset", "added to every parallax, mas (default +0.029, DR2; give 0 for DR3 data corrected elsewhere)", func(s string) error {
 		var v float64
@@ -53,8 +39,8 @@ func (c *catalogSpec) declare(fs *flag.FlagSet) {
 	})
 	fs.BoolVar(&c.StopEarly, "stop-early", false, "end a star's iterations once d_best changes by less than 1e-3 (the paper always runs all; about 2x faster)")
 	fs.BoolVar(&c.Exact, "exact", false, "evaluate the flow itself, not its distilled grid (slow; a check)")
-	fs.IntVar(&c.GridNodes, "grid-nodes", 128, "nodes per dimension of the distilled CMD grid")
-	fs.IntVar(&c.BlockSize, "block", 4096, "stars per block")
+	fs.IntVar(&c.GridNodes, "grid-nodes", d.GridNodes, "nodes per dimension of the distilled CMD grid")
+	fs.IntVar(&c.BlockSize, "block", d.BlockSize, "stars per block")
 }
 
 func (c *catalogSpec) options() (pdist.Options, error) {
@@ -77,6 +63,9 @@ func (c *catalogSpec) options() (pdist.Options, error) {
 // runCatalog takes the catalog's lock, plans, runs what is left and
 // publishes a new version.
 func runCatalog(ctx context.Context, c *catalogSpec, job string) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
 	opt, err := c.options()
 	if err != nil {
 		return err
@@ -173,14 +162,12 @@ the shards it finished. Exits 0 without publishing when nothing changed.`,
 				if err != nil {
 					return err
 				}
-				c := catalogSpec{Dust: "none", Prior: "flat-parallax", K: 32, T: 10, GridNodes: 128}
-				dec := json.NewDecoder(bytes.NewReader(data))
-				dec.DisallowUnknownFields()
-				if err := dec.Decode(&c); err != nil {
+				c, err := config.ReadCatalog(bytes.NewReader(data))
+				if err != nil {
 					return fmt.Errorf("%s: %w", path, err)
 				}
 				fmt.Fprintf(os.Stderr, "regen: %s\n", path)
-				return runCatalog(ctx, &c, "regen")
+				return runCatalog(ctx, &catalogSpec{c}, "regen")
 			}
 		},
 	})
