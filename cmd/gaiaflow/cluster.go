@@ -7,7 +7,7 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/gaiaflow/gaiaflow/io/catalog"
+	"github.com/gaiaflow/gaiaflow/io/release"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 )
 
@@ -22,7 +22,7 @@ type clusterResult struct {
 // clusterDistance fits the cluster + field mixture to the model distances of
 // the catalog's stars in cone, once per Gaia parallax-SNR ceiling.
 func clusterDistance(ctx context.Context, dir string, cone distance.Cone, maxSNR []float64, deconvolve bool) ([]clusterResult, error) {
-	rows, _, err := catalog.ReadPublished(ctx, dir, cone.Contains)
+	rows, _, err := release.ReadPublished(ctx, dir, cone.Contains)
 	if err != nil {
 		return nil, err
 	}

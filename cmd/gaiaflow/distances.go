@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/gaiaflow/gaiaflow/io/config"
+	"github.com/gaiaflow/gaiaflow/io/release"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 	pdist "github.com/gaiaflow/gaiaflow/pipelines/distances"
@@ -113,7 +114,7 @@ func runCatalog(ctx context.Context, c *catalogSpec, job string) error {
 		return err
 	}
 	if m.DuplicateRows > 0 {
-		fmt.Printf("\nwarning: %d rows share their source_id with another row: the inputs overlap (flagged \"duplicate\" inside a shard; across shards listed in %s/%s)\n", m.DuplicateRows, m.Version, pdist.DuplicatesName)
+		fmt.Printf("\nwarning: %d rows share their source_id with another row: the inputs overlap (flagged \"duplicate\" inside a shard; across shards listed in %s/%s)\n", m.DuplicateRows, m.Version, release.DuplicatesName)
 	}
 	fmt.Printf("\npublished %s/%s: %d stars in %d shards (%d reused); version counts: %s\n\n%s\n", c.Out, m.Version, m.Stars, len(m.Inputs), len(plan.All)-len(plan.Todo), m.Counts.Balance(), t1.Markdown())
 	return plan.End(ctx)

@@ -8,10 +8,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/gaiaflow/gaiaflow/io/catalog"
 	"github.com/gaiaflow/gaiaflow/io/flowfile"
 	"github.com/gaiaflow/gaiaflow/io/mockio"
 	"github.com/gaiaflow/gaiaflow/io/plot"
+	"github.com/gaiaflow/gaiaflow/io/release"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 	"github.com/klauspost/compress/gzip"
@@ -54,7 +54,7 @@ func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints
 			truth[t.SourceID] = t.Dist
 		}
 	}
-	rows, man, err := catalog.ReadPublished(ctx, catDir, nil)
+	rows, man, err := release.ReadPublished(ctx, catDir, nil)
 	if err != nil {
 		return nil, err
 	}

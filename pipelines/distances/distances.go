@@ -32,10 +32,6 @@ import (
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
 
-// Fig4Name is the file name of paper 000's fig. 4 in a version's folder: it
-// shows the stars computed by that version's run.
-const Fig4Name = "fig4_cmd.png"
-
 // Options configure a catalog run.
 type Options struct {
 	Inputs []string // partition paths or globs, local or gs://
@@ -172,7 +168,7 @@ func MakePlan(ctx context.Context, opt Options) (*Plan, error) {
 		}
 	}
 	for _, in := range p.All {
-		if _, err := distances.ReadSidecar(ctx, opt.Out, in); err != nil {
+		if _, err := release.ReadSidecar(ctx, opt.Out, in); err != nil {
 			p.Todo = append(p.Todo, in)
 		}
 	}
@@ -261,7 +257,7 @@ func Build(plan *Plan, opt Options) (*beam.Pipeline, error) {
 	blocks, rej, read := stars.Read(s, paths, stars.ReadOptions{BlockSize: opt.BlockSize})
 	rows, cuts := distances.Estimate(s, distances.Options{Grid: plan.Grid, Model: opt.Model, Dust: opt.Dust, Cfg: cfg}, blocks)
 	distances.WriteShards(s, opt.Out, plan.Todo, rows, rej, read, cuts)
-	distances.Fig4(s, store.Join(opt.Out, plan.Version, Fig4Name), rows)
+	distances.Fig4(s, store.Join(opt.Out, plan.Version, release.Fig4Name), rows)
 	return p, nil
 }
 
@@ -270,7 +266,7 @@ func Build(plan *Plan, opt Options) (*beam.Pipeline, error) {
 func RunCounts(ctx context.Context, plan *Plan, opt Options) (star.Tally, error) {
 	t := star.Tally{}
 	for _, in := range plan.Todo {
-		sc, err := distances.ReadSidecar(ctx, opt.Out, in)
+		sc, err := release.ReadSidecar(ctx, opt.Out, in)
 		if err != nil {
 			return nil, fmt.Errorf("no finished shard for %s: %w", in.Path, err)
 		}

@@ -205,7 +205,7 @@ func TestGridAgreesWithExactFlow(t *testing.T) {
 		opt := distances.Options{Inputs: []string{filepath.Join(sky, "GaiaSource_*.csv.gz")}, Out: out, Model: model,
 			Exact: exact, Cfg: distance.Config{Seed: 1}}
 		run(t, opt, true)
-		rows, _, err := catalog.ReadPublished(ctx, out, nil)
+		rows, _, err := release.ReadPublished(ctx, out, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -335,11 +335,11 @@ func TestDuplicateSourceIDs(t *testing.T) {
 	if m.DuplicateRows != 2*copies+2 || copies == 0 {
 		t.Errorf("%d duplicate rows, want %d (2 x %d copied + 2 repeated)", m.DuplicateRows, 2*copies+2, copies)
 	}
-	list, err := os.ReadFile(filepath.Join(opt.Out, m.Version, distances.DuplicatesName))
+	list, err := os.ReadFile(filepath.Join(opt.Out, m.Version, release.DuplicatesName))
 	if err != nil || int64(strings.Count(string(list), "\n")) != copies+1 {
 		t.Errorf("duplicates.csv: %d lines, want %d (%v)", strings.Count(string(list), "\n"), copies+1, err)
 	}
-	rows, _, err := catalog.ReadPublished(ctx, opt.Out, nil)
+	rows, _, err := release.ReadPublished(ctx, opt.Out, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

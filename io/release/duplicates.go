@@ -1,4 +1,4 @@
-package distances
+package release
 
 import (
 	"bytes"
@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	"github.com/gaiaflow/gaiaflow/io/catalog"
-	"github.com/gaiaflow/gaiaflow/io/release"
 	"github.com/gaiaflow/gaiaflow/io/store"
 )
 
@@ -22,8 +21,8 @@ type sharedID struct {
 // share. Gaia's partitions are disjoint ranges of source_id, so it compares
 // only shards whose [min, max] ranges overlap, reading their source_ids
 // from the Parquet shards; normally it reads nothing.
-func crossDuplicates(ctx context.Context, dir string, inputs []release.Input) ([]sharedID, error) {
-	ins := make([]release.Input, 0, len(inputs))
+func crossDuplicates(ctx context.Context, dir string, inputs []Input) ([]sharedID, error) {
+	ins := make([]Input, 0, len(inputs))
 	for _, in := range inputs {
 		if in.Stars > 0 {
 			ins = append(ins, in)
@@ -31,7 +30,7 @@ func crossDuplicates(ctx context.Context, dir string, inputs []release.Input) ([
 	}
 	sort.Slice(ins, func(i, j int) bool { return ins[i].MinSourceID < ins[j].MinSourceID })
 	ids := map[string][]int64{}
-	load := func(in release.Input) ([]int64, error) {
+	load := func(in Input) ([]int64, error) {
 		if v, ok := ids[in.Path]; ok {
 			return v, nil
 		}

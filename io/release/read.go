@@ -1,10 +1,10 @@
-package catalog
+package release
 
 import (
 	"context"
 	"fmt"
 
-	"github.com/gaiaflow/gaiaflow/io/release"
+	"github.com/gaiaflow/gaiaflow/io/catalog"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 )
@@ -13,8 +13,8 @@ import (
 // dir (its CURRENT manifest's CSV shards) for which keep(ra, dec) is true, or
 // all of them when keep is nil. It is meant for a region or a small catalog:
 // the rows it keeps are held in memory.
-func ReadPublished(ctx context.Context, dir string, keep func(ra, dec float64) bool) (*distance.Rows, *release.Manifest, error) {
-	m, err := release.Current(ctx, dir)
+func ReadPublished(ctx context.Context, dir string, keep func(ra, dec float64) bool) (*distance.Rows, *Manifest, error) {
+	m, err := Current(ctx, dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -24,7 +24,7 @@ func ReadPublished(ctx context.Context, dir string, keep func(ra, dec float64) b
 		if err != nil {
 			return nil, m, err
 		}
-		rows, err := ReadCSV(r, in.Shard)
+		rows, err := catalog.ReadCSV(r, in.Shard)
 		r.Close()
 		if err != nil {
 			return nil, m, err
