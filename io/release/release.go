@@ -54,6 +54,9 @@ type Input struct {
 	Shard   string `json:"shard"`   // the CSV shard, relative to the catalog folder
 	Parquet string `json:"parquet"` // the Parquet twin
 	Stars   int64  `json:"stars"`   // rows in the shard
+	// Arrived is when the partition was last written (its modification
+	// time), from which a followed catalog measures its delay.
+	Arrived time.Time `json:"arrived,omitzero"`
 	// Rejects names the CSV of the partition's rejected rows (file, line,
 	// reason, text), relative to the catalog folder; empty when none.
 	Rejects string `json:"rejects,omitempty"`

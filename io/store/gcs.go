@@ -190,7 +190,7 @@ func gcsStat(ctx context.Context, p string) (Info, error) {
 	if err != nil {
 		return Info{}, gcsErr(p, err)
 	}
-	return Info{Path: p, Size: a.Size, Version: a.Generation}, nil
+	return Info{Path: p, Size: a.Size, Version: a.Generation, Modified: a.Updated}, nil
 }
 
 func gcsRemove(ctx context.Context, p string) error {
@@ -228,7 +228,7 @@ func gcsList(ctx context.Context, prefix string) ([]Info, error) {
 		if err != nil {
 			return nil, gcsErr(prefix, err)
 		}
-		out = append(out, Info{Path: gsScheme + bucket + "/" + a.Name, Size: a.Size, Version: a.Generation})
+		out = append(out, Info{Path: gsScheme + bucket + "/" + a.Name, Size: a.Size, Version: a.Generation, Modified: a.Updated})
 	}
 }
 

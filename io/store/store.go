@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Info describes one file.
@@ -19,6 +20,8 @@ type Info struct {
 	// Version changes whenever the content may have changed: the object
 	// generation in Cloud Storage, the modification time (ns) on local disk.
 	Version int64
+	// Modified is when the content was last written.
+	Modified time.Time
 }
 
 // ErrNotExist is returned (wrapped) for a file or object that does not exist.
@@ -155,7 +158,7 @@ func Stat(ctx context.Context, p string) (Info, error) {
 	if err != nil {
 		return Info{}, fmt.Errorf("store: %w", err)
 	}
-	return Info{Path: p, Size: st.Size(), Version: st.ModTime().UnixNano()}, nil
+	return Info{Path: p, Size: st.Size(), Version: st.ModTime().UnixNano(), Modified: st.ModTime()}, nil
 }
 
 // Glob returns the files matching pattern, sorted by path. A pattern
@@ -173,7 +176,7 @@ func Glob(ctx context.Context, pattern string) ([]Info, error) {
 		if st.IsDir() {
 			return Glob(ctx, filepath.Join(pattern, "*"))
 		}
-		return []Info{{Path: pattern, Size: st.Size(), Version: st.ModTime().UnixNano()}}, nil
+		return []Info{{Path: pattern, Size: st.Size(), Version: st.ModTime().UnixNano(), Modified: st.ModTime()}}, nil
 	}
 	names, err := filepath.Glob(pattern)
 	if err != nil {
@@ -188,7 +191,7 @@ func Glob(ctx context.Context, pattern string) ([]Info, error) {
 		if st.IsDir() || strings.HasPrefix(filepath.Base(n), ".") {
 			continue
 		}
-		out = append(out, Info{Path: n, Size: st.Size(), Version: st.ModTime().UnixNano()})
+		out = append(out, Info{Path: n, Size: st.Size(), Version: st.ModTime().UnixNano(), Modified: st.ModTime()})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil

@@ -12,21 +12,14 @@ package distances
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"strings"
 
-	"bytes"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/gaiaflow/gaiaflow/io/flowfile"
 	"github.com/gaiaflow/gaiaflow/io/release"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
-	"github.com/gaiaflow/gaiaflow/model/flow"
 	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/transforms/distances"
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
@@ -127,50 +120,16 @@ func MakePlan(ctx context.Context, opt Options) (*Plan, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	modelBytes, err := store.ReadFile(ctx, opt.Model)
-	if err != nil {
-		return nil, fmt.Errorf("model: %w", err)
-	}
-	sum := sha256.Sum256(modelBytes)
-	p := &Plan{ModelSum: hex.EncodeToString(sum[:])}
-	dustKey, err := dustContent(ctx, opt.Dust)
+	keys, err := release.MakeKeys(ctx, opt.Model, opt.Dust, cfg, opt.Exact, opt.GridNodes)
 	if err != nil {
 		return nil, err
 	}
-	// The key covers everything a shard depends on besides the input, each
-	// by content: the model by its checksum, the dust map by its own (a map
-	// rewritten in place under the same name makes new shards).
-	keyed := struct {
-		Cfg   distance.Config
-		Dust  string
-		Exact bool
-		Nodes int
-	}{cfg.WithDefaults(), dustKey, opt.Exact, opt.GridNodes}
-	if p.Options, err = json.Marshal(keyed); err != nil {
+	p := &Plan{ModelSum: keys.ModelSum, Options: keys.Options}
+	if p.All, err = release.ListInputs(ctx, opt.Inputs, keys, false); err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	for _, pat := range opt.Inputs {
-		infos, err := store.Glob(ctx, pat)
-		if err != nil {
-			return nil, fmt.Errorf("input %s: %w", pat, err)
-		}
-		if len(infos) == 0 {
-			return nil, fmt.Errorf("input %s: no partition files match", pat)
-		}
-		for _, in := range infos {
-			if seen[in.Path] || !stars.IsDataFile(in.Path) {
-				continue
-			}
-			seen[in.Path] = true
-			key := release.ShardKey(in, p.ModelSum, p.Options)
-			p.All = append(p.All, release.Input{Path: in.Path, Size: in.Size, Version: in.Version, Key: key})
-		}
-	}
-	for _, in := range p.All {
-		if _, err := release.ReadSidecar(ctx, opt.Out, in); err != nil {
-			p.Todo = append(p.Todo, in)
-		}
+	if p.Todo, err = release.Unfinished(ctx, opt.Out, p.All); err != nil {
+		return nil, err
 	}
 	if p.Previous, err = release.Current(ctx, opt.Out); err != nil && !errors.Is(err, release.ErrNoRelease) {
 		return nil, err
@@ -179,67 +138,14 @@ func MakePlan(ctx context.Context, opt Options) (*Plan, error) {
 		return nil, err
 	}
 	if !opt.Exact && len(p.Todo) > 0 {
-		p.Grid = gridPath(opt, p.ModelSum)
+		p.Grid = distances.GridPath(opt.Out, p.ModelSum, opt.GridNodes)
 		if !opt.DryRun {
-			if err = distil(ctx, opt, p.Grid, modelBytes); err != nil {
-				return nil, err
+			if err = distances.Distil(ctx, p.Grid, keys.Model, opt.GridNodes); err != nil {
+				return nil, fmt.Errorf("model %s: %w", opt.Model, err)
 			}
 		}
 	}
 	return p, nil
-}
-
-// dustContent names the dust map spec by content: the spec itself for the
-// analytic ones ("none", "constant:E"), the file's checksum otherwise.
-func dustContent(ctx context.Context, spec string) (string, error) {
-	if spec == "" || spec == "none" || strings.HasPrefix(spec, "constant:") {
-		return spec, nil
-	}
-	sum, err := store.Checksum(ctx, spec)
-	if err != nil {
-		return "", fmt.Errorf("dust map: %w", err)
-	}
-	return sum, nil
-}
-
-// gridPath is where the distilled grid of a model (by checksum) and node
-// count lives in the catalog folder.
-func gridPath(opt Options, sum string) string {
-	n := opt.GridNodes
-	if n == 0 {
-		n = 128
-	}
-	return store.Join(opt.Out, "grids", fmt.Sprintf("%s-%d.grid", sum[:16], n))
-}
-
-// distil builds the grid of the model's log density at path once per model
-// and node count, over mean ± 5 standard deviations of the training data.
-func distil(ctx context.Context, opt Options, path string, model []byte) error {
-	if _, err := store.Stat(ctx, path); err == nil {
-		return nil
-	}
-	n := opt.GridNodes
-	if n == 0 {
-		n = 128
-	}
-	f, err := flowfile.Read(bytes.NewReader(model))
-	if err != nil {
-		return fmt.Errorf("model %s: %w", opt.Model, err)
-	}
-	if f.D() != 3 || f.C() != 0 {
-		return fmt.Errorf("model %s: a CMD model has 3 data columns (g, bp-rp, bp-g) and no condition, this one %d and %d", opt.Model, f.D(), f.C())
-	}
-	st := f.Standardization()
-	lo, hi, nodes := make([]float64, 3), make([]float64, 3), []int{n, n, n}
-	for j := range lo {
-		lo[j], hi[j] = st.XMean[j]-5*st.XScale[j], st.XMean[j]+5*st.XScale[j]
-	}
-	g, err := flow.NewGrid(f, lo, hi, nodes, flow.GridOptions{Outside: math.Inf(-1)})
-	if err != nil {
-		return err
-	}
-	sum := sha256.Sum256(model)
-	return distances.WriteGrid(ctx, path, g, hex.EncodeToString(sum[:]))
 }
 
 // Build returns the pipeline that computes the shards of plan.Todo.

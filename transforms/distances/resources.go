@@ -3,7 +3,10 @@ package distances
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -97,4 +100,43 @@ func loadDensity(ctx context.Context, gridPath, modelPath string) (distance.Dens
 		return distance.GridDensity{Grid: e.grid}, nil
 	}
 	return distance.FlowDensity{Flow: e.fl}, nil
+}
+
+// GridPath is where the distilled grid of a model (by checksum) with nodes
+// per dimension (0: 128) lives in the catalog folder dir.
+func GridPath(dir, modelSum string, nodes int) string {
+	if nodes == 0 {
+		nodes = 128
+	}
+	return store.Join(dir, "grids", fmt.Sprintf("%s-%d.grid", modelSum[:16], nodes))
+}
+
+// Distil writes the grid of the CMD model's log density (model, the file's
+// bytes) at path, unless it exists: nodes (0: 128) per dimension over mean
+// ± 5 standard deviations of the training data.
+func Distil(ctx context.Context, path string, model []byte, nodes int) error {
+	if _, err := store.Stat(ctx, path); err == nil {
+		return nil
+	}
+	if nodes == 0 {
+		nodes = 128
+	}
+	f, err := flowfile.Read(bytes.NewReader(model))
+	if err != nil {
+		return err
+	}
+	if f.D() != 3 || f.C() != 0 {
+		return fmt.Errorf("a CMD model has 3 data columns (g, bp-rp, bp-g) and no condition, this one %d and %d", f.D(), f.C())
+	}
+	st := f.Standardization()
+	lo, hi, n := make([]float64, 3), make([]float64, 3), []int{nodes, nodes, nodes}
+	for j := range lo {
+		lo[j], hi[j] = st.XMean[j]-5*st.XScale[j], st.XMean[j]+5*st.XScale[j]
+	}
+	g, err := flow.NewGrid(f, lo, hi, n, flow.GridOptions{Outside: math.Inf(-1)})
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(model)
+	return WriteGrid(ctx, path, g, hex.EncodeToString(sum[:]))
 }

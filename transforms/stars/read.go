@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -52,7 +51,7 @@ func expandPattern(ctx context.Context, pattern string, emit func(string)) error
 	}
 	n := 0
 	for _, in := range infos {
-		if IsDataFile(in.Path) {
+		if partition.IsDataFile(in.Path) {
 			emit(in.Path)
 			n++
 		}
@@ -61,18 +60,6 @@ func expandPattern(ctx context.Context, pattern string, emit func(string)) error
 		return fmt.Errorf("input %s: no partition files match", pattern)
 	}
 	return nil
-}
-
-// IsDataFile skips files that sit beside partitions but are not star tables
-// (checksums, manifests, READMEs).
-func IsDataFile(p string) bool {
-	b := strings.ToLower(store.Base(p))
-	for _, ext := range []string{".md5", ".json", ".md", ".txt", ".html", "_success"} {
-		if strings.HasSuffix(b, ext) {
-			return false
-		}
-	}
-	return true
 }
 
 type readFileFn struct {
