@@ -1,7 +1,6 @@
 package stars
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"time"
@@ -82,7 +81,7 @@ func (fn *readFileFn) ProcessElement(ctx context.Context, path string, emit func
 		nRejects++
 		reject(r)
 	}
-	c, err := readOne(ctx, path, opt, emitBlock, emitReject)
+	c, err := partition.ReadPath(ctx, path, opt, emitBlock, emitReject)
 	if err != nil {
 		return err // names the file already
 	}
@@ -97,26 +96,4 @@ func (fn *readFileFn) ProcessElement(ctx context.Context, path string, emit func
 func init() {
 	register.Function3x1(expandPattern)
 	register.DoFn5x1[context.Context, string, func(star.Block), func(partition.Reject), func(string, star.Tally), error](&readFileFn{})
-}
-
-// readOne streams a text partition; a file that starts with Parquet's magic
-// is reopened for random access, since Parquet keeps its index at the end.
-func readOne(ctx context.Context, path string, opt partition.Options, emit func(*star.Block) error, reject func(partition.Reject)) (partition.Counts, error) {
-	r, err := store.Open(ctx, path)
-	if err != nil {
-		return partition.Counts{}, err
-	}
-	br := bufio.NewReaderSize(r, 1<<20)
-	magic, _ := br.Peek(4)
-	if string(magic) != "PAR1" {
-		defer r.Close()
-		return partition.Read(br, path, opt, emit, reject)
-	}
-	r.Close()
-	f, err := store.OpenFile(ctx, path)
-	if err != nil {
-		return partition.Counts{}, err
-	}
-	defer f.Close()
-	return partition.ReadParquet(f, f.Size(), path, opt, emit, reject)
 }
