@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -89,4 +90,11 @@ func (r Result) Print(w io.Writer) {
 func DryRun() bool {
 	f := flag.Lookup("dry_run")
 	return f != nil && f.Value.String() == "true"
+}
+
+// Loopback reports whether a portable runner's workers run in this process
+// (--environment_type=LOOPBACK).
+func Loopback() bool {
+	f := flag.Lookup("environment_type")
+	return f != nil && strings.EqualFold(f.Value.String(), "loopback")
 }

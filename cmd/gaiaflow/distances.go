@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/gaiaflow/gaiaflow/io/config"
 	"github.com/gaiaflow/gaiaflow/io/release"
@@ -18,6 +19,21 @@ import (
 // catalogSpec is a catalog run's configuration (io/config.Catalog), with
 // its flags.
 type catalogSpec struct{ config.Catalog }
+
+// followFlags make `distances` follow its inputs as a streaming pipeline.
+type followFlags struct {
+	follow        bool
+	poll, publish time.Duration
+	notifications string
+}
+
+func (f *followFlags) declare(fs *flag.FlagSet) {
+	fs.BoolVar(&f.follow, "follow", false, "keep running: list the inputs every --poll-every, make new and changed partitions into shards, publish a version every --publish-every when shards arrived (a streaming pipeline; SIGINT/SIGTERM drains and publishes)")
+	fs.BoolVar(&f.follow, "streaming", false, "the same as --follow (on Dataflow the job then runs as a streaming job)")
+	fs.DurationVar(&f.poll, "poll-every", time.Minute, "with --follow: how often the inputs, the model and the dust map are listed")
+	fs.DurationVar(&f.publish, "publish-every", 10*time.Minute, "with --follow: how often a new version may be published")
+	fs.StringVar(&f.notifications, "notifications", "", "with --follow on Dataflow: a Pub/Sub subscription (projects/P/subscriptions/S) of the input bucket's notifications, read instead of polling for partitions (the model and dust map are still checked every --publish-every)")
+}
 
 func (c *catalogSpec) declare(fs *flag.FlagSet) {
 	fs.Var((*listFlag)(&c.Inputs), "input", "Gaia partitions, paths or globs, local or gs:// (repeat or comma-separate)")
@@ -135,8 +151,16 @@ options are reused.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, []string) error {
 			c := &catalogSpec{}
 			c.declare(fs)
+			f := &followFlags{}
+			f.declare(fs)
 			return func(ctx context.Context, args []string) error {
 				c.Inputs = append(c.Inputs, args...)
+				if f.follow {
+					return runFollow(ctx, c, f)
+				}
+				if f.notifications != "" {
+					return fmt.Errorf("--notifications needs --follow")
+				}
 				return runCatalog(ctx, c, "distances")
 			}
 		},

@@ -28,6 +28,7 @@ type Meta struct {
 	Prior              string          // the distance prior, by name
 	Options            json.RawMessage // the estimator's configuration, as keyed
 	Dust               string
+	Follow             *FollowStats // for a followed catalog's version
 }
 
 // Assemble publishes version v of the catalog at dir, made of the finished
@@ -41,7 +42,7 @@ type Meta struct {
 func Assemble(ctx context.Context, dir, v, previous string, inputs []Input, meta Meta) (*Manifest, distance.Table1Result, error) {
 	m := &Manifest{
 		Version: v, Created: time.Now().UTC(), Model: meta.Model, ModelSHA256: meta.ModelSHA256,
-		Prior: meta.Prior, Options: meta.Options, Dust: meta.Dust, Counts: star.Tally{},
+		Prior: meta.Prior, Options: meta.Options, Dust: meta.Dust, Counts: star.Tally{}, Follow: meta.Follow,
 	}
 	var t1 distance.Table1
 	var rejects bytes.Buffer

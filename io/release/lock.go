@@ -29,11 +29,17 @@ func Lock(ctx context.Context, dir string) (*store.Lock, error) {
 	return l, nil
 }
 
+// StaleAfter is the age after which Clean takes a half-written file for a
+// killed writer's.
+var StaleAfter = 10 * time.Minute
+
 // Clean removes what a killed run left in the catalog folder dir: files it
-// was writing (hidden temporaries in shards/, grids/ and version folders)
-// and the folders of versions it never published (numbered after the
-// published one, which it may have begun). Finished shards stay: they are
-// keyed by content and the next run reuses them. Call it under Lock. It
+// was writing (hidden temporaries in shards/, grids/ and version folders,
+// last written more than StaleAfter ago, so that a followed catalog's
+// workers writing shards now are not disturbed) and the folders of versions
+// it never published (numbered after the published one, which it may have
+// begun; only a holder of the Lock makes those). Finished shards stay: they
+// are keyed by content and the next run reuses them. Call it under Lock. It
 // returns what it removed.
 func Clean(ctx context.Context, dir string) ([]string, error) {
 	published := 0
@@ -44,7 +50,7 @@ func Clean(ctx context.Context, dir string) ([]string, error) {
 	}
 	var removed []string
 	for _, sub := range []string{ShardDir, "grids"} {
-		n, err := store.RemoveTemps(ctx, store.Join(dir, sub))
+		n, err := store.RemoveTemps(ctx, store.Join(dir, sub), StaleAfter)
 		if err != nil {
 			return removed, err
 		}

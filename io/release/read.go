@@ -20,17 +20,9 @@ func ReadPublished(ctx context.Context, dir string, keep func(ra, dec float64) b
 	}
 	var out distance.Rows
 	for _, in := range m.Inputs {
-		r, err := store.Open(ctx, store.Join(dir, in.Shard))
+		rows, err := ReadShard(ctx, dir, in)
 		if err != nil {
 			return nil, m, err
-		}
-		rows, err := catalog.ReadCSV(r, in.Shard)
-		r.Close()
-		if err != nil {
-			return nil, m, err
-		}
-		if int64(rows.Len()) != in.Stars {
-			return nil, m, fmt.Errorf("%s: %d rows, the manifest says %d", in.Shard, rows.Len(), in.Stars)
 		}
 		if keep == nil {
 			out.Append(rows)
@@ -43,4 +35,22 @@ func ReadPublished(ctx context.Context, dir string, keep func(ra, dec float64) b
 		}
 	}
 	return &out, m, nil
+}
+
+// ReadShard reads the rows of in's shard (its CSV) in the catalog at dir,
+// which must hold in.Stars rows.
+func ReadShard(ctx context.Context, dir string, in Input) (*distance.Rows, error) {
+	r, err := store.Open(ctx, store.Join(dir, in.Shard))
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	rows, err := catalog.ReadCSV(r, in.Shard)
+	if err != nil {
+		return nil, err
+	}
+	if int64(rows.Len()) != in.Stars {
+		return nil, fmt.Errorf("%s: %d rows, the manifest says %d", in.Shard, rows.Len(), in.Stars)
+	}
+	return rows, nil
 }

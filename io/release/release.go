@@ -99,6 +99,9 @@ type Manifest struct {
 	// and the two input partitions). Gaia's partitions are disjoint, so a
 	// duplicate means the inputs overlap.
 	DuplicateRows int64 `json:"duplicate_rows,omitempty"`
+	// Follow says, for a version a followed catalog published, what it
+	// added and how long the new partitions waited.
+	Follow *FollowStats `json:"follow,omitempty"`
 }
 
 // ShardKey returns the key of the shard made from in with the model of

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gaiaflow/gaiaflow/io/release"
 	"github.com/gaiaflow/gaiaflow/io/store"
@@ -87,6 +88,9 @@ func TestClean(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "shards", ".q.abc.csv.gz.tmp998"), []byte("half"), 0o600)
+	os.WriteFile(filepath.Join(dir, "shards", ".r.abc.csv.gz.tmp999"), []byte("being written now"), 0o600)
+	long := time.Now().Add(-time.Hour)
+	os.Chtimes(filepath.Join(dir, "shards", ".q.abc.csv.gz.tmp998"), long, long)
 	os.MkdirAll(filepath.Join(dir, "v0002"), 0o755)
 	os.WriteFile(filepath.Join(dir, "v0002", "fig4_cmd.png"), []byte("png"), 0o644)
 	os.MkdirAll(filepath.Join(dir, "v0003"), 0o755)
@@ -100,6 +104,9 @@ func TestClean(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, gone)); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s still there", gone)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "shards", ".r.abc.csv.gz.tmp999")); err != nil {
+		t.Errorf("a file being written now was removed: %v", err)
 	}
 	if entries, _ := os.ReadDir(filepath.Join(dir, "v0003")); len(entries) != 0 {
 		t.Errorf("v0003 holds %v", entries)

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // tempMark is in the name of every local file being written ("." + base +
@@ -36,10 +37,11 @@ func readUmask() fs.FileMode {
 }
 
 // RemoveTemps deletes the files that writes into dir left unfinished (a
-// process killed while writing leaves its hidden temporary file). Call it
-// only while no other process writes into dir, for example under Lock. Cloud
-// Storage has no such files: an object appears when its upload completes.
-func RemoveTemps(ctx context.Context, dir string) (int, error) {
+// process killed while writing leaves its hidden temporary file) and that
+// were last written more than olderThan ago, so that writes going on now
+// are not disturbed. Cloud Storage has no such files: an object appears when
+// its upload completes.
+func RemoveTemps(ctx context.Context, dir string, olderThan time.Duration) (int, error) {
 	if IsGCS(dir) {
 		return 0, nil
 	}
@@ -54,6 +56,9 @@ func RemoveTemps(ctx context.Context, dir string) (int, error) {
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || !strings.HasPrefix(name, ".") || !strings.Contains(name, tempMark) {
+			continue
+		}
+		if fi, err := e.Info(); err != nil || time.Since(fi.ModTime()) < olderThan {
 			continue
 		}
 		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -177,7 +177,7 @@ func TestRemoveTemps(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, ".shard.csv.gz.tmp123"), []byte("half"), 0o600)
 	os.WriteFile(filepath.Join(dir, "shard.csv.gz"), []byte("whole"), 0o644)
-	n, err := store.RemoveTemps(context.Background(), dir)
+	n, err := store.RemoveTemps(context.Background(), dir, 0)
 	if err != nil || n != 1 {
 		t.Fatalf("removed %d: %v", n, err)
 	}

@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/gaiaflow/gaiaflow/io/release"
@@ -179,4 +180,40 @@ func RunCounts(ctx context.Context, plan *Plan, opt Options) (star.Tally, error)
 		t.Merge(sc.Input.Counts)
 	}
 	return t, t.Reconcile()
+}
+
+// BuildFollow returns the unbounded pipeline of a followed catalog
+// (distances.Follow): it lists opt.Inputs every pollEvery (or at every
+// notification of the Pub/Sub subscription notifications), makes each new
+// or changed partition into its shard, and publishes a version at most
+// every publishEvery when finished shards differ from the published
+// version's.
+func BuildFollow(opt Options, pollEvery, publishEvery time.Duration, notifications string) (*beam.Pipeline, error) {
+	fo, err := FollowOptions(opt, pollEvery, publishEvery, notifications)
+	if err != nil {
+		return nil, err
+	}
+	p, s := beam.NewPipelineWithRoot()
+	distances.Follow(s, fo)
+	return p, nil
+}
+
+// FollowOptions returns the options of distances.Follow for a catalog run's
+// options; notifications, if not empty, is the Pub/Sub subscription of the
+// input bucket's notifications (Dataflow only).
+func FollowOptions(opt Options, pollEvery, publishEvery time.Duration, notifications string) (distances.FollowOptions, error) {
+	if len(opt.Inputs) == 0 || opt.Out == "" || opt.Model == "" {
+		return distances.FollowOptions{}, errors.New("distances: inputs, an output folder and a model are required")
+	}
+	if pollEvery <= 0 || publishEvery <= 0 {
+		return distances.FollowOptions{}, fmt.Errorf("distances: poll and publication intervals must be positive, got %v and %v", pollEvery, publishEvery)
+	}
+	cfg := opt.Cfg
+	cfg.Mode = distance.Catalog
+	if err := cfg.Validate(); err != nil {
+		return distances.FollowOptions{}, err
+	}
+	return distances.FollowOptions{Inputs: opt.Inputs, Out: opt.Out, Model: opt.Model, Dust: opt.Dust, Exact: opt.Exact,
+		GridNodes: opt.GridNodes, Cfg: cfg, BlockSize: opt.BlockSize, PollEvery: pollEvery, PublishEvery: publishEvery,
+		Notifications: notifications}, nil
 }
