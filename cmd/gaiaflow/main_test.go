@@ -197,3 +197,29 @@ func TestCatalogDryRunAndVerify(t *testing.T) {
 		t.Errorf("verify of a damaged shard: exit %d\n%s", code, errOut)
 	}
 }
+
+// TestFollowDataflowDryRun: the followed catalog as Dataflow would receive
+// it, without credentials: a streaming job, polling, or reading the bucket's
+// Pub/Sub notifications.
+func TestFollowDataflowDryRun(t *testing.T) {
+	df := []string{"--runner=dataflow", "--dry_run", "--project=p", "--region=r", "--staging_location=gs://b/s", "--temp_location=gs://b/t"}
+	base := []string{"distances", "--follow", "--input", "gs://b/gdr2/GaiaSource_*.csv.gz", "--model", "gs://b/models/cmd.gff", "--out", "gs://b/catalog"}
+	for _, extra := range [][]string{nil, {"--notifications", "projects/p/subscriptions/gaia-landing"}} {
+		code, out, errOut := gaiaflow(t, append(append(append([]string{}, base...), extra...), df...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s\n%s", extra, code, out, errOut)
+		}
+		want := []string{"Dry-run: not submitting job", "JOB_TYPE_STREAMING", "distances.Follow"}
+		if extra != nil {
+			want = append(want, "pubsub_read")
+		}
+		for _, w := range want {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("%v: the job lacks %q", extra, w)
+			}
+		}
+	}
+	if code, _, errOut := gaiaflow(t, append(append([]string{}, base...), "--notifications", "my-subscription")...); code == 0 || !strings.Contains(errOut, "projects/") {
+		t.Errorf("a malformed subscription: exit %d\n%s", code, errOut)
+	}
+}

@@ -208,6 +208,9 @@ func FollowOptions(opt Options, pollEvery, publishEvery time.Duration, notificat
 	if pollEvery <= 0 || publishEvery <= 0 {
 		return distances.FollowOptions{}, fmt.Errorf("distances: poll and publication intervals must be positive, got %v and %v", pollEvery, publishEvery)
 	}
+	if notifications != "" && !distances.ValidSubscription(notifications) {
+		return distances.FollowOptions{}, fmt.Errorf("distances: notifications %q: want a Pub/Sub subscription, projects/PROJECT/subscriptions/NAME", notifications)
+	}
 	cfg := opt.Cfg
 	cfg.Mode = distance.Catalog
 	if err := cfg.Validate(); err != nil {

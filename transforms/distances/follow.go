@@ -107,6 +107,13 @@ func Follow(s beam.Scope, opt FollowOptions) {
 	beam.ParDo0(s, &publishFn{Options: string(js)}, publishes)
 }
 
+// ValidSubscription reports whether name is a Pub/Sub subscription's full
+// name, projects/P/subscriptions/S.
+func ValidSubscription(name string) bool {
+	_, _, ok := parseSubscription(name)
+	return ok
+}
+
 // parseSubscription splits projects/P/subscriptions/S.
 func parseSubscription(name string) (project, sub string, ok bool) {
 	parts := strings.Split(name, "/")
