@@ -13,6 +13,7 @@ import (
 	"github.com/gaiaflow/gaiaflow/model/stream"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
 	pstreams "github.com/gaiaflow/gaiaflow/pipelines/streams"
+	"github.com/gaiaflow/gaiaflow/runners"
 	tstreams "github.com/gaiaflow/gaiaflow/transforms/streams"
 )
 
@@ -42,6 +43,7 @@ type streamFlags struct {
 	writeR     bool
 	noPlots    bool
 	noClusterV bool
+	since      string
 }
 
 func (f *streamFlags) declare(fs *flag.FlagSet) {
@@ -69,6 +71,7 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 	fs.BoolVar(&f.writeR, "write-r", false, "write the R of every search-region star to <out>/r/")
 	fs.BoolVar(&f.noPlots, "no-plots", false, "no figures")
 	fs.BoolVar(&f.noClusterV, "no-cluster-veto", false, "no globular-cluster veto of search regions")
+	fs.StringVar(&f.since, "since", "", "build on an earlier search's output folder (same options): search again only the patches that hold a partition new, rewritten or gone since, and take the other patches' results from it")
 }
 
 func (f *streamFlags) options() (pstreams.Options, error) {
@@ -117,13 +120,20 @@ func (f *streamFlags) options() (pstreams.Options, error) {
 		}
 		o.SRRange = &anode.Window{Lo: a, Hi: b}
 	}
-	return pstreams.Options{Inputs: f.inputs, Rejects: f.rejects, BlockSize: f.block, Search: o}, nil
+	return pstreams.Options{Inputs: f.inputs, Rejects: f.rejects, BlockSize: f.block, Search: o, Since: f.since}, nil
 }
 
 func runStreams(ctx context.Context, f *streamFlags) error {
 	opt, err := f.options()
 	if err != nil {
 		return err
+	}
+	opt.DryRun = runners.DryRun()
+	if opt, err = pstreams.Prepare(ctx, opt); err != nil {
+		return err
+	}
+	if opt.Since != "" {
+		fmt.Printf("streams: building on %s: %d input partitions new or changed since\n", opt.Since, len(opt.Search.Changed))
 	}
 	p, err := pstreams.Build(opt)
 	if err != nil {

@@ -36,7 +36,7 @@ func BenchmarkPipelinePerPatch(b *testing.B) {
 			Search:  stream.Config{ROI: stream.ROIConfig{MinStars: 50}},
 			Out:     filepath.Join(b.TempDir(), "run"),
 		}}
-		pl, err := streams.Build(opt)
+		pl, err := build(b, opt)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -7,10 +7,13 @@
 package streams
 
 import (
+	"context"
 	"errors"
+	"fmt"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 
+	"github.com/gaiaflow/gaiaflow/io/partition"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
 	"github.com/gaiaflow/gaiaflow/transforms/streams"
@@ -23,6 +26,13 @@ type Options struct {
 	BlockSize int      // stars per block; 0 means 4096
 	Search    streams.Options
 	Counts    string // where the run's tally goes; empty: <Search.Out>/counts.json
+	// Since, if not empty, is the output folder of an earlier search with
+	// the same options: only the patches that hold a partition changed
+	// since (new, rewritten or gone) are searched again, and the other
+	// patches' results are taken from it (see Prepare).
+	Since string
+	// DryRun prepares without writing anything.
+	DryRun bool
 }
 
 // CountsPath returns where the run's tally (star.Tally) is written.
@@ -33,13 +43,71 @@ func (o Options) CountsPath() string {
 	return store.Join(o.Search.Out, "counts.json")
 }
 
-// Build returns the pipeline of the search. Its tally (written to
-// CountsPath) reconciles: every row read leaves as a reject, under a cut
-// (parallax, missing, outside_patches) or in stars_out (a star in at least
-// one patch); it also counts patches, search regions and ROIs.
+// ListingName is the file in the output folder that lists the inputs as a
+// search found them when it began.
+const ListingName = "inputs.json"
+
+// Prepare lists the inputs and writes their listing in the output folder
+// (unless DryRun), for the run's record (run.json); with Since it checks
+// that the earlier search was made with the same options and finds the
+// inputs changed since. It returns the options to Build with.
+func Prepare(ctx context.Context, opt Options) (Options, error) {
+	if len(opt.Inputs) == 0 || opt.Search.Out == "" {
+		return opt, errors.New("streams: inputs and an output folder are required")
+	}
+	var listed []streams.RunInput
+	seen := map[string]bool{}
+	for _, pat := range opt.Inputs {
+		infos, err := store.Glob(ctx, pat)
+		if err != nil {
+			return opt, fmt.Errorf("input %s: %w", pat, err)
+		}
+		for _, in := range infos {
+			if !seen[in.Path] && partition.IsDataFile(in.Path) {
+				seen[in.Path] = true
+				listed = append(listed, streams.RunInput{Path: in.Path, Size: in.Size, Version: in.Version})
+			}
+		}
+	}
+	if opt.Since != "" {
+		prev, _, err := streams.ReadRun(ctx, opt.Since)
+		if err != nil {
+			return opt, fmt.Errorf("--since %s: %w", opt.Since, err)
+		}
+		if prev.OptionsKey != opt.Search.OptionsKey() {
+			return opt, fmt.Errorf("--since %s: that search was made with other options (key %s, now %s); search again without --since", opt.Since, prev.OptionsKey, opt.Search.OptionsKey())
+		}
+		before := map[string]streams.RunInput{}
+		for _, in := range prev.Inputs {
+			before[in.Path] = in
+		}
+		for _, in := range listed {
+			if b, ok := before[in.Path]; !ok || b.Size != in.Size || b.Version != in.Version {
+				opt.Search.Changed = append(opt.Search.Changed, in.Path)
+			}
+		}
+		opt.Search.Since = opt.Since
+	}
+	opt.Search.Listing = store.Join(opt.Search.Out, ListingName)
+	if !opt.DryRun {
+		if err := streams.WriteListing(ctx, opt.Search.Listing, listed); err != nil {
+			return opt, err
+		}
+	}
+	return opt, nil
+}
+
+// Build returns the pipeline of the search, with the options Prepare
+// returned. Its tally (written to CountsPath) reconciles: every row read
+// leaves as a reject, under a cut (parallax, missing, outside_patches) or in
+// stars_out (a star in at least one patch); it also counts patches, search
+// regions and ROIs.
 func Build(opt Options) (*beam.Pipeline, error) {
 	if len(opt.Inputs) == 0 || opt.Search.Out == "" {
 		return nil, errors.New("streams: inputs and an output folder are required")
+	}
+	if opt.Search.Listing == "" {
+		return nil, errors.New("streams: the options were not prepared (Prepare)")
 	}
 	rejects := opt.Rejects
 	if rejects == "" {
@@ -48,10 +116,11 @@ func Build(opt Options) (*beam.Pipeline, error) {
 	p, s := beam.NewPipelineWithRoot()
 	blocks, rej, read := stars.Read(s, opt.Inputs, stars.ReadOptions{BlockSize: opt.BlockSize})
 	stars.WriteRejects(s, rejects, rej)
-	assigned, assignT := streams.Assign(s, opt.Search, blocks)
-	work, regionT := streams.Regions(s, opt.Search, assigned)
+	assigned, assignT, touched := streams.Assign(s, opt.Search, blocks)
+	affected, touches := streams.Affected(s, opt.Search, touched)
+	work, regionT := streams.Regions(s, opt.Search, assigned, affected)
 	results, scoreT := streams.Score(s, opt.Search, work)
-	streams.Merge(s, opt.Search, results)
+	streams.Merge(s, opt.Search, results, affected, touches)
 	stars.WriteTally(s, opt.CountsPath(), stars.Sum(s, read, assignT, regionT, scoreT))
 	return p, nil
 }

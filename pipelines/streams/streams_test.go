@@ -1,14 +1,17 @@
 package streams_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
@@ -60,7 +63,7 @@ func TestSearchFindsInjectedGD1(t *testing.T) {
 		Search:  stream.Config{ROI: stream.ROIConfig{MinStars: 50}},
 		Out:     out, Plots: true,
 	}}
-	pl, err := streams.Build(opt)
+	pl, err := build(t, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +191,7 @@ func TestNoStreamNoCandidate(t *testing.T) {
 		Pixels: gd1Patches, Regions: anode.RegionOptions{MinStars: 300}, SRRange: &anode.Window{Lo: -20, Hi: 5},
 		Score: so, Search: stream.Config{ROI: stream.ROIConfig{MinStars: 50}}, Out: out,
 	}}
-	pl, err := streams.Build(opt)
+	pl, err := build(t, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,4 +222,91 @@ func runCounts(t testing.TB, pl *beam.Pipeline, opt streams.Options) star.Tally 
 		t.Fatal(err)
 	}
 	return c
+}
+
+// build prepares opt and builds its pipeline, as the CLI does.
+func build(t testing.TB, opt streams.Options) (*beam.Pipeline, error) {
+	t.Helper()
+	opt, err := streams.Prepare(context.Background(), opt)
+	if err != nil {
+		return nil, err
+	}
+	return streams.Build(opt)
+}
+
+// TestIncrementalSearch: a search builds on an earlier one (Since): after
+// one partition is rewritten (the same stars, a new modification time),
+// only the patches its stars fall in are searched again, the others' results
+// are taken over, and the candidates are those of the full search; a
+// partition gone makes its patches searched again.
+func TestIncrementalSearch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("three small searches")
+	}
+	dir := t.TempDir()
+	skyDir := filepath.Join(dir, "sky")
+	cfg := mock.Config{Seed: 6, Stars: 40000, NoCMD: true, Background: true, ShardLevel: 2, Streams: []mock.Stream{mock.GD1Stream(600)}}
+	p, s := beam.NewPipelineWithRoot()
+	simulate.Write(s, cfg, skyDir)
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+	so := anode.QuickOptions()
+	so.Epochs, so.Blocks, so.Hidden = 2, 2, 8
+	search := func(out, since string) (star.Tally, *tstreams.Run, []byte) {
+		opt := streams.Options{Inputs: []string{filepath.Join(skyDir, "GaiaSource_*.csv.gz")}, Since: since, Search: tstreams.Options{
+			Pixels: gd1Patches, Regions: anode.RegionOptions{MinStars: 50}, SRRange: &anode.Window{Lo: -12, Hi: 0},
+			Score: so, Search: stream.Config{ROI: stream.ROIConfig{MinStars: 20}}, Out: out,
+		}}
+		pl, err := build(t, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := runCounts(t, pl, opt)
+		run, _, err := tstreams.ReadRun(context.Background(), out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cands, err := os.ReadFile(filepath.Join(out, tstreams.CandidatesJSON))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rois, err := os.ReadFile(filepath.Join(out, tstreams.ROIsCSV))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c, run, append(cands, rois...)
+	}
+	full, run1, cands1 := search(filepath.Join(dir, "full"), "")
+	if len(run1.Searched) != 0 || full[tstreams.SRScored] == 0 || full[tstreams.ROIs] == 0 {
+		t.Fatalf("full search: searched %v (want all, listed as none), %d regions scored", run1.Searched, full[tstreams.SRScored])
+	}
+	// A partition whose stars fall in some of the patches, not all.
+	var pick tstreams.RunInput
+	for _, in := range run1.Inputs {
+		if len(in.Patches) > 0 && len(in.Patches) < len(gd1Patches) {
+			pick = in
+			break
+		}
+	}
+	if pick.Path == "" {
+		t.Fatal("no partition touches only some of the patches")
+	}
+	later := time.Now().Add(time.Hour)
+	os.Chtimes(pick.Path, later, later)
+	inc, run2, cands2 := search(filepath.Join(dir, "inc"), filepath.Join(dir, "full"))
+	if !slices.Equal(run2.Searched, pick.Patches) {
+		t.Errorf("searched %v again, want the patches of %s: %v", run2.Searched, filepath.Base(pick.Path), pick.Patches)
+	}
+	if inc[tstreams.PatchesReused] != int64(len(gd1Patches)-len(pick.Patches)) || inc[tstreams.SRScored] >= full[tstreams.SRScored] {
+		t.Errorf("incremental: %d patches reused, %d regions scored (full: %d)", inc[tstreams.PatchesReused], inc[tstreams.SRScored], full[tstreams.SRScored])
+	}
+	if !bytes.Equal(cands1, cands2) {
+		t.Errorf("the candidates and ROIs differ from the full search's:\n%s\n%s", cands1, cands2)
+	}
+	os.Remove(pick.Path)
+	_, run3, _ := search(filepath.Join(dir, "gone"), filepath.Join(dir, "inc"))
+	if !slices.Equal(run3.Searched, pick.Patches) {
+		t.Errorf("after %s went: searched %v, want %v", filepath.Base(pick.Path), run3.Searched, pick.Patches)
+	}
 }

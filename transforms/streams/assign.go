@@ -25,15 +25,16 @@ const (
 // Assign sends the stars of blocks (PCollection<star.Block>) to the patches
 // of the search that hold them and returns PCollection<KV<int64,
 // star.Block>>: per block and patch, the block's stars in that patch, keyed
-// by the patch's RING pixel, and per block its tally (PCollection<star.Tally>:
-// the cuts, stars_out, patch.members). It panics if opt names a pixel
-// outside the grid.
-func Assign(s beam.Scope, opt Options, blocks beam.PCollection) (assigned, tallies beam.PCollection) {
+// by the patch's RING pixel; per block its tally (PCollection<star.Tally>:
+// the cuts, stars_out, patch.members); and per block and patch a Touch
+// (PCollection<Touch>: which input partitions a patch's stars came from).
+// It panics if opt names a pixel outside the grid.
+func Assign(s beam.Scope, opt Options, blocks beam.PCollection) (assigned, tallies, touched beam.PCollection) {
 	s = s.Scope("streams.Assign")
 	if _, err := opt.selected(sky.NewGrid(opt.Grid)); err != nil {
 		panic(err.Error())
 	}
-	return beam.ParDo2(s, &assignFn{Options: opt.encode()}, blocks)
+	return beam.ParDo3(s, &assignFn{Options: opt.encode()}, blocks)
 }
 
 type assignFn struct {
@@ -61,7 +62,7 @@ func (fn *assignFn) Setup() error {
 	return nil
 }
 
-func (fn *assignFn) ProcessElement(ctx context.Context, b star.Block, emit func(int64, star.Block), tally func(star.Tally)) {
+func (fn *assignFn) ProcessElement(ctx context.Context, b star.Block, emit func(int64, star.Block), tally func(star.Tally), touch func(Touch)) {
 	maxPlx := fn.opt.Cuts.MaxParallax
 	if maxPlx == 0 {
 		maxPlx = 1
@@ -107,6 +108,7 @@ func (fn *assignFn) ProcessElement(ctx context.Context, b star.Block, emit func(
 	}
 	for _, p := range fn.counted {
 		emit(fn.grid.Patches[p].Pixel, b.Select(fn.keep[p]))
+		touch(Touch{File: b.File, Patch: fn.grid.Patches[p].Pixel})
 	}
 	t := star.Tally{star.StarsOut: nOut, PatchMembers: nMem}
 	t.Cut(CutParallax, nPlx)
@@ -128,6 +130,6 @@ func (fn *assignFn) used(p int) bool {
 }
 
 func init() {
-	register.DoFn4x0[context.Context, star.Block, func(int64, star.Block), func(star.Tally)](&assignFn{})
+	register.DoFn5x0[context.Context, star.Block, func(int64, star.Block), func(star.Tally), func(Touch)](&assignFn{})
 	register.Emitter2[int64, star.Block]()
 }

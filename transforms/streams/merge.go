@@ -32,19 +32,26 @@ const (
 // candidates (opt.Search.Merge) and writes the outputs to opt.Out:
 // candidates.json, candidates.csv, members.csv, rois.csv, summary.json and,
 // with opt.Plots, the figures.
-func Merge(s beam.Scope, opt Options, results beam.PCollection) {
+//
+// It also writes run.json and sr_results.gob, on which a later search
+// builds (Options.Since): affected (singleton PCollection<Searched>) says
+// which patches were searched, touches (singleton PCollection<Touches>)
+// which patches each input's stars fell in, and with Since the results of
+// the patches not searched again are taken from that search.
+func Merge(s beam.Scope, opt Options, results, affected, touches beam.PCollection) {
 	s = s.Scope("streams.Merge")
 	if opt.Out == "" {
 		panic("streams: Merge needs an output folder")
 	}
 	// One element that always exists, with every region's result as a side
 	// input: the outputs are written also when no region was searched.
-	beam.ParDo0(s, &mergeFn{Options: opt.encode()}, beam.Impulse(s), beam.SideInput{Input: beam.DropKey(s, results)})
+	beam.ParDo0(s, &mergeFn{Options: opt.encode()}, beam.Impulse(s), beam.SideInput{Input: beam.DropKey(s, results)},
+		beam.SideInput{Input: affected}, beam.SideInput{Input: touches})
 }
 
 type mergeFn struct{ Options string }
 
-func (fn *mergeFn) ProcessElement(ctx context.Context, _ []byte, iter func(*SRResult) bool) error {
+func (fn *mergeFn) ProcessElement(ctx context.Context, _ []byte, iter func(*SRResult) bool, affected Searched, t Touches) error {
 	o, err := decodeOptions(fn.Options)
 	if err != nil {
 		return err
@@ -55,8 +62,36 @@ func (fn *mergeFn) ProcessElement(ctx context.Context, _ []byte, iter func(*SRRe
 		all = append(all, r)
 		r = SRResult{}
 	}
+	run := Run{OptionsKey: o.OptionsKey()}
+	if o.Since != "" {
+		_, old, err := ReadRun(ctx, o.Since)
+		if err != nil {
+			return fmt.Errorf("streams: the search to build on: %w", err)
+		}
+		for _, r := range old {
+			if !affected.Has(r.Pixel) {
+				all = append(all, r)
+				if !slices.Contains(run.Reused, r.Pixel) {
+					run.Reused = append(run.Reused, r.Pixel)
+				}
+			}
+		}
+	}
+	run.Searched = affected.Patches
 	m := MergeResults(all, o.Search.Merge)
 	if err := m.Write(ctx, o.Out); err != nil {
+		return err
+	}
+	listed, err := ReadListing(ctx, o.Listing)
+	if err != nil {
+		return err
+	}
+	for i := range listed {
+		listed[i].Patches = t[listed[i].Path]
+	}
+	run.Inputs = listed
+	slices.Sort(run.Reused)
+	if err := writeRun(ctx, o.Out, &run, m.Results); err != nil {
 		return err
 	}
 	if o.Plots {
@@ -269,6 +304,6 @@ func writeCSV(ctx context.Context, path string, rows [][]string) error {
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func init() {
-	register.DoFn3x1[context.Context, []byte, func(*SRResult) bool, error](&mergeFn{})
+	register.DoFn5x1[context.Context, []byte, func(*SRResult) bool, Searched, Touches, error](&mergeFn{})
 	register.Iter1[SRResult]()
 }

@@ -33,6 +33,16 @@ type Options struct {
 	Out    string // output folder, local or gs://
 	WriteR bool   // write the R of every search-region star (Out/r/)
 	Plots  bool   // write the figures
+
+	// Since, if not empty, is the output folder of an earlier search with
+	// the same options to build on: only the patches that hold stars of a
+	// Changed input (now or in that search) or of an input it read that is
+	// gone are searched again; the others' results are taken from it.
+	Since   string
+	Changed []string // input partitions new or rewritten since that search
+	// Listing is a file (see WriteListing) of the inputs as the search
+	// found them when it began, which run.json records.
+	Listing string
 }
 
 // normalized returns o with the settings that follow from others filled in.

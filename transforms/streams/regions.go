@@ -19,6 +19,7 @@ import (
 // search regions by verdict (SRPrefix + anode.Veto.String()).
 const (
 	Patches         = "patches"
+	PatchesReused   = "patches.reused" // not searched again: results from the search built on (Options.Since)
 	PatchStars      = "patch.stars"
 	PatchDropPrefix = "patch.dropped."
 	SRPrefix        = "sr."
@@ -30,10 +31,13 @@ const (
 // Work per region that is trained on (PCollection<Work>), reshuffled so that
 // the training spreads over workers, and per patch its tally
 // (PCollection<star.Tally>: patches, patch.stars, patch.dropped.*, sr.*).
-func Regions(s beam.Scope, opt Options, assigned beam.PCollection) (work, tallies beam.PCollection) {
+//
+// affected (singleton PCollection<Searched>) says which patches are
+// searched; the others are only counted (patches.reused).
+func Regions(s beam.Scope, opt Options, assigned, affected beam.PCollection) (work, tallies beam.PCollection) {
 	s = s.Scope("streams.Regions")
 	grouped := beam.GroupByKey(s, assigned)
-	work, tallies = beam.ParDo2(s, &regionsFn{Options: opt.encode()}, grouped)
+	work, tallies = beam.ParDo2(s, &regionsFn{Options: opt.encode()}, grouped, beam.SideInput{Input: affected})
 	return beam.Reshuffle(s, work), tallies
 }
 
@@ -58,10 +62,16 @@ func (fn *regionsFn) Setup() error {
 	return nil
 }
 
-func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks func(*star.Block) bool, emit func(Work), tally func(star.Tally)) error {
+func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks func(*star.Block) bool, affected Searched, emit func(Work), tally func(star.Tally)) error {
 	pc, ok := fn.centres[pixel]
 	if !ok {
 		return fmt.Errorf("streams: patch %d is not in the grid", pixel)
+	}
+	if !affected.Has(pixel) {
+		t := star.Tally{PatchesReused: 1}
+		stars.Monitor(ctx, t)
+		tally(t)
+		return nil
 	}
 	frame := pc.Frame()
 	p := anode.Patch{ID: pixel}
@@ -96,7 +106,7 @@ func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks fun
 }
 
 func init() {
-	register.DoFn5x1[context.Context, int64, func(*star.Block) bool, func(Work), func(star.Tally), error](&regionsFn{})
+	register.DoFn6x1[context.Context, int64, func(*star.Block) bool, Searched, func(Work), func(star.Tally), error](&regionsFn{})
 	register.Iter1[star.Block]()
 	register.Emitter1[Work]()
 }
