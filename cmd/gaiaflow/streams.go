@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -144,8 +145,20 @@ func runStreams(ctx context.Context, f *streamFlags) error {
 		return err
 	}
 	if n := c[tstreams.SRScored]; n > 0 {
-		fmt.Printf("  ANODE: %d search regions in %d patches, %.1f s per region\n", n, c[tstreams.Patches],
-			float64(c[tstreams.SRTrainMS])/1000/float64(n))
+		fmt.Printf("  ANODE: %d search regions in %d patches", n, c[tstreams.Patches]-c[tstreams.PatchesReused])
+		if k := c[tstreams.PatchesReused]; k > 0 {
+			fmt.Printf(" (%d more patches' results taken from --since)", k)
+		}
+		fmt.Printf(": %.1f CPU-s per region (CPU time of the training thread, summed over regions / regions), %.1f s of wall time per region",
+			float64(c[tstreams.SRTrainCPUMS])/1000/float64(n), float64(c[tstreams.SRTrainMS])/1000/float64(n))
+		if r := runners.Name(); r == "prism" || r == "direct" {
+			fmt.Printf(", regions trained side by side on this machine's %d cores", runtime.NumCPU())
+		}
+		fmt.Println()
+	}
+	if c[tstreams.WorkBytes] > 0 {
+		fmt.Printf("  staging: %d patches written once (%.1f MB); %.1f kB of search-region work through the shuffle\n",
+			c[tstreams.Patches]-c[tstreams.PatchesReused], float64(c[tstreams.StagedBytes])/1e6, float64(c[tstreams.WorkBytes])/1e3)
 	}
 	return printCandidates(ctx, f.out)
 }

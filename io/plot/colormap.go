@@ -71,7 +71,9 @@ func safeRange(lo, hi float64, ok bool) scale {
 		lo, hi = hi, lo
 	}
 	if lo == hi {
-		d := max(math.Abs(lo)*0.01, 1e-12)
+		// One value (one stream candidate, say): centre it in a bar wide
+		// enough for readable ticks.
+		d := max(math.Abs(lo)*0.1, 0.5)
 		return scale{lo: lo - d, hi: hi + d}
 	}
 	return scale{lo: lo, hi: hi}

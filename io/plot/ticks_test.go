@@ -28,3 +28,14 @@ func TestTicks(t *testing.T) {
 		}
 	}
 }
+
+// TestSafeRangeOneValue: a colour scale over one value (one stream
+// candidate) is centred on it and wide enough to label; it read ±1e-10.
+func TestSafeRangeOneValue(t *testing.T) {
+	for _, v := range []float64{0, 3, -250} {
+		s := safeRange(v, v, true)
+		if !(s.lo < v && s.hi > v) || s.hi-s.lo < 1 || (s.lo+s.hi)/2 != v {
+			t.Errorf("value %g: scale [%g, %g]", v, s.lo, s.hi)
+		}
+	}
+}

@@ -189,13 +189,19 @@ func TestNoStreamNoCandidate(t *testing.T) {
 	so.Epochs, so.Blocks, so.Hidden = 4, 4, 16
 	opt := streams.Options{Inputs: []string{filepath.Join(skyDir, "GaiaSource_*.csv.gz")}, Search: tstreams.Options{
 		Pixels: gd1Patches, Regions: anode.RegionOptions{MinStars: 300}, SRRange: &anode.Window{Lo: -20, Hi: 5},
-		Score: so, Search: stream.Config{ROI: stream.ROIConfig{MinStars: 50}}, Out: out,
+		Score: so, Search: stream.Config{ROI: stream.ROIConfig{MinStars: 50}}, Out: out, Plots: true,
 	}}
 	pl, err := build(t, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := runCounts(t, pl, opt)
+	// The figures of a search without a candidate are drawn all the same.
+	for _, f := range []string{tstreams.Fig5Name, tstreams.Fig12Name} {
+		if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
+			t.Errorf("figure %s with no candidate: %v", f, err)
+		}
+	}
 	data, err := os.ReadFile(filepath.Join(out, tstreams.CandidatesJSON))
 	if err != nil {
 		t.Fatal(err)

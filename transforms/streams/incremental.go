@@ -153,7 +153,7 @@ func (fn *affectedFn) ProcessElement(ctx context.Context, t Touches) (Searched, 
 // inputs, so that a search builds only on one made the same way.
 func (o Options) OptionsKey() string {
 	n := o.normalized()
-	n.Out, n.WriteR, n.Plots, n.Since, n.Changed, n.Listing = "", false, false, "", nil, ""
+	n.Out, n.WriteR, n.Plots, n.Since, n.Changed, n.Listing, n.Stage = "", false, false, "", nil, "", ""
 	js, err := json.Marshal(n)
 	if err != nil {
 		panic(fmt.Sprintf("streams: options: %v", err))

@@ -94,6 +94,10 @@ func (fn *mergeFn) ProcessElement(ctx context.Context, _ []byte, iter func(*SRRe
 	if err := writeRun(ctx, o.Out, &run, m.Results); err != nil {
 		return err
 	}
+	// Every region is scored: the staged patches have served.
+	if err := store.RemoveAll(ctx, o.stage()); err != nil {
+		return err
+	}
 	if o.Plots {
 		return m.Plot(ctx, o.Out, o.Search)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 
+	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/sky"
 	"github.com/gaiaflow/gaiaflow/model/stream"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
@@ -43,6 +44,18 @@ type Options struct {
 	// Listing is a file (see WriteListing) of the inputs as the search
 	// found them when it began, which run.json records.
 	Listing string
+	// Stage is the folder where each patch's stars are written once for
+	// the workers that train its regions (local or gs://; a shared place
+	// on a cluster); empty: <Out>/staged-patches. Merge removes it.
+	Stage string
+}
+
+// stage returns the staging folder.
+func (o Options) stage() string {
+	if o.Stage != "" {
+		return o.Stage
+	}
+	return store.Join(o.Out, "staged-patches")
 }
 
 // normalized returns o with the settings that follow from others filled in.
@@ -97,14 +110,21 @@ func (o Options) selected(g *sky.Grid) ([]bool, error) {
 	return sel, nil
 }
 
-// Work is one unit of training: a search region of a patch, with the whole
-// patch (its control region is the rest of it).
+// Work is one unit of training: a search region of a patch. The patch's
+// stars (its control region is the rest of it) are staged once in a file,
+// PatchFile, which the worker that trains the region reads; they do not go
+// through the shuffle with every region.
 type Work struct {
-	Pixel     int64   // the patch's RING pixel
-	RA0, Dec0 float64 // its centre, ICRS, degrees
-	SR        int     // the region's number: Lo = Origin + SR * Stride
-	Region    anode.Region
-	Patch     anode.Patch
+	Pixel      int64   // the patch's RING pixel
+	RA0, Dec0  float64 // its centre, ICRS, degrees
+	SR         int     // the region's number: Lo = Origin + SR * Stride
+	Region     anode.Region
+	PatchFile  string // the staged patch (io/streamio)
+	PatchStars int
+
+	// Patch is the staged patch once read on the worker (never encoded:
+	// the coder leaves it out).
+	Patch anode.Patch `json:"-"`
 }
 
 // SRResult is what one search region yields: its ROIs and, as a compact
@@ -123,7 +143,10 @@ type SRResult struct {
 	TopCount int // distinct stars kept in Region
 }
 
-func encodeWork(w Work) ([]byte, error) { return gobcoder.Marshal(&w) }
+func encodeWork(w Work) ([]byte, error) {
+	w.Patch = anode.Patch{}
+	return gobcoder.Marshal(&w)
+}
 func decodeWork(b []byte) (w Work, err error) {
 	return w, gobcoder.Unmarshal(b, &w)
 }

@@ -42,12 +42,13 @@ func (m *Merged) Focus() int {
 	return best
 }
 
-// Plot writes the figures to folder out: for the focus ROI (Focus), its
-// highest-R stars with the line (fig. 5), its Hough sigma_L map with the
-// inner and outer boxes (fig. 7) and sigma_L against the mu_phi* window in
-// its patch, one colour per search region (fig. 8); with candidates, their
-// member stars on the sky with their lines (fig. 12), and their proper
-// motions and colour-magnitude diagram (fig. 13).
+// Plot writes the figures to folder out: for the focus ROI (Focus), if
+// there is an ROI, its highest-R stars with the line (fig. 5), its Hough
+// sigma_L map with the inner and outer boxes (fig. 7) and sigma_L against
+// the mu_phi* window in its patch, one colour per search region (fig. 8);
+// and, however many candidates there are (none too), their member stars on
+// the sky with their lines (fig. 12), and their proper motions and
+// colour-magnitude diagram (fig. 13).
 func (m *Merged) Plot(ctx context.Context, out string, cfg stream.Config) error {
 	save := func(name string, f *plot.Figure) error {
 		if err := f.Save(ctx, store.Join(out, name)); err != nil {
@@ -55,6 +56,14 @@ func (m *Merged) Plot(ctx context.Context, out string, cfg stream.Config) error 
 		}
 		return nil
 	}
+	if err := m.plotFocus(save, cfg); err != nil {
+		return err
+	}
+	return m.plotCandidates(save, stream.NewFinder(cfg.Hough).Config())
+}
+
+// plotFocus draws figs. 5, 7 and 8 of the focus ROI, if there is one.
+func (m *Merged) plotFocus(save func(string, *plot.Figure) error, cfg stream.Config) error {
 	k := m.Focus()
 	if k < 0 {
 		return nil
@@ -120,9 +129,13 @@ func (m *Merged) Plot(ctx context.Context, out string, cfg stream.Config) error 
 		XLabel: "mu_phi* window centre (mas/yr)", YLabel: "sigma_L", CLabel: "SR (mu_lambda window start)", Radius: 2.5})); err != nil {
 		return err
 	}
-	if len(m.Candidates) == 0 {
-		return nil
-	}
+	return nil
+}
+
+// plotCandidates draws figs. 12 and 13, also without a candidate (empty,
+// titled so), so that a search's outputs are the same files whatever it
+// found.
+func (m *Merged) plotCandidates(save func(string, *plot.Figure) error, hc stream.HoughConfig) error {
 	var ra, dec, cand, pmPhi, pmLam, bprp, gmag []float64
 	for i, ms := range m.Members {
 		for _, mb := range ms {

@@ -8,6 +8,8 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/gaiaflow/gaiaflow/io/store"
+	"github.com/gaiaflow/gaiaflow/io/streamio"
 	"github.com/gaiaflow/gaiaflow/model/sky"
 	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
@@ -19,7 +21,9 @@ import (
 // search regions by verdict (SRPrefix + anode.Veto.String()).
 const (
 	Patches         = "patches"
-	PatchesReused   = "patches.reused" // not searched again: results from the search built on (Options.Since)
+	PatchesReused   = "patches.reused"     // not searched again: results from the search built on (Options.Since)
+	StagedBytes     = "patch.staged_bytes" // the staged patch files, written once per patch
+	WorkBytes       = "sr.work_bytes"      // the encoded search regions that go through the shuffle
 	PatchStars      = "patch.stars"
 	PatchDropPrefix = "patch.dropped."
 	SRPrefix        = "sr."
@@ -86,6 +90,28 @@ func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks fun
 		stars.Monitor(ctx, t)
 		tally(t)
 	}()
+	staged := ""
+	stage := func() (string, error) { // once, and only for a patch with a region to train
+		if staged != "" {
+			return staged, nil
+		}
+		staged = store.Join(fn.opt.stage(), fmt.Sprintf("patch%d.parquet", pixel))
+		w, err := store.Create(ctx, staged)
+		if err != nil {
+			return "", err
+		}
+		if err := streamio.WritePatch(w, &p); err != nil {
+			w.Abort()
+			return "", fmt.Errorf("streams: stage patch %d: %w", pixel, err)
+		}
+		if err := w.Close(); err != nil {
+			return "", err
+		}
+		if fi, err := store.Stat(ctx, staged); err == nil {
+			t.Add(StagedBytes, fi.Size)
+		}
+		return staged, nil
+	}
 	ro := fn.opt.Regions
 	stride, origin := ro.Stride, ro.Origin
 	if stride == 0 {
@@ -100,7 +126,16 @@ func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks fun
 		if r.Veto != anode.Kept {
 			continue
 		}
-		emit(Work{Pixel: pixel, RA0: pc.RA, Dec0: pc.Dec, SR: int(math.Round((r.Lo - origin) / stride)), Region: r, Patch: p})
+		file, err := stage()
+		if err != nil {
+			return err
+		}
+		w := Work{Pixel: pixel, RA0: pc.RA, Dec0: pc.Dec, SR: int(math.Round((r.Lo - origin) / stride)), Region: r, PatchFile: file, PatchStars: p.Len()}
+		if enc, err := encodeWork(w); err == nil {
+			t.Add(WorkBytes, int64(len(enc)))
+		}
+		stars.ProgressTotal("search regions scored", 1)
+		emit(w)
 	}
 	return nil
 }

@@ -25,7 +25,12 @@ import (
 const (
 	SRFailed  = "sr.failed"   // ANODE failed on the region (too few stars, a constant feature): logged, skipped
 	SRScored  = "sr.scored"   // regions scored
-	SRTrainMS = "sr.train_ms" // milliseconds of ANODE, summed over regions
+	SRTrainMS = "sr.train_ms" // milliseconds of ANODE (wall time), summed over regions
+	// SRTrainCPUMS is the CPU time of ANODE's own thread, summed over
+	// regions: with one ANODE worker (the default) all of the training's
+	// CPU; wall times overlap when regions train side by side, CPU times do
+	// not.
+	SRTrainCPUMS = "sr.train_cpu_ms"
 	ROIs      = "roi.count"   // regions of interest
 	ROIVetoed = "roi.vetoed"  // ... removed by the disk-edge veto
 )
@@ -64,8 +69,17 @@ func (fn *scoreFn) Setup() error {
 }
 
 func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, SRResult), tally func(star.Tally)) error {
+	p, err := stagedPatches.get(ctx, w.PatchFile)
+	if err != nil {
+		return err
+	}
+	if p.ID != w.Pixel || p.Len() != w.PatchStars {
+		return fmt.Errorf("streams: staged patch %s holds patch %d with %d stars, the region wants patch %d with %d", w.PatchFile, p.ID, p.Len(), w.Pixel, w.PatchStars)
+	}
+	w.Patch = *p
 	t0 := time.Now()
-	res, err := anode.Score(&w.Patch, w.Region.Window, fn.opt.Score)
+	var res *anode.Result
+	cpu := threadCPU(func() { res, err = anode.Score(&w.Patch, w.Region.Window, fn.opt.Score) })
 	el := time.Since(t0)
 	if err != nil {
 		// A region the flows cannot be trained on (too few stars, a
@@ -78,9 +92,12 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, SR
 		return nil
 	}
 	stars.Progress("search regions scored", 1)
+	// Both flows see every patch star each epoch: SR stars in one, CR stars
+	// in the other.
+	stars.Progress("patch-star-epochs", int64(p.Len())*int64(fn.opt.Score.WithDefaults().Epochs))
 	out := SearchRegion(fn.searcher, fn.sel, &w, res)
 	out.Seconds = el.Seconds()
-	t := star.Tally{SRScored: 1, SRTrainMS: el.Milliseconds(), ROIs: int64(len(out.ROIs)), ROIVetoed: 0}
+	t := star.Tally{SRScored: 1, SRTrainMS: el.Milliseconds(), SRTrainCPUMS: cpu.Milliseconds(), ROIs: int64(len(out.ROIs)), ROIVetoed: 0}
 	for _, r := range out.ROIs {
 		if r.Vetoed {
 			t.Add(ROIVetoed, 1)

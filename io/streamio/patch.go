@@ -1,0 +1,107 @@
+package streamio
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/gaiaflow/gaiaflow/model/stream/anode"
+)
+
+// ErrFormat is wrapped by the errors of a patch file that cannot be read.
+var ErrFormat = errors.New("not a readable patch file")
+
+// patchRow is one star of a staged patch.
+type patchRow struct {
+	SourceID int64   `parquet:"source_id"`
+	Phi      float64 `parquet:"phi"`       // deg, patch frame
+	Lambda   float64 `parquet:"lambda"`    // deg
+	PMPhi    float64 `parquet:"pm_phi"`    // mas/yr, mu_phi* = mu_phi cos(lambda)
+	PMLambda float64 `parquet:"pm_lambda"` // mas/yr
+	BPRP     float64 `parquet:"bp_rp"`     // mag; NaN without photometry
+	G        float64 `parquet:"g"`         // mag
+}
+
+const idKey = "gaiaflow.patch_id"
+
+// WritePatch writes p as a Parquet file (zstd; the patch's ID in the
+// key-value metadata) to w, which it does not close.
+func WritePatch(w io.Writer, p *anode.Patch) error {
+	n := p.Len()
+	if len(p.Lambda) != n || len(p.PMPhi) != n || len(p.PMLambda) != n || len(p.BPRP) != n || len(p.G) != n || len(p.SourceID) != n {
+		return fmt.Errorf("streamio: patch %d: columns of different lengths", p.ID)
+	}
+	pw := parquet.NewGenericWriter[patchRow](w, parquet.Compression(&parquet.Zstd),
+		parquet.CreatedBy("gaiaflow", "", ""), parquet.KeyValueMetadata(idKey, strconv.FormatInt(p.ID, 10)))
+	buf := make([]patchRow, 0, 1<<14)
+	for i := 0; i < n; i++ {
+		buf = append(buf, patchRow{p.SourceID[i], p.Phi[i], p.Lambda[i], p.PMPhi[i], p.PMLambda[i], p.BPRP[i], p.G[i]})
+		if len(buf) == cap(buf) || i == n-1 {
+			if _, err := pw.Write(buf); err != nil {
+				return fmt.Errorf("streamio: patch %d: %w", p.ID, err)
+			}
+			buf = buf[:0]
+		}
+	}
+	return pw.Close()
+}
+
+// ReadPatch reads a patch file of size bytes from r. name is the file's
+// name in errors, which wrap ErrFormat for a file that is not a readable
+// patch.
+func ReadPatch(r io.ReaderAt, size int64, name string) (p *anode.Patch, err error) {
+	defer func() {
+		// parquet-go panics on some damaged files; a damaged file is an
+		// error, not a crash of the worker.
+		if e := recover(); e != nil {
+			p, err = nil, fmt.Errorf("streamio: %s: %w: %v", name, ErrFormat, e)
+		}
+	}()
+	f, err := parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true))
+	if err != nil {
+		return nil, fmt.Errorf("streamio: %s: %w: %w", name, ErrFormat, err)
+	}
+	idText, ok := f.Lookup(idKey)
+	if !ok {
+		return nil, fmt.Errorf("streamio: %s: %w: no %s", name, ErrFormat, idKey)
+	}
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("streamio: %s: %w: %s %q", name, ErrFormat, idKey, idText)
+	}
+	rows := f.NumRows()
+	// A row takes at least a byte of the file, so a footer cannot ask for
+	// more rows than the file could hold.
+	if rows < 0 || rows > size {
+		return nil, fmt.Errorf("streamio: %s: %w: %d rows in %d bytes", name, ErrFormat, rows, size)
+	}
+	p = &anode.Patch{ID: id}
+	rd := parquet.NewGenericReader[patchRow](f)
+	defer rd.Close()
+	buf := make([]patchRow, 1<<14)
+	for {
+		n, err := rd.Read(buf)
+		for _, s := range buf[:n] {
+			p.SourceID = append(p.SourceID, s.SourceID)
+			p.Phi = append(p.Phi, s.Phi)
+			p.Lambda = append(p.Lambda, s.Lambda)
+			p.PMPhi = append(p.PMPhi, s.PMPhi)
+			p.PMLambda = append(p.PMLambda, s.PMLambda)
+			p.BPRP = append(p.BPRP, s.BPRP)
+			p.G = append(p.G, s.G)
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("streamio: %s: %w: %w", name, ErrFormat, err)
+		}
+	}
+	if int64(p.Len()) != rows {
+		return nil, fmt.Errorf("streamio: %s: %w: %d rows read, the footer says %d", name, ErrFormat, p.Len(), rows)
+	}
+	return p, nil
+}

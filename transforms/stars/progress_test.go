@@ -1,0 +1,18 @@
+package stars
+
+import (
+	"testing"
+	"time"
+)
+
+func TestProgressLine(t *testing.T) {
+	t0 := time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
+	e := &progressEntry{done: 30, total: 120, first: t0}
+	if got, want := e.line("search regions", t0.Add(10*time.Minute)), "30 of 120 search regions (25%), 0.05/s, ETA 30m0s"; got != want {
+		t.Errorf("%q, want %q", got, want)
+	}
+	e = &progressEntry{done: 7, first: t0}
+	if got, want := e.line("rows read", t0.Add(1000*time.Second)), "7 rows read, 0.007/s"; got != want {
+		t.Errorf("%q, want %q", got, want)
+	}
+}
