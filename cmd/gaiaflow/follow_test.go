@@ -235,7 +235,9 @@ func TestFollowBrokenFile(t *testing.T) {
 	broken := filepath.Join(in, filepath.Base(parts[1]))
 	os.WriteFile(broken, data[:len(data)/2], 0o644)
 	copyFile(t, parts[0], filepath.Join(in, filepath.Base(parts[0])))
-	v := waitVersion(t, f, cat, func(m *release.Manifest) bool { return len(m.Inputs) == 1 && m.Follow != nil && len(m.Follow.Failed) == 1 })
+	v := waitVersion(t, f, cat, func(m *release.Manifest) bool {
+		return len(m.Inputs) == 1 && m.Follow != nil && len(m.Follow.Failed) == 1
+	})
 	if fl := v.Follow.Failed[0]; fl.Path != broken || !strings.Contains(fl.Error, filepath.Base(broken)) {
 		t.Errorf("failure %+v does not name %s", fl, broken)
 	}

@@ -31,8 +31,8 @@ const (
 	// CPU; wall times overlap when regions train side by side, CPU times do
 	// not.
 	SRTrainCPUMS = "sr.train_cpu_ms"
-	ROIs      = "roi.count"   // regions of interest
-	ROIVetoed = "roi.vetoed"  // ... removed by the disk-edge veto
+	ROIs         = "roi.count"  // regions of interest
+	ROIVetoed    = "roi.vetoed" // ... removed by the disk-edge veto
 )
 
 // Score runs ANODE on every search region of work (PCollection<Work>) and
