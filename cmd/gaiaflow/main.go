@@ -92,6 +92,14 @@ func run(ctx context.Context, args []string) int {
 	}
 	beam.Init()
 	quietLocalRunner()
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "gaiaflow %s: %v\n", c.name, err)
+			return 1
+		}
+		defer stop()
+	}
 	if err := runFn(ctx, fs.Args()); err != nil {
 		fmt.Fprintf(os.Stderr, "gaiaflow %s: %s\n", c.name, rootCause(err))
 		return 1

@@ -14,11 +14,7 @@ import (
 type GridDensity struct{ Grid *flow.Grid }
 
 // LogProb implements Density.
-func (d GridDensity) LogProb(dst, x []float64) {
-	for i := range dst {
-		dst[i] = d.Grid.LogProb(x[3*i : 3*i+3])
-	}
-}
+func (d GridDensity) LogProb(dst, x []float64) { d.Grid.LogProb3(dst, x[:3*len(dst)]) }
 
 // FlowDensity serves a flow of (g, bp-rp, bp-g) itself as the CMD density:
 // exact, and what training needs, but a full pass through the network per

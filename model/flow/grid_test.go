@@ -2,6 +2,7 @@ package flow
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -70,5 +71,28 @@ func TestGrid(t *testing.T) {
 	}
 	if _, err := NewGrid(randomFlow(t, Config{D: 4, Hidden: []int{4}}, 1), nil, nil, nil, GridOptions{}); err == nil {
 		t.Error("grid of a 4-D flow: no error")
+	}
+}
+
+// TestLogProb3MatchesLogProb: the batch evaluation is LogProb bit for bit,
+// inside, on the edges and outside the box.
+func TestLogProb3MatchesLogProb(t *testing.T) {
+	g := &Grid{Lo: []float64{-1, 0, 2}, Hi: []float64{3, 1, 5}, N: []int{9, 5, 7}, Outside: math.Inf(-1)}
+	g.Values = make([]float64, 9*5*7)
+	for i := range g.Values {
+		g.Values[i] = math.Sin(float64(i) * 0.37)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var x []float64
+	for i := 0; i < 5000; i++ {
+		x = append(x, -1.5+5*rng.Float64(), -0.2+1.4*rng.Float64(), 1.8+3.4*rng.Float64())
+	}
+	x = append(x, -1, 0, 2, 3, 1, 5, math.NaN(), 0.5, 3)
+	dst := make([]float64, len(x)/3)
+	g.LogProb3(dst, x)
+	for i := range dst {
+		if want := g.LogProb(x[3*i : 3*i+3]); math.Float64bits(want) != math.Float64bits(dst[i]) {
+			t.Fatalf("point %d %v: %v, LogProb %v", i, x[3*i:3*i+3], dst[i], want)
+		}
 	}
 }

@@ -23,7 +23,6 @@ import (
 	"github.com/gaiaflow/gaiaflow/model/distance"
 	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/transforms/distances"
-	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
 
 // Options configure a catalog run.
@@ -156,15 +155,9 @@ func Build(plan *Plan, opt Options) (*beam.Pipeline, error) {
 	}
 	cfg := opt.Cfg
 	cfg.Mode = distance.Catalog
-	paths := make([]string, len(plan.Todo))
-	for i, in := range plan.Todo {
-		paths[i] = in.Path
-	}
 	p, s := beam.NewPipelineWithRoot()
-	blocks, rej, read := stars.Read(s, paths, stars.ReadOptions{BlockSize: opt.BlockSize})
-	rows, cuts := distances.Estimate(s, distances.Options{Grid: plan.Grid, Model: opt.Model, Dust: opt.Dust, Cfg: cfg}, blocks)
-	distances.WriteShards(s, opt.Out, plan.Todo, rows, rej, read, cuts)
-	distances.Fig4(s, store.Join(opt.Out, plan.Version, release.Fig4Name), rows)
+	_, hists := distances.Shards(s, distances.Options{Grid: plan.Grid, Model: opt.Model, Dust: opt.Dust, Cfg: cfg, BlockSize: opt.BlockSize}, opt.Out, plan.Todo)
+	distances.Fig4(s, store.Join(opt.Out, plan.Version, release.Fig4Name), hists)
 	return p, nil
 }
 

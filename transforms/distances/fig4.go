@@ -9,13 +9,12 @@ import (
 	"github.com/gaiaflow/gaiaflow/model/distance"
 )
 
-// Fig4 draws paper 000's fig. 4 over every row of rows
-// (PCollection<KV<string, distance.Rows>>): the CMD with inverse-parallax
-// distances beside the CMD with model distances, combined by histograms
-// that merge, written as a PNG to path.
-func Fig4(s beam.Scope, path string, rows beam.PCollection) {
+// Fig4 draws paper 000's fig. 4 from the shards' histograms hists
+// (PCollection<distance.CMDHists>): the CMD with inverse-parallax distances
+// beside the CMD with model distances, written as a PNG to path.
+func Fig4(s beam.Scope, path string, hists beam.PCollection) {
 	s = s.Scope("distances.Fig4")
-	h := beam.Combine(s, &cmdHistFn{}, beam.DropKey(s, rows))
+	h := beam.Combine(s, &cmdHistFn{}, hists)
 	beam.ParDo0(s, &fig4Fn{Path: path}, h)
 }
 
@@ -23,8 +22,8 @@ type cmdHistFn struct{}
 
 func (*cmdHistFn) CreateAccumulator() distance.CMDHists { return distance.NewCMDHists() }
 
-func (*cmdHistFn) AddInput(a distance.CMDHists, r distance.Rows) distance.CMDHists {
-	a.AddRows(&r)
+func (*cmdHistFn) AddInput(a, h distance.CMDHists) distance.CMDHists {
+	a.Merge(&h)
 	return a
 }
 
@@ -42,6 +41,6 @@ func (fn *fig4Fn) ProcessElement(ctx context.Context, h distance.CMDHists) error
 }
 
 func init() {
-	register.Combiner3[distance.CMDHists, distance.Rows, distance.CMDHists](&cmdHistFn{})
+	register.Combiner3[distance.CMDHists, distance.CMDHists, distance.CMDHists](&cmdHistFn{})
 	register.DoFn2x1[context.Context, distance.CMDHists, error](&fig4Fn{})
 }

@@ -17,12 +17,10 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/pubsubio"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/transforms/periodic"
-	"github.com/gaiaflow/gaiaflow/io/partition"
 	"github.com/gaiaflow/gaiaflow/io/plot"
 	"github.com/gaiaflow/gaiaflow/io/release"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
-	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
 
@@ -247,44 +245,11 @@ func (fn *computeFn) ProcessElement(ctx context.Context, w Work) {
 
 func (fn *computeFn) compute(ctx context.Context, w Work) (release.Sidecar, error) {
 	o := fn.opt
-	dens, err := loadDensity(ctx, w.Grid, o.Model)
+	est, err := newEstimator(ctx, Options{Grid: w.Grid, Model: o.Model, Dust: o.Dust, Cfg: o.Cfg})
 	if err != nil {
 		return release.Sidecar{}, err
 	}
-	m, err := OpenDust(ctx, o.Dust)
-	if err != nil {
-		return release.Sidecar{}, fmt.Errorf("dust map %s: %w", o.Dust, err)
-	}
-	est, err := distance.New(o.Cfg, dens, distance.MapDust{Map: m})
-	if err != nil {
-		return release.Sidecar{}, err
-	}
-	return ComputeShard(ctx, o.Out, w.Input, est, o.BlockSize)
-}
-
-// ComputeShard reads the partition in, estimates every star with est and
-// writes the partition's shard, rejects and sidecar in the catalog folder
-// dir (release.WriteShard): what the batch pipeline does over many workers,
-// done by one for one partition.
-func ComputeShard(ctx context.Context, dir string, in release.Input, est *distance.Estimator, blockSize int) (release.Sidecar, error) {
-	var rows distance.Rows
-	var t1 distance.Table1
-	var cuts distance.Counts
-	var rejects []partition.Reject
-	var nStars int64
-	c, err := partition.ReadPath(ctx, in.Path, partition.Options{BlockSize: blockSize}, func(b *star.Block) error {
-		nStars += int64(b.Len())
-		r := est.CatalogBlock(nil, b, &cuts)
-		t1.AddRows(r)
-		rows.Append(r)
-		return nil
-	}, func(r partition.Reject) { rejects = append(rejects, r) })
-	if err != nil {
-		return release.Sidecar{}, err
-	}
-	counts := cuts.Tally()
-	counts.Merge(star.Tally{star.Files: 1, star.RowsIn: c.Rows, star.StarsIn: nStars, star.Rejected: int64(len(rejects))})
-	return release.WriteShard(ctx, dir, in, &rows, t1, counts, rejects)
+	return ComputeShard(ctx, o.Out, w.Input, est, o.BlockSize, nil)
 }
 
 type publishFn struct {

@@ -15,93 +15,113 @@ import (
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
 
-// WriteShards writes, for every partition in rows
-// (PCollection<KV<string, distance.Rows>>), its catalog shard under the
-// catalog folder dir: a gzipped CSV and a Parquet twin, sorted by source_id,
-// named by the partition and its key in inputs, its rejected rows (from
-// rejects, PCollection<partition.Reject>), then its release.Sidecar. tallies
-// (PCollections of KV<string, star.Tally> keyed by partition: the reader's
-// and Estimate's) give each partition's counts; with the rows written they
-// must reconcile, or the job fails naming the partition. It returns the
-// sidecars (PCollection<release.Sidecar>).
-func WriteShards(s beam.Scope, dir string, inputs []release.Input, rows, rejects beam.PCollection, tallies ...beam.PCollection) beam.PCollection {
-	s = s.Scope("distances.WriteShards")
-	js, err := json.Marshal(inputs)
+// Options are what every worker needs to estimate distances.
+type Options struct {
+	Grid      string          // distilled CMD density (WriteGrid); empty: the exact flow at Model
+	Model     string          // the flow model file
+	Dust      string          // dust map spec, see OpenDust
+	Cfg       distance.Config // the estimator's configuration (Mode Catalog)
+	BlockSize int             // stars per block as a partition is read; 0 means 4096
+}
+
+// Shards makes every input partition of todo into its shard in the catalog
+// folder dir (ComputeShard): the partitions are spread over the workers and
+// each is read, estimated and written by one DoFn call, so neither its stars
+// nor its rows cross a shuffle. It returns the shards' sidecars
+// (PCollection<release.Sidecar>, with each partition's counts) and each
+// shard's colour-magnitude histograms (PCollection<distance.CMDHists>, for
+// Fig4). A partition that cannot be read fails the job, naming it.
+func Shards(s beam.Scope, opt Options, dir string, todo []release.Input) (sidecars, hists beam.PCollection) {
+	s = s.Scope("distances.Shards")
+	opt.Cfg.Mode = distance.Catalog
+	if err := opt.Cfg.Validate(); err != nil {
+		panic(fmt.Sprintf("distances: %v", err))
+	}
+	js, err := json.Marshal(opt)
 	if err != nil {
-		panic(err)
+		panic(fmt.Sprintf("distances: options: %v", err))
 	}
-	// Every input gets a shard, also one whose stars were all cut: an empty
-	// element per input makes its group exist.
-	paths := make([]string, len(inputs))
-	for i, in := range inputs {
-		paths[i] = in.Path
-	}
-	empty := beam.ParDo(s, emptyRows, beam.CreateList(s, paths))
-	rows = beam.Flatten(s, rows, empty)
-	t1 := Table1PerPartition(s, rows)
-	counts := beam.Flatten(s, tallies...)
-	byFile := beam.ParDo(s, rejectByFile, rejects)
-	grouped := beam.CoGroupByKey(s, rows, t1, counts, byFile)
-	return beam.ParDo(s, &writeShardFn{Dir: dir, Inputs: string(js)}, grouped)
+	ins := beam.Reshuffle(s, beam.CreateList(s, todo))
+	return beam.ParDo2(s, &shardFn{Options: string(js), Dir: dir}, ins)
 }
 
-type writeShardFn struct {
-	Dir    string
-	Inputs string // []release.Input as JSON
+type shardFn struct {
+	Options string // Options as JSON
+	Dir     string
 
-	byPath map[string]release.Input
+	est *distance.Estimator
+	opt Options
 }
 
-func (fn *writeShardFn) Setup() error {
-	var ins []release.Input
-	if err := json.Unmarshal([]byte(fn.Inputs), &ins); err != nil {
+func (fn *shardFn) Setup(ctx context.Context) error {
+	if err := json.Unmarshal([]byte(fn.Options), &fn.opt); err != nil {
 		return err
 	}
-	fn.byPath = map[string]release.Input{}
-	for _, in := range ins {
-		fn.byPath[in.Path] = in
-	}
-	return nil
+	var err error
+	fn.est, err = newEstimator(ctx, fn.opt)
+	return err
 }
 
-func (fn *writeShardFn) ProcessElement(ctx context.Context, file string, rowsIter func(*distance.Rows) bool, t1Iter func(*distance.Table1) bool,
-	tallyIter func(*star.Tally) bool, rejIter func(*partition.Reject) bool, emit func(release.Sidecar)) error {
-	in, ok := fn.byPath[file]
-	if !ok {
-		return fmt.Errorf("distances: rows from %s, which is not among the inputs", file)
-	}
-	var all, r distance.Rows
-	for rowsIter(&r) {
-		all.Append(&r)
-	}
-	var t1 distance.Table1
-	t1Iter(&t1)
-	counts := star.Tally{}
-	var t star.Tally
-	for tallyIter(&t) {
-		counts.Merge(t)
-	}
-	var rejects []partition.Reject
-	var rj partition.Reject
-	for rejIter(&rj) {
-		rejects = append(rejects, rj)
-	}
-	sc, err := release.WriteShard(ctx, fn.Dir, in, &all, t1, counts, rejects)
+func (fn *shardFn) ProcessElement(ctx context.Context, in release.Input, emit func(release.Sidecar), hists func(distance.CMDHists)) error {
+	h := distance.NewCMDHists()
+	sc, err := ComputeShard(ctx, fn.Dir, in, fn.est, fn.opt.BlockSize, &h)
 	if err != nil {
-		return err
+		return err // names the file
 	}
-	stars.Monitor(ctx, star.Tally{star.StarsOut: sc.Input.Stars})
+	stars.Monitor(ctx, sc.Input.Counts)
+	stars.Progress("stars estimated", sc.Input.Counts[star.StarsIn])
 	emit(sc)
+	hists(h)
 	return nil
 }
 
-func emptyRows(path string, emit func(string, distance.Rows)) { emit(path, distance.Rows{}) }
+// newEstimator loads what the per-star estimate needs: the CMD density
+// (the grid or the exact flow) and the dust map, shared by the process's
+// DoFns.
+func newEstimator(ctx context.Context, opt Options) (*distance.Estimator, error) {
+	dens, err := loadDensity(ctx, opt.Grid, opt.Model)
+	if err != nil {
+		return nil, err
+	}
+	m, err := OpenDust(ctx, opt.Dust)
+	if err != nil {
+		return nil, fmt.Errorf("dust map %s: %w", opt.Dust, err)
+	}
+	return distance.New(opt.Cfg, dens, distance.MapDust{Map: m})
+}
 
-func rejectByFile(r partition.Reject) (string, partition.Reject) { return r.File, r }
+// ComputeShard reads the partition in, estimates every star with est and
+// writes the partition's shard, rejects and sidecar in the catalog folder
+// dir (release.WriteShard). Its counts are those of the reader (rows_in, and
+// apart from them the stars and rejects it gave) and of the estimator's
+// cuts, and WriteShard checks that they reconcile with the rows written. If
+// h is not nil the rows are added to it.
+func ComputeShard(ctx context.Context, dir string, in release.Input, est *distance.Estimator, blockSize int, h *distance.CMDHists) (release.Sidecar, error) {
+	var rows distance.Rows
+	var t1 distance.Table1
+	var cuts distance.Counts
+	var rejects []partition.Reject
+	var nStars int64
+	scratch := &distance.Rows{}
+	c, err := partition.ReadPath(ctx, in.Path, partition.Options{BlockSize: blockSize}, func(b *star.Block) error {
+		nStars += int64(b.Len())
+		r := est.CatalogBlock(scratch, b, &cuts)
+		t1.AddRows(r)
+		if h != nil {
+			h.AddRows(r)
+		}
+		rows.Append(r)
+		return nil
+	}, func(r partition.Reject) { rejects = append(rejects, r) })
+	if err != nil {
+		return release.Sidecar{}, err
+	}
+	counts := cuts.Tally()
+	counts.Merge(star.Tally{star.Files: 1, star.RowsIn: c.Rows, star.StarsIn: nStars, star.Rejected: int64(len(rejects))})
+	return release.WriteShard(ctx, dir, in, &rows, t1, counts, rejects)
+}
 
 func init() {
-	register.Function2x0(emptyRows)
-	register.Function1x2(rejectByFile)
 	// JSON, because the Table 1 accumulator holds fixed arrays.
 	beam.RegisterCoder(reflect.TypeOf(release.Sidecar{}),
 		func(sc release.Sidecar) ([]byte, error) { return json.Marshal(sc) },
@@ -109,10 +129,8 @@ func init() {
 			var sc release.Sidecar
 			return sc, json.Unmarshal(b, &sc)
 		})
-	register.DoFn7x1[context.Context, string, func(*distance.Rows) bool, func(*distance.Table1) bool, func(*star.Tally) bool, func(*partition.Reject) bool, func(release.Sidecar), error](&writeShardFn{})
-	register.Iter1[distance.Rows]()
-	register.Iter1[distance.Table1]()
-	register.Iter1[star.Tally]()
-	register.Iter1[partition.Reject]()
+	beam.RegisterType(reflect.TypeOf(release.Input{}))
+	register.DoFn4x1[context.Context, release.Input, func(release.Sidecar), func(distance.CMDHists), error](&shardFn{})
 	register.Emitter1[release.Sidecar]()
+	register.Emitter1[distance.CMDHists]()
 }

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"runtime/pprof"
+)
+
+// cpuProfile is a flag of every command: on a local runner the workers are
+// this process, so the profile shows where a whole run's time goes (read
+// it with `go tool pprof`).
+var cpuProfile = flag.String("cpuprofile", "", "write a CPU profile of this process (and so, on a local runner, of the whole run) to this file")
+
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}
