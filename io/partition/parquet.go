@@ -34,14 +34,24 @@ type pqColumn struct {
 // row number in the file and Reject.Text lists the row's used values. An
 // unreadable file or page is an error wrapping ErrCorrupt.
 func ReadParquet(r io.ReaderAt, size int64, name string, opt Options, emit func(*star.Block) error, reject func(Reject)) (Counts, error) {
-	f, err := parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true))
+	var (
+		f     *parquet.File
+		top   []*parquet.Column
+		names []string
+	)
+	err := guard(func() (err error) {
+		if f, err = parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true)); err != nil {
+			return err
+		}
+		top = f.Root().Columns()
+		names = make([]string, len(top))
+		for i, c := range top {
+			names[i] = c.Name()
+		}
+		return nil
+	})
 	if err != nil {
 		return Counts{}, fmt.Errorf("partition: %s: %w: parquet: %w", name, ErrCorrupt, err)
-	}
-	top := f.Root().Columns()
-	names := make([]string, len(top))
-	for i, c := range top {
-		names[i] = c.Name()
 	}
 	b, err := bind(names)
 	if err != nil {
@@ -80,22 +90,39 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opt Options, emit func(
 		rowNo int64
 		blk   = newBlock(name, bs)
 	)
-	for gi, rg := range f.RowGroups() {
-		chunks := rg.ColumnChunks()
+	var groups []parquet.RowGroup
+	if err := guard(func() error { groups = f.RowGroups(); return nil }); err != nil {
+		return cnt, fmt.Errorf("partition: %s: %w: parquet: %w", name, ErrCorrupt, err)
+	}
+	for gi, rg := range groups {
 		readers := make([]parquet.ColumnChunkValueReader, len(cols))
-		for k, c := range cols {
-			readers[k] = parquet.NewColumnChunkValueReader(chunks[c.chunk])
-		}
+		var nrows int64
+		err := guard(func() error {
+			chunks := rg.ColumnChunks()
+			if len(chunks) != len(top) {
+				return fmt.Errorf("%d column chunks for %d columns", len(chunks), len(top))
+			}
+			for k, c := range cols {
+				readers[k] = parquet.NewColumnChunkValueReader(chunks[c.chunk])
+			}
+			nrows = rg.NumRows()
+			return nil
+		})
 		closeAll := func() {
 			for _, rd := range readers {
-				rd.Close()
+				if rd != nil {
+					guard(rd.Close)
+				}
 			}
 		}
-		nrows := rg.NumRows()
+		if err != nil {
+			closeAll()
+			return cnt, fmt.Errorf("partition: %s: %w: parquet row group %d: %w", name, ErrCorrupt, gi, err)
+		}
 		for done := int64(0); done < nrows; {
 			m := int(min(int64(bs), nrows-done))
 			for k, c := range cols {
-				if err := readValues(readers[k], c.vals[:m]); err != nil {
+				if err := guard(func() error { return readValues(readers[k], c.vals[:m]) }); err != nil {
 					closeAll()
 					return cnt, fmt.Errorf("partition: %s: %w: parquet row group %d, column %s: %w", name, ErrCorrupt, gi, c.name, err)
 				}
@@ -148,6 +175,21 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opt Options, emit func(
 		}
 	}
 	return cnt, nil
+}
+
+// guard runs fn, a call into parquet-go on bytes of the file, and turns a
+// panic into an error. parquet-go (v0.32) panics on some damaged pages: its
+// decompressors panic on a bad stream (compress.Decompressor.Decode), which a
+// damaged page header leads to. The panic is the library's response to bad
+// bytes in one file, so it becomes that file's error; the library keeps no
+// state of the file past the call.
+func guard(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("parquet-go failed on damaged data: %v", p)
+		}
+	}()
+	return fn()
 }
 
 // readValues fills dst from rd, which must hold at least len(dst) more values.

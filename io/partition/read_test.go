@@ -60,7 +60,7 @@ func readBytes(t *testing.T, data []byte, name string, opt Options) result {
 	return res
 }
 
-func readTestFile(t *testing.T, path string) []byte {
+func readTestFile(t testing.TB, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
