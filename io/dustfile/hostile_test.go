@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -139,5 +140,84 @@ func TestBayestarTruncated(t *testing.T) {
 				t.Errorf("Import(%s cut to %d) left %s", name, n, out)
 			}
 		}
+	}
+}
+
+// compactFixture returns the compact form of the real Argonaut sight lines
+// (argonaut_bayestar2015.h5), as Write makes it.
+func compactFixture(t testing.TB) []byte {
+	t.Helper()
+	g, err := ReadBayestar(openH5(t, "testdata/argonaut_bayestar2015.h5"), "argonaut_bayestar2015.h5", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, g, "argonaut_bayestar2015.h5"); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestCompactHeaderBitFlip flips each bit of the header of a compact file
+// (magic, length, the JSON with units and distance moduli, and its
+// checksum). The header of format version 1 had no checksum: a flipped bit
+// in the units or a distance modulus was accepted and shifted every query.
+// Every flip must now be an error wrapping ErrFormat.
+func TestCompactHeaderBitFlip(t *testing.T) {
+	good := compactFixture(t)
+	if _, err := Read(bytes.NewReader(good)); err != nil {
+		t.Fatal(err)
+	}
+	n := int(binary.LittleEndian.Uint32(good[8:12]))
+	accepted := 0
+	for i := 0; i < 12+n+4; i++ {
+		for bit := 0; bit < 8; bit++ {
+			bad := bytes.Clone(good)
+			bad[i] ^= 1 << bit
+			if _, err := Read(bytes.NewReader(bad)); err == nil {
+				accepted++
+				if accepted < 5 {
+					t.Errorf("byte %d bit %d (%q -> %q): accepted", i, bit, good[i], bad[i])
+				}
+			} else if !errors.Is(err, ErrFormat) {
+				t.Errorf("byte %d bit %d: %v, want ErrFormat", i, bit, err)
+			}
+		}
+	}
+	if accepted > 0 {
+		t.Errorf("%d of %d flipped header bits accepted", accepted, 8*(12+n+4))
+	}
+}
+
+// stream hides the Size method of a reader, as a network stream would.
+type stream struct{ r io.Reader }
+
+func (s stream) Read(p []byte) (int, error) { return s.r.Read(p) }
+
+// TestCompactTruncatedStream cuts a compact file read as a stream of unknown
+// length: the header's sizes are not checked against a file size, so the
+// arrays must grow with the bytes that arrive, not with what the header
+// says.
+func TestCompactTruncatedStream(t *testing.T) {
+	good := compactFixture(t)
+	if _, err := Read(stream{bytes.NewReader(good)}); err != nil {
+		t.Fatal(err)
+	}
+	for n := 0; n < len(good); n += 97 {
+		_, err := Read(stream{bytes.NewReader(good[:n])})
+		if !errors.Is(err, ErrFormat) {
+			t.Errorf("cut to %d bytes: %v, want ErrFormat", n, err)
+		}
+	}
+}
+
+// TestCompactVersion1 reads a file of format version 1 (written by this
+// package before the header checksum, from argonaut_bayestar2015.h5): it
+// is refused, telling the user how to rewrite it.
+func TestCompactVersion1(t *testing.T) {
+	_, err := ReadFile(context.Background(), "testdata/argonaut_bayestar2015_v1.gfdust")
+	if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "version 1") ||
+		!strings.Contains(err.Error(), "gaiaflow dust import") || !strings.Contains(err.Error(), "argonaut_bayestar2015_v1.gfdust") {
+		t.Errorf("version 1 file: %v", err)
 	}
 }
