@@ -162,3 +162,37 @@ func TestParquetDamagedPageHeader(t *testing.T) {
 		t.Log("parquet-go no longer panics on these files; the test still checks the errors")
 	}
 }
+
+// TestGzipTrailingZeros reads the real gzipped M67 partition with zero
+// bytes after its gzip member, as tape and some copy tools leave them: GNU
+// gzip accepts such a file ("decompression OK, trailing zero bytes
+// ignored"), so the reader must read it as the original. Bytes other than
+// zeros after the last member are still refused as corrupt.
+func TestGzipTrailingZeros(t *testing.T) {
+	good := readTestFile(t, m67File)
+	want := readBytes(t, good, "m67.csv.gz", Options{})
+	if want.err != nil || want.counts.Stars != 1494 {
+		t.Fatalf("original: %+v %v", want.counts, want.err)
+	}
+	for _, n := range []int{1, 7, 512, 70000} {
+		padded := append(bytes.Clone(good), make([]byte, n)...)
+		got := readBytes(t, padded, "m67.csv.gz", Options{})
+		if got.err != nil || got.counts != want.counts {
+			t.Errorf("%d zero bytes after the gzip member: %+v, %v; want %+v", n, got.counts, got.err, want.counts)
+		}
+	}
+	for _, tail := range [][]byte{[]byte("garbage"), {0, 0, 0, 1}, {0x1f}} {
+		bad := append(bytes.Clone(good), tail...)
+		got := readBytes(t, bad, "m67.csv.gz", Options{})
+		if !errors.Is(got.err, ErrCorrupt) || !strings.Contains(got.err.Error(), "m67.csv.gz") {
+			t.Errorf("%q after the gzip member: %v, want ErrCorrupt naming the file", tail, got.err)
+		}
+	}
+	// Concatenated members are still one stream.
+	half := gz(t, gunzip(t, good)[:100000])
+	rest := gz(t, gunzip(t, good)[100000:])
+	two := append(append(bytes.Clone(half), rest...), make([]byte, 64)...)
+	if got := readBytes(t, two, "two.csv.gz", Options{}); got.err != nil || got.counts != want.counts {
+		t.Errorf("two members and zeros: %+v, %v", got.counts, got.err)
+	}
+}
