@@ -207,6 +207,9 @@ func readValues(rd parquet.ValueReader, dst []parquet.Value) error {
 		if err != nil {
 			return err
 		}
+		if n == 0 {
+			return fmt.Errorf("no progress reading values")
+		}
 	}
 	return nil
 }
