@@ -15,7 +15,7 @@ const (
 	// FillSlack is how many bytes of fill values (chunks never written, a
 	// contiguous dataset without storage) a read may return beyond what the
 	// file stores.
-	FillSlack = 64 << 20
+	FillSlack = 16 << 20
 
 	// maxChunkBytes is HDF5's limit on the size of one chunk (4 GiB).
 	maxChunkBytes = 1 << 32

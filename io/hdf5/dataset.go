@@ -54,8 +54,8 @@ func (f *File) newDataset(path string, o *object) (*Dataset, error) {
 	if d.dtype, err = parseDatatype(f.cursor(mt.data, path+" datatype")); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if d.lay, err = f.parseLayout(ml.data, len(d.shape), path); err != nil {
-		return nil, err
+	if d.lay, err = f.parseLayout(ml.data, len(d.shape)); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if m := o.first(msgFilters); m != nil {
 		if d.filters, err = f.parseFilters(m.data, path); err != nil {
@@ -457,6 +457,9 @@ func (d *Dataset) chunk(c, origin []uint64, cs, es uint64) ([]byte, error) {
 	if !ok {
 		return nil, nil
 	}
+	if cs > maxDecoded(ref, d.filters) {
+		return nil, malformed("%s: chunk %v of %d bytes stored cannot decode to %d bytes", d.path, c, ref.size, cs)
+	}
 	raw, err := d.f.readAt(ref.addr, ref.size, d.path+" chunk")
 	if err != nil {
 		return nil, err
@@ -482,6 +485,20 @@ func (d *Dataset) chunk(c, origin []uint64, cs, es uint64) ([]byte, error) {
 	d.cacheKey, d.cacheBuf = key, buf
 	d.cacheMu.Unlock()
 	return buf, nil
+}
+
+// maxDecoded returns the most bytes a stored chunk can decode to through
+// the filters its mask leaves on: deflate expands at most DeflateMaxRatio
+// times (plus its few bytes of header), shuffle and Fletcher-32 keep the
+// size. A chunk that claims more is damaged, and its buffer is not made.
+func maxDecoded(ref chunkRef, fs []filter) uint64 {
+	n := ref.size
+	for i, fl := range fs {
+		if ref.mask&(1<<uint(i)) == 0 && fl.id == filterDeflate {
+			n = mulSat(n, DeflateMaxRatio)
+		}
+	}
+	return addSat(n, 64)
 }
 
 // gridDims is the number of chunks along each dimension, over the maximum
