@@ -82,7 +82,7 @@ func gz(t testing.TB, data []byte) []byte {
 	return buf.Bytes()
 }
 
-func gunzip(t *testing.T, data []byte) []byte {
+func gunzip(t testing.TB, data []byte) []byte {
 	t.Helper()
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
