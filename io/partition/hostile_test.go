@@ -2,8 +2,10 @@ package partition
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -194,5 +196,89 @@ func TestGzipTrailingZeros(t *testing.T) {
 	two := append(append(bytes.Clone(half), rest...), make([]byte, 64)...)
 	if got := readBytes(t, two, "two.csv.gz", Options{}); got.err != nil || got.counts != want.counts {
 		t.Errorf("two members and zeros: %+v, %v", got.counts, got.err)
+	}
+}
+
+// allocated returns the bytes fn allocates (the runtime's cumulative count).
+func allocated(fn func()) uint64 {
+	var a, b runtime.MemStats
+	runtime.ReadMemStats(&a)
+	fn()
+	runtime.ReadMemStats(&b)
+	return b.TotalAlloc - a.TotalAlloc
+}
+
+// withPageHeader returns the Parquet file data with the header of the first
+// data page of column col changed by edit (and re-encoded, so that its length
+// may change: the page that follows is kept).
+func withPageHeader(t *testing.T, data []byte, col string, edit func(*format.PageHeader)) []byte {
+	t.Helper()
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var off int64 = -1
+	for i, c := range f.Root().Columns() {
+		if c.Name() == col {
+			off = f.Metadata().RowGroups[0].Columns[i].MetaData.DataPageOffset
+		}
+	}
+	pr := (&thrift.CompactProtocol{}).NewReaderFromBytes(data[off:])
+	var h format.PageHeader
+	if err := thrift.NewDecoder(pr).Decode(&h); err != nil {
+		t.Fatal(err)
+	}
+	edit(&h)
+	nb, err := thrift.Marshal(&thrift.CompactProtocol{}, &h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(append(bytes.Clone(data[:off]), nb...), data[off+int64(pr.BytesRead()):]...)
+}
+
+// TestParquetHostileSizes gives a Parquet file of real DR2 stars sizes it
+// cannot hold, where parquet-go trusts them. A page header stating a page
+// of 2^31-1 bytes made parquet-go allocate 2.8 GB for a 15 KB file before
+// reading the page; a footer whose schema list states 2^31-1 elements made
+// it ask for 206 GB (fatal error: out of memory, which no recover catches).
+// Each must be ErrCorrupt naming the file, within a bound of allocation set
+// by the file's size.
+func TestParquetHostileSizes(t *testing.T) {
+	good := dr2Parquet(t, dr2Stars(t, 50), parquet.Compression(&parquet.Snappy))
+	const max32 = 1<<31 - 1
+	cases := map[string][]byte{
+		"page of 2^31 bytes":       withPageHeader(t, good, "ra", func(h *format.PageHeader) { h.CompressedPageSize = max32 }),
+		"page of 2^31 bytes (raw)": withPageHeader(t, good, "ra", func(h *format.PageHeader) { h.UncompressedPageSize = max32 }),
+		"page of 2^31 values": withPageHeader(t, good, "parallax", func(h *format.PageHeader) {
+			h.DataPageHeaderV2.V.NumValues, h.DataPageHeaderV2.V.NumRows = max32, max32
+		}),
+	}
+	// The footer's schema list (field 2 of FileMetaData, the first byte 0x19
+	// of the footer after the version) with the long form of its size:
+	// 2^31-1 elements.
+	n := int(binary.LittleEndian.Uint32(good[len(good)-8:]))
+	start := len(good) - 8 - n
+	foot := good[start : len(good)-8]
+	i := bytes.IndexByte(foot[:8], 0x19)
+	if i < 0 {
+		t.Fatal("no schema list at the start of the footer")
+	}
+	nf := append(append(bytes.Clone(foot[:i+1]), 0xfc, 0xff, 0xff, 0xff, 0xff, 0x07), foot[i+2:]...)
+	bad := append(append(bytes.Clone(good[:start]), nf...), 0, 0, 0, 0, 'P', 'A', 'R', '1')
+	binary.LittleEndian.PutUint32(bad[len(bad)-8:], uint32(len(nf)))
+	cases["schema of 2^31 columns"] = bad
+
+	const name = "Norder=2/Dir=0/Npix=7.parquet"
+	for what, data := range cases {
+		var err error
+		got := allocated(func() {
+			_, err = ReadParquet(bytes.NewReader(data), int64(len(data)), name, Options{}, func(*star.Block) error { return nil }, nil)
+		})
+		if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: %v, want ErrCorrupt naming the file", what, err)
+		}
+		if bound := parquetAllocBound(len(data)); got > bound {
+			t.Errorf("%s: allocated %d bytes, bound %d", what, got, bound)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/gaiaflow/gaiaflow/io/internal/parquetcheck"
 	"github.com/gaiaflow/gaiaflow/model/star"
 )
 
@@ -32,14 +33,21 @@ type pqColumn struct {
 //
 // Emit, reject and the results are as for Read; Reject.Line is the 1-based
 // row number in the file and Reject.Text lists the row's used values. An
-// unreadable file or page is an error wrapping ErrCorrupt.
+// unreadable file or page is an error wrapping ErrCorrupt: so is a file
+// whose footer or page headers state sizes the file cannot hold (more rows
+// than bytes, a page past its column chunk, more values than rows; see
+// io/internal/parquetcheck), checked before parquet-go makes room for them,
+// and a page parquet-go panics on.
 func ReadParquet(r io.ReaderAt, size int64, name string, opt Options, emit func(*star.Block) error, reject func(Reject)) (Counts, error) {
 	var (
 		f     *parquet.File
 		top   []*parquet.Column
 		names []string
 	)
-	err := guard(func() (err error) {
+	err := parquetcheck.Guard(func() (err error) {
+		if err := parquetcheck.CheckFooter(r, size); err != nil {
+			return err
+		}
 		if f, err = parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true)); err != nil {
 			return err
 		}
@@ -48,7 +56,7 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opt Options, emit func(
 		for i, c := range top {
 			names[i] = c.Name()
 		}
-		return nil
+		return parquetcheck.CheckRows(f, size)
 	})
 	if err != nil {
 		return Counts{}, fmt.Errorf("partition: %s: %w: parquet: %w", name, ErrCorrupt, err)
@@ -91,27 +99,33 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opt Options, emit func(
 		blk   = newBlock(name, bs)
 	)
 	var groups []parquet.RowGroup
-	if err := guard(func() error { groups = f.RowGroups(); return nil }); err != nil {
+	if err := parquetcheck.Guard(func() error { groups = f.RowGroups(); return nil }); err != nil {
 		return cnt, fmt.Errorf("partition: %s: %w: parquet: %w", name, ErrCorrupt, err)
 	}
+	meta := f.Metadata()
 	for gi, rg := range groups {
 		readers := make([]parquet.ColumnChunkValueReader, len(cols))
 		var nrows int64
-		err := guard(func() error {
+		err := parquetcheck.Guard(func() error {
 			chunks := rg.ColumnChunks()
-			if len(chunks) != len(top) {
+			if len(chunks) != len(top) || gi >= len(meta.RowGroups) || len(meta.RowGroups[gi].Columns) != len(top) {
 				return fmt.Errorf("%d column chunks for %d columns", len(chunks), len(top))
+			}
+			nrows = rg.NumRows()
+			for _, c := range cols {
+				if err := parquetcheck.CheckChunk(r, size, &meta.RowGroups[gi].Columns[c.chunk].MetaData, nrows); err != nil {
+					return fmt.Errorf("column %s: %w", c.name, err)
+				}
 			}
 			for k, c := range cols {
 				readers[k] = parquet.NewColumnChunkValueReader(chunks[c.chunk])
 			}
-			nrows = rg.NumRows()
 			return nil
 		})
 		closeAll := func() {
 			for _, rd := range readers {
 				if rd != nil {
-					guard(rd.Close)
+					parquetcheck.Guard(rd.Close)
 				}
 			}
 		}
@@ -122,7 +136,7 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opt Options, emit func(
 		for done := int64(0); done < nrows; {
 			m := int(min(int64(bs), nrows-done))
 			for k, c := range cols {
-				if err := guard(func() error { return readValues(readers[k], c.vals[:m]) }); err != nil {
+				if err := parquetcheck.Guard(func() error { return readValues(readers[k], c.vals[:m]) }); err != nil {
 					closeAll()
 					return cnt, fmt.Errorf("partition: %s: %w: parquet row group %d, column %s: %w", name, ErrCorrupt, gi, c.name, err)
 				}
@@ -175,21 +189,6 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opt Options, emit func(
 		}
 	}
 	return cnt, nil
-}
-
-// guard runs fn, a call into parquet-go on bytes of the file, and turns a
-// panic into an error. parquet-go (v0.32) panics on some damaged pages: its
-// decompressors panic on a bad stream (compress.Decompressor.Decode), which a
-// damaged page header leads to. The panic is the library's response to bad
-// bytes in one file, so it becomes that file's error; the library keeps no
-// state of the file past the call.
-func guard(fn func() error) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("parquet-go failed on damaged data: %v", p)
-		}
-	}()
-	return fn()
 }
 
 // readValues fills dst from rd, which must hold at least len(dst) more values.
