@@ -79,3 +79,33 @@ func TestParquetFooterRowCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestParquetHostileFooter gives a catalog file a footer whose schema list
+// states 2^31-1 elements: parquet-go's thrift decoder made room for them
+// first (206 GB, a fatal error no recover catches). It must be ErrFormat
+// naming the file.
+func TestParquetHostileFooter(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteParquet(&buf, testRows(100, 2, 3)); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	n := int(binary.LittleEndian.Uint32(good[len(good)-8:]))
+	start := len(good) - 8 - n
+	foot := good[start : len(good)-8]
+	i := bytes.IndexByte(foot[:8], 0x19) // FileMetaData field 2, the schema list
+	if i < 0 {
+		t.Fatal("no schema list at the start of the footer")
+	}
+	nf := append(append(bytes.Clone(foot[:i+1]), 0xfc, 0xff, 0xff, 0xff, 0xff, 0x07), foot[i+2:]...)
+	bad := append(append(bytes.Clone(good[:start]), nf...), 0, 0, 0, 0, 'P', 'A', 'R', '1')
+	binary.LittleEndian.PutUint32(bad[len(bad)-8:], uint32(len(nf)))
+	var err error
+	got := allocated(func() { _, err = ReadParquet(bytes.NewReader(bad), int64(len(bad)), "shard-9.parquet") })
+	if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "shard-9.parquet") {
+		t.Errorf("%v, want ErrFormat naming the file", err)
+	}
+	if bound := parquetAllocBound(len(bad)); got > bound {
+		t.Errorf("allocated %d bytes, bound %d", got, bound)
+	}
+}

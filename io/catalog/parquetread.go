@@ -8,6 +8,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/gaiaflow/gaiaflow/io/internal/parquetcheck"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 )
 
@@ -17,22 +18,26 @@ import (
 // not a readable catalog (truncated, corrupt, a column missing or of another
 // type, a page parquet-go panics on) and say the row group and column.
 //
-// A file whose footer claims more rows than it has bytes is refused before
-// anything is read (a catalog row takes tens of bytes even compressed, and
-// the claim would size the columns); rows are then read a batch at a time,
-// so memory follows the values the file really holds.
+// A file whose footer or page headers state sizes it cannot hold is refused
+// before parquet-go makes room for them (io/internal/parquetcheck: more rows
+// than bytes, a catalog row taking tens of bytes even compressed; a page
+// past its column chunk; more values than rows); rows are then read a batch
+// at a time, so memory follows the values the file really holds.
 func ReadParquet(r io.ReaderAt, size int64, name string) (*distance.Rows, error) {
 	var (
 		f      *parquet.File
 		top    []*parquet.Column
 		groups []parquet.RowGroup
 	)
-	err := guard(func() (err error) {
+	err := parquetcheck.Guard(func() (err error) {
+		if err := parquetcheck.CheckFooter(r, size); err != nil {
+			return err
+		}
 		if f, err = parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true)); err != nil {
 			return err
 		}
 		top, groups = f.Root().Columns(), f.RowGroups()
-		return nil
+		return parquetcheck.CheckRows(f, size)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %s: %w: parquet: %w", name, ErrFormat, err)
@@ -68,18 +73,6 @@ func ReadParquet(r io.ReaderAt, size int64, name string) (*distance.Rows, error)
 	}
 
 	n := f.NumRows()
-	var sum int64
-	for _, rg := range groups {
-		if m := rg.NumRows(); m < 0 || m > size {
-			sum = -1
-			break
-		} else {
-			sum += m
-		}
-	}
-	if n < 0 || n > size || sum != n {
-		return nil, fmt.Errorf("catalog: %s: %w: the footer claims %d rows (row groups: %d) in %d bytes", name, ErrFormat, n, sum, size)
-	}
 	rows := &distance.Rows{
 		NQuantiles: qs,
 		SourceID:   make([]int64, 0, n),
@@ -100,8 +93,19 @@ func ReadParquet(r io.ReaderAt, size int64, name string) (*distance.Rows, error)
 	for i := range vals {
 		vals[i] = make([]parquet.Value, batchRows)
 	}
+	meta := f.Metadata()
 	for gi, rg := range groups {
-		if err := readGroup(rg, cols, vals, rows, fc); err != nil {
+		if gi >= len(meta.RowGroups) {
+			return nil, fmt.Errorf("catalog: %s: %w: %d row groups in the footer", name, ErrFormat, len(meta.RowGroups))
+		}
+		check := func(c *parquet.Column, rows int64) error {
+			md := meta.RowGroups[gi].Columns
+			if c.Index() >= len(md) {
+				return fmt.Errorf("%d column chunks, no column %d", len(md), c.Index())
+			}
+			return parquetcheck.CheckChunk(r, size, &md[c.Index()].MetaData, rows)
+		}
+		if err := readGroup(rg, cols, vals, rows, fc, check); err != nil {
 			return nil, fmt.Errorf("catalog: %s: %w: row group %d, %w", name, ErrFormat, gi, err)
 		}
 	}
@@ -116,25 +120,31 @@ const batchRows = 4096
 
 // readGroup appends the rows of one row group to rows, batchRows at a time
 // from every column.
-func readGroup(rg parquet.RowGroup, cols []*parquet.Column, vals [][]parquet.Value, rows *distance.Rows, fc [nFloat]*[]float64) error {
+func readGroup(rg parquet.RowGroup, cols []*parquet.Column, vals [][]parquet.Value, rows *distance.Rows, fc [nFloat]*[]float64,
+	check func(c *parquet.Column, rows int64) error) error {
 	readers := make([]parquet.ColumnChunkValueReader, len(cols))
 	defer func() {
 		for _, rd := range readers {
 			if rd != nil {
-				guard(rd.Close)
+				parquetcheck.Guard(rd.Close)
 			}
 		}
 	}()
 	var m int64
-	err := guard(func() error {
+	err := parquetcheck.Guard(func() error {
 		chunks := rg.ColumnChunks()
-		for i, c := range cols {
+		m = rg.NumRows()
+		for _, c := range cols {
 			if c.Index() >= len(chunks) {
 				return fmt.Errorf("%d column chunks, no column %d", len(chunks), c.Index())
 			}
+			if err := check(c, m); err != nil {
+				return fmt.Errorf("column %s: %w", c.Name(), err)
+			}
+		}
+		for i, c := range cols {
 			readers[i] = parquet.NewColumnChunkValueReader(chunks[c.Index()])
 		}
-		m = rg.NumRows()
 		return nil
 	})
 	if err != nil {
@@ -144,7 +154,7 @@ func readGroup(rg parquet.RowGroup, cols []*parquet.Column, vals [][]parquet.Val
 	for done := int64(0); done < m; {
 		k := int(min(batchRows, m-done))
 		for i := range cols {
-			if err := guard(func() error { return readValues(readers[i], vals[i][:k]) }); err != nil {
+			if err := parquetcheck.Guard(func() error { return readValues(readers[i], vals[i][:k]) }); err != nil {
 				return fmt.Errorf("column %s: %w", cols[i].Name(), err)
 			}
 		}
@@ -186,18 +196,6 @@ func readGroup(rg parquet.RowGroup, cols []*parquet.Column, vals [][]parquet.Val
 		done += int64(k)
 	}
 	return nil
-}
-
-// guard runs fn, a call into parquet-go on bytes of the file, and turns a
-// panic into an error: parquet-go (v0.32) panics on some damaged pages
-// (its decompressors panic on a bad stream), which is the file's fault.
-func guard(fn func() error) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("parquet-go failed on damaged data: %v", p)
-		}
-	}()
-	return fn()
 }
 
 // double returns v's float64, NaN for a null.
