@@ -90,7 +90,7 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opt Options, emit func(
 		if col(c) != colSourceID {
 			w.dst = floatField(&row, col(c))
 		}
-		cols = append(cols, &pqColumn{want: w, name: pc.Name(), chunk: pc.Index(), vals: make([]parquet.Value, bs)})
+		cols = append(cols, &pqColumn{want: w, name: pc.Name(), chunk: pc.Index(), vals: make([]parquet.Value, min(bs, maxPrealloc))})
 	}
 
 	var (
@@ -134,7 +134,7 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opt Options, emit func(
 			return cnt, fmt.Errorf("partition: %s: %w: parquet row group %d: %w", name, ErrCorrupt, gi, err)
 		}
 		for done := int64(0); done < nrows; {
-			m := int(min(int64(bs), nrows-done))
+			m := int(min(int64(min(bs, maxPrealloc)), nrows-done))
 			for k, c := range cols {
 				if err := parquetcheck.Guard(func() error { return readValues(readers[k], c.vals[:m]) }); err != nil {
 					closeAll()
