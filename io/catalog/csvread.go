@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/gaiaflow/gaiaflow/model/distance"
@@ -80,10 +81,16 @@ func (p *csvParser) next() ([]byte, error) {
 	case errors.Is(err, io.EOF):
 		p.line++
 		return nil, fmt.Errorf("catalog: %s: line %d: %w: last line not terminated (file truncated?)", p.name, p.line, ErrFormat)
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader):
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader), isCorrupt(err):
 		return nil, fmt.Errorf("catalog: %s: after line %d: %w: %w", p.name, p.line, ErrFormat, err)
 	}
 	return nil, fmt.Errorf("catalog: %s: after line %d: %w", p.name, p.line, err)
+}
+
+// isCorrupt reports a damaged deflate stream inside the gzip data.
+func isCorrupt(err error) bool {
+	var ce flate.CorruptInputError
+	return errors.As(err, &ce)
 }
 
 // split cuts line at commas into p.fields.

@@ -66,7 +66,13 @@ func ReadParquet(r io.ReaderAt, size int64, name string) (*distance.Rows, error)
 		default:
 			kind = parquet.Double
 		}
-		if !c.Leaf() || c.Repeated() || c.Type().Kind() != kind {
+		var got parquet.Kind
+		// Kind panics for a leaf of a logical type without a physical
+		// kind (MAP, LIST annotations on a leaf of a damaged schema).
+		if err := parquetcheck.Guard(func() error { got = c.Type().Kind(); return nil }); err != nil {
+			got = -1
+		}
+		if !c.Leaf() || c.Repeated() || got != kind {
 			return nil, fmt.Errorf("catalog: %s: %w: column %s is %v, want a flat %v", name, ErrFormat, n, c.Type(), kind)
 		}
 		cols[i] = c

@@ -77,7 +77,13 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opt Options, emit func(
 		if !pc.Leaf() || pc.Repeated() {
 			return Counts{}, fmt.Errorf("partition: %s: %w: column %s is nested or repeated", name, ErrFormat, pc.Name())
 		}
-		switch k := pc.Type().Kind(); k {
+		var k parquet.Kind
+		// Kind panics for a leaf of a logical type without a physical
+		// kind (MAP, LIST annotations on a leaf of a damaged schema).
+		if err := parquetcheck.Guard(func() error { k = pc.Type().Kind(); return nil }); err != nil {
+			return Counts{}, fmt.Errorf("partition: %s: %w: column %s has type %s, want a number", name, ErrFormat, pc.Name(), pc.Type())
+		}
+		switch k {
 		case parquet.Int32, parquet.Int64:
 		case parquet.Float, parquet.Double:
 			if col(c) == colSourceID {
