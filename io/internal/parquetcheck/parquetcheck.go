@@ -64,10 +64,12 @@ const maxHeader = 1 << 20
 // CheckChunk checks the page headers of a column chunk of a flat numeric
 // column (md, from the footer) of a row group of rows rows, in r, a file of
 // size bytes, before parquet-go reads it: the chunk lies in the file, each
-// page in the chunk, and no page claims more values than rows or more
-// decompressed bytes than 16 a value plus 64 KiB. It walks the pages as
-// parquet-go does, from the dictionary page (if any) to the end of the
-// chunk, reading the headers only.
+// page in the chunk, no page claims more values than rows or more
+// decompressed bytes than 16 a value plus 64 KiB, and no compressed page
+// decodes to more than its header says (see checkCompressed). It walks the
+// pages as parquet-go does, from the dictionary page (if any) to the end of
+// the chunk, reading the headers (and the start, or for some codecs all, of
+// each compressed page).
 func CheckChunk(r io.ReaderAt, size int64, md *format.ColumnMetaData, rows int64) error {
 	start := md.DataPageOffset
 	if md.DictionaryPageOffset != 0 {
@@ -102,6 +104,9 @@ func CheckChunk(r io.ReaderAt, size int64, md *format.ColumnMetaData, rows int64
 		}
 		if u := int64(h.UncompressedPageSize); u < 0 || u > 16*n+64<<10 {
 			return fmt.Errorf("page at %d claims %d bytes for %d values", pos, u, n)
+		}
+		if err := checkCompressed(r, md.Codec, h, pos+hlen); err != nil {
+			return fmt.Errorf("page at %d: %w", pos, err)
 		}
 		pos += hlen + int64(h.CompressedPageSize)
 	}

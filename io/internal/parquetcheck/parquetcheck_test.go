@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 )
 
 type row struct {
@@ -46,6 +47,10 @@ func TestGoodFiles(t *testing.T) {
 		nil,
 		{parquet.Compression(&parquet.Zstd), parquet.MaxRowsPerRowGroup(300), parquet.KeyValueMetadata("k", "v")},
 		{parquet.Compression(&parquet.Snappy), parquet.DataPageVersion(1), parquet.PageBufferSize(512), parquet.DataPageStatistics(true)},
+		{parquet.Compression(&parquet.Gzip)},
+		{parquet.Compression(&parquet.Brotli), parquet.PageBufferSize(1024)},
+		{parquet.Compression(&parquet.Lz4Raw), parquet.DataPageVersion(1)},
+		{parquet.Compression(&parquet.Lz4Raw), parquet.PageBufferSize(700)},
 	} {
 		b := file(t, 1000, opts...)
 		r := bytes.NewReader(b)
@@ -108,5 +113,41 @@ func TestGuard(t *testing.T) {
 	e := errors.New("e")
 	if err := Guard(func() error { return e }); err != e {
 		t.Errorf("error: %v", err)
+	}
+}
+
+// TestCompressedPages changes the first byte of the first data page of the
+// id column (snappy: the stated length; zstd, LZ4, brotli: the data) and
+// expects CheckChunk to refuse the page before parquet-go decodes it.
+func TestCompressedPages(t *testing.T) {
+	for _, c := range []parquet.WriterOption{
+		parquet.Compression(&parquet.Snappy), parquet.Compression(&parquet.Lz4Raw), parquet.Compression(&parquet.Brotli),
+		parquet.Compression(&parquet.Zstd),
+	} {
+		b := file(t, 1000, c, parquet.DataPageVersion(1))
+		f, err := parquet.OpenFile(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rg := f.Metadata().RowGroups[0]
+		md := rg.Columns[0].MetaData
+		r := bytes.NewReader(b)
+		_, hlen, err := readHeader(r, md.DataPageOffset, md.DataPageOffset+md.TotalCompressedSize)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad := bytes.Clone(b)
+		at := md.DataPageOffset + hlen
+		if md.Codec == format.Zstd {
+			// The frame header descriptor: an 8-byte content size, read
+			// from what follows, and the frame's data stay as they are.
+			bad[at+4] |= 0xc0
+			bad[at+5], bad[at+6], bad[at+7] = 0xff, 0xff, 0xff
+		} else {
+			bad[at], bad[at+1] = 0xff, 0xff // a snappy length of at least 2^14 more, garbage for the others
+		}
+		if err := CheckChunk(bytes.NewReader(bad), int64(len(bad)), &md, rg.NumRows); err == nil {
+			t.Errorf("%s: a damaged page passes", md.Codec)
+		}
 	}
 }
