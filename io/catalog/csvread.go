@@ -29,16 +29,18 @@ const (
 // doc). name is the file's name in errors, which wrap ErrFormat for bad
 // content and say the line and column; an error of r is returned wrapped.
 func ReadCSV(r io.Reader, name string) (*distance.Rows, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	src := &sourceErrs{r: r}
+	br := bufio.NewReaderSize(src, 64<<10)
+	gzipped := false
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("catalog: %s: %w: gzip: %w", name, ErrFormat, err)
 		}
 		defer gz.Close()
-		br = bufio.NewReaderSize(gz, 64<<10)
+		br, gzipped = bufio.NewReaderSize(gz, 64<<10), true
 	}
-	p := csvParser{name: name, r: br}
+	p := csvParser{name: name, r: br, src: src, gzipped: gzipped}
 	if err := p.header(); err != nil {
 		return nil, err
 	}
@@ -46,14 +48,16 @@ func ReadCSV(r io.Reader, name string) (*distance.Rows, error) {
 }
 
 type csvParser struct {
-	name   string
-	r      *bufio.Reader
-	line   int64
-	names  []string // header
-	slots  []int    // per field
-	nq     int
-	long   []byte // a line longer than the bufio buffer
-	fields [][]byte
+	name    string
+	src     *sourceErrs // the file's own errors, told from the decompressor's
+	gzipped bool
+	r       *bufio.Reader
+	line    int64
+	names   []string // header
+	slots   []int    // per field
+	nq      int
+	long    []byte // a line longer than the bufio buffer
+	fields  [][]byte
 }
 
 // next returns the next line without its '\n', or io.EOF.
@@ -80,10 +84,28 @@ func (p *csvParser) next() ([]byte, error) {
 	case errors.Is(err, io.EOF):
 		p.line++
 		return nil, fmt.Errorf("catalog: %s: line %d: %w: last line not terminated (file truncated?)", p.name, p.line, ErrFormat)
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader):
+	case errors.Is(err, io.ErrUnexpectedEOF), p.gzipped && p.src.err == nil:
+		// A truncated file, or anything the decompressor found in bytes
+		// the file gave without error: damaged gzip data.
 		return nil, fmt.Errorf("catalog: %s: after line %d: %w: %w", p.name, p.line, ErrFormat, err)
 	}
 	return nil, fmt.Errorf("catalog: %s: after line %d: %w", p.name, p.line, err)
+}
+
+// sourceErrs records the errors of the file's reader, so that an error of
+// the decompressor can be told from one of the file (a network error is
+// passed on as it is, anything else in gzip data is damage).
+type sourceErrs struct {
+	r   io.Reader
+	err error
+}
+
+func (s *sourceErrs) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF {
+		s.err = err
+	}
+	return n, err
 }
 
 // split cuts line at commas into p.fields.

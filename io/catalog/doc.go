@@ -46,7 +46,10 @@
 // and samples INT32, flags INT32 annotated UINT_32, quantiles optional DOUBLE;
 // row groups of RowGroupRows rows, zstd pages, and key-value metadata
 // "gaiaflow.flags" (the flag bit names, comma separated, bit 0 first) and
-// "gaiaflow.units". ReadParquet reads it back bit for bit.
+// "gaiaflow.units". ReadParquet reads it back bit for bit. It refuses a
+// footer that claims more rows than the file has bytes (a row takes tens of
+// bytes even compressed), reads rows a batch at a time, and turns a panic of
+// parquet-go on a damaged page into an error naming the file.
 //
 // # Shards
 //

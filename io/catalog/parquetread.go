@@ -8,6 +8,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/gaiaflow/gaiaflow/io/internal/parquetcheck"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 )
 
@@ -15,15 +16,35 @@ import (
 // package doc). Columns are found by name in any order; others are ignored.
 // name is the file's name in errors, which wrap ErrFormat for a file that is
 // not a readable catalog (truncated, corrupt, a column missing or of another
-// type) and say the row group and column.
+// type, a page parquet-go panics on) and say the row group and column.
+//
+// A file whose footer or page headers state sizes it cannot hold is refused
+// before parquet-go makes room for them (io/internal/parquetcheck: more rows
+// than bytes, a catalog row taking tens of bytes even compressed; a page
+// past its column chunk; more values than rows); rows are then read a batch
+// at a time, so memory follows the values the file really holds.
 func ReadParquet(r io.ReaderAt, size int64, name string) (*distance.Rows, error) {
-	f, err := parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true))
+	var (
+		f      *parquet.File
+		top    []*parquet.Column
+		groups []parquet.RowGroup
+	)
+	err := parquetcheck.Guard(func() (err error) {
+		if err := parquetcheck.CheckFooter(r, size); err != nil {
+			return err
+		}
+		if f, err = parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true)); err != nil {
+			return err
+		}
+		top, groups = f.Root().Columns(), f.RowGroups()
+		return parquetcheck.CheckRows(f, size)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %s: %w: parquet: %w", name, ErrFormat, err)
 	}
 	byName := map[string]*parquet.Column{}
 	qs := 0
-	for _, c := range f.Root().Columns() {
+	for _, c := range top {
 		byName[c.Name()] = c
 		if _, ok := parseQuantileName(c.Name()); ok {
 			qs++
@@ -45,13 +66,19 @@ func ReadParquet(r io.ReaderAt, size int64, name string) (*distance.Rows, error)
 		default:
 			kind = parquet.Double
 		}
-		if !c.Leaf() || c.Repeated() || c.Type().Kind() != kind {
+		var got parquet.Kind
+		// Kind panics for a leaf of a logical type without a physical
+		// kind (MAP, LIST annotations on a leaf of a damaged schema).
+		if err := parquetcheck.Guard(func() error { got = c.Type().Kind(); return nil }); err != nil {
+			got = -1
+		}
+		if !c.Leaf() || c.Repeated() || got != kind {
 			return nil, fmt.Errorf("catalog: %s: %w: column %s is %v, want a flat %v", name, ErrFormat, n, c.Type(), kind)
 		}
 		cols[i] = c
 	}
 
-	n := int(f.NumRows())
+	n := f.NumRows()
 	rows := &distance.Rows{
 		NQuantiles: qs,
 		SourceID:   make([]int64, 0, n),
@@ -64,59 +91,117 @@ func ReadParquet(r io.ReaderAt, size int64, name string) (*distance.Rows, error)
 		*c = make([]float64, 0, n)
 	}
 	if qs > 0 {
-		rows.Quantiles = make([]float64, n*qs)
+		// n*qs can be far more than the file holds (quantile columns
+		// cost a few bytes each in the footer): make room as rows come.
+		rows.Quantiles = make([]float64, 0, min(n*int64(qs), 8*size))
 	}
-	var buf []parquet.Value
-	start := 0 // first row of the row group
-	for gi, rg := range f.RowGroups() {
-		m := int(rg.NumRows())
-		if start+m > n {
-			return nil, fmt.Errorf("catalog: %s: %w: row groups hold more rows than the footer's %d", name, ErrFormat, n)
+	vals := make([][]parquet.Value, len(cols))
+	for i := range vals {
+		vals[i] = make([]parquet.Value, batchRows)
+	}
+	meta := f.Metadata()
+	for gi, rg := range groups {
+		if gi >= len(meta.RowGroups) {
+			return nil, fmt.Errorf("catalog: %s: %w: %d row groups in the footer", name, ErrFormat, len(meta.RowGroups))
 		}
-		if cap(buf) < m {
-			buf = make([]parquet.Value, m)
-		}
-		vals := buf[:m]
-		chunks := rg.ColumnChunks()
-		for i, c := range cols {
-			if err := readChunk(chunks[c.Index()], vals); err != nil {
-				return nil, fmt.Errorf("catalog: %s: %w: row group %d, column %s: %w", name, ErrFormat, gi, want[i], err)
+		check := func(c *parquet.Column, rows int64) error {
+			md := meta.RowGroups[gi].Columns
+			if c.Index() >= len(md) {
+				return fmt.Errorf("%d column chunks, no column %d", len(md), c.Index())
 			}
+			return parquetcheck.CheckChunk(r, size, &md[c.Index()].MetaData, rows)
+		}
+		if err := readGroup(rg, cols, vals, rows, fc, check); err != nil {
+			return nil, fmt.Errorf("catalog: %s: %w: row group %d, %w", name, ErrFormat, gi, err)
+		}
+	}
+	if rows.Len() != int(n) {
+		return nil, fmt.Errorf("catalog: %s: %w: row groups hold %d rows, the footer says %d", name, ErrFormat, rows.Len(), n)
+	}
+	return rows, nil
+}
+
+// batchRows is how many rows ReadParquet decodes at a time.
+const batchRows = 4096
+
+// readGroup appends the rows of one row group to rows, batchRows at a time
+// from every column.
+func readGroup(rg parquet.RowGroup, cols []*parquet.Column, vals [][]parquet.Value, rows *distance.Rows, fc [nFloat]*[]float64,
+	check func(c *parquet.Column, rows int64) error) error {
+	readers := make([]parquet.ColumnChunkValueReader, len(cols))
+	defer func() {
+		for _, rd := range readers {
+			if rd != nil {
+				parquetcheck.Guard(rd.Close)
+			}
+		}
+	}()
+	var m int64
+	err := parquetcheck.Guard(func() error {
+		chunks := rg.ColumnChunks()
+		m = rg.NumRows()
+		for _, c := range cols {
+			if c.Index() >= len(chunks) {
+				return fmt.Errorf("%d column chunks, no column %d", len(chunks), c.Index())
+			}
+			if err := check(c, m); err != nil {
+				return fmt.Errorf("column %s: %w", c.Name(), err)
+			}
+		}
+		for i, c := range cols {
+			readers[i] = parquet.NewColumnChunkValueReader(chunks[c.Index()])
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	qs := rows.NQuantiles
+	for done := int64(0); done < m; {
+		k := int(min(batchRows, m-done))
+		for i := range cols {
+			if err := parquetcheck.Guard(func() error { return readValues(readers[i], vals[i][:k]) }); err != nil {
+				return fmt.Errorf("column %s: %w", cols[i].Name(), err)
+			}
+		}
+		q0 := len(rows.Quantiles)
+		if qs > 0 {
+			rows.Quantiles = append(rows.Quantiles, make([]float64, k*qs)...)
+		}
+		for i, vs := range vals {
+			vs = vs[:k]
 			switch {
 			case i == 0:
-				for _, v := range vals {
+				for _, v := range vs {
 					rows.SourceID = append(rows.SourceID, v.Int64())
 				}
 			case i == pqIterations:
-				for _, v := range vals {
+				for _, v := range vs {
 					rows.Iterations = append(rows.Iterations, v.Int32())
 				}
 			case i == pqSamples:
-				for _, v := range vals {
+				for _, v := range vs {
 					rows.Samples = append(rows.Samples, v.Int32())
 				}
 			case i == pqFlags:
-				for _, v := range vals {
+				for _, v := range vs {
 					rows.Flags = append(rows.Flags, distance.Flag(uint32(v.Int32())))
 				}
 			case i < pqIterations:
 				dst := fc[i-1]
-				for _, v := range vals {
+				for _, v := range vs {
 					*dst = append(*dst, double(v))
 				}
 			default:
 				j := i - pqQ0
-				for k, v := range vals {
-					rows.Quantiles[(start+k)*qs+j] = double(v)
+				for r, v := range vs {
+					rows.Quantiles[q0+r*qs+j] = double(v)
 				}
 			}
 		}
-		start += m
+		done += int64(k)
 	}
-	if start != n {
-		return nil, fmt.Errorf("catalog: %s: %w: row groups hold %d rows, the footer says %d", name, ErrFormat, start, n)
-	}
-	return rows, nil
+	return nil
 }
 
 // double returns v's float64, NaN for a null.
@@ -127,11 +212,9 @@ func double(v parquet.Value) float64 {
 	return v.Double()
 }
 
-// readChunk fills dst with the values of one column chunk, which must hold
-// at least len(dst) values.
-func readChunk(chunk parquet.ColumnChunk, dst []parquet.Value) error {
-	rd := parquet.NewColumnChunkValueReader(chunk)
-	defer rd.Close()
+// readValues fills dst from rd, which must hold at least len(dst) more
+// values.
+func readValues(rd parquet.ValueReader, dst []parquet.Value) error {
 	got := 0
 	for got < len(dst) {
 		k, err := rd.ReadValues(dst[got:])
@@ -140,10 +223,13 @@ func readChunk(chunk parquet.ColumnChunk, dst []parquet.Value) error {
 			break
 		}
 		if errors.Is(err, io.EOF) {
-			return fmt.Errorf("%d values, want %d", got, len(dst))
+			return fmt.Errorf("fewer values than rows")
 		}
 		if err != nil {
 			return err
+		}
+		if k == 0 {
+			return fmt.Errorf("no progress reading values")
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"regexp"
 	"strings"
 
@@ -60,7 +61,7 @@ func openBayestar(f *hdf5.File, version string, maxSamples int) (*bayestarFile, 
 		return nil, fmt.Errorf("dustfile: Bayestar file: %w", err)
 	}
 	shape := info.Shape()
-	if len(shape) != 1 {
+	if len(shape) != 1 || shape[0] > math.MaxInt32 {
 		return nil, fmt.Errorf("dustfile: /pixel_info has shape %v, want one dimension", shape)
 	}
 	npix := int(shape[0])
@@ -95,6 +96,10 @@ func openBayestar(f *hdf5.File, version string, maxSamples int) (*bayestarFile, 
 	if err != nil {
 		return nil, fmt.Errorf("dustfile: /pixel_info: %w", err)
 	}
+	if len(nside) != npix || len(g.Pixel) != npix || len(lo) != npix || len(hi) != npix || len(conv) != npix {
+		return nil, fmt.Errorf("dustfile: /pixel_info: fields of %d, %d, %d, %d, %d values for %d pixels (arrays, not numbers?)",
+			len(nside), len(g.Pixel), len(lo), len(hi), len(conv), npix)
+	}
 	g.NSide = make([]int32, npix)
 	g.DMReliableMin = make([]float32, npix)
 	g.DMReliableMax = make([]float32, npix)
@@ -114,11 +119,19 @@ func openBayestar(f *hdf5.File, version string, maxSamples int) (*bayestarFile, 
 		return nil, fmt.Errorf("dustfile: Bayestar file: %w", err)
 	}
 	ss, bs := b.samples.Shape(), b.best.Shape()
-	if len(ss) != 3 || ss[0] != uint64(npix) || ss[2] != uint64(ndm) || ss[1] < 1 {
-		return nil, fmt.Errorf("dustfile: /samples has shape %v, want [%d, nsamp, %d]", ss, npix, ndm)
+	if len(ss) != 3 || ss[0] != uint64(npix) || ss[2] != uint64(ndm) || ss[1] < 1 || ss[1] > dust.MaxSamples {
+		return nil, fmt.Errorf("dustfile: /samples has shape %v, want [%d, nsamp, %d] with nsamp 1..%d", ss, npix, ndm, dust.MaxSamples)
 	}
 	if len(bs) != 2 || bs[0] != uint64(npix) || bs[1] != uint64(ndm) {
 		return nil, fmt.Errorf("dustfile: /best_fit has shape %v, want [%d, %d]", bs, npix, ndm)
+	}
+	// The shapes agree, so each is at most npix x 256 x ndm: the values
+	// must also be what the file can hold before any room is made for them.
+	if n, ok := bytesOfShape(ss); !ok || n > b.samples.MaxRead() {
+		return nil, fmt.Errorf("dustfile: /samples: %d pixels x %d samples x %d DM of float32 is more than the file holds", npix, ss[1], ndm)
+	}
+	if n, ok := bytesOfShape(bs); !ok || n > b.best.MaxRead() {
+		return nil, fmt.Errorf("dustfile: /best_fit: %d pixels x %d DM of float32 is more than the file holds", npix, ndm)
 	}
 	b.nsFile = int(ss[1])
 	g.NumSamples = b.nsFile
@@ -126,13 +139,28 @@ func openBayestar(f *hdf5.File, version string, maxSamples int) (*bayestarFile, 
 		g.NumSamples = maxSamples
 	}
 	b.block = 8192
-	if c := b.samples.Chunks(); c != nil {
-		b.block = max(1, 8192/int(c[0])) * int(c[0])
+	if c := b.samples.Chunks(); c != nil && c[0] < 8192 {
+		b.block = 8192 / int(c[0]) * int(c[0])
 	}
+	b.block = min(b.block, max(npix, 1))
 	if g.Order, err = dust.Index(g.NSide, g.Pixel); err != nil {
 		return nil, fmt.Errorf("dustfile: Bayestar file: %w", err)
 	}
 	return b, nil
+}
+
+// bytesOfShape returns the bytes of float32 values of a shape, and false if
+// that overflows.
+func bytesOfShape(shape []uint64) (uint64, bool) {
+	n := uint64(4)
+	for _, d := range shape {
+		hi, lo := bits.Mul64(n, d)
+		if hi != 0 {
+			return 0, false
+		}
+		n = lo
+	}
+	return n, true
 }
 
 // forBlocks calls fn for consecutive blocks of pixels with their best fits
@@ -140,7 +168,7 @@ func openBayestar(f *hdf5.File, version string, maxSamples int) (*bayestarFile, 
 // [pixel][sample][DM]); what is not wanted is passed as nil.
 func (b *bayestarFile) forBlocks(wantBest, wantSamples bool, fn func(r0 int, best, samples []float32) error) error {
 	npix, ndm, ns := len(b.grid.NSide), len(b.grid.DM), b.grid.NumSamples
-	tr := make([]float32, 0, b.block*ndm*ns)
+	var tr []float32
 	for r0 := 0; r0 < npix; r0 += b.block {
 		n := min(b.block, npix-r0)
 		var best []float32
@@ -159,6 +187,9 @@ func (b *bayestarFile) forBlocks(wantBest, wantSamples bool, fn func(r0 int, bes
 		raw, err := b.samples.ReadFloat32([]uint64{uint64(r0), 0, 0}, []uint64{uint64(n), uint64(ns), uint64(ndm)})
 		if err != nil {
 			return fmt.Errorf("dustfile: /samples: %w", err)
+		}
+		if cap(tr) < n*ndm*ns {
+			tr = make([]float32, n*ndm*ns)
 		}
 		tr = tr[:n*ndm*ns]
 		for p := 0; p < n; p++ {
@@ -294,7 +325,7 @@ func Import(ctx context.Context, src, dst string, opt Options) (Summary, error) 
 			return cw.err
 		})
 		if err != nil {
-			return fail(err)
+			return fail(fmt.Errorf("%w (%s)", err, src))
 		}
 		cw.end()
 	}

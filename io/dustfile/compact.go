@@ -8,13 +8,27 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"slices"
 	"unsafe"
 
 	"github.com/gaiaflow/gaiaflow/model/dust"
 )
 
-// Magic starts every compact dust-map file.
-const Magic = "GFDUST\x00\x01"
+// Magic starts every compact dust-map file: "GFDUST", 0, and the format
+// version (2).
+const Magic = "GFDUST\x00\x02"
+
+// Format version 1 had no checksum over its header, so a damaged unit or
+// distance modulus went unnoticed; it is refused with a note to re-import.
+const magicV1 = "GFDUST\x00\x01"
+
+// Limits on a header's sizes, far above the Bayestar maps (3.1 million
+// pixels, 120 distance moduli, 20 samples), so that the byte counts of the
+// arrays cannot overflow.
+const (
+	maxPixels = 1 << 31
+	maxDM     = 1 << 16
+)
 
 const trailerMagic = "GFDUSTEND"
 
@@ -49,7 +63,7 @@ const formatName = "gaiaflow dust map (compact)"
 var elemSize = map[string]int64{"int32": 4, "int64": 8, "float32": 4, "uint8": 1}
 
 // layout returns the array table for a map of these sizes, arrays placed
-// after a header of hdrLen bytes.
+// after a header of hdrLen bytes and its checksum.
 func layout(npix, ndm, nsamp int, hdrLen int) []arrayDesc {
 	n := int64(npix)
 	arrays := []arrayDesc{
@@ -62,7 +76,7 @@ func layout(npix, ndm, nsamp int, hdrLen int) []arrayDesc {
 		{Name: "best", Type: "float32", Length: n * int64(ndm)},
 		{Name: "samples", Type: "float32", Length: n * int64(ndm) * int64(nsamp)},
 	}
-	off := align8(int64(len(Magic) + 4 + hdrLen))
+	off := align8(int64(len(Magic) + 4 + hdrLen + 4))
 	for i := range arrays {
 		arrays[i].Offset = off
 		off = align8(off + arrays[i].Length*elemSize[arrays[i].Type])
@@ -187,6 +201,8 @@ func beginWrite(w io.Writer, h *header) (*writer, error) {
 	binary.LittleEndian.PutUint32(n[:], uint32(len(hb)))
 	cw.write(n[:])
 	cw.write(hb)
+	binary.LittleEndian.PutUint32(n[:], cw.crc) // of magic, length and header
+	cw.write(n[:])
 	return cw, cw.err
 }
 
@@ -222,75 +238,104 @@ func (w *writer) finish() error {
 }
 
 // Read reads a compact file from r (as a stream: each array once, in order)
-// and returns its grid, checksums checked.
+// and returns its grid, checksums checked and the grid validated
+// (dust.Grid.Validate). If r has a Size method (bytes.Reader,
+// io.SectionReader), the header must describe exactly that many bytes;
+// otherwise arrays grow as their bytes arrive, so that a header cannot make
+// room for more than the stream holds.
 func Read(r io.Reader) (*dust.Grid, error) {
-	br := &countReader{r: bufio.NewReaderSize(r, 1<<20)}
+	size := int64(-1)
+	if s, ok := r.(interface{ Size() int64 }); ok {
+		size = s.Size()
+	}
+	bufSize := 1 << 20
+	if size >= 0 {
+		bufSize = int(min(int64(bufSize), size))
+	}
+	br := &countReader{r: bufio.NewReaderSize(r, bufSize)}
 	var head [12]byte
 	if _, err := io.ReadFull(br, head[:]); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
 	}
-	if string(head[:8]) != Magic {
-		if string(head[:6]) == Magic[:6] {
-			return nil, fmt.Errorf("%w: format version %d (this program reads 1)", ErrFormat, int(head[7]))
-		}
+	switch {
+	case string(head[:8]) == magicV1:
+		return nil, fmt.Errorf("%w: format version 1, which has no checksum over its header (units, distance moduli); "+
+			"rewrite it with this program: gaiaflow dust import --in <the Bayestar .h5 file> --out <this file>", ErrFormat)
+	case string(head[:6]) == Magic[:6] && string(head[:8]) != Magic:
+		return nil, fmt.Errorf("%w: format version %d (this program reads %d)", ErrFormat, int(head[7]), int(Magic[7]))
+	case string(head[:8]) != Magic:
 		return nil, fmt.Errorf("%w: no magic", ErrFormat)
 	}
 	n := binary.LittleEndian.Uint32(head[8:])
-	if n > 1<<24 {
+	if n > 1<<24 || size >= 0 && int64(n) > size {
 		return nil, fmt.Errorf("%w: header of %d bytes", ErrFormat, n)
 	}
-	hb := make([]byte, n)
-	if _, err := io.ReadFull(br, hb); err != nil {
-		return nil, fmt.Errorf("%w: header: %v", ErrFormat, err)
+	hb, err := io.ReadAll(io.LimitReader(br, int64(n)+4))
+	if err != nil || len(hb) != int(n)+4 {
+		return nil, fmt.Errorf("%w: header: %d of %d bytes (truncated file): %v", ErrFormat, len(hb), n+4, err)
+	}
+	crc := crc32.Update(crc32.Update(0, castagnoli, head[:]), castagnoli, hb[:n])
+	if stored := binary.LittleEndian.Uint32(hb[n:]); crc != stored {
+		return nil, fmt.Errorf("%w: header checksum %08x, stored %08x (damaged file)", ErrFormat, crc, stored)
 	}
 	var h header
-	if err := json.Unmarshal(hb, &h); err != nil {
+	if err := json.Unmarshal(hb[:n], &h); err != nil {
 		return nil, fmt.Errorf("%w: header: %v", ErrFormat, err)
 	}
 	if h.Format != formatName {
 		return nil, fmt.Errorf("%w: header format %q", ErrFormat, h.Format)
 	}
-	want := layout(h.NumPixels, h.NumDM, h.NumSamples, int(n))
-	if h.NumPixels < 0 || h.NumDM < 1 || h.NumSamples < 1 || len(h.DM) != h.NumDM || len(h.Arrays) != len(want) {
+	if h.NumPixels < 0 || h.NumPixels > maxPixels || h.NumDM < 1 || h.NumDM > maxDM || h.NumSamples < 1 || h.NumSamples > dust.MaxSamples ||
+		len(h.DM) != h.NumDM || len(h.Arrays) != 8 {
 		return nil, fmt.Errorf("%w: header sizes (npix %d, ndm %d, nsamp %d, %d DM, %d arrays)", ErrFormat,
 			h.NumPixels, h.NumDM, h.NumSamples, len(h.DM), len(h.Arrays))
 	}
+	want := layout(h.NumPixels, h.NumDM, h.NumSamples, int(n))
 	for i := range want {
 		if h.Arrays[i] != want[i] {
 			return nil, fmt.Errorf("%w: array table %+v, want %+v", ErrFormat, h.Arrays[i], want[i])
 		}
 	}
+	last := want[len(want)-1]
+	total := align8(last.Offset+last.Length*elemSize[last.Type]) + int64(4*len(want)+len(trailerMagic))
+	if size >= 0 && size != total {
+		return nil, fmt.Errorf("%w: %d bytes, the header describes %d (truncated or damaged file)", ErrFormat, size, total)
+	}
 	g := &dust.Grid{Version: h.Map, Units: h.Units, DM: h.DM, NumSamples: h.NumSamples}
-	np := h.NumPixels
-	g.NSide = make([]int32, np)
-	g.Pixel = make([]int64, np)
-	g.DMReliableMin = make([]float32, np)
-	g.DMReliableMax = make([]float32, np)
-	conv := make([]uint8, np)
-	g.Order = make([]int32, np)
-	g.Best = make([]float32, np*h.NumDM)
-	g.Samples = make([]float32, np*h.NumDM*h.NumSamples)
-	parts := [][]byte{bytesOf(g.NSide), bytesOf(g.Pixel), bytesOf(g.DMReliableMin), bytesOf(g.DMReliableMax),
-		conv, bytesOf(g.Order), bytesOf(g.Best), bytesOf(g.Samples)}
-	crcs := make([]uint32, len(parts))
+	var conv []uint8
+	crcs := make([]uint32, len(want))
 	for i, a := range h.Arrays {
 		if err := br.skipTo(a.Offset); err != nil {
 			return nil, fmt.Errorf("%w: before %s: %v", ErrFormat, a.Name, err)
 		}
-		c, err := readChecked(br, parts[i])
+		var err error
+		switch i {
+		case 0:
+			g.NSide, crcs[i], err = readArray[int32](br, a.Length, size >= 0)
+		case 1:
+			g.Pixel, crcs[i], err = readArray[int64](br, a.Length, size >= 0)
+		case 2:
+			g.DMReliableMin, crcs[i], err = readArray[float32](br, a.Length, size >= 0)
+		case 3:
+			g.DMReliableMax, crcs[i], err = readArray[float32](br, a.Length, size >= 0)
+		case 4:
+			conv, crcs[i], err = readArray[uint8](br, a.Length, size >= 0)
+		case 5:
+			g.Order, crcs[i], err = readArray[int32](br, a.Length, size >= 0)
+		case 6:
+			g.Best, crcs[i], err = readArray[float32](br, a.Length, size >= 0)
+		case 7:
+			g.Samples, crcs[i], err = readArray[float32](br, a.Length, size >= 0)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: array %s: %v", ErrFormat, a.Name, err)
 		}
-		crcs[i] = c
-		if !littleEndian {
-			swapInPlace(parts[i], int(elemSize[a.Type]))
-		}
 	}
-	tail := make([]byte, 4*len(parts)+len(trailerMagic))
+	tail := make([]byte, 4*len(want)+len(trailerMagic))
 	if _, err := io.ReadFull(br, tail); err != nil {
 		return nil, fmt.Errorf("%w: trailer: %v", ErrFormat, err)
 	}
-	if string(tail[4*len(parts):]) != trailerMagic {
+	if string(tail[4*len(want):]) != trailerMagic {
 		return nil, fmt.Errorf("%w: bad trailer", ErrFormat)
 	}
 	for i, a := range h.Arrays {
@@ -298,28 +343,48 @@ func Read(r io.Reader) (*dust.Grid, error) {
 			return nil, fmt.Errorf("%w: array %s: checksum %08x, stored %08x (damaged or truncated file)", ErrFormat, a.Name, got, want)
 		}
 	}
-	g.Converged = make([]bool, np)
+	g.Converged = make([]bool, len(conv))
 	for i, c := range conv {
 		if c > 1 {
 			return nil, fmt.Errorf("%w: converged flag %d", ErrFormat, c)
 		}
 		g.Converged[i] = c == 1
 	}
+	if err := g.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+	}
 	return g, nil
 }
 
-// readChecked fills b from r in large reads and returns its CRC-32C.
-func readChecked(r io.Reader, b []byte) (uint32, error) {
-	var c uint32
-	for len(b) > 0 {
-		n := min(len(b), 8<<20)
-		if _, err := io.ReadFull(r, b[:n]); err != nil {
-			return 0, err
-		}
-		c = crc32.Update(c, castagnoli, b[:n])
-		b = b[n:]
+// readStep is how many bytes of an array readArray reads at a time.
+const readStep = 8 << 20
+
+// readArray reads n little-endian elements of T from r and returns them
+// with their CRC-32C. When sized (the stream's length has been checked
+// against the header) it makes room for all n at once; otherwise the slice
+// grows as the bytes arrive, so that the memory is at most about twice
+// what the stream held.
+func readArray[T int32 | int64 | float32 | uint8](r io.Reader, n int64, sized bool) ([]T, uint32, error) {
+	var zero T
+	es := int64(unsafe.Sizeof(zero))
+	var s []T
+	if sized {
+		s = make([]T, 0, n)
 	}
-	return c, nil
+	var c uint32
+	for int64(len(s)) < n {
+		k := int(min(n-int64(len(s)), readStep/es))
+		s = slices.Grow(s, k)[:len(s)+k]
+		b := bytesOf(s[len(s)-k:])
+		if _, err := io.ReadFull(r, b); err != nil {
+			return nil, 0, err
+		}
+		c = crc32.Update(c, castagnoli, b)
+	}
+	if !littleEndian {
+		swapInPlace(bytesOf(s), int(es))
+	}
+	return s, c, nil
 }
 
 type countReader struct {
@@ -344,7 +409,7 @@ func (c *countReader) skipTo(off int64) error {
 var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // bytesOf views a slice of fixed-size numbers as its bytes (native order).
-func bytesOf[T int32 | int64 | float32](s []T) []byte {
+func bytesOf[T int32 | int64 | float32 | uint8](s []T) []byte {
 	if len(s) == 0 {
 		return nil
 	}

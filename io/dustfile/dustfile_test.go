@@ -279,9 +279,9 @@ func TestCompactDamage(t *testing.T) {
 		want string
 	}{
 		{"flipped sample", func() []byte { b := bytes.Clone(good); b[len(b)-100] ^= 1; return b }(), "array samples: checksum"},
-		{"truncated", good[:len(good)/2], "samples"},
+		{"truncated", good[:len(good)/2], "truncated"},
 		{"no magic", []byte("hello, world"), "no magic"},
-		{"future version", append([]byte("GFDUST\x00\x02"), good[8:]...), "format version 2"},
+		{"future version", append([]byte("GFDUST\x00\x03"), good[8:]...), "format version 3"},
 	} {
 		_, err := Read(bytes.NewReader(tt.b))
 		if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), tt.want) {

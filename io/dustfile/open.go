@@ -106,19 +106,32 @@ func newMap(g *dust.Grid, path string) (dust.Map, error) {
 	return m, nil
 }
 
-// ReadFile reads the compact file at path (local or gs://).
+// ReadFile reads the compact file at path (local or gs://), checking its
+// size against its header before reading the arrays.
 func ReadFile(ctx context.Context, path string) (*dust.Grid, error) {
+	info, err := store.Stat(ctx, path)
+	if err != nil {
+		return nil, err
+	}
 	r, err := store.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	g, err := Read(r)
+	g, err := Read(sizedReader{r, info.Size})
 	if err != nil {
 		return nil, fmt.Errorf("%w (%s)", err, path)
 	}
 	return g, nil
 }
+
+// sizedReader is a stream that knows its length, which Read checks.
+type sizedReader struct {
+	io.Reader
+	size int64
+}
+
+func (s sizedReader) Size() int64 { return s.size }
 
 // WriteFile writes g to path (local or gs://) in the compact format; the file
 // appears only if the whole write succeeds.

@@ -144,6 +144,9 @@ func ReadGrid(r io.Reader) (*flow.Grid, map[string]string, error) {
 	for i := range g.Values {
 		g.Values[i] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:]))
 	}
+	if err := g.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrMismatch, err)
+	}
 	return g, h.Notes, nil
 }
 

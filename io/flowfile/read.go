@@ -116,6 +116,12 @@ func decode(b []byte) (*flow.Flow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: architecture: %v", ErrMismatch, err)
 	}
+	// A flow is made for the architecture before its tensors are checked
+	// one by one (which names what differs): it must not need far more
+	// values than the file holds, or a header could ask for any memory.
+	if need, ok := cfg.NumValues(); !ok || need > 2*n+1024 {
+		return nil, fmt.Errorf("%w: the architecture %+v needs %d tensor values, the file holds %d", ErrMismatch, h.Config, need, n)
+	}
 	f, err := flow.New(cfg, flow.Orthogonal, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: architecture: %v", ErrMismatch, err)
@@ -153,6 +159,9 @@ func decode(b []byte) (*flow.Flow, error) {
 		if need[t.Name] {
 			return nil, fmt.Errorf("%w: tensor %s is missing", ErrMismatch, t.Name)
 		}
+	}
+	if err := f.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMismatch, err)
 	}
 	return f, nil
 }

@@ -92,7 +92,10 @@ func (f *File) parseAttr(b []byte, path string) (*Attribute, error) {
 	if a.Shape, _, err = parseDataspace(f.cursor(ds, what+" dataspace")); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	n := uint64(a.Type.Size) * prod(a.Shape)
+	n, ok := product(uint64(a.Type.Size), a.Shape)
+	if !ok || n > uint64(c.rest()) {
+		return nil, malformed("%s: %v elements of %d bytes in a message of %d bytes", what, a.Shape, a.Type.Size, len(b))
+	}
 	a.raw = c.bytes(int(n))
 	if c.err != nil {
 		return nil, c.err

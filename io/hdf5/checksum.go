@@ -60,11 +60,18 @@ func lookup3(k []byte) uint32 {
 	return c
 }
 
+// skipChecksums turns off the lookup3 checks, so that the fuzz tests can
+// reach the structures behind them with mutated bytes. Only tests set it.
+var skipChecksums bool
+
 // checkLookup3 verifies that the last 4 bytes of b are the lookup3 checksum
 // of the bytes before them.
 func checkLookup3(b []byte, what string) error {
 	if len(b) < 4 {
 		return malformed("%s: too short for a checksum", what)
+	}
+	if skipChecksums {
+		return nil
 	}
 	n := len(b) - 4
 	if got, want := lookup3(b[:n]), binary.LittleEndian.Uint32(b[n:]); got != want {

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"sort"
 	"sync"
 )
 
@@ -50,7 +51,55 @@ func (x implicitIndex) lookup(_ []uint64, key uint64) (chunkRef, bool, error) {
 	return chunkRef{addr: x.addr + key*x.size, size: x.size}, true, nil
 }
 
+// chunkIndex reads the chunk index of d and checks that the chunks it
+// lists lie in the file without overlapping one another, so that reading
+// every chunk of a dataset reads each byte of the file at most once.
 func (f *File) chunkIndex(d *Dataset) (chunkIndex, error) {
+	x, err := f.readChunkIndex(d)
+	if err != nil {
+		return nil, err
+	}
+	var refs []chunkRef
+	switch x := x.(type) {
+	case mapIndex:
+		for _, r := range x {
+			refs = append(refs, r)
+		}
+	case sliceIndex:
+		for _, r := range x {
+			if r.addr != undef {
+				refs = append(refs, r)
+			}
+		}
+	case implicitIndex:
+		if x.addr != undef {
+			n, _ := product(x.size, gridDims(d))
+			refs = append(refs, chunkRef{addr: x.addr, size: n})
+		}
+	}
+	if err := f.checkChunks(refs); err != nil {
+		return nil, fmt.Errorf("%s: %w", d.path, err)
+	}
+	return x, nil
+}
+
+// checkChunks reports chunks outside the file or overlapping.
+func (f *File) checkChunks(refs []chunkRef) error {
+	sort.Slice(refs, func(i, j int) bool { return refs[i].addr < refs[j].addr })
+	size := uint64(f.size)
+	for i, r := range refs {
+		a := r.addr + f.base
+		if r.addr == undef || a < r.addr || a > size || r.size > size-a {
+			return malformed("chunk of %d bytes at %d is outside the file (%d bytes)", r.size, r.addr, size)
+		}
+		if i > 0 && refs[i-1].addr+refs[i-1].size > r.addr {
+			return malformed("chunks at %d (%d bytes) and %d overlap", refs[i-1].addr, refs[i-1].size, r.addr)
+		}
+	}
+	return nil
+}
+
+func (f *File) readChunkIndex(d *Dataset) (chunkIndex, error) {
 	l := d.lay
 	es := uint64(d.dtype.Size)
 	cs := prod(l.chunk) * es
@@ -60,7 +109,7 @@ func (f *File) chunkIndex(d *Dataset) (chunkIndex, error) {
 		if l.addr == undef {
 			return m, nil
 		}
-		if err := f.walkChunkBTree(d, l.addr, m, 0); err != nil {
+		if err := f.walkChunkBTree(d, l.addr, m, 0, map[uint64]bool{}); err != nil {
 			return nil, err
 		}
 		return m, nil
@@ -78,10 +127,17 @@ func (f *File) chunkIndex(d *Dataset) (chunkIndex, error) {
 	return nil, unsupported("chunk index type %d", l.index)
 }
 
-func (f *File) walkChunkBTree(d *Dataset, addr uint64, m mapIndex, depth int) error {
+// walkChunkBTree adds the chunks of the B-tree node at addr and its
+// children to m. seen holds the nodes visited: a node met twice makes a
+// cycle (or a node shared by two parents), which would not end.
+func (f *File) walkChunkBTree(d *Dataset, addr uint64, m mapIndex, depth int, seen map[uint64]bool) error {
 	if depth > 64 {
 		return malformed("%s: chunk B-tree deeper than 64 levels", d.path)
 	}
+	if seen[addr] {
+		return malformed("%s: chunk B-tree node at %d is reached twice", d.path, addr)
+	}
+	seen[addr] = true
 	rank := len(d.lay.chunk)
 	level, entries, err := f.btreeV1Node(addr, 1, rank+1)
 	if err != nil {
@@ -89,7 +145,7 @@ func (f *File) walkChunkBTree(d *Dataset, addr uint64, m mapIndex, depth int) er
 	}
 	for _, e := range entries {
 		if level > 0 {
-			if err := f.walkChunkBTree(d, e.child, m, depth+1); err != nil {
+			if err := f.walkChunkBTree(d, e.child, m, depth+1, seen); err != nil {
 				return err
 			}
 			continue
@@ -134,10 +190,12 @@ func (f *File) fixedArray(d *Dataset, addr uint64) (chunkIndex, error) {
 	pageBits := int(c.u8())
 	n := c.length()
 	dblock := c.addr()
+	end := c.off
+	c.skip(4) // checksum
 	if c.err != nil {
 		return nil, c.err
 	}
-	if err := checkLookup3(hb[:c.off+4], what+" header"); err != nil {
+	if err := checkLookup3(hb[:end+4], what+" header"); err != nil {
 		return nil, err
 	}
 	filtered := client == 1
@@ -146,6 +204,12 @@ func (f *File) fixedArray(d *Dataset, addr uint64) (chunkIndex, error) {
 	}
 	if total := prod(gridDims(d)); n != total {
 		return nil, malformed("%s: %d entries for %d chunks", what, n, total)
+	}
+	if entry < 1 || n > uint64(f.size)/uint64(entry) {
+		return nil, malformed("%s: %d entries of %d bytes do not fit in the file (%d bytes)", what, n, entry, f.size)
+	}
+	if pageBits > 32 {
+		return nil, malformed("%s: %d page bits", what, pageBits)
 	}
 	out := make(sliceIndex, n)
 	for i := range out {
@@ -164,7 +228,10 @@ func (f *File) fixedArray(d *Dataset, addr uint64) (chunkIndex, error) {
 	}
 	decode := func(b []byte, first uint64) error {
 		c := f.cursor(b, what)
-		for i := first; c.rest() > 0; i++ {
+		for i := first; c.rest() > 0 && c.err == nil; i++ {
+			if i >= uint64(len(out)) {
+				return malformed("%s: more entries than chunks", what)
+			}
 			r := chunkRef{addr: c.addr()}
 			if filtered {
 				r.size = c.uvar(entry - f.offSize - 4)
@@ -276,9 +343,16 @@ func inflate(b []byte, want uint64) ([]byte, error) {
 		}
 	}
 	defer zlibPool.Put(zr)
-	out := bytes.NewBuffer(make([]byte, 0, want+4))
-	if _, err := out.ReadFrom(zr); err != nil {
+	// The stream decodes to the chunk, with its Fletcher-32 checksum when
+	// that filter ran before deflate: anything longer is damage (a stream
+	// that decodes to more than the chunk is not read to its end).
+	limit := want + 4
+	out := bytes.NewBuffer(make([]byte, 0, limit+1))
+	if _, err := out.ReadFrom(io.LimitReader(zr, int64(limit)+1)); err != nil {
 		return nil, malformed("deflate: %v", err)
+	}
+	if uint64(out.Len()) > limit {
+		return nil, malformed("deflate: the stream decodes to more than the %d bytes of a chunk", want)
 	}
 	return out.Bytes(), nil
 }

@@ -54,8 +54,8 @@ func (f *File) newDataset(path string, o *object) (*Dataset, error) {
 	if d.dtype, err = parseDatatype(f.cursor(mt.data, path+" datatype")); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if d.lay, err = f.parseLayout(ml.data, len(d.shape), path); err != nil {
-		return nil, err
+	if d.lay, err = f.parseLayout(ml.data, len(d.shape)); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if m := o.first(msgFilters); m != nil {
 		if d.filters, err = f.parseFilters(m.data, path); err != nil {
@@ -66,11 +66,58 @@ func (f *File) newDataset(path string, o *object) (*Dataset, error) {
 			d.readErr = fmt.Errorf("%s: %w", path, d.readErr)
 		}
 	}
+	if err := d.checkSizes(); err != nil {
+		return nil, err
+	}
 	d.fill = parseFill(o, d.dtype.Size)
 	if d.lay.class == layoutContiguous && d.lay.size == undef {
 		d.lay.size = uint64(d.dtype.Size) * d.Len()
 	}
 	return d, nil
+}
+
+// checkSizes checks that the sizes of d fit 64 bits: its elements, its
+// bytes, its chunks (at most 4 GiB each, as HDF5 requires) and its chunk
+// grid, so that arithmetic on them cannot wrap around.
+func (d *Dataset) checkSizes() error {
+	es := uint64(d.dtype.Size)
+	if es < 1 {
+		return malformed("%s: datatype of %d bytes", d.path, es)
+	}
+	if _, ok := product(es, d.shape); !ok {
+		return malformed("%s: shape %v of %d-byte elements overflows 64 bits", d.path, d.shape, es)
+	}
+	if d.lay.class != layoutChunked {
+		return nil
+	}
+	if cs, ok := product(es, d.lay.chunk); !ok || cs > maxChunkBytes {
+		return malformed("%s: chunks of %v elements of %d bytes are larger than 4 GiB", d.path, d.lay.chunk, es)
+	}
+	if _, ok := product(1, gridDims(d)); !ok {
+		return malformed("%s: a grid of %v chunks overflows 64 bits", d.path, gridDims(d))
+	}
+	return nil
+}
+
+// MaxRead returns the largest box of d, in bytes, that ReadRaw and the typed
+// reads accept: what the file can hold (see MaxReadBytes). A compact
+// dataset holds its values in its header, a contiguous one in the file (or
+// nowhere when it was never written: then fill values, at most FillSlack).
+func (d *Dataset) MaxRead() uint64 {
+	switch d.lay.class {
+	case layoutCompact:
+		return uint64(len(d.lay.compact))
+	case layoutContiguous:
+		if d.lay.addr == undef {
+			return FillSlack
+		}
+		return uint64(d.f.size)
+	}
+	deflate := false
+	for _, fl := range d.filters {
+		deflate = deflate || fl.id == filterDeflate
+	}
+	return MaxReadBytes(d.f.size, deflate)
 }
 
 // parseFill returns the fill value of one element, or nil if none is defined.
@@ -192,9 +239,10 @@ func (d *Dataset) ReadRaw(start, count []uint64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := uint64(d.dtype.Size)
-	for _, c := range count {
-		n *= c
+	n, ok := product(uint64(d.dtype.Size), count)
+	if !ok || n > d.MaxRead() {
+		return nil, malformed("%s: a read of %v elements of %d bytes is more than a file of %d bytes holds (at most %d bytes)",
+			d.path, count, d.dtype.Size, d.f.size, d.MaxRead())
 	}
 	dst := make([]byte, n)
 	if n == 0 {
@@ -214,7 +262,7 @@ func (d *Dataset) read(dst []byte, start, count []uint64) error {
 	es := uint64(d.dtype.Size)
 	switch d.lay.class {
 	case layoutCompact:
-		if uint64(len(d.lay.compact)) < es*prod(shape) {
+		if need, _ := product(es, shape); uint64(len(d.lay.compact)) < need {
 			return malformed("%s: compact data of %d bytes for %d elements", d.path, len(d.lay.compact), prod(shape))
 		}
 		copyBox(dst, count, make([]uint64, len(count)), d.lay.compact, shape, start, count, es)
@@ -224,7 +272,7 @@ func (d *Dataset) read(dst []byte, start, count []uint64) error {
 			fillBytes(dst, d.fill, es)
 			return nil
 		}
-		if d.lay.size < es*prod(shape) {
+		if need, _ := product(es, shape); d.lay.size < need {
 			return malformed("%s: contiguous data of %d bytes for %d elements", d.path, d.lay.size, prod(shape))
 		}
 		return d.readContiguous(dst, shape, start, count, es)
@@ -369,7 +417,14 @@ func (d *Dataset) readChunked(dst []byte, shape, start, count []uint64, es uint6
 		if err != nil {
 			return err
 		}
-		copyBox(dst, count, dstAt, buf, chunk, at, n, es)
+		if buf == nil { // never written: fill values
+			forRuns(count, dstAt, count, dstAt, n, es, func(_, do, m uint64) bool {
+				fillBytes(dst[do:do+m], d.fill, es)
+				return true
+			})
+		} else {
+			copyBox(dst, count, dstAt, buf, chunk, at, n, es)
+		}
 		i := rank - 1
 		for ; i >= 0; i-- {
 			c[i]++
@@ -385,7 +440,7 @@ func (d *Dataset) readChunked(dst []byte, shape, start, count []uint64, es uint6
 }
 
 // chunk returns the decoded bytes of the chunk at grid position c (origin
-// in elements), cs bytes long.
+// in elements), cs bytes long, or nil for a chunk never written.
 func (d *Dataset) chunk(c, origin []uint64, cs, es uint64) ([]byte, error) {
 	key := linearChunk(d, c)
 	d.cacheMu.Lock()
@@ -399,36 +454,51 @@ func (d *Dataset) chunk(c, origin []uint64, cs, es uint64) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", d.path, err)
 	}
-	var buf []byte
 	if !ok {
-		buf = make([]byte, cs)
-		fillBytes(buf, d.fill, es)
-	} else {
-		raw, err := d.f.readAt(ref.addr, ref.size, d.path+" chunk")
-		if err != nil {
-			return nil, err
-		}
-		skipFilters := false
-		if d.lay.noEdgeFilt {
-			for i := range origin {
-				if origin[i]+d.lay.chunk[i] > d.shape[i] {
-					skipFilters = true
-				}
+		return nil, nil
+	}
+	if cs > maxDecoded(ref, d.filters) {
+		return nil, malformed("%s: chunk %v of %d bytes stored cannot decode to %d bytes", d.path, c, ref.size, cs)
+	}
+	raw, err := d.f.readAt(ref.addr, ref.size, d.path+" chunk")
+	if err != nil {
+		return nil, err
+	}
+	skipFilters := false
+	if d.lay.noEdgeFilt {
+		for i := range origin {
+			if origin[i]+d.lay.chunk[i] > d.shape[i] {
+				skipFilters = true
 			}
 		}
-		if skipFilters {
-			buf = raw
-		} else if buf, err = unfilter(raw, d.filters, ref.mask, cs); err != nil {
+	}
+	buf := raw
+	if !skipFilters {
+		if buf, err = unfilter(raw, d.filters, ref.mask, cs); err != nil {
 			return nil, fmt.Errorf("hdf5: %s: chunk %v: %w", d.path, c, err)
 		}
-		if uint64(len(buf)) != cs {
-			return nil, malformed("%s: chunk %v decodes to %d bytes, want %d", d.path, c, len(buf), cs)
-		}
+	}
+	if uint64(len(buf)) != cs {
+		return nil, malformed("%s: chunk %v decodes to %d bytes, want %d", d.path, c, len(buf), cs)
 	}
 	d.cacheMu.Lock()
 	d.cacheKey, d.cacheBuf = key, buf
 	d.cacheMu.Unlock()
 	return buf, nil
+}
+
+// maxDecoded returns the most bytes a stored chunk can decode to through
+// the filters its mask leaves on: deflate expands at most DeflateMaxRatio
+// times (plus its few bytes of header), shuffle and Fletcher-32 keep the
+// size. A chunk that claims more is damaged, and its buffer is not made.
+func maxDecoded(ref chunkRef, fs []filter) uint64 {
+	n := ref.size
+	for i, fl := range fs {
+		if ref.mask&(1<<uint(i)) == 0 && fl.id == filterDeflate {
+			n = mulSat(n, DeflateMaxRatio)
+		}
+	}
+	return addSat(n, 64)
 }
 
 // gridDims is the number of chunks along each dimension, over the maximum
@@ -443,7 +513,9 @@ func gridDims(d *Dataset) []uint64 {
 		if d.maxDims != nil && d.maxDims[i] != undef && d.maxDims[i] > s {
 			s = d.maxDims[i]
 		}
-		g[i] = (s + d.lay.chunk[i] - 1) / d.lay.chunk[i]
+		if s > 0 {
+			g[i] = (s-1)/d.lay.chunk[i] + 1
+		}
 	}
 	return g
 }

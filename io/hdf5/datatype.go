@@ -193,6 +193,9 @@ func parseDatatypeDepth(c *cursor, depth int) (*Datatype, error) {
 	if c.err != nil {
 		return nil, c.err
 	}
+	if t.Size < 1 {
+		return nil, malformed("%s datatype of 0 bytes", class)
+	}
 	switch class {
 	case ClassInteger:
 		t.BigEndian = bits&1 != 0
@@ -260,14 +263,14 @@ func parseDatatypeDepth(c *cursor, depth int) (*Datatype, error) {
 				return nil, err
 			}
 			if len(dims) > 0 {
-				n := 1
-				for _, d := range dims {
-					n *= d
+				size, ok := arraySize(dims, mt.Size)
+				if !ok {
+					return nil, malformed("compound member %q: array %v of %d-byte elements is too large", m.Name, dims, mt.Size)
 				}
-				mt = &Datatype{Class: ClassArray, Size: n * mt.Size, Base: mt, Dims: dims}
+				mt = &Datatype{Class: ClassArray, Size: size, Base: mt, Dims: dims}
 			}
 			m.Type = mt
-			if c.err == nil && (m.Offset < 0 || m.Offset+mt.Size > t.Size) {
+			if c.err == nil && (m.Offset < 0 || m.Offset > t.Size || mt.Size > t.Size-m.Offset) {
 				return nil, malformed("compound member %q (%d bytes at %d) outside its %d-byte element", m.Name, mt.Size, m.Offset, t.Size)
 			}
 			t.Members = append(t.Members, m)
@@ -279,6 +282,9 @@ func parseDatatypeDepth(c *cursor, depth int) (*Datatype, error) {
 		base, err := parseDatatypeDepth(c, depth+1)
 		if err != nil {
 			return nil, err
+		}
+		if base.Class != ClassInteger || base.Size != t.Size {
+			return nil, malformed("enum of %d bytes with values of type %s", t.Size, base)
 		}
 		t.Base = base
 		for i := 0; i < n; i++ {
@@ -303,11 +309,8 @@ func parseDatatypeDepth(c *cursor, depth int) (*Datatype, error) {
 		if version < 3 {
 			c.skip(3)
 		}
-		n := 1
 		for i := 0; i < rank; i++ {
-			d := int(c.u32())
-			t.Dims = append(t.Dims, d)
-			n *= d
+			t.Dims = append(t.Dims, int(c.u32()))
 		}
 		if version < 3 {
 			c.skip(4 * rank)
@@ -317,8 +320,8 @@ func parseDatatypeDepth(c *cursor, depth int) (*Datatype, error) {
 			return nil, err
 		}
 		t.Base = base
-		if c.err == nil && n*base.Size != t.Size {
-			return nil, malformed("array datatype of %d bytes holds %d elements of %d bytes", t.Size, n, base.Size)
+		if size, ok := arraySize(t.Dims, base.Size); c.err == nil && (!ok || size != t.Size) {
+			return nil, malformed("array datatype of %d bytes holds %v elements of %d bytes", t.Size, t.Dims, base.Size)
 		}
 	default:
 		return nil, unsupported("datatype class %d", int(class))
@@ -327,6 +330,22 @@ func parseDatatypeDepth(c *cursor, depth int) (*Datatype, error) {
 		return nil, c.err
 	}
 	return t, nil
+}
+
+// arraySize returns the bytes of an array of dims elements of es bytes,
+// and false if that is 0 or more than 4 GiB (datatype sizes are 32-bit).
+func arraySize(dims []int, es int) (int, bool) {
+	n := uint64(max(es, 0))
+	for _, d := range dims {
+		if d < 0 {
+			return 0, false
+		}
+		var ok bool
+		if n, ok = product(n, []uint64{uint64(d)}); !ok || n > 1<<32 {
+			return 0, false
+		}
+	}
+	return int(n), n > 0
 }
 
 // bytesFor is the number of bytes needed to store values up to n, as

@@ -34,6 +34,17 @@
 // floating-point formats other than IEEE binary32/binary64. A file that
 // breaks the format gives an error wrapping ErrFormat.
 //
+// A damaged or hostile file gives an error, never a panic, an allocation the
+// file cannot justify or a loop without end: every size and count read from
+// the file is checked against the bytes that hold it (shapes, chunk sizes and
+// chunk grids must fit 64 bits, chunks 4 GiB); a read of values is refused
+// beyond what a file of its size can hold (Dataset.MaxRead, MaxReadBytes:
+// the file's size, times DeflateMaxRatio for deflated data, plus FillSlack of
+// fill values); a chunk index must list chunks inside the file that do not
+// overlap, and a chunk may not claim to decode to more than its stored bytes
+// can; B-tree nodes, symbol-table nodes and object-header blocks reached
+// twice are errors, so cycles end.
+//
 // A File reads through an io.ReaderAt and keeps only metadata it has parsed;
 // dataset values are read on request, by hyperslab (a box of start, count in
 // each dimension), so a dataset larger than memory can be read in parts. A

@@ -78,12 +78,16 @@ func (f *File) superblock(at int64) error {
 		f.base = c.addr()
 		c.addr() // free-space info
 		c.addr() // end of file
-		if drv := c.addr(); drv != undef {
-			return unsupported("driver information block (a file family or multi-file driver)")
-		}
+		drv := c.addr()
 		// Root group symbol table entry: link name offset, object header.
 		c.addr()
 		f.rootAddr = c.addr()
+		if c.err != nil {
+			return c.err
+		}
+		if drv != undef {
+			return unsupported("driver information block (a file family or multi-file driver)")
+		}
 	case 2, 3:
 		f.offSize, f.lenSize = int(c.u8()), int(c.u8())
 		c.skip(1) // consistency flags
@@ -95,10 +99,13 @@ func (f *File) superblock(at int64) error {
 		c.addr() // superblock extension
 		c.addr() // end of file
 		f.rootAddr = c.addr()
-		if c.err == nil {
-			if err := checkLookup3(b[:c.off+4], "superblock"); err != nil {
-				return err
-			}
+		end := c.off
+		c.skip(4) // checksum
+		if c.err != nil {
+			return c.err
+		}
+		if err := checkLookup3(b[:end+4], "superblock"); err != nil {
+			return err
 		}
 	default:
 		return unsupported("superblock version %d", f.sbVersion)

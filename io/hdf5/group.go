@@ -155,11 +155,16 @@ func (f *File) symbolTable(btree, heap uint64) ([]link, error) {
 		return nil, err
 	}
 	var out []link
+	seen := map[uint64]bool{}
 	var walk func(addr uint64, depth int) error
 	walk = func(addr uint64, depth int) error {
 		if depth > 64 {
 			return malformed("group B-tree deeper than 64 levels")
 		}
+		if seen[addr] { // a cycle, or a node shared by two parents
+			return malformed("group B-tree node at %d is reached twice", addr)
+		}
+		seen[addr] = true
 		level, children, err := f.btreeV1Node(addr, 0, 0)
 		if err != nil {
 			return err
@@ -171,6 +176,10 @@ func (f *File) symbolTable(btree, heap uint64) ([]link, error) {
 				}
 				continue
 			}
+			if seen[ch.child] {
+				return malformed("symbol table node at %d is listed twice", ch.child)
+			}
+			seen[ch.child] = true
 			ls, err := f.symbolNode(ch.child, names)
 			if err != nil {
 				return err

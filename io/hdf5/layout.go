@@ -63,8 +63,8 @@ func parseDataspace(c *cursor) (dims []uint64, maxDims []uint64, err error) {
 	return dims, maxDims, c.err
 }
 
-func (f *File) parseLayout(data []byte, rank int, what string) (*layout, error) {
-	c := f.cursor(data, what+" layout message")
+func (f *File) parseLayout(data []byte, rank int) (*layout, error) {
+	c := f.cursor(data, "layout message")
 	v := c.u8()
 	l := &layout{}
 	switch v {
@@ -87,7 +87,7 @@ func (f *File) parseLayout(data []byte, rank int, what string) (*layout, error) 
 			l.size = undef // computed from the dataspace
 		case layoutChunked:
 			if ndims != rank+1 {
-				return nil, malformed("%s: chunk rank %d for a dataset of rank %d", what, ndims-1, rank)
+				return nil, malformed("chunk rank %d for a dataset of rank %d", ndims-1, rank)
 			}
 			l.chunk = dims[:rank]
 			l.index = indexBTree1
@@ -105,7 +105,7 @@ func (f *File) parseLayout(data []byte, rank int, what string) (*layout, error) 
 			ndims := int(c.u8())
 			l.addr = c.addr()
 			if ndims != rank+1 && c.err == nil {
-				return nil, malformed("%s: chunk rank %d for a dataset of rank %d", what, ndims-1, rank)
+				return nil, malformed("chunk rank %d for a dataset of rank %d", ndims-1, rank)
 			}
 			for i := 0; i < ndims; i++ {
 				d := uint64(c.u32())
@@ -132,7 +132,7 @@ func (f *File) parseLayout(data []byte, rank int, what string) (*layout, error) 
 			ndims := int(c.u8())
 			enc := int(c.u8())
 			if ndims != rank+1 && c.err == nil {
-				return nil, malformed("%s: chunk rank %d for a dataset of rank %d", what, ndims-1, rank)
+				return nil, malformed("chunk rank %d for a dataset of rank %d", ndims-1, rank)
 			}
 			for i := 0; i < ndims; i++ {
 				d := c.uvar(enc)
@@ -172,7 +172,7 @@ func (f *File) parseLayout(data []byte, rank int, what string) (*layout, error) 
 	}
 	for _, d := range l.chunk {
 		if d == 0 {
-			return nil, malformed("%s: chunk dimension 0", what)
+			return nil, malformed("chunk dimension 0")
 		}
 	}
 	return l, nil

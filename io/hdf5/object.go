@@ -91,6 +91,30 @@ func (f *File) readObject(addr uint64) (*object, error) {
 
 type block struct{ addr, size uint64 }
 
+// blockBudget tracks the blocks of one object header: each may be read
+// once, and together they cannot be larger than the file, so that
+// continuation messages pointing back or at each other end as an error.
+type blockBudget struct {
+	seen map[uint64]bool
+	left uint64
+}
+
+func (f *File) newBlockBudget() *blockBudget {
+	return &blockBudget{seen: map[uint64]bool{}, left: uint64(f.size)}
+}
+
+func (b *blockBudget) take(bl block, what string) error {
+	if b.seen[bl.addr] {
+		return malformed("%s: header block at %d is reached twice", what, bl.addr)
+	}
+	if bl.size > b.left {
+		return malformed("%s: header blocks larger than the file", what)
+	}
+	b.seen[bl.addr] = true
+	b.left -= bl.size
+	return nil
+}
+
 func (f *File) readObjectV1(o *object, head []byte, what string) error {
 	c := f.cursor(head, what)
 	if v := c.u8(); v != 1 {
@@ -104,12 +128,16 @@ func (f *File) readObjectV1(o *object, head []byte, what string) error {
 		return c.err
 	}
 	queue := []block{{o.addr + 16, size}}
+	budget := f.newBlockBudget()
 	for n := 0; len(queue) > 0; n++ {
 		if n > 10000 {
 			return malformed("%s: too many continuation blocks", what)
 		}
 		bl := queue[0]
 		queue = queue[1:]
+		if err := budget.take(bl, what); err != nil {
+			return err
+		}
 		b, err := f.readAt(bl.addr, bl.size, what)
 		if err != nil {
 			return err
@@ -156,6 +184,9 @@ func (f *File) readObjectV2(o *object, what string) error {
 	if c.err != nil {
 		return c.err
 	}
+	if size0 > uint64(f.size) {
+		return malformed("%s: first chunk of %d bytes in a file of %d", what, size0, f.size)
+	}
 	prefix := uint64(c.off)
 	b, err := f.readAt(o.addr, prefix+size0+4, what)
 	if err != nil {
@@ -169,12 +200,19 @@ func (f *File) readObjectV2(o *object, what string) error {
 	if err != nil {
 		return err
 	}
+	budget := f.newBlockBudget()
+	if err := budget.take(block{o.addr, prefix + size0 + 4}, what); err != nil {
+		return err
+	}
 	for n := 0; len(queue) > 0; n++ {
 		if n > 10000 {
 			return malformed("%s: too many continuation blocks", what)
 		}
 		bl := queue[0]
 		queue = queue[1:]
+		if err := budget.take(bl, what); err != nil {
+			return err
+		}
 		b, err := f.readAt(bl.addr, bl.size, what)
 		if err != nil {
 			return err

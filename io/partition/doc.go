@@ -4,7 +4,9 @@
 // # Formats
 //
 // Read takes a stream and recognises its content, never its name:
-//   - gzip, by its magic bytes 1f 8b (concatenated gzip members are one stream);
+//   - gzip, by its magic bytes 1f 8b (concatenated gzip members are one
+//     stream; zero bytes after the last member are padding, as GNU gzip
+//     takes them, and any other byte there makes the file ErrCorrupt);
 //   - ECSV (EDR3/DR3 bulk files, archive and astropy exports), by a first
 //     line beginning "# %ECSV": '#'-prefixed YAML, whose delimiter key
 //     (',' or ' ', default ' ') sets the delimiter, then a row of column
@@ -50,7 +52,7 @@
 // empty. Rejects never fail a file. Problems of the whole file stop the read
 // with an error naming the file: ErrMissingColumn (a required column is not in
 // the header), ErrCorrupt (a truncated or corrupt gzip stream, an unreadable
-// Parquet file), ErrFormat (no header, an unsupported delimiter, duplicate
+// Parquet file or page, one that parquet-go panics on included), ErrFormat (no header, an unsupported delimiter, duplicate
 // column names, a Parquet column of an unusable type). Blocks emitted before
 // an error are not taken back: a caller that needs all or nothing (Beam
 // retries a failed bundle and drops its output) must treat the file as failed.

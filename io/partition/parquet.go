@@ -9,6 +9,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/gaiaflow/gaiaflow/io/internal/parquetcheck"
 	"github.com/gaiaflow/gaiaflow/model/star"
 )
 
@@ -32,16 +33,33 @@ type pqColumn struct {
 //
 // Emit, reject and the results are as for Read; Reject.Line is the 1-based
 // row number in the file and Reject.Text lists the row's used values. An
-// unreadable file or page is an error wrapping ErrCorrupt.
+// unreadable file or page is an error wrapping ErrCorrupt: so is a file
+// whose footer or page headers state sizes the file cannot hold (more rows
+// than bytes, a page past its column chunk, more values than rows; see
+// io/internal/parquetcheck), checked before parquet-go makes room for them,
+// and a page parquet-go panics on.
 func ReadParquet(r io.ReaderAt, size int64, name string, opt Options, emit func(*star.Block) error, reject func(Reject)) (Counts, error) {
-	f, err := parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true))
+	var (
+		f     *parquet.File
+		top   []*parquet.Column
+		names []string
+	)
+	err := parquetcheck.Guard(func() (err error) {
+		if err := parquetcheck.CheckFooter(r, size); err != nil {
+			return err
+		}
+		if f, err = parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true)); err != nil {
+			return err
+		}
+		top = f.Root().Columns()
+		names = make([]string, len(top))
+		for i, c := range top {
+			names[i] = c.Name()
+		}
+		return parquetcheck.CheckRows(f, size)
+	})
 	if err != nil {
 		return Counts{}, fmt.Errorf("partition: %s: %w: parquet: %w", name, ErrCorrupt, err)
-	}
-	top := f.Root().Columns()
-	names := make([]string, len(top))
-	for i, c := range top {
-		names[i] = c.Name()
 	}
 	b, err := bind(names)
 	if err != nil {
@@ -59,7 +77,13 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opt Options, emit func(
 		if !pc.Leaf() || pc.Repeated() {
 			return Counts{}, fmt.Errorf("partition: %s: %w: column %s is nested or repeated", name, ErrFormat, pc.Name())
 		}
-		switch k := pc.Type().Kind(); k {
+		var k parquet.Kind
+		// Kind panics for a leaf of a logical type without a physical
+		// kind (MAP, LIST annotations on a leaf of a damaged schema).
+		if err := parquetcheck.Guard(func() error { k = pc.Type().Kind(); return nil }); err != nil {
+			return Counts{}, fmt.Errorf("partition: %s: %w: column %s has type %s, want a number", name, ErrFormat, pc.Name(), pc.Type())
+		}
+		switch k {
 		case parquet.Int32, parquet.Int64:
 		case parquet.Float, parquet.Double:
 			if col(c) == colSourceID {
@@ -72,7 +96,7 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opt Options, emit func(
 		if col(c) != colSourceID {
 			w.dst = floatField(&row, col(c))
 		}
-		cols = append(cols, &pqColumn{want: w, name: pc.Name(), chunk: pc.Index(), vals: make([]parquet.Value, bs)})
+		cols = append(cols, &pqColumn{want: w, name: pc.Name(), chunk: pc.Index(), vals: make([]parquet.Value, min(bs, maxPrealloc))})
 	}
 
 	var (
@@ -80,22 +104,45 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opt Options, emit func(
 		rowNo int64
 		blk   = newBlock(name, bs)
 	)
-	for gi, rg := range f.RowGroups() {
-		chunks := rg.ColumnChunks()
+	var groups []parquet.RowGroup
+	if err := parquetcheck.Guard(func() error { groups = f.RowGroups(); return nil }); err != nil {
+		return cnt, fmt.Errorf("partition: %s: %w: parquet: %w", name, ErrCorrupt, err)
+	}
+	meta := f.Metadata()
+	for gi, rg := range groups {
 		readers := make([]parquet.ColumnChunkValueReader, len(cols))
-		for k, c := range cols {
-			readers[k] = parquet.NewColumnChunkValueReader(chunks[c.chunk])
-		}
+		var nrows int64
+		err := parquetcheck.Guard(func() error {
+			chunks := rg.ColumnChunks()
+			if len(chunks) != len(top) || gi >= len(meta.RowGroups) || len(meta.RowGroups[gi].Columns) != len(top) {
+				return fmt.Errorf("%d column chunks for %d columns", len(chunks), len(top))
+			}
+			nrows = rg.NumRows()
+			for _, c := range cols {
+				if err := parquetcheck.CheckChunk(r, size, &meta.RowGroups[gi].Columns[c.chunk].MetaData, nrows); err != nil {
+					return fmt.Errorf("column %s: %w", c.name, err)
+				}
+			}
+			for k, c := range cols {
+				readers[k] = parquet.NewColumnChunkValueReader(chunks[c.chunk])
+			}
+			return nil
+		})
 		closeAll := func() {
 			for _, rd := range readers {
-				rd.Close()
+				if rd != nil {
+					parquetcheck.Guard(rd.Close)
+				}
 			}
 		}
-		nrows := rg.NumRows()
+		if err != nil {
+			closeAll()
+			return cnt, fmt.Errorf("partition: %s: %w: parquet row group %d: %w", name, ErrCorrupt, gi, err)
+		}
 		for done := int64(0); done < nrows; {
-			m := int(min(int64(bs), nrows-done))
+			m := int(min(int64(min(bs, maxPrealloc)), nrows-done))
 			for k, c := range cols {
-				if err := readValues(readers[k], c.vals[:m]); err != nil {
+				if err := parquetcheck.Guard(func() error { return readValues(readers[k], c.vals[:m]) }); err != nil {
 					closeAll()
 					return cnt, fmt.Errorf("partition: %s: %w: parquet row group %d, column %s: %w", name, ErrCorrupt, gi, c.name, err)
 				}
@@ -164,6 +211,9 @@ func readValues(rd parquet.ValueReader, dst []parquet.Value) error {
 		}
 		if err != nil {
 			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("no progress reading values")
 		}
 	}
 	return nil

@@ -9,8 +9,6 @@ import (
 	"os"
 	"unicode/utf8"
 
-	"github.com/klauspost/compress/gzip"
-
 	"github.com/gaiaflow/gaiaflow/model/star"
 )
 
@@ -94,7 +92,7 @@ func Read(r io.Reader, name string, opt Options, emit func(*star.Block) error, r
 	gzipped := false
 	switch {
 	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
-		zr, err := gzip.NewReader(br)
+		zr, err := newGzMembers(br)
 		if err != nil {
 			return Counts{}, streamError(name, src, true, err)
 		}

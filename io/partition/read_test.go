@@ -60,7 +60,7 @@ func readBytes(t *testing.T, data []byte, name string, opt Options) result {
 	return res
 }
 
-func readTestFile(t *testing.T, path string) []byte {
+func readTestFile(t testing.TB, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -82,7 +82,7 @@ func gz(t testing.TB, data []byte) []byte {
 	return buf.Bytes()
 }
 
-func gunzip(t *testing.T, data []byte) []byte {
+func gunzip(t testing.TB, data []byte) []byte {
 	t.Helper()
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {

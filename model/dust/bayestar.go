@@ -70,36 +70,15 @@ type Bayestar struct {
 	sinMin   float64
 }
 
-// NewBayestar checks g and builds the pixel index of a map. It returns an
-// error for inconsistent lengths, a non-increasing DM grid, a bad nside or
-// pixel index, overlapping or repeated pixels, or more than MaxSamples.
+// NewBayestar checks g (see Grid.Validate) and builds the pixel index of a
+// map.
 func NewBayestar(g Grid) (*Bayestar, error) {
-	npix, ndm, ns := len(g.NSide), len(g.DM), g.NumSamples
-	switch {
-	case ndm < 1:
-		return nil, errors.New("dust: Bayestar grid without distance moduli")
-	case ns < 1 || ns > MaxSamples:
-		return nil, fmt.Errorf("dust: %d samples per pixel (want 1..%d)", ns, MaxSamples)
-	case len(g.Pixel) != npix || len(g.DMReliableMin) != npix || len(g.DMReliableMax) != npix || len(g.Converged) != npix:
-		return nil, fmt.Errorf("dust: pixel columns of different lengths (%d nside, %d index, %d/%d reliable, %d converged)",
-			npix, len(g.Pixel), len(g.DMReliableMin), len(g.DMReliableMax), len(g.Converged))
-	case len(g.Samples) != npix*ndm*ns:
-		return nil, fmt.Errorf("dust: %d sample values, want %d pixels x %d DM x %d samples", len(g.Samples), npix, ndm, ns)
-	case len(g.Best) != npix*ndm:
-		return nil, fmt.Errorf("dust: %d best-fit values, want %d pixels x %d DM", len(g.Best), npix, ndm)
+	if err := g.check(); err != nil {
+		return nil, err
 	}
-	for i, v := range g.DM {
-		if math.IsNaN(v) || math.IsInf(v, 0) || (i > 0 && !(v > g.DM[i-1])) {
-			return nil, fmt.Errorf("dust: distance-modulus grid not increasing at %d (%v)", i, v)
-		}
-	}
-	m := &Bayestar{grid: g, nsamp: ns, ndm: ndm, units: g.Units}
+	m := &Bayestar{grid: g, nsamp: g.NumSamples, ndm: len(g.DM), units: g.Units}
 	if m.units == (Units{}) {
-		u, err := UnitsOf(g.Version)
-		if err != nil {
-			return nil, fmt.Errorf("dust: map units: give Grid.Units or a known Version: %w", err)
-		}
-		m.units = u
+		m.units, _ = UnitsOf(g.Version)
 	}
 	m.d0 = math.Pow(10, g.DM[0]/5+1)
 	idx, err := newPixelIndex(g.NSide, g.Pixel, g.Order)
@@ -115,6 +94,50 @@ func NewBayestar(g Grid) (*Bayestar, error) {
 	}
 	m.sinMin = math.Sin(MinDec * math.Pi / 180)
 	return m, nil
+}
+
+// Validate reports whether g can make a map: consistent lengths, a
+// finite, increasing DM grid, 1 to MaxSamples samples, known or valid units,
+// and pixels of power-of-two nside with in-range indexes that do not overlap
+// (in the order of Order when it is set). NewBayestar fails exactly when
+// Validate does; a reader of a map file checks what it returns with it.
+func (g *Grid) Validate() error {
+	if err := g.check(); err != nil {
+		return err
+	}
+	_, err := newPixelIndex(g.NSide, g.Pixel, g.Order)
+	return err
+}
+
+// check is Validate without the pixel index, which NewBayestar builds.
+func (g *Grid) check() error {
+	npix, ndm, ns := len(g.NSide), len(g.DM), g.NumSamples
+	switch {
+	case ndm < 1:
+		return errors.New("dust: Bayestar grid without distance moduli")
+	case ns < 1 || ns > MaxSamples:
+		return fmt.Errorf("dust: %d samples per pixel (want 1..%d)", ns, MaxSamples)
+	case len(g.Pixel) != npix || len(g.DMReliableMin) != npix || len(g.DMReliableMax) != npix || len(g.Converged) != npix:
+		return fmt.Errorf("dust: pixel columns of different lengths (%d nside, %d index, %d/%d reliable, %d converged)",
+			npix, len(g.Pixel), len(g.DMReliableMin), len(g.DMReliableMax), len(g.Converged))
+	case len(g.Samples) != npix*ndm*ns:
+		return fmt.Errorf("dust: %d sample values, want %d pixels x %d DM x %d samples", len(g.Samples), npix, ndm, ns)
+	case len(g.Best) != npix*ndm:
+		return fmt.Errorf("dust: %d best-fit values, want %d pixels x %d DM", len(g.Best), npix, ndm)
+	}
+	for i, v := range g.DM {
+		if math.IsNaN(v) || math.IsInf(v, 0) || (i > 0 && !(v > g.DM[i-1])) {
+			return fmt.Errorf("dust: distance-modulus grid not increasing at %d (%v)", i, v)
+		}
+	}
+	if g.Units == (Units{}) {
+		if _, err := UnitsOf(g.Version); err != nil {
+			return fmt.Errorf("dust: map units: give Grid.Units or a known Version: %w", err)
+		}
+	} else if err := g.Units.Validate(); err != nil {
+		return err
+	}
+	return nil
 }
 
 // Grid returns the data the map was built from (shared, not copied).

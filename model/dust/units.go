@@ -37,6 +37,15 @@ var (
 	GRUnits = Units{Name: "E(g-r)", GR: 1}
 )
 
+// Validate reports units without a name or whose GR is not a positive
+// finite number.
+func (u Units) Validate() error {
+	if u.Name == "" || !(u.GR > 0) || math.IsInf(u.GR, 0) {
+		return fmt.Errorf("dust: units %+v: want a name and a positive finite E(g-r) per unit", u)
+	}
+	return nil
+}
+
 // UnitsOf returns the units of a Bayestar release by its file name stem
 // ("bayestar2019", "bayestar2017", "bayestar2015").
 func UnitsOf(version string) (Units, error) {

@@ -182,6 +182,42 @@ func (g *Grid) measure(f *Flow, cond []float64, npts int, seed uint64) {
 	}
 }
 
+// Validate reports whether g can be evaluated: 1 to 3 dimensions, for each
+// a box [Lo, Hi] that is finite and not empty and at least 2 nodes, at most
+// 2^30 nodes in all, one value per node, no NaN among the values, Floor or
+// Outside. A reader of a grid file checks what it returns with it.
+func (g *Grid) Validate() error {
+	d := len(g.N)
+	if d < 1 || d > 3 || len(g.Lo) != d || len(g.Hi) != d {
+		return fmt.Errorf("flow: grid of %d dimensions with a box of %d, %d", d, len(g.Lo), len(g.Hi))
+	}
+	total := 1
+	for j := 0; j < d; j++ {
+		if !(g.Hi[j] > g.Lo[j]) || math.IsInf(g.Hi[j]-g.Lo[j], 0) {
+			return fmt.Errorf("flow: grid dimension %d: box [%g, %g] is empty or infinite", j, g.Lo[j], g.Hi[j])
+		}
+		if g.N[j] < 2 || g.N[j] > 1<<30 {
+			return fmt.Errorf("flow: grid dimension %d: %d nodes, need >= 2", j, g.N[j])
+		}
+		total *= g.N[j]
+		if total > 1<<30 {
+			return errors.New("flow: grid of more than 2^30 nodes")
+		}
+	}
+	if len(g.Values) != total {
+		return fmt.Errorf("flow: grid of %v nodes with %d values", g.N, len(g.Values))
+	}
+	if math.IsNaN(g.Floor) || math.IsNaN(g.Outside) {
+		return fmt.Errorf("flow: grid floor %v, outside %v", g.Floor, g.Outside)
+	}
+	for i, v := range g.Values {
+		if math.IsNaN(v) {
+			return fmt.Errorf("flow: grid node %d is NaN", i)
+		}
+	}
+	return nil
+}
+
 // LogProb returns the interpolated log p at x (length D), or g.Outside if x
 // is outside the box or NaN. It panics if len(x) is not D.
 func (g *Grid) LogProb(x []float64) float64 {

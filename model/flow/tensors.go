@@ -2,6 +2,8 @@ package flow
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -49,6 +51,68 @@ func (f *Flow) Tensors() []Tensor {
 			Tensor{"std.c_scale", []int{f.cfg.C}, f.std.CScale})
 	}
 	return ts
+}
+
+// NumValues returns the number of values of the tensors (see Tensors) of a
+// flow of architecture c, defaults filled in, and false if that does not
+// fit an int or c is invalid: what a model file of c must hold, known
+// before a flow is made for it.
+func (c Config) NumValues() (int, bool) {
+	if c.Validate() != nil {
+		return 0, false
+	}
+	c = c.withDefaults()
+	n := uint64(0)
+	ok := true
+	add := func(a, b int) { // n += a*b
+		hi, lo := bits.Mul64(uint64(a), uint64(b))
+		s, carry := bits.Add64(n, lo, 0)
+		if hi != 0 || carry != 0 || s > math.MaxInt {
+			ok = false
+		}
+		n = s
+	}
+	prev := c.D
+	for _, h := range c.Hidden {
+		add(h, prev+1) // W (h x prev) and b
+		prev = h
+	}
+	add(2*c.D, prev+1)    // the output layer
+	add(c.Hidden[0], c.C) // Wc
+	add(4, c.D)           // BatchNorm: log_gamma, beta, running mean and variance
+	per := n
+	n = 0
+	add(int(min(per, math.MaxInt)), c.Blocks)
+	add(2, c.D+c.C) // the standardisation
+	return int(n), ok
+}
+
+// Validate reports a flow whose tensors do not fit its architecture (a
+// length other than its shape's) or hold values SetTensor refuses: values
+// that are not finite, running variances and scales that are not positive.
+func (f *Flow) Validate() error {
+	if err := f.cfg.Validate(); err != nil {
+		return err
+	}
+	for _, t := range f.Tensors() {
+		n := 1
+		for _, s := range t.Shape {
+			n *= s
+		}
+		if len(t.Data) != n {
+			return fmt.Errorf("flow: tensor %s of %d values for shape %v", t.Name, len(t.Data), t.Shape)
+		}
+		positive := hasSuffix(t.Name, "running_var") || hasSuffix(t.Name, "_scale")
+		for i, v := range t.Data {
+			if v-v != 0 {
+				return fmt.Errorf("flow: tensor %s[%d] = %g is not finite", t.Name, i, v)
+			}
+			if positive && !(v > 0) {
+				return fmt.Errorf("flow: tensor %s[%d] = %g is not positive", t.Name, i, v)
+			}
+		}
+	}
+	return nil
 }
 
 // SetTensor copies data into the flow's tensor called name (see Tensors).
