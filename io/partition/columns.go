@@ -163,15 +163,31 @@ func bind(names []string) (binding, error) {
 	return b, nil
 }
 
-// checkRequired returns the reject reason for a row lacking a required value,
-// or "" when it has them all. source_id has no null representation once
-// parsed, so the parsers check it themselves.
+// checkRequired returns the reject reason for a row lacking a required value
+// or holding one no Gaia row can: a position off the sphere, a source_id
+// that is not positive, an infinite number. It returns "" for a good row.
+// source_id has no null representation once parsed, so the parsers check
+// its presence themselves.
 func checkRequired(r *star.Row) string {
 	if math.IsNaN(r.RA) {
 		return "ra: missing value"
 	}
 	if math.IsNaN(r.Dec) {
 		return "dec: missing value"
+	}
+	if !(r.RA >= 0 && r.RA <= 360) {
+		return fmt.Sprintf("ra: %g deg is outside [0, 360]", r.RA)
+	}
+	if !(r.Dec >= -90 && r.Dec <= 90) {
+		return fmt.Sprintf("dec: %g deg is outside [-90, 90]", r.Dec)
+	}
+	if r.SourceID <= 0 {
+		return fmt.Sprintf("source_id: %d is not a Gaia source_id (they are positive)", r.SourceID)
+	}
+	for c := colRA; c < numCols; c++ {
+		if math.IsInf(*floatField(r, c), 0) {
+			return colNames[c] + ": infinite value"
+		}
 	}
 	return ""
 }

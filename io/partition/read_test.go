@@ -328,6 +328,12 @@ func TestRejects(t *testing.T) {
 		{"empty line of commas", 91, func(s string) string { return strings.Repeat(",", 93) }, "source_id: missing value"},
 		{"unterminated quote", 100, func(s string) string { return setField(s, 1, `"Gaia DR2 1`) }, "unterminated quoted field"},
 		{"garbage", 110, func(s string) string { return "\x00\xff\xfe binary" }, "1 fields, header has 94"},
+		// Values that parse but no Gaia row holds.
+		{"infinite ra", 120, func(s string) string { return setField(s, 5, "+Inf") }, "ra: +Inf deg is outside [0, 360]"},
+		{"ra off the sphere", 121, func(s string) string { return setField(s, 5, "-400") }, "ra: -400 deg is outside"},
+		{"dec off the sphere", 122, func(s string) string { return setField(s, 7, "95.5") }, "dec: 95.5 deg is outside [-90, 90]"},
+		{"negative source_id", 123, func(s string) string { return setField(s, 2, "-5") }, "source_id: -5 is not a Gaia source_id"},
+		{"infinite parallax", 124, func(s string) string { return setField(s, plx, "inf") }, "parallax: infinite value"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
