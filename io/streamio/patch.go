@@ -8,6 +8,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/gaiaflow/gaiaflow/io/internal/parquetcheck"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
 )
 
@@ -51,39 +52,57 @@ func WritePatch(w io.Writer, p *anode.Patch) error {
 
 // ReadPatch reads a patch file of size bytes from r. name is the file's
 // name in errors, which wrap ErrFormat for a file that is not a readable
-// patch.
-func ReadPatch(r io.ReaderAt, size int64, name string) (p *anode.Patch, err error) {
-	defer func() {
-		// parquet-go panics on some damaged files; a damaged file is an
-		// error, not a crash of the worker.
-		if e := recover(); e != nil {
-			p, err = nil, fmt.Errorf("streamio: %s: %w: %v", name, ErrFormat, e)
-		}
-	}()
-	f, err := parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true))
+// patch. Sizes the footer and page headers state are checked against the
+// file's before parquet-go makes room for them (io/internal/parquetcheck).
+func ReadPatch(r io.ReaderAt, size int64, name string) (*anode.Patch, error) {
+	var p *anode.Patch
+	err := parquetcheck.Guard(func() error {
+		var err error
+		p, err = readPatch(r, size)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("streamio: %s: %w: %w", name, ErrFormat, err)
 	}
+	return p, nil
+}
+
+func readPatch(r io.ReaderAt, size int64) (*anode.Patch, error) {
+	if err := parquetcheck.CheckFooter(r, size); err != nil {
+		return nil, err
+	}
+	f, err := parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true))
+	if err != nil {
+		return nil, err
+	}
+	if err := parquetcheck.CheckRows(f, size); err != nil {
+		return nil, err
+	}
 	idText, ok := f.Lookup(idKey)
 	if !ok {
-		return nil, fmt.Errorf("streamio: %s: %w: no %s", name, ErrFormat, idKey)
+		return nil, fmt.Errorf("no %s", idKey)
 	}
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil {
-		return nil, fmt.Errorf("streamio: %s: %w: %s %q", name, ErrFormat, idKey, idText)
+		return nil, fmt.Errorf("%s %q", idKey, idText)
+	}
+	meta := f.Metadata()
+	for _, rg := range meta.RowGroups {
+		for _, c := range rg.Columns {
+			if err := parquetcheck.CheckChunk(r, size, &c.MetaData, rg.NumRows); err != nil {
+				return nil, err
+			}
+		}
 	}
 	rows := f.NumRows()
-	// A row takes at least a byte of the file, so a footer cannot ask for
-	// more rows than the file could hold.
-	if rows < 0 || rows > size {
-		return nil, fmt.Errorf("streamio: %s: %w: %d rows in %d bytes", name, ErrFormat, rows, size)
-	}
-	p = &anode.Patch{ID: id}
+	p := &anode.Patch{ID: id}
 	rd := parquet.NewGenericReader[patchRow](f)
 	defer rd.Close()
 	buf := make([]patchRow, 1<<14)
-	for {
-		n, err := rd.Read(buf)
+	// Read no more rows than the footer states: on some damaged footers
+	// parquet-go's reader returns no rows and no error forever.
+	for int64(p.Len()) < rows {
+		n, err := rd.Read(buf[:min(int64(len(buf)), rows-int64(p.Len()))])
 		for _, s := range buf[:n] {
 			p.SourceID = append(p.SourceID, s.SourceID)
 			p.Phi = append(p.Phi, s.Phi)
@@ -97,11 +116,14 @@ func ReadPatch(r io.ReaderAt, size int64, name string) (p *anode.Patch, err erro
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("streamio: %s: %w: %w", name, ErrFormat, err)
+			return nil, err
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("no rows after %d of %d", p.Len(), rows)
 		}
 	}
 	if int64(p.Len()) != rows {
-		return nil, fmt.Errorf("streamio: %s: %w: %d rows read, the footer says %d", name, ErrFormat, p.Len(), rows)
+		return nil, fmt.Errorf("%d rows read, the footer says %d", p.Len(), rows)
 	}
 	return p, nil
 }
