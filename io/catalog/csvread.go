@@ -9,8 +9,7 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/klauspost/compress/gzip"
-
+	"github.com/gaiaflow/gaiaflow/io/gz"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 )
 
@@ -31,14 +30,12 @@ const (
 func ReadCSV(r io.Reader, name string) (*distance.Rows, error) {
 	src := &sourceErrs{r: r}
 	br := bufio.NewReaderSize(src, 64<<10)
-	gzipped := false
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("catalog: %s: %w: gzip: %w", name, ErrFormat, err)
-		}
-		defer gz.Close()
-		br, gzipped = bufio.NewReaderSize(gz, 64<<10), true
+	text, gzipped, err := gz.Open(br)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %s: %w: gzip: %w", name, ErrFormat, err)
+	}
+	if gzipped {
+		br = bufio.NewReaderSize(text, 64<<10)
 	}
 	p := csvParser{name: name, r: br, src: src, gzipped: gzipped}
 	if err := p.header(); err != nil {

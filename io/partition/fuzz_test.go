@@ -189,7 +189,7 @@ func FuzzDR2CSV(f *testing.F) {
 	for _, n := range []int{1, 2, 4} {
 		f.Add(headLines(text, n))
 	}
-	f.Add(gz(f, headLines(text, 3)))
+	f.Add(gzipBytes(f, headLines(text, 3)))
 	f.Add(append(headLines(text, 2), make([]byte, 8)...))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzText(t, data, "GaiaSource_000-000-000.csv") })
 }
@@ -202,7 +202,7 @@ func FuzzECSV(f *testing.F) {
 	lines := bytes.Count(text, []byte("\n"))
 	f.Add(headLines(text, lines-4))
 	f.Add(bytes.ReplaceAll(text, []byte("# delimiter: ','"), []byte("# delimiter: ' '")))
-	f.Add(gz(f, text))
+	f.Add(gzipBytes(f, text))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzText(t, data, "GaiaSource_000-000-000.ecsv") })
 }
 
@@ -213,7 +213,7 @@ func FuzzArchiveCSV(f *testing.F) {
 	for _, n := range []int{1, 2, 4} {
 		f.Add(headLines(text, n))
 	}
-	head := gz(f, headLines(text, 3))
+	head := gzipBytes(f, headLines(text, 3))
 	f.Add(head)
 	f.Add(append(bytes.Clone(head), 0, 0, 0, 0))
 	f.Add(append(bytes.Clone(head), head...))

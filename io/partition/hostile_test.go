@@ -191,8 +191,8 @@ func TestGzipTrailingZeros(t *testing.T) {
 		}
 	}
 	// Concatenated members are still one stream.
-	half := gz(t, gunzip(t, good)[:100000])
-	rest := gz(t, gunzip(t, good)[100000:])
+	half := gzipBytes(t, gunzip(t, good)[:100000])
+	rest := gzipBytes(t, gunzip(t, good)[100000:])
 	two := append(append(bytes.Clone(half), rest...), make([]byte, 64)...)
 	if got := readBytes(t, two, "two.csv.gz", Options{}); got.err != nil || got.counts != want.counts {
 		t.Errorf("two members and zeros: %+v, %v", got.counts, got.err)

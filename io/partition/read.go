@@ -9,6 +9,7 @@ import (
 	"os"
 	"unicode/utf8"
 
+	"github.com/gaiaflow/gaiaflow/io/gz"
 	"github.com/gaiaflow/gaiaflow/model/star"
 )
 
@@ -91,8 +92,8 @@ func Read(r io.Reader, name string, opt Options, emit func(*star.Block) error, r
 	var in io.Reader = br
 	gzipped := false
 	switch {
-	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
-		zr, err := newGzMembers(br)
+	case gz.Is(br):
+		zr, _, err := gz.Open(br)
 		if err != nil {
 			return Counts{}, streamError(name, src, true, err)
 		}

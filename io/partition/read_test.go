@@ -69,7 +69,7 @@ func readTestFile(t testing.TB, path string) []byte {
 	return b
 }
 
-func gz(t testing.TB, data []byte) []byte {
+func gzipBytes(t testing.TB, data []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
@@ -274,7 +274,7 @@ func TestGzipSame(t *testing.T) {
 		if bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
 			plain, zipped = gunzip(t, data), data
 		} else {
-			plain, zipped = data, gz(t, data)
+			plain, zipped = data, gzipBytes(t, data)
 		}
 		a := readBytes(t, plain, path, Options{BlockSize: 100})
 		b := readBytes(t, zipped, path, Options{BlockSize: 100})
@@ -341,7 +341,7 @@ func TestRejects(t *testing.T) {
 			for _, zip := range []bool{false, true} {
 				in := bad
 				if zip {
-					in = gz(t, bad)
+					in = gzipBytes(t, bad)
 				}
 				res := readBytes(t, in, "bad.csv", Options{})
 				if res.err != nil {
@@ -373,7 +373,7 @@ func TestRejectCallbackOptional(t *testing.T) {
 
 func TestFileErrors(t *testing.T) {
 	data := readTestFile(t, dr2File)
-	zipped := gz(t, data)
+	zipped := gzipBytes(t, data)
 	corrupt := bytes.Clone(zipped)
 	for i := len(corrupt) / 2; i < len(corrupt)/2+64; i++ {
 		corrupt[i] ^= 0x5a
@@ -396,11 +396,11 @@ func TestFileErrors(t *testing.T) {
 		{"gzip checksum", crc, ErrCorrupt, []string{"f.csv.gz", "checksum"}},
 		{"gzip then garbage", append(bytes.Clone(zipped), "garbage!"...), ErrCorrupt, []string{"f.csv.gz"}},
 		{"missing ra", noRA, ErrMissingColumn, []string{"f.csv.gz", "missing required column: ra"}},
-		{"missing ra, gzipped", gz(t, noRA), ErrMissingColumn, []string{"f.csv.gz", ": ra"}},
+		{"missing ra, gzipped", gzipBytes(t, noRA), ErrMissingColumn, []string{"f.csv.gz", ": ra"}},
 		{"missing source_id", noID, ErrMissingColumn, []string{"f.csv.gz", "source_id"}},
 		{"duplicate ra", dup, ErrFormat, []string{"f.csv.gz", "ra appears twice"}},
 		{"empty", nil, ErrFormat, []string{"f.csv.gz", "empty"}},
-		{"empty gzip", gz(t, nil), ErrFormat, []string{"f.csv.gz", "empty"}},
+		{"empty gzip", gzipBytes(t, nil), ErrFormat, []string{"f.csv.gz", "empty"}},
 		{"comments only", []byte("# a\n# b\n"), ErrFormat, []string{"no header"}},
 		{"parquet bytes", []byte("PAR1\x00\x00"), ErrFormat, []string{"ReadParquet"}},
 		{"bad ECSV delimiter", []byte("# %ECSV 1.0\n# ---\n# delimiter: '|'\nsource_id|ra|dec\n1|2|3\n"), ErrFormat, []string{"delimiter"}},
@@ -441,7 +441,7 @@ func (f *failingReader) Read(p []byte) (int, error) {
 func TestSourceError(t *testing.T) {
 	data := readTestFile(t, dr2File)
 	netErr := errors.New("connection reset")
-	z := gz(t, data)
+	z := gzipBytes(t, data)
 	for _, in := range [][]byte{data[:len(data)/2], z[:len(z)/2]} {
 		_, err := Read(&failingReader{in, netErr}, "gs://b/f", Options{}, func(*star.Block) error { return nil }, nil)
 		if !errors.Is(err, netErr) || errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "gs://b/f") {
@@ -453,7 +453,7 @@ func TestSourceError(t *testing.T) {
 func TestEmitError(t *testing.T) {
 	stop := errors.New("stop")
 	n := 0
-	c, err := Read(bytes.NewReader(gz(t, readTestFile(t, dr2File))), "f", Options{BlockSize: 100},
+	c, err := Read(bytes.NewReader(gzipBytes(t, readTestFile(t, dr2File))), "f", Options{BlockSize: 100},
 		func(*star.Block) error {
 			if n++; n == 3 {
 				return stop
@@ -622,7 +622,7 @@ func TestReadAnyAndFile(t *testing.T) {
 	dir := t.TempDir()
 	data := readTestFile(t, dr2File)
 	p := filepath.Join(dir, "GaiaSource_1_2.csv.gz")
-	if err := os.WriteFile(p, gz(t, data), 0o644); err != nil {
+	if err := os.WriteFile(p, gzipBytes(t, data), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var n int

@@ -187,7 +187,7 @@ func TestGzipMembers(t *testing.T) {
 	lines := strings.SplitAfter(string(data), "\n")
 	var multi []byte
 	for _, part := range [][]string{lines[:1], lines[1:400], lines[400:401], lines[401:]} {
-		multi = append(multi, gz(t, []byte(strings.Join(part, "")))...)
+		multi = append(multi, gzipBytes(t, []byte(strings.Join(part, "")))...)
 	}
 	got := readBytes(t, multi, "multi.csv.gz", Options{})
 	if got.err != nil {

@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gaiaflow/gaiaflow/io/gz"
 	"github.com/gaiaflow/gaiaflow/io/store"
-	"github.com/klauspost/compress/gzip"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -42,13 +42,9 @@ func Read(ctx context.Context, path string, groups ...[]string) (Columns, error)
 
 func read(r io.Reader, path string, groups [][]string) (Columns, error) {
 	br := bufio.NewReaderSize(r, 1<<20)
-	var src io.Reader = br
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return Columns{}, fmt.Errorf("%s: %w", path, err)
-		}
-		src = zr
+	src, _, err := gz.Open(br)
+	if err != nil {
+		return Columns{}, fmt.Errorf("%s: %w", path, err)
 	}
 	cr := csv.NewReader(src)
 	cr.ReuseRecord = true

@@ -1,4 +1,4 @@
-package partition
+package gz
 
 import (
 	"bufio"
@@ -18,6 +18,30 @@ type gzMembers struct {
 	br   *bufio.Reader
 	zr   *gzip.Reader
 	done bool
+}
+
+// Open returns the text of br: decompressed when br starts with the gzip
+// magic bytes (gzipped is then true), br itself otherwise. An error is that
+// of the first gzip header.
+func Open(br *bufio.Reader) (text io.Reader, gzipped bool, err error) {
+	if !Is(br) {
+		return br, false, nil
+	}
+	g, err := newGzMembers(br)
+	if err != nil {
+		return nil, true, err
+	}
+	return g, true, nil
+}
+
+// Is reports whether br starts with the gzip magic bytes; it only peeks.
+func Is(br *bufio.Reader) bool {
+	head, _ := br.Peek(2)
+	return isMagic(head)
+}
+
+func isMagic(head []byte) bool {
+	return len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b
 }
 
 func newGzMembers(br *bufio.Reader) (*gzMembers, error) {
@@ -45,7 +69,7 @@ func (g *gzMembers) Read(p []byte) (int, error) {
 func (g *gzMembers) next() error {
 	head, err := g.br.Peek(2)
 	switch {
-	case len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b:
+	case isMagic(head):
 		if err := g.zr.Reset(g.br); err != nil {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
