@@ -12,6 +12,7 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/release"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
+	"github.com/gaiaflow/gaiaflow/model/star"
 	pdist "github.com/gaiaflow/gaiaflow/pipelines/distances"
 	"github.com/gaiaflow/gaiaflow/runners"
 )
@@ -88,6 +89,7 @@ func runCatalog(ctx context.Context, c *catalogSpec, job string) error {
 		return err
 	}
 	opt.DryRun = runners.DryRun()
+	cpu := startCPU()
 	plan, err := pdist.Begin(ctx, opt)
 	if err != nil {
 		return err
@@ -101,6 +103,7 @@ func runCatalog(ctx context.Context, c *catalogSpec, job string) error {
 		fmt.Printf("catalog %s is up to date (version %s); nothing published\n", c.Out, plan.Previous.Version)
 		return nil
 	}
+	var computed int64 // rows this run read
 	if len(plan.Todo) > 0 {
 		p, err := pdist.Build(plan, opt)
 		if err != nil {
@@ -121,13 +124,19 @@ func runCatalog(ctx context.Context, c *catalogSpec, job string) error {
 		if err := report(job, res, counts, nil); err != nil {
 			return err
 		}
+		computed = counts[star.RowsIn]
 	} else if opt.DryRun {
 		fmt.Printf("%s: dry run: would publish %s from finished shards; nothing written\n", job, plan.Version)
 		return nil
 	}
+	start := time.Now()
 	m, t1, err := pdist.Publish(ctx, plan, opt)
 	if err != nil {
 		return err
+	}
+	fmt.Printf("  publish: %.1f s\n", time.Since(start).Seconds())
+	if computed > 0 {
+		cpu.print("from the plan to the publication (grid, read, model, write, publish)", computed)
 	}
 	if m.DuplicateRows > 0 {
 		fmt.Printf("\nwarning: %d rows share their source_id with another row: the inputs overlap (flagged \"duplicate\" inside a shard; across shards listed in %s/%s)\n", m.DuplicateRows, m.Version, release.DuplicatesName)

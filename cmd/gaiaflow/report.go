@@ -6,6 +6,8 @@ import (
 	"os"
 	"runtime"
 	"sort"
+	"strings"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/gaiaflow/gaiaflow/io/store"
@@ -64,6 +66,7 @@ func report(job string, res runners.Result, t star.Tally, check func(star.Tally)
 		}
 		fmt.Println()
 	}
+	printTiming(res.Counters)
 	if diff := metricsDiffer(t, res.Counters); len(diff) > 0 {
 		fmt.Printf("  note: the runner's metrics differ from the counts the data carried (%v); the counts above are exact, the metrics are for monitoring\n", diff)
 	}
@@ -84,4 +87,53 @@ func metricsDiffer(t star.Tally, metrics map[string]int64) []string {
 	}
 	sort.Strings(diff)
 	return diff
+}
+
+// printTiming prints where the workers' time went, from the stage timings
+// of the run's metrics (stars.Timing), summed over workers; nothing when the
+// run reported none.
+func printTiming(metrics map[string]int64) {
+	var stages []string
+	var total int64
+	for n, v := range metrics {
+		if strings.HasPrefix(n, stars.TimingPrefix) {
+			stages = append(stages, n)
+			total += v
+		}
+	}
+	if total == 0 {
+		return
+	}
+	sort.Strings(stages)
+	fmt.Printf("  where the time went (worker-seconds, summed over workers):")
+	for _, n := range stages {
+		v := metrics[n]
+		fmt.Printf(" %s %.1f s (%.0f%%)", strings.TrimPrefix(n, stars.TimingPrefix), float64(v)/1e3, 100*float64(v)/float64(total))
+	}
+	fmt.Println()
+}
+
+// cpuMeter measures the CPU time of a local run from its start.
+type cpuMeter struct {
+	start time.Duration
+	ok    bool
+}
+
+func startCPU() cpuMeter {
+	c, ok := processCPU()
+	return cpuMeter{start: c, ok: ok}
+}
+
+// print prints the CPU time since start and the stars per CPU-second, on
+// the embedded runners only (elsewhere the workers are other processes).
+func (m cpuMeter) print(what string, stars int64) {
+	if r := runners.Name(); !m.ok || (r != "prism" && r != "direct") {
+		return
+	}
+	now, ok := processCPU()
+	if !ok {
+		return
+	}
+	cpu := (now - m.start).Seconds()
+	fmt.Printf("  CPU: %.1f s %s: %.0f stars per CPU-second\n", cpu, what, float64(stars)/cpu)
 }

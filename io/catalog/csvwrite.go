@@ -29,7 +29,11 @@ const csvFlush = 64 << 10
 // NewCSVWriter returns a writer of a gzipped CSV catalog file to w. Close
 // finishes the gzip stream but does not close w.
 func NewCSVWriter(w io.Writer) *CSVWriter {
-	gz, _ := gzip.NewWriterLevel(w, gzip.BestSpeed) // the level is valid; BestSpeed is 3x faster than the default here and no larger on float text
+	// Huffman coding alone: decimal digits are most of a catalog's text
+	// and string matching finds little among them. Measured on a 7.1 MB
+	// shard: 2.18x smaller at 494 MB/s, against 2.26x at 129 MB/s for
+	// BestSpeed (which cost a tenth of a whole distances run).
+	gz, _ := gzip.NewWriterLevel(w, gzip.HuffmanOnly) // the level is valid
 	return &CSVWriter{gz: gz, buf: make([]byte, 0, csvFlush+8<<10), nq: -1}
 }
 

@@ -2,15 +2,16 @@ package flowfile
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
+	"strings"
 
+	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/flow"
 )
 
@@ -150,35 +151,39 @@ func ReadGrid(r io.Reader) (*flow.Grid, map[string]string, error) {
 	return g, h.Notes, nil
 }
 
-// SaveGrid writes g to the local file path, atomically.
-func SaveGrid(path string, g *flow.Grid, notes map[string]string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("flowfile: %w", err)
+// StoreGrid writes g, distilled from the model whose SHA-256 is modelSum
+// (hex), to path, local or gs://, published whole (io/store).
+func StoreGrid(ctx context.Context, path string, g *flow.Grid, modelSum string) error {
+	var buf bytes.Buffer
+	if err := WriteGrid(&buf, g, map[string]string{ModelSumNote: modelSum}); err != nil {
+		return err
 	}
-	defer os.Remove(tmp.Name())
-	if err := WriteGrid(tmp, g, notes); err != nil {
-		tmp.Close()
-		return fmt.Errorf("flowfile: %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("flowfile: %s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
+	return store.WriteFile(ctx, path, buf.Bytes())
 }
 
-// LoadGrid reads the grid file at the local path.
-func LoadGrid(path string) (*flow.Grid, map[string]string, error) {
-	fh, err := os.Open(path)
+// FetchGrid reads the grid file at path, local or gs://, and the SHA-256 of
+// the model it was distilled from ("" if the file does not say).
+func FetchGrid(ctx context.Context, path string) (*flow.Grid, string, error) {
+	data, err := store.ReadFile(ctx, path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("flowfile: %w", err)
+		return nil, "", err
 	}
-	defer fh.Close()
-	g, notes, err := ReadGrid(fh)
+	g, notes, err := ReadGrid(bytes.NewReader(data))
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+		return nil, "", fmt.Errorf("%s: %w", path, err)
 	}
-	return g, notes, nil
+	return g, notes[ModelSumNote], nil
+}
+
+// ModelSumNote is the grid file's note that holds the SHA-256 (hex) of the
+// model file the grid was distilled from.
+const ModelSumNote = "model_sha256"
+
+// GridBeside is where traincmd leaves the grid of nodes per dimension
+// distilled from the model file at model: beside it, cmd.gff ->
+// cmd.128.grid, so that a catalog run need not distil it again.
+func GridBeside(model string, nodes int) string {
+	return strings.TrimSuffix(model, ".gff") + fmt.Sprintf(".%d.grid", nodes)
 }
 
 // formatFloat and parseFloat carry ±Inf and NaN through JSON as strings.

@@ -2,6 +2,7 @@ package flowfile
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -23,15 +24,15 @@ func TestGridRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "g.gfg")
-	if err := SaveGrid(path, g, map[string]string{"model": "m.gff"}); err != nil {
+	if err := StoreGrid(context.Background(), path, g, "abc123"); err != nil {
 		t.Fatal(err)
 	}
-	h, notes, err := LoadGrid(path)
+	h, sum, err := FetchGrid(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if notes["model"] != "m.gff" || !math.IsInf(h.Outside, -1) || h.MaxErr != g.MaxErr || h.ErrPoints != 1000 {
-		t.Errorf("grid header after the round trip: %+v %v", h, notes)
+	if sum != "abc123" || !math.IsInf(h.Outside, -1) || h.MaxErr != g.MaxErr || h.ErrPoints != 1000 {
+		t.Errorf("grid header after the round trip: %+v %v", h, sum)
 	}
 	x := mat.NewDense(3, 2, []float64{0.1, 0.2, -2.9, 1.9, 5, 0})
 	a, b := g.LogProbs(nil, x), h.LogProbs(nil, x)

@@ -140,7 +140,7 @@ func MakePlan(ctx context.Context, opt Options) (*Plan, error) {
 	if !opt.Exact && len(p.Todo) > 0 {
 		p.Grid = distances.GridPath(opt.Out, p.ModelSum, opt.GridNodes)
 		if !opt.DryRun {
-			if err = distances.Distil(ctx, p.Grid, keys.Model, opt.GridNodes); err != nil {
+			if err = distances.Distil(ctx, p.Grid, opt.Model, keys.Model, opt.GridNodes); err != nil {
 				return nil, fmt.Errorf("model %s: %w", opt.Model, err)
 			}
 		}

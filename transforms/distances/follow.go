@@ -183,7 +183,7 @@ func (fn *listFn) ProcessElement(ctx context.Context, _ []byte, emit func(string
 	grid := ""
 	if !o.Exact {
 		grid = GridPath(o.Out, keys.ModelSum, o.GridNodes)
-		if err := Distil(ctx, grid, keys.Model, o.GridNodes); err != nil {
+		if err := Distil(ctx, grid, o.Model, keys.Model, o.GridNodes); err != nil {
 			followLog.Error("follow: cannot distil the model; trying again at the next poll", "model", o.Model, "error", err)
 			return
 		}

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,36 +36,13 @@ func OpenDust(ctx context.Context, spec string) (dust.Map, error) {
 	return dustfile.Shared(ctx, spec, dustfile.Options{})
 }
 
-// WriteGrid stores g, distilled from the model whose checksum is modelSum,
-// in the grid file format of io/flowfile (local or gs://).
-func WriteGrid(ctx context.Context, path string, g *flow.Grid, modelSum string) error {
-	var buf bytes.Buffer
-	if err := flowfile.WriteGrid(&buf, g, map[string]string{"model_sha256": modelSum}); err != nil {
-		return err
-	}
-	return store.WriteFile(ctx, path, buf.Bytes())
-}
-
-// ReadGrid loads a grid written by WriteGrid and the checksum of its model.
-func ReadGrid(ctx context.Context, path string) (*flow.Grid, string, error) {
-	data, err := store.ReadFile(ctx, path)
-	if err != nil {
-		return nil, "", err
-	}
-	g, notes, err := flowfile.ReadGrid(bytes.NewReader(data))
-	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", path, err)
-	}
-	return g, notes["model_sha256"], nil
-}
-
 // density is loaded once per worker process and shared by every DoFn
 // instance: a grid is read-only, so concurrent bundles may use it.
 var densities sync.Map // path -> *densityEntry
 
 type densityEntry struct {
 	once sync.Once
-	grid *flow.Grid
+	grid distance.GridDensity
 	fl   *flow.Flow
 	err  error
 }
@@ -83,7 +59,12 @@ func loadDensity(ctx context.Context, gridPath, modelPath string) (distance.Dens
 	e := v.(*densityEntry)
 	e.once.Do(func() {
 		if gridPath != "" {
-			e.grid, _, e.err = ReadGrid(ctx, gridPath)
+			g, _, err := flowfile.FetchGrid(ctx, gridPath)
+			if err != nil {
+				e.err = err
+				return
+			}
+			e.grid = distance.GridDensity{Grid: g}
 			return
 		}
 		data, err := store.ReadFile(ctx, modelPath)
@@ -96,47 +77,51 @@ func loadDensity(ctx context.Context, gridPath, modelPath string) (distance.Dens
 	if e.err != nil {
 		return nil, fmt.Errorf("CMD density: %w", e.err)
 	}
-	if e.grid != nil {
-		return distance.GridDensity{Grid: e.grid}, nil
+	if e.grid.Grid != nil {
+		return e.grid, nil
 	}
 	return distance.FlowDensity{Flow: e.fl}, nil
 }
 
 // GridPath is where the distilled grid of a model (by checksum) with nodes
-// per dimension (0: 128) lives in the catalog folder dir.
+// per dimension (0: distance.DefaultGridNodes) lives in the catalog folder
+// dir.
 func GridPath(dir, modelSum string, nodes int) string {
 	if nodes == 0 {
-		nodes = 128
+		nodes = distance.DefaultGridNodes
 	}
 	return store.Join(dir, "grids", fmt.Sprintf("%s-%d.grid", modelSum[:16], nodes))
 }
 
-// Distil writes the grid of the CMD model's log density (model, the file's
-// bytes) at path, unless it exists: nodes (0: 128) per dimension over mean
-// ± 5 standard deviations of the training data.
-func Distil(ctx context.Context, path string, model []byte, nodes int) error {
+// Distil makes the grid of the CMD model's log density (model: the bytes of
+// the file at modelPath) at path, unless it exists, with nodes (0:
+// distance.DefaultGridNodes) per dimension (distance.DistilCMD). A grid
+// that traincmd left beside the model (flowfile.GridBeside) and that names
+// this model's checksum is copied instead of distilled again.
+func Distil(ctx context.Context, path, modelPath string, model []byte, nodes int) error {
 	if _, err := store.Stat(ctx, path); err == nil {
 		return nil
 	}
 	if nodes == 0 {
-		nodes = 128
+		nodes = distance.DefaultGridNodes
+	}
+	sum := sha256.Sum256(model)
+	modelSum := hex.EncodeToString(sum[:])
+	if modelPath != "" {
+		// Copied as it is, once its checksums and its model's are right.
+		if data, err := store.ReadFile(ctx, flowfile.GridBeside(modelPath, nodes)); err == nil {
+			if _, notes, err := flowfile.ReadGrid(bytes.NewReader(data)); err == nil && notes[flowfile.ModelSumNote] == modelSum {
+				return store.WriteFile(ctx, path, data)
+			}
+		}
 	}
 	f, err := flowfile.Read(bytes.NewReader(model))
 	if err != nil {
 		return err
 	}
-	if f.D() != 3 || f.C() != 0 {
-		return fmt.Errorf("a CMD model has 3 data columns (g, bp-rp, bp-g) and no condition, this one %d and %d", f.D(), f.C())
-	}
-	st := f.Standardization()
-	lo, hi, n := make([]float64, 3), make([]float64, 3), []int{nodes, nodes, nodes}
-	for j := range lo {
-		lo[j], hi[j] = st.XMean[j]-5*st.XScale[j], st.XMean[j]+5*st.XScale[j]
-	}
-	g, err := flow.NewGrid(f, lo, hi, n, flow.GridOptions{Outside: math.Inf(-1)})
+	g, err := distance.DistilCMD(f, nodes)
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(model)
-	return WriteGrid(ctx, path, g, hex.EncodeToString(sum[:]))
+	return flowfile.StoreGrid(ctx, path, g, modelSum)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -103,7 +104,10 @@ func ComputeShard(ctx context.Context, dir string, in release.Input, est *distan
 	var rejects []partition.Reject
 	var nStars int64
 	scratch := &distance.Rows{}
+	var model time.Duration
+	start := time.Now()
 	c, err := partition.ReadPath(ctx, in.Path, partition.Options{BlockSize: blockSize}, func(b *star.Block) error {
+		t0 := time.Now()
 		nStars += int64(b.Len())
 		r := est.CatalogBlock(scratch, b, &cuts)
 		t1.AddRows(r)
@@ -111,14 +115,21 @@ func ComputeShard(ctx context.Context, dir string, in release.Input, est *distan
 			h.AddRows(r)
 		}
 		rows.Append(r)
+		model += time.Since(t0)
 		return nil
 	}, func(r partition.Reject) { rejects = append(rejects, r) })
 	if err != nil {
 		return release.Sidecar{}, err
 	}
+	read := time.Since(start) - model
 	counts := cuts.Tally()
 	counts.Merge(star.Tally{star.Files: 1, star.RowsIn: c.Rows, star.StarsIn: nStars, star.Rejected: int64(len(rejects))})
-	return release.WriteShard(ctx, dir, in, &rows, t1, counts, rejects)
+	start = time.Now()
+	sc, err := release.WriteShard(ctx, dir, in, &rows, t1, counts, rejects)
+	stars.Timing(ctx, "read", read)
+	stars.Timing(ctx, "model", model)
+	stars.Timing(ctx, "write", time.Since(start))
+	return sc, err
 }
 
 func init() {

@@ -2,6 +2,7 @@ package stars
 
 import (
 	"context"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/gaiaflow/gaiaflow/model/star"
@@ -26,4 +27,15 @@ func Monitor(ctx context.Context, t star.Tally) {
 			Counter(k).Inc(ctx, t[k])
 		}
 	}
+}
+
+// TimingPrefix starts the name of the metric that sums, in milliseconds
+// over every worker, the wall time of one stage of a run (Timing).
+const TimingPrefix = "time."
+
+// Timing adds d to the time spent in stage (for example "read", "model",
+// "write"): a metric for the summary's "where the time went", which is
+// monitoring, not a count that is checked.
+func Timing(ctx context.Context, stage string, d time.Duration) {
+	beam.NewCounter(Namespace, TimingPrefix+stage).Inc(ctx, d.Milliseconds())
 }

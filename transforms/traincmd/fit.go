@@ -3,6 +3,8 @@ package traincmd
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -125,6 +127,16 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 		return err
 	}
 	if err := store.WriteFile(ctx, store.Join(opt.Out, "learning_curve.csv"), []byte(curve.String())); err != nil {
+		return err
+	}
+	// The catalog queries the model through its grid: distilled here, once
+	// per model, rather than by every catalog folder that uses it.
+	g, err := distance.DistilCMD(f, 0)
+	if err != nil {
+		return fmt.Errorf("traincmd: %w", err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	if err := flowfile.StoreGrid(ctx, flowfile.GridBeside(model, distance.DefaultGridNodes), g, hex.EncodeToString(sum[:])); err != nil {
 		return err
 	}
 	stars.Monitor(ctx, t)

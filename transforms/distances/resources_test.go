@@ -1,0 +1,106 @@
+package distances
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/gaiaflow/gaiaflow/io/flowfile"
+	"github.com/gaiaflow/gaiaflow/model/distance"
+	"github.com/gaiaflow/gaiaflow/model/flow"
+)
+
+// cmdModel writes a small random 3-D flow as a model file and returns its
+// path and bytes.
+func cmdModel(t *testing.T, dir string, seed uint64) (string, []byte) {
+	t.Helper()
+	f, err := flow.New(flow.Config{D: 3, Blocks: 2, Hidden: []int{8}}, flow.Orthogonal, rand.New(rand.NewPCG(seed, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := flowfile.Write(&buf, f); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "cmd.gff")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, buf.Bytes()
+}
+
+// TestDistilUsesTheGridBesideItsModel: a catalog run copies the grid that
+// traincmd left beside the model, and distils the model itself when that
+// grid belongs to another model (a model replaced in place).
+func TestDistilUsesTheGridBesideItsModel(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	const nodes = 6
+	model, data := cmdModel(t, dir, 1)
+	f, err := flowfile.Read(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := distance.DistilCMD(f, nodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A grid beside the model that is marked as this model's but holds
+	// other values: copying it, not distilling, is what the test sees.
+	marked := *want
+	marked.Values = append([]float64(nil), want.Values...)
+	marked.Values[0] = -1234.5
+	sum := sha256Hex(data)
+	if err := flowfile.StoreGrid(ctx, flowfile.GridBeside(model, nodes), &marked, sum); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "catalog", "a.grid")
+	if err := Distil(ctx, out, model, data, nodes); err != nil {
+		t.Fatal(err)
+	}
+	got, gotSum, err := flowfile.FetchGrid(ctx, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gotSum != sum || got.Values[0] != -1234.5 {
+		t.Errorf("the grid beside the model was not used: sum %s, first value %v", gotSum, got.Values[0])
+	}
+
+	// The model replaced in place: the grid beside it is stale and ignored.
+	_, data2 := cmdModel(t, dir, 2)
+	out2 := filepath.Join(dir, "catalog", "b.grid")
+	if err := Distil(ctx, out2, model, data2, nodes); err != nil {
+		t.Fatal(err)
+	}
+	got2, sum2, err := flowfile.FetchGrid(ctx, out2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f2, err := flowfile.Read(bytes.NewReader(data2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want2, err := distance.DistilCMD(f2, nodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum2 != sha256Hex(data2) || got2.Values[0] == -1234.5 {
+		t.Fatalf("a stale grid beside the model was copied (sum %s)", sum2)
+	}
+	for i := range want2.Values {
+		if got2.Values[i] != want2.Values[i] {
+			t.Fatalf("node %d: %v, the model's own distillation gives %v", i, got2.Values[i], want2.Values[i])
+		}
+	}
+}
+
+func sha256Hex(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
