@@ -17,7 +17,7 @@ import (
 
 // cmdModel writes a small random 3-D flow as a model file and returns its
 // path and bytes.
-func cmdModel(t *testing.T, dir string, seed uint64) (string, []byte) {
+func cmdModel(t testing.TB, dir string, seed uint64) (string, []byte) {
 	t.Helper()
 	f, err := flow.New(flow.Config{D: 3, Blocks: 2, Hidden: []int{8}}, flow.Orthogonal, rand.New(rand.NewPCG(seed, 1)))
 	if err != nil {
