@@ -48,9 +48,10 @@ type Config struct {
 	// E(BP-G) = 0.39 E, so A_BP = 3.10 E and A_RP = 2.25 E).
 	Extinction dust.Extinction
 
-	// MagLimit is the faint limit in true apparent G of the background and
-	// stream stars (Gaia's completeness ends near G = 21); zero means 21.
-	// The paper-000 population has no limit, as in the paper.
+	// MagLimit is the faint limit in true apparent G of every star (Gaia's
+	// completeness ends near G = 21); zero means 21. The paper-000
+	// population keeps its CMD under the limit: its distances are drawn
+	// conditioned on the window (see visibleDistance).
 	MagLimit float64
 
 	// ShardLevel is the HEALPix NESTED level (ICRS) of a shard, 0 to 12:

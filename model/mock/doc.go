@@ -13,8 +13,11 @@
 //     white-dwarf sequence; CMD.LogProb is its exact density); reddening from
 //     a known dust map, a 2D Gaussian over (ra, dec) uniform along each line
 //     of sight (dust.Gaussian), turned into Gaia bands by A_G = 2.71 E,
-//     E(BP-RP) = 0.85 E, E(BP-G) = 0.39 E; parallax errors d/(10 kpc) mas. As
-//     in the paper there is no magnitude limit.
+//     E(BP-RP) = 0.85 E, E(BP-G) = 0.39 E; parallax errors d/(10 kpc) mas.
+//     Unlike the paper, which has neither photometric noise nor a magnitude
+//     limit, every star lies in Gaia's window (BrightLimit <= G <=
+//     Config.MagLimit): its distance is drawn from the prior conditioned on
+//     that (visibleDistance), so the population's CMD is still the CMD.
 //   - A smooth background for the stream search of Shih et al. (paper 004):
 //     thick-disk and halo stars (Juric et al. 2008 density laws) with
 //     Galactic kinematics, the magnitudes of an old metal-poor MIST isochrone

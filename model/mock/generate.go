@@ -158,8 +158,8 @@ func (g *generator) cmdStars() {
 	r := g.rng.Rand
 	for range sh.CMD {
 		ra, dec := uniformDirection(r, sh.Level, sh.Pixel)
-		d := c.DistanceScale * (r.ExpFloat64() + r.ExpFloat64() + r.ExpFloat64())
 		absG, bprp, bpg, seq := c.CMD.Sample(r)
+		d := g.visibleDistance(r, ra, dec, absG)
 		bp := absG + bpg
 		rp := bp - bprp
 		pmra, pmdec := randomPM(r, &cmdKin, ra, dec, d)

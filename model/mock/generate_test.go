@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"testing"
@@ -241,12 +242,14 @@ func TestSourceIDs(t *testing.T) {
 	}
 }
 
-// TestCMDDistances: the paper-000 distances follow P(d) ∝ d² exp(-d/L), a
-// Gamma(3, L) law: mean 3L, variance 3L², skewness 2/sqrt(3), CDF
+// TestCMDDistances: with a window that cuts nothing (no dust, a faint limit
+// of G = 39.9 mag, far beyond any star of the CMD at the distances the prior
+// gives), the paper-000 distances follow P(d) ∝ d² exp(-d/L), a Gamma(3, L)
+// law: mean 3L, variance 3L², skewness 2/sqrt(3), CDF
 // 1 - exp(-x)(1 + x + x²/2) with x = d/L.
 func TestCMDDistances(t *testing.T) {
 	const L = 1000.0
-	m := generateAll(t, Config{Seed: 5, Stars: 120000, ShardLevel: 1})
+	m := generateAll(t, Config{Seed: 5, Stars: 120000, ShardLevel: 1, Dust: &dust.Gaussian{}, MagLimit: 39.9})
 	var d []float64
 	m.each(func(_ Shard, _ star.Row, tr *Truth) { d = append(d, tr.Dist) })
 	n := float64(len(d))
@@ -278,14 +281,97 @@ func TestCMDDistances(t *testing.T) {
 	slices.Sort(d)
 	var ks float64
 	for i, x := range d {
-		u := x / L
-		cdf := 1 - math.Exp(-u)*(1+u+u*u/2)
+		cdf := gamma3CDF(x / L)
 		ks = max(ks, math.Abs(cdf-float64(i)/n), math.Abs(cdf-float64(i+1)/n))
 	}
 	if ks > 1.95/math.Sqrt(n) {
 		t.Errorf("KS distance to Gamma(3, L) = %.5f, above %.5f", ks, 1.95/math.Sqrt(n))
 	}
 	t.Logf("n %d: mean %.1f, sd %.1f, skew %.4f, KS %.5f", len(d), mean, math.Sqrt(v), skew, ks)
+}
+
+// gamma3CDF is the distribution function of Gamma(3, 1).
+func gamma3CDF(x float64) float64 { return 1 - math.Exp(-x)*(1+x+x*x/2) }
+
+// TestCMDDistancesInTheWindow: under Gaia's window (3 <= G <= 21, here
+// without dust so that its ends are closed-form: d = 10^((G - M_G + 5)/5)
+// pc), each paper-000 star's distance is the Gamma(3, L) prior conditioned
+// on the window for its absolute magnitude: its conditional distribution
+// function at the star's distance (the probability integral transform) is
+// uniform over the stars. The CMD is not cut: the stars' absolute
+// magnitudes still follow the CMD (the number of white dwarfs, which are
+// seen only within a few hundred parsecs, is the CMD's share).
+func TestCMDDistancesInTheWindow(t *testing.T) {
+	const L = 1000.0
+	cfg := Config{Seed: 8, Stars: 60000, ShardLevel: 1, Dust: &dust.Gaussian{}}
+	m := generateAll(t, cfg)
+	var pit []float64
+	wd := 0
+	m.each(func(_ Shard, _ star.Row, tr *Truth) {
+		if tr.Component != CMDStar {
+			return
+		}
+		lo := math.Pow(10, (BrightLimit-tr.AbsG+5)/5)
+		hi := math.Pow(10, (21-tr.AbsG+5)/5)
+		if tr.Dist < lo*(1-1e-9) || tr.Dist > hi*(1+1e-9) {
+			t.Fatalf("M_G %.2f at %.1f pc: G %.2f outside [3, 21]", tr.AbsG, tr.Dist, tr.AbsG+5*math.Log10(tr.Dist)-5)
+		}
+		flo, fhi := gamma3CDF(lo/L), gamma3CDF(hi/L)
+		if fhi-flo < 1e-12 {
+			return // no prior mass a float64 tells apart: drawn uniformly
+		}
+		pit = append(pit, (gamma3CDF(tr.Dist/L)-flo)/(fhi-flo))
+		if tr.AbsG > 9 {
+			wd++
+		}
+	})
+	n := float64(len(pit))
+	slices.Sort(pit)
+	var ks float64
+	for i, u := range pit {
+		ks = max(ks, math.Abs(u-float64(i)/n), math.Abs(u-float64(i+1)/n))
+	}
+	if ks > 1.95/math.Sqrt(n) {
+		t.Errorf("KS distance of the conditional PIT to uniform = %.5f, above %.5f", ks, 1.95/math.Sqrt(n))
+	}
+	// The CMD's own share of stars fainter than M_G = 9, by its sampler.
+	r := rand.New(rand.NewPCG(99, 1))
+	c := cfg.Defaults()
+	faint := 0
+	const draws = 200000
+	for range draws {
+		if g, _, _, _ := c.CMD.Sample(r); g > 9 {
+			faint++
+		}
+	}
+	want := float64(faint) / draws
+	got := float64(wd) / n
+	if se := math.Sqrt(want * (1 - want) / n); math.Abs(got-want) > 5*se+1e-3 {
+		t.Errorf("share of stars with M_G > 9: %.4f, the CMD's %.4f", got, want)
+	}
+	t.Logf("n %.0f: KS %.5f; M_G > 9: %.4f (CMD %.4f)", n, ks, got, want)
+}
+
+// TestObservedMagnitudesArePhysical: every star of a default mock sky (the
+// demo's populations) is observed as Gaia could: 1 < G < 23, BP and RP
+// within a few magnitudes of G, |bp_rp| < 6, finite errors.
+func TestObservedMagnitudesArePhysical(t *testing.T) {
+	m := generateAll(t, Config{Seed: 3, Stars: 50000, Background: true, ShardLevel: 1, Streams: []Stream{GD1Stream(500)}})
+	bad := 0
+	m.each(func(_ Shard, row star.Row, tr *Truth) {
+		ok := row.G > 1 && row.G < 23 && math.Abs(row.BP-row.G) < 6 && math.Abs(row.RP-row.G) < 6 &&
+			math.Abs(row.BPRP) < 6 && row.GFluxOverError > 0 && row.BPFluxOverError > 0
+		if !ok {
+			if bad < 5 {
+				t.Errorf("%v star: G %.2f, BP %.2f, RP %.2f, bp_rp %.2f (true M_G %.2f at %.0f pc)",
+					tr.Component, row.G, row.BP, row.RP, row.BPRP, tr.AbsG, tr.Dist)
+			}
+			bad++
+		}
+	})
+	if bad > 0 {
+		t.Errorf("%d stars outside Gaia's range", bad)
+	}
 }
 
 func TestParallaxErrors(t *testing.T) {
