@@ -12,6 +12,7 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 	"github.com/gaiaflow/gaiaflow/model/flow"
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/pipelines/traincmd"
 )
 
@@ -92,6 +93,9 @@ func runTrain(ctx context.Context, t *trainSpec) (string, error) {
 	counts, _, err := runAndReport(ctx, p, "traincmd", o.CountsPath(), nil)
 	if err != nil || counts == nil {
 		return "", err
+	}
+	if counts[star.StarsOut] == 0 {
+		return "", fmt.Errorf("traincmd: no star passed the training cuts (see the counts above); no model written")
 	}
 	model := store.Join(o.Out, "cmd.gff")
 	curve, err := store.ReadFile(ctx, store.Join(o.Out, "learning_curve.csv"))

@@ -1,8 +1,10 @@
 package distance
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
+	"sort"
 	"testing"
 
 	"github.com/gaiaflow/gaiaflow/model/star"
@@ -176,5 +178,41 @@ func TestNewU0(t *testing.T) {
 	}
 	if _, err := NewU0([]float64{1, 2, 4}, []float64{0, 0, 0}, []float64{1, 1, 1}, []float64{1, 2, 4}, []float64{1, 1, 1}); err == nil {
 		t.Error("uneven nodes: no error")
+	}
+}
+
+// TestU0TableOfFewSources: sources spread so thin that no cell holds
+// minCount of them give one u0 everywhere, the 41st percentile of all their
+// unit weight errors (sorted here, against the table's histogram: within a
+// bin's width); fewer than minCount sources give ErrNoData.
+func TestU0TableOfFewSources(t *testing.T) {
+	b := NewU0Builder(U0{})
+	rng := rand.New(rand.NewPCG(4, 4))
+	var uwe []float64
+	for i := range 300 {
+		g := 6 + 14*float64(i)/300
+		c := -0.5 + 3*rng.Float64()
+		u := 0.8 + 0.5*rng.Float64()
+		uwe = append(uwe, u)
+		b.Add(g, c, u)
+	}
+	u, err := b.Table(20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Float64s(uwe)
+	want := uwe[int(U0Percentile*float64(len(uwe)))]
+	binWidth := math.Pow(10, (U0LogMax-U0LogMin)/U0Bins)
+	for _, v := range append(append([]float64{}, u.Values...), u.GOnly...) {
+		if v/want > binWidth || want/v > binWidth {
+			t.Fatalf("u0 %v, want the 41st percentile %v", v, want)
+		}
+	}
+	small := NewU0Builder(U0{})
+	for i := range 19 {
+		small.Add(10+float64(i), 1, 1)
+	}
+	if _, err := small.Table(20); !errors.Is(err, ErrNoData) {
+		t.Errorf("19 sources: %v, want ErrNoData", err)
 	}
 }

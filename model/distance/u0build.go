@@ -167,8 +167,9 @@ func percentile(h []uint32, p float64) (float64, int) {
 // value of the nearest such cell in colour along the same G row, else of the
 // nearest row in G that has one. The G-only table uses the sources without a
 // colour where a G cell has minCount of them, else all sources of the cell,
-// else the nearest G node that has enough. It returns ErrNoData if no cell
-// has minCount sources.
+// else the nearest G node that has enough. If no cell has minCount sources,
+// every node takes the percentile over all sources; it returns ErrNoData if
+// there are fewer than minCount of those.
 func (b *U0Builder) Table(minCount int) (*U0, error) {
 	if minCount <= 0 {
 		minCount = 30
@@ -191,7 +192,29 @@ func (b *U0Builder) Table(minCount int) (*U0, error) {
 		anyRow = anyRow || rowOK[i]
 	}
 	if !anyRow {
-		return nil, ErrNoData
+		// Too few sources to fill any cell (a small sky, a small cone): one
+		// u0 for every G and colour, the 41st percentile over all of them,
+		// if they are minCount. u0 varies by some tens of per cent across
+		// the grid, far less than the RUWE cut's margin (1.4 against 1).
+		all := make([]uint32, u0Slots)
+		for i := 0; i < ng; i++ {
+			for k, c := range b.AllG[i*u0Slots : (i+1)*u0Slots] {
+				all[k] += c
+			}
+		}
+		v, n := percentile(all, U0Percentile)
+		if n < minCount {
+			return nil, ErrNoData
+		}
+		gonly := make([]float64, ng)
+		for k := range vals {
+			vals[k] = v
+		}
+		for i := range gonly {
+			gonly[i] = v
+		}
+		g.Values, g.GOnly = vals, gonly
+		return &g, g.Validate()
 	}
 	for i := 0; i < ng; i++ {
 		if rowOK[i] {
