@@ -42,6 +42,18 @@ func (t *trainSpec) declare(fs *flag.FlagSet) {
 	fs.IntVar(&o.Fit.Batch, "batch", 1024, "stars per mini-batch (paper: 2048)")
 	fs.Float64Var(&o.Fit.HoldOut, "holdout", 0.05, "fraction of the stars held out for the learning curve")
 	fs.Float64Var(&o.Fit.Opt.LR, "lr", 2e-3, "Adam learning rate")
+	fs.Float64Var(&o.Cfg.SigmaCMD, "sigma-cmd", distance.DefaultSigmaCMD, "intrinsic CMD width added in quadrature to sigma_P in the weight 1/(sigma_P^2 + sigma_cmd^2), mag; negative: the paper's 1/sigma_P^2")
+	fs.Func("points", "training points: mean (paper: g from the mean of the parallax samples) or posterior (one draw from each star's posterior per mini-batch)", func(s string) error {
+		switch s {
+		case "mean":
+			o.Fit.Points = distance.MeanPoints
+		case "posterior":
+			o.Fit.Points = distance.PosteriorPoints
+		default:
+			return fmt.Errorf("want mean or posterior, got %q", s)
+		}
+		return nil
+	})
 	fs.Uint64Var(&o.Cfg.Seed, "seed", 0, "run seed: sample, parallax draws, weights, batches")
 	fs.StringVar(&t.prec, "precision", "float32", "arithmetic of the flow: float32 or float64")
 	fs.IntVar(&o.Fit.Opt.Workers, "workers", 1, "goroutines per matrix product while training")

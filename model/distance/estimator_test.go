@@ -299,7 +299,8 @@ func TestZeroAndNaNDensity(t *testing.T) {
 
 // Training points: g_best is the mean of g_i over the raw samples (not g at
 // d_best), sigma_g² = Var(g_i) + (A_G sigma_E)², the colour sigmas are the
-// dust spread times their coefficients, and the weight is 1/sigma_P².
+// dust spread times their coefficients, and the weight is 1/(sigma_P² +
+// SigmaCMD²), 1/sigma_P² with SigmaCMD < 0 (the paper's).
 func TestTrainPoint(t *testing.T) {
 	const eMed, eSig = 0.25, 0.04
 	dust := constDust{e: eMed, sigma: eSig, hole: math.NaN()}
@@ -337,7 +338,7 @@ func TestTrainPoint(t *testing.T) {
 		{"sigma_g", tr.SigmaG[0], math.Sqrt(sg2)},
 		{"sigma_bp-rp", tr.SigmaBPRP[0], sbr},
 		{"sigma_bp-g", tr.SigmaBPG[0], sbg},
-		{"weight", tr.Weight[0], 1 / (sg2 + sbr*sbr + sbg*sbg)},
+		{"weight", tr.Weight[0], 1 / (sg2 + sbr*sbr + sbg*sbg + DefaultSigmaCMD*DefaultSigmaCMD)},
 		{"E", tr.E[0], eMed},
 	}
 	for _, c := range checks {
@@ -352,8 +353,13 @@ func TestTrainPoint(t *testing.T) {
 	if len(x) != 3 || x[0] != tr.G[0] || x[1] != tr.BPRP[0] || x[2] != tr.BPG[0] {
 		t.Errorf("Points = %v", x)
 	}
-	// A noiseless parallax without dust spread: the weight is floored.
-	e2 := mustNew(t, Config{Mode: Training, Seed: 2}, gaussG(4, 1), constDust{e: eMed, hole: math.NaN()})
+	// The paper's weight 1/sigma_P².
+	e1 := mustNew(t, Config{Mode: Training, Seed: 2, SigmaCMD: -1}, gaussG(4, 1), dust)
+	if w := e1.Train(nil, e1.Prepare(nil, blockOf(testStar(1, 0.5, 0.2, 15, 1.1, 0.5)), nil)).Weight[0]; relErr(w, 1/(sg2+sbr*sbr+sbg*sbg)) > 1e-12 {
+		t.Errorf("paper's weight = %.15g, want %.15g", w, 1/(sg2+sbr*sbr+sbg*sbg))
+	}
+	// A noiseless parallax without dust spread: sigma_P is floored.
+	e2 := mustNew(t, Config{Mode: Training, Seed: 2, SigmaCMD: -1}, gaussG(4, 1), constDust{e: eMed, hole: math.NaN()})
 	tr = e2.Train(nil, e2.Prepare(nil, blockOf(testStar(2, 0.5, 1e-12, 15, 1.1, 0.5)), nil))
 	if tr.Weight[0] != 1/(0.001*0.001) {
 		t.Errorf("floored weight %g, want 1e6", tr.Weight[0])

@@ -19,10 +19,31 @@ type CMDFit struct {
 	Batch   int     // stars per mini-batch; 0 means 2048 (paper 000)
 	HoldOut float64 // fraction of stars held out to measure the loss each pass; 0 means 0.05
 
+	// Points chooses what a star contributes to a mini-batch; the zero
+	// value is MeanPoints, the paper's.
+	Points Points
+
 	// OnPass, if not nil, is called after each pass with the flow (valid
 	// during the call only).
 	OnPass func(p Pass) `json:"-"`
 }
+
+// Points is the kind of training point a star contributes.
+type Points int
+
+const (
+	// MeanPoints: g_best, the plain mean of g over the star's parallax
+	// samples, weighted by 1/(sigma_P² + SigmaCMD²) (paper 000 §3.2).
+	MeanPoints Points = iota
+	// PosteriorPoints: g of one of the star's parallax samples drawn with
+	// its posterior weights under the current flow, afresh for every
+	// mini-batch (TrainSet.GDraw), weighted by the dust terms of sigma_P
+	// and SigmaCMD only. The draws carry the parallax noise into the
+	// posterior instead of into the points, so the fit is a stochastic EM
+	// of the deconvolved CMD rather than of the CMD blurred by the noise
+	// of g_best.
+	PosteriorPoints
+)
 
 // Pass is one point of the learning curve.
 type Pass struct {
@@ -30,7 +51,11 @@ type Pass struct {
 	Steps       int
 	TrainLoss   float64 // weighted mean negative log-likelihood over the pass's mini-batches
 	HeldOutLoss float64 // the same on the held-out stars, their points made with the current flow
-	Flow        *flow.Flow
+	// HeldOutESS is the Kish effective number of held-out stars,
+	// (Σw)²/Σw²: how many stars the held-out loss really averages over.
+	HeldOutESS float64
+	Best       bool // whether HeldOutLoss is the lowest so far (the flow FitCMD will return)
+	Flow       *flow.Flow
 }
 
 // FitCMD trains the colour-magnitude flow on the prepared stars p as paper
@@ -104,15 +129,18 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	shuffle := rand.New(rand.NewPCG(opt.Opt.Seed, 0x62617463))
 	var curve []Pass
 	var xs []float64
+	var best *flow.Flow
+	bestLoss := math.Inf(1)
 	for pass := 1; pass <= opt.Passes; pass++ {
 		var lossSum, wSum float64
 		for _, bi := range shuffle.Perm(nb) {
 			batch := train.Slice(bi*opt.Batch, min((bi+1)*opt.Batch, train.Len()))
+			ts.Round = uint64(stepper.Steps() + 1)
 			e.Train(&ts, &batch)
 			if ts.Len() == 0 {
 				continue
 			}
-			xs = ts.Points(xs)
+			xs = trainingPoints(e, &ts, opt.Points, xs)
 			x := mat.NewDense(ts.Len(), 3, xs[:3*ts.Len()])
 			loss := stepper.Step(x, nil, ts.Weight)
 			if math.IsNaN(loss) {
@@ -122,31 +150,44 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 			lossSum += loss * w
 			wSum += w
 		}
-		pt := Pass{Pass: pass, Steps: stepper.Steps(), TrainLoss: lossSum / wSum, HeldOutLoss: heldOutNLL(e, &hold, &ts, f), Flow: f}
+		held, ess := heldOutNLL(e, &hold, &ts, f, opt.Points)
+		pt := Pass{Pass: pass, Steps: stepper.Steps(), TrainLoss: lossSum / wSum, HeldOutLoss: held, HeldOutESS: ess, Flow: f}
+		// Keep the best pass, not the last: the training points move with
+		// the flow, and a pass can end worse than an earlier one.
+		if score := held; best == nil || score < bestLoss {
+			if math.IsNaN(score) {
+				score = math.Inf(1)
+			}
+			pt.Best, bestLoss, best = true, score, f.Clone()
+		}
 		curve = append(curve, pt)
 		if opt.OnPass != nil {
 			opt.OnPass(pt)
 		}
 	}
+	f = best
 	f.Meta.Notes = map[string]string{"trained_by": "distance.FitCMD (paper 000 §3.2)", "columns": "g, bp_rp, bp_g (dereddened absolute g and colours, mag)"}
 	f.Meta.XNames = []string{"g", "bp_rp", "bp_g"}
 	return f, curve, nil
 }
 
-// heldOutNLL is the weighted mean negative log-likelihood of the held-out
-// stars' training points, made with the current flow.
-func heldOutNLL(e *Estimator, hold *Prepared, ts *TrainSet, f *flow.Flow) float64 {
+// heldOutNLL returns the weighted mean negative log-likelihood of the
+// held-out stars' training points, made with the current flow, and the
+// Kish effective number of stars of their weights.
+func heldOutNLL(e *Estimator, hold *Prepared, ts *TrainSet, f *flow.Flow, kind Points) (nll, ess float64) {
+	ts.Round = 0
 	e.Train(ts, hold)
 	if ts.Len() == 0 {
-		return math.NaN()
+		return math.NaN(), 0
 	}
-	lp := f.LogProb(nil, mat.NewDense(ts.Len(), 3, ts.Points(nil)), nil)
-	var s, w float64
+	lp := f.LogProb(nil, mat.NewDense(ts.Len(), 3, trainingPoints(e, ts, kind, nil)), nil)
+	var s, w, w2 float64
 	for i, v := range lp {
 		s -= ts.Weight[i] * v
 		w += ts.Weight[i]
+		w2 += ts.Weight[i] * ts.Weight[i]
 	}
-	return s / w
+	return s / w, w * w / w2
 }
 
 func sum(v []float64) float64 {
@@ -155,4 +196,23 @@ func sum(v []float64) float64 {
 		s += x
 	}
 	return s
+}
+
+// trainingPoints writes the points of kind of ts into dst (as Points does)
+// and, for PosteriorPoints, replaces ts.Weight by the posterior points'
+// weights.
+func trainingPoints(e *Estimator, ts *TrainSet, kind Points, dst []float64) []float64 {
+	dst = ts.Points(dst)
+	if kind != PosteriorPoints {
+		return dst
+	}
+	ag := e.cfg.Extinction.AG
+	floor := e.cfg.MinSigmaP * e.cfg.MinSigmaP
+	for i := range ts.SourceID {
+		dst[3*i] = ts.GDraw[i]
+		sd := ag * ts.SigmaE[i]
+		sp2 := sd*sd + ts.SigmaBPRP[i]*ts.SigmaBPRP[i] + ts.SigmaBPG[i]*ts.SigmaBPG[i]
+		ts.Weight[i] = 1 / (max(sp2, floor) + e.sigmaCMD2())
+	}
+	return dst
 }

@@ -17,10 +17,19 @@ type TrainSet struct {
 	// SigmaBPG = E(BP-G)/E × sigma_E, mag; sigma_E is the map's spread.
 	SigmaG, SigmaBPRP, SigmaBPG []float64
 
-	// Weight is the loss weight 1/sigma_P², sigma_P² = SigmaG² +
-	// SigmaBPRP² + SigmaBPG² (paper 000 §3), with sigma_P floored at
-	// Config.MinSigmaP.
+	// Weight is the loss weight 1/(sigma_P² + SigmaCMD²), sigma_P² =
+	// SigmaG² + SigmaBPRP² + SigmaBPG² (paper 000 §3) floored at
+	// Config.MinSigmaP², SigmaCMD the intrinsic width of Config.SigmaCMD
+	// (the paper's weight is 1/sigma_P²: Config.SigmaCMD < 0).
 	Weight []float64
+
+	// GDraw is g_i of one parallax sample drawn with the star's posterior
+	// weights of the last iteration (prior × density), dereddened like G:
+	// a draw of the star's absolute magnitude given its data and the
+	// current CMD. Round keys the draw (with the estimator's seed and the
+	// star's source_id), so successive rounds draw afresh; Reset keeps it.
+	GDraw []float64
+	Round uint64
 
 	Dist      []float64 // the final d_best, pc
 	E, SigmaE []float64 // the map's median and spread at (l, b, d_best)
@@ -34,7 +43,7 @@ func (t *TrainSet) Len() int { return len(t.SourceID) }
 func (t *TrainSet) Reset() {
 	t.SourceID = t.SourceID[:0]
 	for _, c := range []*[]float64{&t.G, &t.BPRP, &t.BPG, &t.SigmaG, &t.SigmaBPRP, &t.SigmaBPG,
-		&t.Weight, &t.Dist, &t.E, &t.SigmaE} {
+		&t.Weight, &t.GDraw, &t.Dist, &t.E, &t.SigmaE} {
 		*c = (*c)[:0]
 	}
 	t.Flags = t.Flags[:0]
@@ -106,7 +115,7 @@ func (e *Estimator) trainPoint(dst *TrainSet, p *Prepared, s int) {
 	v /= float64(k - 1)
 	sg2 := v + (ext.AG*sig)*(ext.AG*sig)
 	sbr, sbg := math.Abs(ext.BPRP)*sig, math.Abs(ext.BPG)*sig
-	sp2 := max(sg2+sbr*sbr+sbg*sbg, e.cfg.MinSigmaP*e.cfg.MinSigmaP)
+	sp2 := max(sg2+sbr*sbr+sbg*sbg, e.cfg.MinSigmaP*e.cfg.MinSigmaP) + e.sigmaCMD2()
 	dst.SourceID = append(dst.SourceID, p.SourceID[s])
 	dst.G = append(dst.G, p.G[s]-ext.AG*med+mean)
 	dst.BPRP = append(dst.BPRP, p.BPRP[s]-ext.BPRP*med)
@@ -115,8 +124,32 @@ func (e *Estimator) trainPoint(dst *TrainSet, p *Prepared, s int) {
 	dst.SigmaBPRP = append(dst.SigmaBPRP, sbr)
 	dst.SigmaBPG = append(dst.SigmaBPG, sbg)
 	dst.Weight = append(dst.Weight, 1/sp2)
+	dst.GDraw = append(dst.GDraw, p.G[s]-ext.AG*med+mod[e.posteriorDraw(s, p.SourceID[s], dst.Round)])
 	dst.Dist = append(dst.Dist, db)
 	dst.E = append(dst.E, med)
 	dst.SigmaE = append(dst.SigmaE, sig)
 	dst.Flags = append(dst.Flags, flags)
+}
+
+// posteriorDraw returns the index of one of star s's K samples, drawn with
+// the weights of its last iteration (e.w, normalised) by a uniform keyed by
+// the seed, the star's source_id and round.
+func (e *Estimator) posteriorDraw(s int, sourceID int64, round uint64) int {
+	k := e.cfg.K
+	var st stream
+	st.reset(e.cfg.Seed^splitmix64(round), sourceID, purposeTrainDraw)
+	u := st.open()
+	w := e.w[s*k : (s+1)*k]
+	for j, v := range w {
+		if u -= v; u <= 0 {
+			return j
+		}
+	}
+	return k - 1
+}
+
+// sigmaCMD2 is the square of the intrinsic width added to sigma_P in the
+// weight (none if Config.SigmaCMD is negative).
+func (e *Estimator) sigmaCMD2() float64 {
+	return max(e.cfg.SigmaCMD, 0) * max(e.cfg.SigmaCMD, 0)
 }

@@ -104,13 +104,18 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 	t.Add(star.StarsOut, int64(p.Len()))
 	start := time.Now()
 	var curve strings.Builder
-	curve.WriteString("pass,steps,train_nll,heldout_nll,seconds\n")
+	curve.WriteString("pass,steps,train_nll,heldout_nll,seconds,heldout_ess,best\n")
 	fit := opt.Fit
 	fit.OnPass = func(pt distance.Pass) {
-		fmt.Fprintf(&curve, "%d,%d,%.6f,%.6f,%.1f\n", pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss, time.Since(start).Seconds())
+		fmt.Fprintf(&curve, "%d,%d,%.6f,%.6f,%.1f,%.0f,%t\n", pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss, time.Since(start).Seconds(), pt.HeldOutESS, pt.Best)
 		// Straight to stderr: on a local run that is the user's terminal, on
 		// a cluster the worker's log.
-		fmt.Fprintf(os.Stderr, "traincmd: pass %d, %d steps: train NLL %.4f, held-out NLL %.4f (%.0f s)\n", pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss, time.Since(start).Seconds())
+		best := ""
+		if pt.Best {
+			best = ", best so far"
+		}
+		fmt.Fprintf(os.Stderr, "traincmd: pass %d, %d steps: train NLL %.4f, held-out NLL %.4f over %.0f effective stars%s (%.0f s)\n",
+			pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss, pt.HeldOutESS, best, time.Since(start).Seconds())
 	}
 	f, _, err := distance.FitCMD(est, p, fit)
 	if err != nil {
