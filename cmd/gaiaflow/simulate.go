@@ -23,6 +23,7 @@ type simFlags struct {
 	noCMD      bool
 	background bool
 	noDust     bool
+	zeroPoint  float64
 	shardLevel int
 	streams    listFlag
 
@@ -38,6 +39,7 @@ func (f *simFlags) declare(fs *flag.FlagSet, out string, stars int64) {
 	fs.BoolVar(&f.noCMD, "no-cmd", false, "leave out the paper-000 §4.1 colour-magnitude population")
 	fs.BoolVar(&f.background, "background", false, "add the halo and thick-disk background of the stream search")
 	fs.BoolVar(&f.noDust, "no-dust", false, "a dust-free sky (default: the 2D Gaussian dust map, uniform along each line of sight)")
+	fs.Float64Var(&f.zeroPoint, "parallax-zero-point", mock.DR2ZeroPoint, "added to every observed parallax, mas (DR2's global zero point, which distances corrects by default; 0 for none)")
 	fs.IntVar(&f.shardLevel, "shard-level", 0, "HEALPix level of a shard, 0..12 (0: chosen from --stars)")
 	fs.Var(&f.streams, "stream", "inject a stream: gd1:N (the embedded GD-1 track) or TRACK.ecsv:N[:width_deg[:pm_dispersion]] (a galstreams track); repeatable")
 }
@@ -47,6 +49,7 @@ func (f *simFlags) config(ctx context.Context) (mock.Config, error) {
 	if f.noDust {
 		cfg.Dust = &dust.Gaussian{}
 	}
+	cfg.ParallaxZeroPoint, cfg.NoParallaxZeroPoint = f.zeroPoint, f.zeroPoint == 0
 	for _, spec := range f.streams {
 		st, err := parseStream(ctx, spec)
 		if err != nil {

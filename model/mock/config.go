@@ -54,6 +54,14 @@ type Config struct {
 	// conditioned on the window (see visibleDistance).
 	MagLimit float64
 
+	// ParallaxZeroPoint is added to every observed parallax, mas: the
+	// global zero point of Gaia DR2 (observed minus true parallax). Zero
+	// means DR2ZeroPoint, the value gaiaflow distances corrects by
+	// default, so a mock and the pipeline's defaults agree; set
+	// NoParallaxZeroPoint for unbiased parallaxes.
+	ParallaxZeroPoint   float64
+	NoParallaxZeroPoint bool
+
 	// ShardLevel is the HEALPix NESTED level (ICRS) of a shard, 0 to 12:
 	// 12·4^level shards. Zero means level 0 (12 shards); SuggestShardLevel
 	// picks one for a number of stars.
@@ -84,6 +92,10 @@ func GD1Stream(n int) Stream {
 	return Stream{Name: "GD-1", Track: GD1Track(), N: n, Width: 0.15, PMDispersion: 0.1}
 }
 
+// DR2ZeroPoint is Gaia DR2's global parallax zero point, observed minus true,
+// mas (Lindegren et al. 2018, A&A 616, A2, from quasars: -0.029).
+const DR2ZeroPoint = -0.029
+
 // DefaultDust returns the mock's default dust map: a Gaussian centred on
 // (ra, dec) = (240, -10) deg with sigmas 40 and 25 deg and a peak of 0.2
 // mag/kpc, no dust elsewhere. A star 3 kpc away at the centre has E = 0.6,
@@ -113,6 +125,9 @@ func (cfg Config) Defaults() Config {
 	cfg.Extinction = dust.Extinction{AG: ag, BPRP: bprp, BPG: bpg}
 	if cfg.MagLimit == 0 {
 		cfg.MagLimit = 21
+	}
+	if cfg.ParallaxZeroPoint == 0 && !cfg.NoParallaxZeroPoint {
+		cfg.ParallaxZeroPoint = DR2ZeroPoint
 	}
 	streams := make([]Stream, len(cfg.Streams))
 	for i, s := range cfg.Streams {
@@ -158,6 +173,10 @@ func (cfg Config) Validate() error {
 		return bad("DistanceScale %g pc", c.DistanceScale)
 	case !(c.MagLimit > 0 && c.MagLimit < 40):
 		return bad("MagLimit %g", c.MagLimit)
+	case cfg.NoParallaxZeroPoint && cfg.ParallaxZeroPoint != 0:
+		return bad("NoParallaxZeroPoint with ParallaxZeroPoint %g", cfg.ParallaxZeroPoint)
+	case !finite(c.ParallaxZeroPoint) || math.Abs(c.ParallaxZeroPoint) > 1:
+		return bad("ParallaxZeroPoint %g mas", c.ParallaxZeroPoint)
 	case !c.CMD.validate():
 		return bad("CMD: weights must be positive and sum to 1, widths positive")
 	}

@@ -76,8 +76,9 @@ func (t *Truth) Label(streams []Stream) string {
 // is invalid, and if sh is not a shard of cfg (another level, or a stream
 // count that differs from the one Shards computed).
 //
-// Observables per star: ra, dec (ICRS) and l, b; parallax and proper motions
-// with their errors (true values plus Gaussian noise of the stated error);
+// Observables per star: ra, dec (ICRS) and l, b; parallax (true value plus
+// Config.ParallaxZeroPoint plus Gaussian noise of the stated error) and
+// proper motions (true values plus Gaussian noise) with their errors;
 // G, BP, RP (true values plus Gaussian noise), bp_rp = BP - RP of the noisy
 // magnitudes, the three flux-over-error ratios; astrometric_chi2_al,
 // astrometric_n_good_obs_al, and ruwe = sqrt(chi2/(n-5)) (DR2 has no ruwe
@@ -396,7 +397,7 @@ func (g *generator) add(r *rand.Rand, ra, dec, dpc, absG, bp, rp, pmra, pmdec fl
 		sp = dpc / 10000
 	}
 	spm := pmErrorRatio * ParallaxErrorDR2(gTrue)
-	row.Parallax, row.ParallaxError = plx+sp*r.NormFloat64(), sp
+	row.Parallax, row.ParallaxError = plx+c.ParallaxZeroPoint+sp*r.NormFloat64(), sp
 	row.PMRA, row.PMRAError = pmra+spm*r.NormFloat64(), spm
 	row.PMDec, row.PMDecError = pmdec+spm*r.NormFloat64(), spm
 	sg, sc := PhotErrorsDR2(gTrue)

@@ -383,7 +383,7 @@ func TestParallaxErrors(t *testing.T) {
 		if tr.Parallax != 1000/tr.Dist {
 			t.Fatalf("true parallax %v for distance %v", tr.Parallax, tr.Dist)
 		}
-		pull := (row.Parallax - tr.Parallax) / row.ParallaxError
+		pull := (row.Parallax - c.ParallaxZeroPoint - tr.Parallax) / row.ParallaxError
 		if tr.Component == CMDStar {
 			// Paper 000 §4.1: sigma = d / 10 kpc, in mas.
 			if want := tr.Dist / 10000; math.Abs(row.ParallaxError-want) > 1e-15*want {
