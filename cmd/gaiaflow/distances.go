@@ -56,6 +56,7 @@ func (c *catalogSpec) declare(fs *flag.FlagSet) {
 		return nil
 	})
 	fs.BoolVar(&c.StopEarly, "stop-early", false, "end a star's iterations once d_best changes by less than 1e-3 (the paper always runs all; about 2x faster)")
+	fs.Float64Var(&c.RefineESS, "refine-ess", distance.DefaultRefineESS, "estimate again, with the samples drawn where the first estimate found the posterior, a star whose effective sample size is below this (up to 3 rounds); negative: never (the paper)")
 	fs.BoolVar(&c.Exact, "exact", false, "evaluate the flow itself, not its distilled grid (slow; a check)")
 	fs.IntVar(&c.GridNodes, "grid-nodes", d.GridNodes, "nodes per dimension of the distilled CMD grid")
 	fs.IntVar(&c.BlockSize, "block", d.BlockSize, "stars per block")
@@ -66,7 +67,7 @@ func (c *catalogSpec) options() (pdist.Options, error) {
 	if err != nil {
 		return pdist.Options{}, err
 	}
-	cfg := distance.Config{Mode: distance.Catalog, Seed: c.Seed, K: c.K, T: c.T, Quantiles: c.Quantiles, Prior: prior, StopEarly: c.StopEarly}
+	cfg := distance.Config{Mode: distance.Catalog, Seed: c.Seed, K: c.K, T: c.T, Quantiles: c.Quantiles, Prior: prior, StopEarly: c.StopEarly, RefineESS: c.RefineESS}
 	if c.ParallaxOffset != nil {
 		if *c.ParallaxOffset == 0 {
 			cfg.NoParallaxOffset = true

@@ -24,6 +24,7 @@ type Catalog struct {
 	ParallaxOffset *float64 `json:"parallax_offset"` // mas; null: +0.029 (DR2)
 	Exact          bool     `json:"exact"`           // the flow itself instead of the grid
 	StopEarly      bool     `json:"stop_early"`      // end a star's iterations once d_best settles
+	RefineESS      float64  `json:"refine_ess"`      // re-estimate stars whose effective sample size is below it; 0: 4, negative: never
 	GridNodes      int      `json:"grid_nodes"`
 	BlockSize      int      `json:"block_size"`
 }

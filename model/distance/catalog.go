@@ -65,12 +65,51 @@ func (e *Estimator) Catalog(dst *Rows, p *Prepared) *Rows {
 	dst.NQuantiles = e.cfg.Quantiles
 	for lo := 0; lo < p.Len(); lo += e.cfg.Chunk {
 		chunk := p.Slice(lo, min(lo+e.cfg.Chunk, p.Len()))
-		e.iterate(&chunk)
-		for s := 0; s < chunk.Len(); s++ {
-			e.catalogRow(dst, &chunk, s)
-		}
+		e.catalogChunk(dst, &chunk, 0)
 	}
 	return dst
+}
+
+// catalogChunk iterates the stars of the chunk p and appends their rows to
+// dst, in order. Stars whose posterior collapsed (needsRefinement) are
+// estimated again by e's refiner, which refines its own collapsed ones in
+// turn, at most maxRefineDepth times: each round narrows the interval by
+// about the spacing of the previous round's samples.
+func (e *Estimator) catalogChunk(dst *Rows, p *Prepared, depth int) {
+	e.iterate(p)
+	e.refine = e.refine[:0]
+	if depth < maxRefineDepth {
+		for s := 0; s < p.Len(); s++ {
+			if e.needsRefinement(s) {
+				e.refine = append(e.refine, int32(s))
+			}
+		}
+	}
+	if len(e.refine) == 0 {
+		for s := 0; s < p.Len(); s++ {
+			e.catalogRow(dst, p, s)
+		}
+		return
+	}
+	fine := e.refiner()
+	e.finePrep.Reset()
+	e.finePrep.K = fine.cfg.K
+	for _, s := range e.refine {
+		lo, hi := e.refineInterval(p, int(s))
+		fine.appendRefined(&e.finePrep, p, int(s), lo, hi)
+	}
+	e.fineRows.Reset()
+	e.fineRows.NQuantiles = e.cfg.Quantiles
+	fine.catalogChunk(&e.fineRows, &e.finePrep, depth+1)
+	r := 0
+	for s := 0; s < p.Len(); s++ {
+		if r < len(e.refine) && int(e.refine[r]) == s {
+			dst.Append(e.fineRows.Slice(r, r+1))
+			r++
+			continue
+		}
+		e.catalogRow(dst, p, s)
+	}
 }
 
 // catalogRow appends the row of star s of the chunk p just iterated.

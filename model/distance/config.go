@@ -34,6 +34,10 @@ func (m Mode) String() string {
 // paper 000 §2 adds to every parallax (Lindegren et al. 2018), in mas.
 const DR2ParallaxOffset = 0.029
 
+// DefaultRefineESS is Config.RefineESS's default: below 4 effective samples
+// the 16th and 84th percentiles fall between two or three samples.
+const DefaultRefineESS = 4.0
+
 // DefaultSigmaCMD is Config.SigmaCMD's default, mag: about the intrinsic
 // width of the main sequence in absolute G (binaries, metallicity and age
 // spread), the narrowest feature of the CMD that holds most stars.
@@ -113,6 +117,15 @@ type Config struct {
 	// paper's weight).
 	SigmaCMD float64
 
+	// RefineESS: in the catalog, a star whose effective sample size after
+	// the iteration is below it is estimated again, with RefineK samples
+	// drawn (stratified) from its parallax likelihood restricted to the
+	// interval where the first estimate found its posterior (FlagRefined).
+	// 0 means DefaultRefineESS; negative means never (the paper).
+	RefineESS float64
+	// RefineK is the number of samples of a refined estimate; 0 means K.
+	RefineK int
+
 	// MinESS is the effective sample size below which a row gets
 	// FlagFewSamples; 0 means 2.
 	MinESS float64
@@ -149,6 +162,12 @@ func (c Config) withDefaults() Config {
 	if c.SigmaCMD == 0 {
 		c.SigmaCMD = DefaultSigmaCMD
 	}
+	if c.RefineESS == 0 {
+		c.RefineESS = DefaultRefineESS
+	}
+	if c.RefineK == 0 {
+		c.RefineK = c.K
+	}
 	if c.MinESS == 0 {
 		c.MinESS = 2
 	}
@@ -174,6 +193,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("distance: unknown mode %d", int(c.Mode))
 	case c.K < 2:
 		return fmt.Errorf("distance: K = %d samples, need at least 2", c.K)
+	case c.RefineK < 2:
+		return fmt.Errorf("distance: RefineK = %d samples, need at least 2", c.RefineK)
+	case math.IsNaN(c.RefineESS):
+		return errors.New("distance: RefineESS is NaN")
 	case c.T < 1:
 		return fmt.Errorf("distance: T = %d iterations, need at least 1", c.T)
 	case c.NoParallaxOffset && c.ParallaxOffset != 0:

@@ -20,6 +20,11 @@ type Estimator struct {
 
 	prep Prepared // CatalogBlock's
 
+	fine     *Estimator // refines collapsed posteriors (see refine.go); nil until needed
+	finePrep Prepared   // the stars of one chunk it refines
+	fineRows Rows       // their rows
+	refine   []int32    // their indices in the chunk
+
 	// Scratch of one chunk of stars.
 	x      []float64 // 3 per row: (g, bp-rp, bp-g)
 	lp     []float64 // 1 per row: log density

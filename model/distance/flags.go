@@ -43,6 +43,11 @@ const (
 	// partition holds the star twice); duplicates across shards are listed
 	// in the version's manifest.
 	FlagDuplicate
+	// FlagRefined: the first K samples gave an effective sample size below
+	// Config.RefineESS, and the row comes from a second estimate with
+	// Config.RefineK samples drawn where the first found the posterior
+	// (the samples column says how many).
+	FlagRefined
 
 	numFlags = iota
 )
@@ -50,7 +55,7 @@ const (
 var flagNames = [numFlags]string{
 	"not_converged", "off_cmd", "zero_weights", "dust_unreliable",
 	"negative_parallax", "few_samples", "density_nan", "high_ruwe", "no_ruwe",
-	"duplicate",
+	"duplicate", "refined",
 }
 
 // FlagNames returns the name of each bit, bit 0 first, for the catalog's

@@ -1,0 +1,129 @@
+package distance
+
+import "math"
+
+// Refinement of collapsed posteriors.
+//
+// A star's K parallax samples are drawn from its parallax likelihood; when
+// the CMD allows only a narrow range of absolute magnitude at its colours,
+// far narrower than the spread of g over the samples (a low-SNR parallax on
+// the main sequence), the weights of eq. 2 fall on one or two samples and
+// the quantiles are those of a handful of points: too narrow, and coverage
+// suffers. Such a star is estimated once more with its K samples drawn,
+// stratified, from the same likelihood restricted to the parallax interval
+// where its posterior lies: between the samples next to the outermost ones
+// that carry weight. Inside that interval the proposal is still the
+// likelihood (times a constant), so the weights keep the form of eq. 2;
+// outside it the first pass found no weight, which the refinement neglects.
+
+// refineRelWeight is the weight, relative to a star's largest, above which
+// a sample counts as carrying posterior weight.
+const refineRelWeight = 1e-3
+
+// maxRefineDepth is the number of refinement rounds a star may go through.
+const maxRefineDepth = 3
+
+// needsRefinement reports whether star s of the chunk just iterated has an
+// effective sample size below Config.RefineESS.
+func (e *Estimator) needsRefinement(s int) bool {
+	if !(e.cfg.RefineESS > 0) || e.zero[s] {
+		return false
+	}
+	k := e.cfg.K
+	var s2 float64
+	for _, v := range e.w[s*k : (s+1)*k] {
+		s2 += v * v
+	}
+	return 1/s2 < e.cfg.RefineESS
+}
+
+// refineInterval returns the parallax interval [lo, hi] (mas, offset
+// applied) of star s's refined samples: from the largest sample below the
+// weighted ones to the smallest above them, 0 and +Inf where there is none.
+func (e *Estimator) refineInterval(p *Prepared, s int) (lo, hi float64) {
+	k := e.cfg.K
+	w := e.w[s*k : (s+1)*k]
+	plx := p.Plx[s*k : (s+1)*k]
+	var mx float64
+	for _, v := range w {
+		mx = max(mx, v)
+	}
+	wLo, wHi := math.Inf(1), math.Inf(-1)
+	for j, v := range w {
+		if v >= refineRelWeight*mx {
+			wLo, wHi = min(wLo, plx[j]), max(wHi, plx[j])
+		}
+	}
+	lo, hi = 0, math.Inf(1)
+	for _, x := range plx {
+		if x < wLo {
+			lo = max(lo, x)
+		}
+		if x > wHi {
+			hi = min(hi, x)
+		}
+	}
+	return lo, hi
+}
+
+// appendRefined appends star s of p to dst (prepared by the refining
+// Estimator r) with r's K samples drawn stratified from the star's
+// parallax likelihood restricted to [lo, hi].
+func (r *Estimator) appendRefined(dst, p *Prepared, s int, lo, hi float64) {
+	cfg := &r.cfg
+	k := cfg.K
+	tn := TruncNormal{Mu: p.Parallax[s] + cfg.ParallaxOffset, Sigma: p.ParallaxError[s]}
+	ulo, uhi := tn.CDF(lo), 1.0
+	if !math.IsInf(hi, 1) {
+		uhi = tn.CDF(hi)
+	}
+	smp := tn.sampler()
+	st := &r.rng
+	st.reset(cfg.Seed, p.SourceID[s], purposeRefine)
+	for j := 0; j < k; j++ {
+		u := ulo + (uhi-ulo)*(float64(j)+st.open())/float64(k)
+		x := smp.quantile(u)
+		// Rounding at the interval's ends must not leave it.
+		x = min(max(x, lo), hi)
+		if !(x > 0) || math.IsInf(x, 1) {
+			x = smp.quantile(0.5 * (ulo + uhi))
+		}
+		d := 1000 / x
+		dst.Plx = append(dst.Plx, x)
+		dst.Dist = append(dst.Dist, d)
+		dst.Mod = append(dst.Mod, 5*math.Log10(x)-10)
+		dst.LogPrior = append(dst.LogPrior, cfg.Prior.logWeight(d))
+	}
+	st.reset(cfg.Seed, p.SourceID[s], purposeRefineDust)
+	for j := 0; j < k; j++ {
+		dst.DustU = append(dst.DustU, st.open())
+	}
+	dst.SourceID = append(dst.SourceID, p.SourceID[s])
+	dst.Row = append(dst.Row, p.Row[s])
+	dst.RA = append(dst.RA, p.RA[s])
+	dst.Dec = append(dst.Dec, p.Dec[s])
+	dst.L = append(dst.L, p.L[s])
+	dst.B = append(dst.B, p.B[s])
+	dst.G = append(dst.G, p.G[s])
+	dst.BPRP = append(dst.BPRP, p.BPRP[s])
+	dst.BPG = append(dst.BPG, p.BPG[s])
+	dst.Parallax = append(dst.Parallax, p.Parallax[s])
+	dst.ParallaxError = append(dst.ParallaxError, p.ParallaxError[s])
+	dst.RUWE = append(dst.RUWE, p.RUWE[s])
+	dst.Flags = append(dst.Flags, p.Flags[s]|FlagRefined)
+}
+
+// refiner returns the Estimator that runs refinements: e's configuration
+// with RefineK samples, sharing e's density and dust map.
+func (e *Estimator) refiner() *Estimator {
+	if e.fine == nil {
+		cfg := e.cfg
+		cfg.K, cfg.Stratified = e.cfg.RefineK, true
+		e.fine = &Estimator{cfg: cfg, dens: e.dens, dust: e.dust, levels: e.levels}
+		if cfg.Quantiles > 0 {
+			e.fine.qbuf = make([]float64, cfg.Quantiles)
+		}
+	}
+	e.fine.dens = e.dens
+	return e.fine
+}

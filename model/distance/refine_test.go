@@ -1,0 +1,91 @@
+package distance
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/gaiaflow/gaiaflow/model/star"
+)
+
+// TestRefinementResolvesNarrowPosteriors: a star with a low-SNR parallax
+// (0.5 ± 0.3 mas) on a CMD 0.03 mag wide in g has a posterior about 0.009 mas
+// wide in parallax, and K = 32 draws from the likelihood put about one sample
+// in it: the weights collapse. The reference is the posterior integrated
+// numerically on a fine parallax grid; the refined rows must match its
+// quantiles, the unrefined ones do not.
+func TestRefinementResolvesNarrowPosteriors(t *testing.T) {
+	const (
+		plx, plxErr = 0.5, 0.3
+		gObs        = 15.0
+		m, s        = 4.0, 0.03
+	)
+	// Reference quantiles of the distance, by integration over parallax.
+	const n = 200000
+	lo, hi := 0.55, 0.72
+	dx := (hi - lo) / n
+	cdf := make([]float64, n+1)
+	for i := 1; i <= n; i++ {
+		x := lo + (float64(i)-0.5)*dx
+		zp := (x - plx) / plxErr
+		zg := (gObs + 5*math.Log10(x) - 10 - m) / s
+		cdf[i] = cdf[i-1] + math.Exp(-zp*zp/2-zg*zg/2)
+	}
+	plxAt := func(u float64) float64 { // parallax at CDF level u
+		target := u * cdf[n]
+		i := 1
+		for cdf[i] < target {
+			i++
+		}
+		f := (target - cdf[i-1]) / (cdf[i] - cdf[i-1])
+		return lo + (float64(i-1)+f)*dx
+	}
+	// Distance decreases with parallax: its q16 is 1000 / the parallax's q84.
+	ref16, ref50, ref84 := 1000/plxAt(1-0.15865525393145707), 1000/plxAt(0.5), 1000/plxAt(0.15865525393145707)
+	width := ref84 - ref16
+
+	var b star.Block
+	for id := int64(1); id <= 200; id++ {
+		b.Append(testStar(id, plx, plxErr, gObs, 1, 0.3))
+	}
+	measure := func(cfg Config) (medErr, widthRatio, few, refined float64) {
+		e := mustNew(t, cfg, gaussG(m, s), noDust)
+		rows := e.CatalogBlock(nil, &b, nil)
+		var errs, ratios []float64
+		for i := range rows.SourceID {
+			errs = append(errs, math.Abs(rows.DistQ50[i]-ref50)/width)
+			ratios = append(ratios, (rows.DistQ84[i]-rows.DistQ16[i])/width)
+			if rows.Flags[i]&FlagFewSamples != 0 {
+				few++
+			}
+			if rows.Flags[i]&FlagRefined != 0 {
+				refined++
+				if rows.Samples[i] != int32(e.Config().RefineK) {
+					t.Fatalf("refined row with %d samples, want %d", rows.Samples[i], e.Config().RefineK)
+				}
+			}
+		}
+		nr := float64(rows.Len())
+		return median(errs), median(ratios), few / nr, refined / nr
+	}
+	base := Config{Mode: Catalog, Seed: 9, NoParallaxOffset: true}
+	medErr, ratio, few, refined := measure(base)
+	t.Logf("refined: median |q50 - ref| = %.3f widths, median width ratio %.3f, few_samples %.3f, refined %.3f (ref q16, q50, q84 = %.1f, %.1f, %.1f pc)",
+		medErr, ratio, few, refined, ref16, ref50, ref84)
+	if medErr > 0.1 || math.Abs(ratio-1) > 0.15 || few > 0.02 || refined < 0.5 {
+		t.Errorf("refined posteriors do not match the integrated one")
+	}
+	unrefined := base
+	unrefined.RefineESS = -1
+	medErr, ratio, few, _ = measure(unrefined)
+	t.Logf("unrefined: median |q50 - ref| = %.3f widths, median width ratio %.3f, few_samples %.3f", medErr, ratio, few)
+	if !(math.Abs(ratio-1) > 0.3 || few > 0.3) {
+		t.Errorf("the unrefined estimate resolves the posterior: the test no longer tests refinement")
+	}
+}
+
+func median(v []float64) float64 {
+	c := slices.Clone(v)
+	slices.Sort(c)
+	return c[len(c)/2]
+}
