@@ -25,9 +25,13 @@ type distanceReport struct {
 	// AccuracyCMD is Accuracy over the paper-000 population alone (the
 	// stars the true CMD describes; the background and stream stars
 	// follow isochrones the CMD prior was not built for).
-	AccuracyCMD distance.Accuracy     `json:"accuracy_paper000"`
-	Table1      distance.Table1Result `json:"table1"`
-	Figures     []string              `json:"figures"`
+	AccuracyCMD distance.Accuracy `json:"accuracy_paper000"`
+	// Over the paper-000 population, the stars with BP/RP and those
+	// without (placed with the CMD's marginal in g), when there are any.
+	AccuracyColour   *distance.Accuracy    `json:"accuracy_paper000_with_bp_rp,omitempty"`
+	AccuracyNoColour *distance.Accuracy    `json:"accuracy_paper000_without_bp_rp,omitempty"`
+	Table1           distance.Table1Result `json:"table1"`
+	Figures          []string              `json:"figures"`
 }
 
 func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints int) (*distanceReport, error) {
@@ -83,6 +87,20 @@ func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints
 		func(x []float64) float64 { return cmd.LogProb(x[0], x[1], x[2]) }, learned, klPoints)
 	rep.Accuracy = distance.CompareTruth(rows, truth)
 	rep.AccuracyCMD = distance.CompareTruth(rows, truthCMD)
+	withC, withoutC := map[int64]float64{}, map[int64]float64{}
+	for i, id := range rows.SourceID {
+		if d, ok := truthCMD[id]; ok {
+			if rows.Flags[i]&distance.FlagNoColour != 0 {
+				withoutC[id] = d
+			} else {
+				withC[id] = d
+			}
+		}
+	}
+	if len(withoutC) > 0 {
+		a, b := distance.CompareTruth(rows, withC), distance.CompareTruth(rows, withoutC)
+		rep.AccuracyColour, rep.AccuracyNoColour = &a, &b
+	}
 	var t1 distance.Table1
 	t1.AddRows(rows)
 	rep.Table1 = t1.Result()
@@ -119,6 +137,17 @@ func printDistanceReport(r *distanceReport) {
 `, r.KL, a.N, c.N, 100*a.MedianRelErr, 100*c.MedianRelErr, 100*a.MedianRelErrInvParallax, 100*c.MedianRelErrInvParallax,
 		100*a.Coverage68, 100*c.Coverage68, a.PullMedian, a.PullSpread, c.PullMedian, c.PullSpread,
 		100*r.Table1.MeanSNRImprovement, a.NegParallaxFinite, a.NegParallax, c.NegParallaxFinite, c.NegParallax)
+	if c, n := r.AccuracyColour, r.AccuracyNoColour; c != nil && n != nil {
+		fmt.Printf(`
+| paper-000 population | with BP/RP | without BP/RP (marginal in g) |
+|---|---|---|
+| stars | %d | %d |
+| median relative error, model / 1/parallax | %.1f%% / %.1f%% | %.1f%% / %.1f%% |
+| true distance inside [q16, q84] | %.1f%% | %.1f%% |
+| pulls: median, robust spread | %.2f, %.2f | %.2f, %.2f |
+`, c.N, n.N, 100*c.MedianRelErr, 100*c.MedianRelErrInvParallax, 100*n.MedianRelErr, 100*n.MedianRelErrInvParallax,
+			100*c.Coverage68, 100*n.Coverage68, c.PullMedian, c.PullSpread, n.PullMedian, n.PullSpread)
+	}
 	for _, f := range r.Figures {
 		fmt.Println("figure:", f)
 	}

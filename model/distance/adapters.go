@@ -10,11 +10,28 @@ import (
 
 // GridDensity serves a distilled flow (flow.Grid over (g, bp-rp, bp-g)) as
 // the CMD density: trilinear interpolation of log p, a few dozen flops per
-// evaluation, which is what keeps the catalog step cheap.
-type GridDensity struct{ Grid *flow.Grid }
+// evaluation, which is what keeps the catalog step cheap. G, if not nil, is
+// the grid's marginal in g (MarginalG), for stars without BP/RP; then
+// GridDensity is a GDensity (use NewGridDensity).
+type GridDensity struct{ Grid, G *flow.Grid }
+
+// NewGridDensity returns the GridDensity of g with its marginal in g.
+func NewGridDensity(g *flow.Grid) (GridDensity, error) {
+	m, err := MarginalG(g)
+	return GridDensity{Grid: g, G: m}, err
+}
 
 // LogProb implements Density.
 func (d GridDensity) LogProb(dst, x []float64) { d.Grid.LogProb3(dst, x[:3*len(dst)]) }
+
+// LogProbG implements GDensity. It panics if d.G is nil.
+func (d GridDensity) LogProbG(dst, g []float64) {
+	var x [1]float64
+	for i, v := range g {
+		x[0] = v
+		dst[i] = d.G.LogProb(x[:])
+	}
+}
 
 // FlowDensity serves a flow of (g, bp-rp, bp-g) itself as the CMD density:
 // exact, and what training needs, but a full pass through the network per

@@ -13,10 +13,11 @@ import (
 // has grown to the block's size: use one Estimator per goroutine (the
 // Density and Dust may be shared if they are safe for concurrent use).
 type Estimator struct {
-	cfg  Config
-	dens Density
-	dust Dust
-	rng  stream
+	cfg   Config
+	dens  Density
+	gdens GDensity // dens's marginal in g, for stars without BP/RP; nil if it has none
+	dust  Dust
+	rng   stream
 
 	prep Prepared // CatalogBlock's
 
@@ -36,6 +37,7 @@ type Estimator struct {
 	zero   []bool    // per star: the last iteration had zero weights
 	active []int32   // stars still iterating
 	es     []float64 // dust-map samples of one star
+	gx     []float64 // g of a colourless star's samples
 	order  []pair    // K: a star's samples sorted by distance
 	levels []float64 // quantile levels of Config.Quantiles
 	qbuf   []float64 // their values for one star
@@ -51,7 +53,7 @@ func New(cfg Config, dens Density, dust Dust) (*Estimator, error) {
 	if dens == nil || dust == nil {
 		return nil, errors.New("distance: New needs a density and a dust map")
 	}
-	e := &Estimator{cfg: cfg.withDefaults(), dens: dens, dust: dust}
+	e := &Estimator{cfg: cfg.withDefaults(), dens: dens, gdens: gDensityOf(dens), dust: dust}
 	if q := e.cfg.Quantiles; q > 0 {
 		e.levels = make([]float64, q)
 		for j := range e.levels {
@@ -71,7 +73,7 @@ func (e *Estimator) SetDensity(d Density) {
 	if d == nil {
 		panic("distance: SetDensity(nil)")
 	}
-	e.dens = d
+	e.dens, e.gdens = d, gDensityOf(d)
 }
 
 // CatalogBlock runs Prepare and Catalog on b: dst (reset first) receives a

@@ -48,6 +48,10 @@ const (
 	// Config.RefineK samples drawn where the first found the posterior
 	// (the samples column says how many).
 	FlagRefined
+	// FlagNoColour: the star has no BP or RP; its distance comes from the
+	// CMD density's marginal in g, the colours integrated out (paper 000
+	// §5), and its colour columns are empty.
+	FlagNoColour
 
 	numFlags = iota
 )
@@ -55,7 +59,7 @@ const (
 var flagNames = [numFlags]string{
 	"not_converged", "off_cmd", "zero_weights", "dust_unreliable",
 	"negative_parallax", "few_samples", "density_nan", "high_ruwe", "no_ruwe",
-	"duplicate", "refined",
+	"duplicate", "refined", "no_colour",
 }
 
 // FlagNames returns the name of each bit, bit 0 first, for the catalog's

@@ -47,6 +47,11 @@ func (e *Estimator) iterate(p *Prepared) {
 		}
 		rows := len(active) * k
 		e.dens.LogProb(e.lp[:rows], e.x[:3*rows])
+		for r, s := range active {
+			if p.Flags[s]&FlagNoColour != 0 {
+				e.colourlessLogProb(e.lp[r*k:(r+1)*k], e.x[3*r*k:3*(r+1)*k])
+			}
+		}
 		keep := active[:0]
 		for r, s32 := range active {
 			s := int(s32)

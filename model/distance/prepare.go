@@ -104,6 +104,11 @@ func (e *Estimator) Prepare(dst *Prepared, b *star.Block, c *Counts) *Prepared {
 		if plx < 0 {
 			flags |= FlagNegativeParallax
 		}
+		noColour := !finite(bp) || !finite(bprp)
+		if noColour {
+			flags |= FlagNoColour
+			bp, bprp = math.NaN(), math.NaN()
+		}
 		ruwe := b.RUWE[i]
 		if math.IsNaN(ruwe) && cfg.U0 != nil {
 			ruwe = cfg.U0.RUWE(b.Chi2AL[i], b.NGoodObsAL[i], g, bprp)
@@ -112,7 +117,9 @@ func (e *Estimator) Prepare(dst *Prepared, b *star.Block, c *Counts) *Prepared {
 		switch {
 		case !(b.Dec[i] > MinDec) || b.Dec[i] > 90:
 			cut = CutDec
-		case !finite(g) || !finite(bp) || !finite(bprp):
+		case !finite(g) || (noColour && (cfg.Mode == Training || e.gdens == nil)):
+			// Without colours the catalog can still use the density's
+			// marginal in g; training cannot.
 			cut = CutPhotometry
 		case !finite(plx) || !(plxErr > 0) || math.IsInf(plxErr, 1):
 			cut = CutParallax

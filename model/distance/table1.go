@@ -28,6 +28,9 @@ type Table1Row struct {
 	// samples (FlagFewSamples): its spread, and so its SNR, is not
 	// measured, and it enters no SNR bin or mean (it is counted apart).
 	FewSamples bool
+	// NoColour marks a star without BP/RP, its distance from the CMD's
+	// marginal in g (FlagNoColour): counted apart as well as in the bins.
+	NoColour bool
 }
 
 // Table1 accumulates the statistics of paper 000 Table 1 over catalog rows:
@@ -50,6 +53,8 @@ type Table1 struct {
 	DistNaN, ModelSNRNaN, GaiaSNRNaN int64
 	// Rows whose model SNR is not measured (Table1Row.FewSamples).
 	FewSamples int64
+	// Rows of stars without BP/RP (Table1Row.NoColour).
+	NoColour int64
 
 	// Stars with parallax > 0 and finite SNRs: sums of the model and the
 	// Gaia SNR, and of their ratio.
@@ -87,6 +92,9 @@ func (t *Table1) Add(r Table1Row) {
 			t.NonPositiveDist++
 		}
 	}
+	if r.NoColour {
+		t.NoColour++
+	}
 	okModel := finite(snr) && !r.FewSamples
 	switch {
 	case r.FewSamples:
@@ -123,7 +131,8 @@ func (t *Table1) Add(r Table1Row) {
 func (t *Table1) AddRows(r *Rows) {
 	for i := range r.SourceID {
 		t.Add(Table1Row{DistMean: r.DistMean[i], DistStd: r.DistStd[i],
-			Parallax: r.Parallax[i], ParallaxError: r.ParallaxError[i], FewSamples: r.Flags[i]&FlagFewSamples != 0})
+			Parallax: r.Parallax[i], ParallaxError: r.ParallaxError[i], FewSamples: r.Flags[i]&FlagFewSamples != 0,
+			NoColour: r.Flags[i]&FlagNoColour != 0})
 	}
 }
 
@@ -140,6 +149,7 @@ func (t *Table1) Merge(o *Table1) {
 	t.DistNaN += o.DistNaN
 	t.ModelSNRNaN += o.ModelSNRNaN
 	t.FewSamples += o.FewSamples
+	t.NoColour += o.NoColour
 	t.GaiaSNRNaN += o.GaiaSNRNaN
 	t.NPos += o.NPos
 	t.SumModelSNRPos += o.SumModelSNRPos
@@ -181,6 +191,9 @@ type Table1Result struct {
 	// few effective samples to measure its spread: left out of the model
 	// SNR bins and means.
 	FewSamplesFraction float64 `json:"few_samples_fraction"`
+	// NoColour is the number of stars without BP/RP, placed with the
+	// CMD's marginal in g (beyond the paper, which cuts them).
+	NoColour           int64   `json:"no_colour"`
 	MeanSNRRatio       float64 `json:"mean_snr_ratio"`
 	PositiveParallaxes int64   `json:"positive_parallaxes"`
 
@@ -228,6 +241,7 @@ func (t *Table1) Result() Table1Result {
 		Distance:                    bins(DistanceEdges[:], t.Dist[:], distLabels[:]),
 		ModelSNR:                    bins(SNREdges[:], t.ModelSNR[:], snrLabels[:]),
 		FewSamplesFraction:          frac(t.FewSamples),
+		NoColour:                    t.NoColour,
 		GaiaSNR:                     bins(SNREdges[:], t.GaiaSNR[:], snrLabels[:]),
 		MeanSNRImprovement:          div(t.SumModelSNRPos, t.SumGaiaSNRPos) - 1,
 		MeanSNRRatio:                div(t.SumRatioPos, float64(t.NPos)),

@@ -112,6 +112,7 @@ func (r Table1Result) Markdown() string {
 	row("Average Distance of the points with ϖ_obs < 0", "", kpc(r.MeanDistNegative))
 	row("Average Distance (weighted by SNR) of the points with ϖ_obs < 0", "", kpc(r.MeanDistNegativeSNRWeighted))
 	row("Fraction of posteriors with too few effective samples (no model SNR)", "", sci(r.FewSamplesFraction))
+	row("Stars without BP/RP, placed with the CMD's marginal in g", "", strconv.FormatInt(r.NoColour, 10))
 	sb.WriteString("\nSNR is d/σ_d for the model and ϖ_obs/σ_ϖ for Gaia. Mean SNR improvement: mean(model SNR)/mean(Gaia SNR) − 1.\n")
 	return sb.String()
 }

@@ -62,6 +62,12 @@ type Config struct {
 	ParallaxZeroPoint   float64
 	NoParallaxZeroPoint bool
 
+	// NoColourFraction is the share of stars, drawn at random, whose BP
+	// and RP are missing (their columns empty), as for the 0.31 billion
+	// DR2 sources with G and a parallax but no BP/RP; 0 means none, and
+	// leaves every other draw of the mock unchanged.
+	NoColourFraction float64
+
 	// ShardLevel is the HEALPix NESTED level (ICRS) of a shard, 0 to 12:
 	// 12·4^level shards. Zero means level 0 (12 shards); SuggestShardLevel
 	// picks one for a number of stars.
@@ -173,6 +179,8 @@ func (cfg Config) Validate() error {
 		return bad("DistanceScale %g pc", c.DistanceScale)
 	case !(c.MagLimit > 0 && c.MagLimit < 40):
 		return bad("MagLimit %g", c.MagLimit)
+	case !(c.NoColourFraction >= 0 && c.NoColourFraction <= 1):
+		return bad("NoColourFraction %g is outside [0, 1]", c.NoColourFraction)
 	case cfg.NoParallaxZeroPoint && cfg.ParallaxZeroPoint != 0:
 		return bad("NoParallaxZeroPoint with ParallaxZeroPoint %g", cfg.ParallaxZeroPoint)
 	case !finite(c.ParallaxZeroPoint) || math.Abs(c.ParallaxZeroPoint) > 1:

@@ -409,6 +409,10 @@ func (g *generator) add(r *rand.Rand, ra, dec, dpc, absG, bp, rp, pmra, pmdec fl
 	row.BPFluxOverError = magToFluxOverError / sc
 	row.RPFluxOverError = magToFluxOverError / sc
 	row.Chi2AL, row.NGoodObsAL, row.RUWE = astrometricFit(r)
+	if c.NoColourFraction > 0 && r.Float64() < c.NoColourFraction {
+		row.BP, row.RP, row.BPRP = math.NaN(), math.NaN(), math.NaN()
+		row.BPFluxOverError, row.RPFluxOverError = math.NaN(), math.NaN()
+	}
 
 	g.stars = append(g.stars, pending{
 		pix12: sky.NestedPixel(4096, ra, dec),

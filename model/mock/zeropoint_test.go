@@ -45,3 +45,32 @@ func TestParallaxZeroPoint(t *testing.T) {
 		t.Error("NoParallaxZeroPoint with a zero point: no error")
 	}
 }
+
+// TestNoColourFraction: the share of stars without BP/RP is the one asked
+// for, within its binomial error, and those stars keep G and a parallax.
+func TestNoColourFraction(t *testing.T) {
+	cfg := Config{Seed: 2, Stars: 20000, NoColourFraction: 0.2}
+	shards, err := Shards(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n, none float64
+	for _, sh := range shards {
+		b, _, err := Generate(cfg, sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range b.SourceID {
+			n++
+			if math.IsNaN(b.BP[i]) {
+				none++
+				if !math.IsNaN(b.RP[i]) || !math.IsNaN(b.BPRP[i]) || math.IsNaN(b.G[i]) || math.IsNaN(b.Parallax[i]) {
+					t.Fatalf("star %d: BP %g RP %g bp_rp %g G %g parallax %g", b.SourceID[i], b.BP[i], b.RP[i], b.BPRP[i], b.G[i], b.Parallax[i])
+				}
+			}
+		}
+	}
+	if f, se := none/n, math.Sqrt(0.2*0.8/n); math.Abs(f-0.2) > 5*se {
+		t.Errorf("%.4f of the stars without BP/RP, want 0.2", f)
+	}
+}

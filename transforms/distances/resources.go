@@ -64,7 +64,7 @@ func loadDensity(ctx context.Context, gridPath, modelPath string) (distance.Dens
 				e.err = err
 				return
 			}
-			e.grid = distance.GridDensity{Grid: g}
+			e.grid, e.err = distance.NewGridDensity(g)
 			return
 		}
 		data, err := store.ReadFile(ctx, modelPath)
