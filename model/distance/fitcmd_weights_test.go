@@ -114,6 +114,60 @@ func TestTrainingWeightsKeepTheSampleEffective(t *testing.T) {
 	if math.Abs(got-bestLoss) > 1e-9*math.Abs(bestLoss)+1e-12 {
 		t.Errorf("the returned flow's held-out loss is %.6f, the best pass's (%d) %.6f", got, bestPass, bestLoss)
 	}
+
+	// The catalog of another sky of the same population with this flow:
+	// calibrated posteriors (issue 10 §3), measured against the mock's
+	// true distances. The bounds are looser than the issue's 68 ± 3 % for
+	// this small, short training (the demo's population reaches 66.7 %):
+	// here the pulls' median is -0.38, the learned CMD sitting too faint.
+	// (Training on parallax/error >= 5 keeps the stars whose parallax
+	// noise went up, a Lutz-Kelker bias; the paper's weights blur the CMD
+	// instead, coverage 0.68 but a median error of 0.21 against 0.24.)
+	grid, err := DistilCMD(f, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dens, err := NewGridDensity(grid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sky := mock.Config{Seed: 11, Stars: 20000}
+	shards, err := mock.Shards(sky)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ce := mustNew(t, Config{Mode: Catalog, Seed: 5}, dens, MapDust{Map: dust.NewExact(mock.DefaultDust())})
+	truth := map[int64]float64{}
+	var rows Rows
+	for _, sh := range shards {
+		b, tr, err := mock.Generate(sky, sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range tr {
+			truth[x.SourceID] = x.Dist
+		}
+		rows.Append(ce.CatalogBlock(nil, &b, nil))
+	}
+	acc := CompareTruth(&rows, truth)
+	var few float64
+	for _, fl := range rows.Flags {
+		if fl&FlagFewSamples != 0 {
+			few++
+		}
+	}
+	few /= float64(rows.Len())
+	t.Logf("catalog of %d stars: coverage %.3f, pulls %.2f / %.2f, median relative error %.3f (1/parallax %.3f), few_samples %.4f",
+		acc.N, acc.Coverage68, acc.PullMedian, acc.PullSpread, acc.MedianRelErr, acc.MedianRelErrInvParallax, few)
+	if acc.Coverage68 < 0.57 || acc.Coverage68 > 0.76 {
+		t.Errorf("[q16, q84] covers %.3f of the true distances, want 0.57..0.76", acc.Coverage68)
+	}
+	if few > 0.01 {
+		t.Errorf("%.4f of the posteriors rest on fewer than 2 effective samples, want under 1%%", few)
+	}
+	if acc.MedianRelErr > 0.6*acc.MedianRelErrInvParallax {
+		t.Errorf("median relative error %.3f, want at least 40%% below 1/parallax's %.3f", acc.MedianRelErr, acc.MedianRelErrInvParallax)
+	}
 }
 
 // TestPosteriorDrawFollowsTheWeights: over many rounds, the share of each
