@@ -59,14 +59,14 @@ type Table1 struct {
 	// Stars with parallax > 0 and finite SNRs: sums of the model and the
 	// Gaia SNR, and of their ratio.
 	NPos                          int64
-	SumModelSNRPos, SumGaiaSNRPos float64
-	SumRatioPos                   float64
+	SumModelSNRPos, SumGaiaSNRPos FixedSum
+	SumRatioPos                   FixedSum
 
 	// Stars with parallax < 0: their number; and over those with a finite
 	// model SNR and distance, their number and the sums of the model SNR,
 	// the distance, and SNR × distance.
 	NNeg, NNegFinite                     int64
-	SumSNRNeg, SumDistNeg, SumSNRDistNeg float64
+	SumSNRNeg, SumDistNeg, SumSNRDistNeg FixedSum
 	NonPositiveDist                      int64 // model distances <= 0 (the model's "negative fraction")
 }
 
@@ -113,16 +113,16 @@ func (t *Table1) Add(r Table1Row) {
 	switch {
 	case r.Parallax > 0 && okModel && okGaia:
 		t.NPos++
-		t.SumModelSNRPos += snr
-		t.SumGaiaSNRPos += gaia
-		t.SumRatioPos += snr / gaia
+		t.SumModelSNRPos.Add(snr)
+		t.SumGaiaSNRPos.Add(gaia)
+		t.SumRatioPos.Add(snr / gaia)
 	case r.Parallax < 0:
 		t.NNeg++
 		if okModel && finite(r.DistMean) {
 			t.NNegFinite++
-			t.SumSNRNeg += snr
-			t.SumDistNeg += r.DistMean
-			t.SumSNRDistNeg += snr * r.DistMean
+			t.SumSNRNeg.Add(snr)
+			t.SumDistNeg.Add(r.DistMean)
+			t.SumSNRDistNeg.Add(snr * r.DistMean)
 		}
 	}
 }
@@ -152,14 +152,14 @@ func (t *Table1) Merge(o *Table1) {
 	t.NoColour += o.NoColour
 	t.GaiaSNRNaN += o.GaiaSNRNaN
 	t.NPos += o.NPos
-	t.SumModelSNRPos += o.SumModelSNRPos
-	t.SumGaiaSNRPos += o.SumGaiaSNRPos
-	t.SumRatioPos += o.SumRatioPos
+	t.SumModelSNRPos.Merge(o.SumModelSNRPos)
+	t.SumGaiaSNRPos.Merge(o.SumGaiaSNRPos)
+	t.SumRatioPos.Merge(o.SumRatioPos)
 	t.NNeg += o.NNeg
 	t.NNegFinite += o.NNegFinite
-	t.SumSNRNeg += o.SumSNRNeg
-	t.SumDistNeg += o.SumDistNeg
-	t.SumSNRDistNeg += o.SumSNRDistNeg
+	t.SumSNRNeg.Merge(o.SumSNRNeg)
+	t.SumDistNeg.Merge(o.SumDistNeg)
+	t.SumSNRDistNeg.Merge(o.SumSNRDistNeg)
 	t.NonPositiveDist += o.NonPositiveDist
 }
 
@@ -243,14 +243,14 @@ func (t *Table1) Result() Table1Result {
 		FewSamplesFraction:          frac(t.FewSamples),
 		NoColour:                    t.NoColour,
 		GaiaSNR:                     bins(SNREdges[:], t.GaiaSNR[:], snrLabels[:]),
-		MeanSNRImprovement:          div(t.SumModelSNRPos, t.SumGaiaSNRPos) - 1,
-		MeanSNRRatio:                div(t.SumRatioPos, float64(t.NPos)),
+		MeanSNRImprovement:          div(t.SumModelSNRPos.Float64(), t.SumGaiaSNRPos.Float64()) - 1,
+		MeanSNRRatio:                div(t.SumRatioPos.Float64(), float64(t.NPos)),
 		PositiveParallaxes:          t.NPos,
 		NegativeParallaxFraction:    frac(t.NNeg),
 		NonPositiveDistFraction:     frac(t.NonPositiveDist),
-		MeanSNRNegative:             div(t.SumSNRNeg, float64(t.NNegFinite)),
-		MeanDistNegative:            div(t.SumDistNeg, float64(t.NNegFinite)),
-		MeanDistNegativeSNRWeighted: div(t.SumSNRDistNeg, t.SumSNRNeg),
+		MeanSNRNegative:             div(t.SumSNRNeg.Float64(), float64(t.NNegFinite)),
+		MeanDistNegative:            div(t.SumDistNeg.Float64(), float64(t.NNegFinite)),
+		MeanDistNegativeSNRWeighted: div(t.SumSNRDistNeg.Float64(), t.SumSNRNeg.Float64()),
 	}
 	return r
 }
