@@ -54,12 +54,13 @@ mean, spread, a sample and the best fit of the reddening, and the Gaia extinctio
 Galactic --l --b or ICRS --ra --dec, and --dist in parsecs.`,
 		example: "gaiaflow dust query --map bayestar2019.gfdust --l 90 --b 10 --dist 2000",
 		setup: func(fs *flag.FlagSet) func(context.Context, []string) error {
-			var path string
+			var path, version string
 			var l, b, ra, dec, dist float64
 			var sample int
 			var ext dust.Extinction
 			nan := func(p *float64, name, usage string) { *p = -999; fs.Float64Var(p, name, -999, usage) }
 			fs.StringVar(&path, "map", "", "dust map file")
+			fs.StringVar(&version, "version", "", "for a Bayestar .h5 file: bayestar2019, bayestar2017 or bayestar2015 (default: from the file name)")
 			nan(&l, "l", "Galactic longitude, deg")
 			nan(&b, "b", "Galactic latitude, deg")
 			nan(&ra, "ra", "ICRS right ascension, deg (instead of l, b)")
@@ -79,7 +80,7 @@ Galactic --l --b or ICRS --ra --dec, and --dist in parsecs.`,
 				if l == -999 || b == -999 {
 					return fmt.Errorf("give --l and --b, or --ra and --dec")
 				}
-				m, err := dustfile.Open(ctx, path, dustfile.Options{})
+				m, err := dustfile.Open(ctx, path, dustfile.Options{Version: version})
 				if err != nil {
 					return err
 				}
