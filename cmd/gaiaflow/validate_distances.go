@@ -130,7 +130,7 @@ func printDistanceReport(r *distanceReport) {
 | stars matched to truth | %d | %d | |
 | median relative error, model | %.1f%% | %.1f%% | |
 | median relative error, 1/parallax (parallax > 0) | %.1f%% | %.1f%% | |
-| true distance inside [q16, q84] | %.1f%% | %.1f%% | 68.3%% |
+| true distance inside [q15.87, q84.13] | %.1f%% | %.1f%% | 68.3%% |
 | pulls (dist_mean - d_true)/dist_std: median, robust spread | %.2f, %.2f | %.2f, %.2f | 0, 1 |
 | mean SNR improvement, parallax > 0 | %.1f%% | | paper (DR2): 48.6%% |
 | negative parallaxes given a finite positive distance | %d of %d | %d of %d | all |
@@ -143,7 +143,7 @@ func printDistanceReport(r *distanceReport) {
 |---|---|---|
 | stars | %d | %d |
 | median relative error, model / 1/parallax | %.1f%% / %.1f%% | %.1f%% / %.1f%% |
-| true distance inside [q16, q84] | %.1f%% | %.1f%% |
+| true distance inside [q15.87, q84.13] | %.1f%% | %.1f%% |
 | pulls: median, robust spread | %.2f, %.2f | %.2f, %.2f |
 `, c.N, n.N, 100*c.MedianRelErr, 100*c.MedianRelErrInvParallax, 100*n.MedianRelErr, 100*n.MedianRelErrInvParallax,
 			100*c.Coverage68, 100*n.Coverage68, c.PullMedian, c.PullSpread, n.PullMedian, n.PullSpread)
@@ -160,7 +160,7 @@ func init() {
 		usage: `For a sky made by 'gaiaflow simulate' (truth known) and a catalog made from it by
 'gaiaflow distances': the KL divergence of the learned CMD from the true one (on true samples),
 the true and learned CMDs side by side (paper fig. 2) and the learned one (fig. 3), the median
-relative distance error against 1/parallax, the coverage of [q16, q84], the spread of the
+relative distance error against 1/parallax, the coverage of [q15.87, q84.13], the spread of the
 pulls, the mean SNR improvement (paper: 48.6% on DR2) and the negative parallaxes' distances.
 Writes validation_distances.json and the figures to --out.`,
 		example: "gaiaflow validate distances --sky mock --catalog mock-catalog --out mock-catalog/validation",

@@ -53,7 +53,13 @@ func TestCSVBlocksAndPlain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	header, _, _ := strings.Cut(string(plain), "\n")
+	var header string
+	for _, line := range strings.Split(string(plain), "\n") {
+		if !strings.HasPrefix(line, "#") {
+			header = line
+			break
+		}
+	}
 	wantHeader := "source_id,ra,dec,parallax,parallax_error,dist_mean,dist_std,dist_q16,dist_q50,dist_q84," +
 		"snr,e,g0,bp_rp0,bp_g0,ess,d_best,iterations,samples,flags,q00,q01,q02,q03,q04"
 	if header != wantHeader {

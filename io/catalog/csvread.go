@@ -123,6 +123,10 @@ func (p *csvParser) split(line []byte) [][]byte {
 
 func (p *csvParser) header() error {
 	line, err := p.next()
+	// The ECSV header's '#' lines come before the column names.
+	for err == nil && bytes.HasPrefix(bytes.TrimPrefix(line, []byte("\ufeff")), []byte("#")) {
+		line, err = p.next()
+	}
 	if errors.Is(err, io.EOF) {
 		return fmt.Errorf("catalog: %s: %w: empty file, no header", p.name, ErrFormat)
 	}

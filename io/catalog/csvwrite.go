@@ -88,6 +88,7 @@ func (w *CSVWriter) header(nq int) error {
 		return nil
 	}
 	w.nq = nq
+	w.buf = append(w.buf, ecsvHeader(nq)...)
 	w.buf = append(w.buf, strings.Join(Columns(nq), ",")...)
 	w.buf = append(w.buf, '\n')
 	return nil

@@ -12,7 +12,8 @@
 //	dist_mean          pc, mean of the distance posterior
 //	dist_std           pc, its standard deviation
 //	dist_q16, dist_q50, dist_q84
-//	                   pc, its 16, 50 and 84 % quantiles
+//	                   pc, its quantiles at Phi(-1) = 15.87 %, 50 % and Phi(1) = 84.13 %:
+//	                   Bailer-Jones et al. (2021)'s r_lo, r_med and r_hi levels
 //	snr                dist_mean/dist_std, the model SNR of Table 1 (+Inf if dist_std is 0)
 //	e                  the dust map's median E(g-r) at the final d_best (mag, map units)
 //	g0                 absolute G magnitude, dereddened (mag)
@@ -28,14 +29,17 @@
 //
 // # CSV
 //
-// WriteCSV and CSVWriter write gzip (one member per file) holding a header
-// line of the column names and one line per star, comma separated, '\n'
+// WriteCSV and CSVWriter write gzip (one member per file) holding an ECSV
+// 1.0 header ('#' lines of YAML: every column's datatype, unit and
+// description, the flag bits, the Bailer-Jones et al. 2021 equivalents; see
+// ColumnInfo), a header line of the column names and one line per star, comma separated, '\n'
 // terminated. Floats are in the shortest form that reads back to the same
 // float64 (strconv 'g', -1), infinities as +Inf and -Inf, NaN as an empty
 // field; integers in decimal. ReadCSV reads such a file back bit for bit (NaN
 // comes back as math.NaN()). It also reads the CSV uncompressed (it sniffs the
 // gzip magic), finds columns by header name in any order and ignores others;
-// every error names the file, the line and the column. A truncated gzip file
+// every error names the file, the line and the column. It skips the '#'
+// lines before the column names. A truncated gzip file
 // fails on its missing trailer; a truncated plain file fails on its
 // unterminated last line.
 //
@@ -45,8 +49,9 @@
 // source_id INT64, the floats as optional DOUBLE (null for NaN), iterations
 // and samples INT32, flags INT32 annotated UINT_32, quantiles optional DOUBLE;
 // row groups of RowGroupRows rows, zstd pages, and key-value metadata
-// "gaiaflow.flags" (the flag bit names, comma separated, bit 0 first) and
-// "gaiaflow.units". ReadParquet reads it back bit for bit. It refuses a
+// "gaiaflow.flags" (the flag bit names, comma separated, bit 0 first),
+// "gaiaflow.units" and "gaiaflow.columns" (ColumnInfo as JSON: type, unit,
+// description and Bailer-Jones et al. 2021 equivalent of every column). ReadParquet reads it back bit for bit. It refuses a
 // footer that claims more rows than the file has bytes (a row takes tens of
 // bytes even compressed), reads rows a batch at a time, and turns a panic of
 // parquet-go on a damaged page into an error naming the file.

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -59,6 +60,11 @@ func TestParquetFile(t *testing.T) {
 	}
 	if v, _ := f.Lookup("gaiaflow.flags"); !strings.HasPrefix(v, "not_converged,off_cmd,") {
 		t.Errorf("gaiaflow.flags = %q", v)
+	}
+	var cols []Column
+	if v, _ := f.Lookup("gaiaflow.columns"); json.Unmarshal([]byte(v), &cols) != nil || len(cols) != len(names) ||
+		cols[0].Name != "source_id" || cols[8].Name != "dist_q50" || cols[8].Unit != "pc" || cols[8].BailerJones != "r_med_photogeo" {
+		t.Errorf("gaiaflow.columns = %q", v)
 	}
 	if c := f.Root().Column("flags"); c.Type().String() != "INT(32,false)" {
 		t.Errorf("flags column type %v, want INT(32,false)", c.Type())

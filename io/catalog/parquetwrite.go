@@ -39,6 +39,7 @@ func (w *ParquetWriter) open(nq int) {
 		parquet.CreatedBy("gaiaflow", "", ""),
 		parquet.KeyValueMetadata("gaiaflow.flags", flagNamesMeta()),
 		parquet.KeyValueMetadata("gaiaflow.units", unitsMeta),
+		parquet.KeyValueMetadata("gaiaflow.columns", columnsMeta(nq)),
 	)
 }
 

@@ -45,7 +45,8 @@ func MakeKeys(ctx context.Context, model, dust string, cfg distance.Config, exac
 		Dust  string
 		Exact bool
 		Nodes int
-	}{cfg.WithDefaults(), dustKey, exact, nodes}
+		Rows  int `json:",omitempty"`
+	}{cfg.WithDefaults(), dustKey, exact, nodes, distance.RowsVersion}
 	opts, err := json.Marshal(keyed)
 	if err != nil {
 		return Keys{}, err

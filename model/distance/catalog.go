@@ -48,8 +48,17 @@ func (c *Rows) floatColumns() []*[]float64 {
 		&c.E, &c.G, &c.BPRP, &c.BPG, &c.ESS, &c.DBest}
 }
 
-// catalogLevels are the levels of DistQ16, DistQ50, DistQ84.
-var catalogLevels = []float64{0.16, 0.5, 0.84}
+// catalogLevels are the levels of DistQ16, DistQ50, DistQ84: the median
+// and the normal distribution's ±1 sigma levels, Phi(∓1) = 0.158655 and
+// 0.841345, the levels of Bailer-Jones et al. (2021)'s r_lo, r_med and r_hi
+// (their 15.87 and 84.13 percentiles), so the catalogs compare column for
+// column. (Before rows version 2: 0.16 and 0.84.)
+var catalogLevels = []float64{0.15865525393145707, 0.5, 0.8413447460685429}
+
+// RowsVersion numbers what a catalog row means; a change makes every shard
+// be computed again (it is part of the shards' keys). 2: dist_q16 and
+// dist_q84 at Phi(∓1) instead of 0.16 and 0.84.
+const RowsVersion = 2
 
 // Catalog runs the iteration on the prepared stars p and writes their
 // catalog rows into dst (reset first, its storage reused; allocated if nil).

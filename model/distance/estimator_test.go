@@ -45,7 +45,7 @@ func TestFlatDensityIsPriorWeightedMean(t *testing.T) {
 			if relErr(rows.DistMean[s], want) > 1e-12 || relErr(rows.DBest[s], want) > 1e-12 {
 				t.Errorf("%v star %d: mean %.15g, d_best %.15g, want %.15g", pr, s, rows.DistMean[s], rows.DBest[s], want)
 			}
-			q := WeightedQuantiles(nil, []float64{0.16, 0.5, 0.84}, d, w)
+			q := WeightedQuantiles(nil, []float64{0.5 * math.Erfc(1/math.Sqrt2), 0.5, 0.5 * math.Erfc(-1/math.Sqrt2)}, d, w) // Phi(-1), 0.5, Phi(1)
 			if relErr(rows.DistQ16[s], q[0]) > 1e-12 || relErr(rows.DistQ50[s], q[1]) > 1e-12 || relErr(rows.DistQ84[s], q[2]) > 1e-12 {
 				t.Errorf("%v star %d: quantiles %g %g %g, want %g", pr, s, rows.DistQ16[s], rows.DistQ50[s], rows.DistQ84[s], q)
 			}

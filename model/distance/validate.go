@@ -17,6 +17,7 @@ type Accuracy struct {
 	MedianRelErr, MedianRelErrInvParallax float64
 
 	// Coverage68 is the fraction of true distances inside [q16, q84]
+	// (the catalog's dist_q16 and dist_q84, at Phi(∓1))
 	// (0.68 for calibrated posteriors).
 	Coverage68 float64
 
