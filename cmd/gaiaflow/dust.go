@@ -59,7 +59,7 @@ Galactic --l --b or ICRS --ra --dec, and --dist in parsecs.`,
 			var sample int
 			var ext dust.Extinction
 			nan := func(p *float64, name, usage string) { *p = -999; fs.Float64Var(p, name, -999, usage) }
-			fs.StringVar(&path, "map", "", "dust map file")
+			fs.StringVar(&path, "map", "", "dust map: a .gfdust, Bayestar .h5 or mock dust.json file, constant:E, or none")
 			fs.StringVar(&version, "version", "", "for a Bayestar .h5 file: bayestar2019, bayestar2017 or bayestar2015 (default: from the file name)")
 			nan(&l, "l", "Galactic longitude, deg")
 			nan(&b, "b", "Galactic latitude, deg")
@@ -80,7 +80,7 @@ Galactic --l --b or ICRS --ra --dec, and --dist in parsecs.`,
 				if l == -999 || b == -999 {
 					return fmt.Errorf("give --l and --b, or --ra and --dec")
 				}
-				m, err := dustfile.Open(ctx, path, dustfile.Options{Version: version})
+				m, err := dustfile.OpenSpec(ctx, path, dustfile.Options{Version: version})
 				if err != nil {
 					return err
 				}

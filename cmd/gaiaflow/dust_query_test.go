@@ -19,3 +19,11 @@ func TestDustQueryVersion(t *testing.T) {
 		t.Errorf("with --version: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// `dust query` takes every dust spec the pipelines take.
+func TestDustQueryConstant(t *testing.T) {
+	code, out, errOut := gaiaflow(t, "dust", "query", "--map", "constant:0.03", "--l", "90", "--b", "10")
+	if code != 0 || !strings.Contains(out, "0.03") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gaiaflow/gaiaflow/io/dustfile"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 	"gonum.org/v1/gonum/stat"
@@ -177,7 +178,7 @@ func (c *KeyCache) Keys(ctx context.Context, model, dust string, cfg distance.Co
 		return Keys{}, fmt.Errorf("model: %w", err)
 	}
 	var di store.Info
-	if isDustFile(dust) {
+	if dustfile.IsFile(dust) {
 		if di, err = store.Stat(ctx, dust); err != nil {
 			return Keys{}, fmt.Errorf("dust map: %w", err)
 		}

@@ -7,8 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
+	"github.com/gaiaflow/gaiaflow/io/dustfile"
 	"github.com/gaiaflow/gaiaflow/io/partition"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
@@ -35,7 +35,7 @@ func MakeKeys(ctx context.Context, model, dust string, cfg distance.Config, exac
 	}
 	sum := sha256.Sum256(data)
 	dustKey := dust
-	if isDustFile(dust) {
+	if dustfile.IsFile(dust) {
 		if dustKey, err = store.Checksum(ctx, dust); err != nil {
 			return Keys{}, fmt.Errorf("dust map: %w", err)
 		}
@@ -52,12 +52,6 @@ func MakeKeys(ctx context.Context, model, dust string, cfg distance.Config, exac
 		return Keys{}, err
 	}
 	return Keys{Model: data, ModelSum: hex.EncodeToString(sum[:]), Options: opts}, nil
-}
-
-// isDustFile reports whether a dust map spec names a file (not "none" or
-// "constant:E").
-func isDustFile(spec string) bool {
-	return !(spec == "" || spec == "none" || strings.HasPrefix(spec, "constant:"))
 }
 
 // ListInputs lists the partition files that patterns match (once each,

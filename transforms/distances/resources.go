@@ -6,35 +6,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strconv"
-	"strings"
 	"sync"
 
-	"github.com/gaiaflow/gaiaflow/io/dustfile"
 	"github.com/gaiaflow/gaiaflow/io/flowfile"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
-	"github.com/gaiaflow/gaiaflow/model/dust"
 	"github.com/gaiaflow/gaiaflow/model/flow"
 )
-
-// OpenDust opens the dust map named by spec: "constant:E" (a foreground
-// screen of E in the extinction coefficients' units, e.g. constant:0.037),
-// "none" (no dust), or a map file (gaiaflow compact, Bayestar HDF5, or the
-// JSON of an analytic map), local or gs://, loaded once per process.
-func OpenDust(ctx context.Context, spec string) (dust.Map, error) {
-	switch {
-	case spec == "" || spec == "none":
-		return dust.NewExact(dust.Constant{}), nil
-	case strings.HasPrefix(spec, "constant:"):
-		v, err := strconv.ParseFloat(strings.TrimPrefix(spec, "constant:"), 64)
-		if err != nil || v < 0 {
-			return nil, fmt.Errorf("dust %q: want constant:E with E >= 0", spec)
-		}
-		return dust.NewExact(dust.Constant{Value: v}), nil
-	}
-	return dustfile.Shared(ctx, spec, dustfile.Options{})
-}
 
 // density is loaded once per worker process and shared by every DoFn
 // instance: a grid is read-only, so concurrent bundles may use it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/gaiaflow/gaiaflow/io/dustfile"
 	"reflect"
 	"time"
 
@@ -84,7 +85,7 @@ func newEstimator(ctx context.Context, opt Options) (*distance.Estimator, error)
 	if err != nil {
 		return nil, err
 	}
-	m, err := OpenDust(ctx, opt.Dust)
+	m, err := dustfile.SharedSpec(ctx, opt.Dust, dustfile.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("dust map %s: %w", opt.Dust, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/gaiaflow/gaiaflow/io/dustfile"
 	"os"
 	"sort"
 	"strings"
@@ -18,13 +19,12 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 	"github.com/gaiaflow/gaiaflow/model/star"
-	"github.com/gaiaflow/gaiaflow/transforms/distances"
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
 
 // FitOptions configure Fit.
 type FitOptions struct {
-	Dust     string          // dust map spec (distances.OpenDust)
+	Dust     string          // dust map spec (dustfile.SharedSpec)
 	Cfg      distance.Config // Mode Training
 	Fit      distance.CMDFit // architecture, Adam, passes, batch
 	MaxStars int             // train on at most this many stars (the lowest selection keys); 0: all
@@ -86,7 +86,7 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 	for _, i := range order {
 		train.Append(all.Row(i))
 	}
-	m, err := distances.OpenDust(ctx, opt.Dust)
+	m, err := dustfile.SharedSpec(ctx, opt.Dust, dustfile.Options{})
 	if err != nil {
 		return fmt.Errorf("dust map %s: %w", opt.Dust, err)
 	}

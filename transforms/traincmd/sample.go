@@ -4,18 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/gaiaflow/gaiaflow/io/dustfile"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 	"github.com/gaiaflow/gaiaflow/model/star"
-	"github.com/gaiaflow/gaiaflow/transforms/distances"
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
 
 // SampleOptions configure Sample.
 type SampleOptions struct {
-	Dust     string          // dust map spec (distances.OpenDust)
+	Dust     string          // dust map spec (dustfile.SharedSpec)
 	Cfg      distance.Config // Mode Training; U0 comes from the side input
 	Fraction float64         // keep a star if its SelectionKey is below; 0 means 1
 }
@@ -57,7 +57,7 @@ func (fn *sampleFn) Setup(ctx context.Context) error {
 
 func (fn *sampleFn) ProcessElement(ctx context.Context, b star.Block, u0 distance.U0, emit func(star.Block), tally func(star.Tally)) error {
 	if fn.est == nil {
-		m, err := distances.OpenDust(ctx, fn.Dust)
+		m, err := dustfile.SharedSpec(ctx, fn.Dust, dustfile.Options{})
 		if err != nil {
 			return fmt.Errorf("dust map %s: %w", fn.Dust, err)
 		}
