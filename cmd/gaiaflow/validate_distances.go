@@ -15,7 +15,6 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 	"github.com/gaiaflow/gaiaflow/model/mock"
-	"github.com/klauspost/compress/gzip"
 )
 
 // distanceReport is what `validate distances` measures on a simulated sky.
@@ -46,17 +45,7 @@ func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints
 	truth := map[int64]float64{}
 	truthCMD := map[int64]float64{} // the paper-000 population alone
 	for _, f := range sky.Files {
-		r, err := store.Open(ctx, store.Join(skyDir, f.Truth))
-		if err != nil {
-			return nil, err
-		}
-		zr, err := gzip.NewReader(r)
-		if err != nil {
-			r.Close()
-			return nil, fmt.Errorf("%s: %w", f.Truth, err)
-		}
-		rows, _, err := mockio.ReadTruth(zr, f.Truth)
-		r.Close()
+		rows, err := mockio.ReadTruthFile(ctx, store.Join(skyDir, f.Truth))
 		if err != nil {
 			return nil, err
 		}

@@ -17,7 +17,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/klauspost/compress/gzip"
+	"github.com/gaiaflow/gaiaflow/io/gz"
+	"github.com/gaiaflow/gaiaflow/io/streamio"
 
 	"github.com/gaiaflow/gaiaflow/io/mockio"
 	"github.com/gaiaflow/gaiaflow/io/partition"
@@ -85,8 +86,8 @@ type anodeReport struct {
 	Curve   []anode.EpochSIC `json:"sic_by_epoch"`
 }
 
-func validateANODE(path string, opt anode.Options) (*anodeReport, error) {
-	dev, err := anode.ReadDevFile(path)
+func validateANODE(ctx context.Context, path string, opt anode.Options) (*anodeReport, error) {
+	dev, err := streamio.ReadDevFile(ctx, path)
 	if err != nil {
 		return nil, err
 	}
@@ -141,17 +142,7 @@ func readTruthLabels(ctx context.Context, skyDir, label string) (map[int64]bool,
 	ids := map[int64]bool{}
 	streams := man.Config.Defaults().Streams
 	for _, f := range man.Files {
-		r, err := store.Open(ctx, store.Join(skyDir, f.Truth))
-		if err != nil {
-			return nil, nil, err
-		}
-		zr, err := gzip.NewReader(r)
-		if err != nil {
-			r.Close()
-			return nil, nil, fmt.Errorf("%s: %w", f.Truth, err)
-		}
-		rows, _, err := mockio.ReadTruth(zr, f.Truth)
-		r.Close()
+		rows, err := mockio.ReadTruthFile(ctx, store.Join(skyDir, f.Truth))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -370,7 +361,7 @@ Writes validation_streams.json to --out if given.`,
 				rep := &streamsReport{Hough: validateHough(trials, ring)}
 				var err error
 				if anodeFile != "" {
-					if rep.ANODE, err = validateANODE(anodeFile, opt); err != nil {
+					if rep.ANODE, err = validateANODE(ctx, anodeFile, opt); err != nil {
 						return err
 					}
 				}
@@ -451,15 +442,9 @@ func readGD1Strip(path string) (*star.Block, []bool, error) {
 		return nil, nil, err
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
-	var r io.Reader = br
-	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
-		}
-		defer zr.Close()
-		r = zr
+	r, _, err := gz.Open(bufio.NewReader(f))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	cr := csv.NewReader(r)
 	head, err := cr.Read()

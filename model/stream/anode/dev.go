@@ -1,13 +1,10 @@
 package anode
 
 import (
-	"bufio"
-	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 )
 
@@ -33,31 +30,6 @@ type Dev struct {
 // devColumns are the columns ReadDev needs, in any order.
 var devColumns = []string{"phi", "lambda", "mu_phi", "mu_lambda", "color", "mag",
 	"is_signal", "in_sr", "fold", "logp_bkg_true", "logp_sig_true"}
-
-// ReadDevFile reads a development patch from a CSV file, gzipped or not
-// (by its first bytes).
-func ReadDevFile(path string) (*Dev, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("anode: %w", err)
-	}
-	defer f.Close()
-	br := bufio.NewReader(f)
-	var r io.Reader = br
-	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("anode: %s: %w", path, err)
-		}
-		defer gz.Close()
-		r = gz
-	}
-	d, err := ReadDev(r)
-	if err != nil {
-		return nil, fmt.Errorf("%w (%s)", err, path)
-	}
-	return d, nil
-}
 
 // ReadDev reads a development patch from CSV with a header naming the
 // columns phi, lambda (degrees), mu_phi (mu_phi*, mas/yr), mu_lambda,

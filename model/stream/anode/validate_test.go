@@ -1,10 +1,12 @@
 package anode
 
 import (
+	"bufio"
 	"os"
 	"sync"
 	"testing"
 
+	"github.com/gaiaflow/gaiaflow/io/gz"
 	"gonum.org/v1/gonum/floats/scalar"
 )
 
@@ -17,7 +19,20 @@ var (
 )
 
 func readDev(t testing.TB) *Dev {
-	devOnce.Do(func() { devData, devErr = ReadDevFile(devPath) })
+	devOnce.Do(func() {
+		f, err := os.Open(devPath)
+		if err != nil {
+			devErr = err
+			return
+		}
+		defer f.Close()
+		text, _, err := gz.Open(bufio.NewReader(f))
+		if err != nil {
+			devErr = err
+			return
+		}
+		devData, devErr = ReadDev(text)
+	})
 	if devErr != nil {
 		t.Fatal(devErr)
 	}
