@@ -4,8 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"sort"
 	"strings"
 	"time"
 
@@ -60,30 +58,6 @@ func Run(ctx context.Context, p *beam.Pipeline, namespace string) (Result, error
 	return res, nil
 }
 
-// Rate returns counter name per second of wall time.
-func (r Result) Rate(name string) float64 {
-	if r.Elapsed <= 0 {
-		return 0
-	}
-	return float64(r.Counters[name]) / r.Elapsed.Seconds()
-}
-
-// Print writes the counters, one a line, sorted by name.
-func (r Result) Print(w io.Writer) {
-	if r.Counters == nil {
-		fmt.Fprintf(w, "%s: job not run here (dry run or detached); no counters\n", r.Runner)
-		return
-	}
-	names := make([]string, 0, len(r.Counters))
-	for n := range r.Counters {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-28s %12d\n", n, r.Counters[n])
-	}
-	fmt.Fprintf(w, "  %-28s %12.1f s on %s\n", "elapsed", r.Elapsed.Seconds(), r.Runner)
-}
 
 // DryRun reports whether --dry_run was given: the job is to be shown, not
 // run, and nothing written.

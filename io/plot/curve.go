@@ -9,7 +9,6 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/gaiaflow/gaiaflow/model/flow"
 )
 
 // Curve is one line of a LearningCurve: loss (nats, e.g. the mean negative
@@ -17,18 +16,6 @@ import (
 type Curve struct {
 	Label string
 	X, Y  []float64
-}
-
-// EpochCurves returns the training and held-out loss curves of the epochs
-// a flow.Train.OnEpoch hook has collected, against the epoch number.
-func EpochCurves(epochs []flow.Epoch) (train, heldOut Curve) {
-	train.Label, heldOut.Label = "training", "held out"
-	for _, e := range epochs {
-		x := float64(e.Epoch)
-		train.X, train.Y = append(train.X, x), append(train.Y, e.Loss)
-		heldOut.X, heldOut.Y = append(heldOut.X, x), append(heldOut.Y, e.HeldOutLoss)
-	}
-	return train, heldOut
 }
 
 // curveColours are the colours of successive curves (Okabe-Ito: blue,

@@ -1,5 +1,5 @@
-// Package hist holds fixed-bin histograms in one and two dimensions that
-// merge: Hist1D and Hist2D. They are the accumulators of the Beam combiners
+// Package hist holds fixed-bin two-dimensional histograms that merge,
+// Hist2D. They are the accumulators of the Beam combiners
 // that make plots over the whole catalog (a colour-magnitude diagram of a
 // billion stars is one Hist2D per worker, merged), so they are plain structs
 // of exported fields and slices, with no maps and no pointers, that Beam

@@ -32,9 +32,6 @@ type Block struct {
 // Len returns the number of stars in b.
 func (b *Block) Len() int { return len(b.SourceID) }
 
-// Missing reports whether v is a Gaia null.
-func Missing(v float64) bool { return math.IsNaN(v) }
-
 // NaN is the value stored for a missing quantity.
 var NaN = math.NaN()
 

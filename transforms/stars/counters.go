@@ -17,9 +17,6 @@ const Namespace = "gaiaflow"
 // Counter returns the metric of the tally count name.
 func Counter(name string) beam.Counter { return beam.NewCounter(Namespace, name) }
 
-// Cut returns the metric of the stars removed by the named cut.
-func Cut(name string) beam.Counter { return beam.NewCounter(Namespace, star.CutPrefix+name) }
-
 // Monitor adds every count of t to its metric.
 func Monitor(ctx context.Context, t star.Tally) {
 	for _, k := range t.Names() {
