@@ -1,5 +1,5 @@
 // Package catalog reads and writes the files of the photometric-distance
-// catalog (paper 000 §4.2, DESIGN.md Pipeline 1 step 5): one file per shard,
+// catalog (paper 000 §4.2, ARCHITECTURE.md, distances pipeline, step 5): one file per shard,
 // either gzipped CSV or Parquet, both holding a distance.Rows block per call
 // and the same columns in the same order.
 //

@@ -4,7 +4,7 @@ import "math"
 
 var nan = math.NaN()
 
-// Rows holds catalog rows (paper 000 §4.2, DESIGN.md step 5) as columns,
+// Rows holds catalog rows (paper 000 §4.2, ARCHITECTURE.md, distances pipeline, step 5) as columns,
 // one entry per star. Distances are in parsecs throughout.
 type Rows struct {
 	SourceID []int64

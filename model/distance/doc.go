@@ -15,7 +15,7 @@
 // the dust map's E is E(g-r) in mag, turned into A_G, E(BP-RP) and E(BP-G) by
 // Extinction (paper 000 §3.2: 2.71, 0.85, 0.39).
 //
-// # Steps (DESIGN.md, Pipeline 1)
+// # Steps (ARCHITECTURE.md, distances pipeline)
 //
 //   - Prepare: the cuts (Cut, counted in Counts), the parallax offset
 //     (+0.029 mas by default, Config.ParallaxOffset), and K = 32 samples per

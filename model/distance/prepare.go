@@ -8,7 +8,7 @@ import (
 
 // Prepared holds the stars of a block that passed the cuts, with their K
 // parallax samples and what the iteration derives from them once: steps 1
-// and 2 of DESIGN.md's distances pipeline. The per-star columns have Len
+// and 2 of ARCHITECTURE.md's distances pipeline. The per-star columns have Len
 // entries; the per-sample columns K × Len, star-major. A trainer may keep a
 // Prepared and run Estimator.Train on views of it (Slice) with each new
 // density; or Prepare mini-batches again, which gives the same samples.

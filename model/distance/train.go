@@ -2,7 +2,7 @@ package distance
 
 import "math"
 
-// TrainSet holds training points (paper 000 §3.2, DESIGN.md step 4) as
+// TrainSet holds training points (paper 000 §3.2, ARCHITECTURE.md, distances pipeline, step 4) as
 // columns, one entry per star: the dereddened colour-magnitude point the
 // flow is trained on, its uncertainties, and its loss weight.
 type TrainSet struct {

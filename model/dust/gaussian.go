@@ -20,8 +20,9 @@ const GaussianType = "gaussian_los_uniform"
 //
 // with Δra = ra - RA wrapped into [-180, 180) and Δdec = dec - Dec, all in
 // degrees, and the cumulative reddening to distance d is E(d) = rate × d: it
-// grows linearly with distance. E is in magnitudes of E(g-r) in the sense of
-// DESIGN.md (A_G = 2.71 E, E(BP-RP) = 0.85 E, E(BP-G) = 0.39 E).
+// grows linearly with distance. E is in magnitudes of E(g-r), converted to
+// Gaia bands with paper 000's coefficients (A_G = 2.71 E, E(BP-RP) = 0.85 E,
+// E(BP-G) = 0.39 E; dust.Extinction).
 //
 // The Gaussian is over the coordinates (ra, dec), as the paper states, not
 // over angular distance: it is a smooth, known function of position, which is

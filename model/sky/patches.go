@@ -6,8 +6,8 @@ import (
 	"slices"
 )
 
-// Via Machinae grid defaults (Shih et al. 2022, sec. 2; DESIGN.md, pipeline 2
-// step 1). The paper's text says nside 5, but every one of the 200 published
+// Via Machinae grid defaults (Shih et al. 2022, sec. 2; ARCHITECTURE.md,
+// streams pipeline, step 1). The paper's text says nside 5, but every one of the 200 published
 // patch centres is an nside-6 pixel centre read as Galactic (l, b).
 const (
 	PatchNside   = 6    // HEALPix RING resolution of the patch centres

@@ -5,7 +5,7 @@
 // stream candidates. It knows neither Beam nor ANODE (model/stream/anode
 // produces the R values).
 //
-// # Steps (DESIGN.md, Pipeline 2, steps 5-7)
+// # Steps (ARCHITECTURE.md, streams pipeline, steps 3-4)
 //
 //   - Regions of interest (ROIConfig, Selector): the fiducial cuts (inner 10
 //     degrees of the patch, g < 20.2, |mu_lambda| > 2 or |mu_phi*| > 2

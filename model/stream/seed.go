@@ -36,7 +36,7 @@ type ROI struct {
 }
 
 // MergeConfig chooses the merging of ROIs into seeds, proto-clusters and
-// stream candidates (Shih et al. 2022, §3.5 and §4; DESIGN.md step 7). The
+// stream candidates (Shih et al. 2022, §3.5 and §4; ARCHITECTURE.md, streams pipeline, step 4). The
 // zero value is the paper's.
 type MergeConfig struct {
 	// Lines of two ROIs agree if |d theta| < MaxDTheta (radians) and

@@ -1,5 +1,5 @@
 // Package streams is the pipeline behind `gaiaflow streams`: the stream
-// search of Via Machinae (Shih et al. 2022; DESIGN.md, pipeline 2) over Gaia
+// search of Via Machinae (Shih et al. 2022; ARCHITECTURE.md, streams pipeline) over Gaia
 // partitions. Read partitions -> stars assigned to patches -> grouped by
 // patch -> one unit of ANODE training per (patch, search region), spread over
 // workers -> ROIs and Hough lines -> merged on one worker into stream

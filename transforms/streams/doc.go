@@ -1,5 +1,5 @@
 // Package streams holds the Beam transforms of the stream search of Via
-// Machinae (Shih et al. 2022; DESIGN.md, pipeline 2): thin wrappers that run
+// Machinae (Shih et al. 2022; ARCHITECTURE.md, streams pipeline): thin wrappers that run
 // model/stream/anode and model/stream over PCollections.
 //
 // The steps and their PCollections:

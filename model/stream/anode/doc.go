@@ -1,7 +1,7 @@
 // Package anode finds the stars of a sky patch that are over-dense in a slice
 // of proper motion: the search regions and the ANODE scores of Via Machinae
-// (Shih et al. 2022, paper 004: sec. 2, 3.1, 3.2, App. A and B; DESIGN.md,
-// pipeline 2 steps 1-4). Pure Go, no Beam: a transform calls Regions once
+// (Shih et al. 2022, paper 004: sec. 2, 3.1, 3.2, App. A and B;
+// ARCHITECTURE.md, streams pipeline, steps 1-3). Pure Go, no Beam: a transform calls Regions once
 // per patch and Score once per (patch, search region) pair, the unit of
 // training work.
 //
