@@ -58,7 +58,6 @@ func Run(ctx context.Context, p *beam.Pipeline, namespace string) (Result, error
 	return res, nil
 }
 
-
 // DryRun reports whether --dry_run was given: the job is to be shown, not
 // run, and nothing written.
 func DryRun() bool {

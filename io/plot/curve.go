@@ -8,7 +8,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-
 )
 
 // Curve is one line of a LearningCurve: loss (nats, e.g. the mean negative
