@@ -149,7 +149,7 @@ func (c Config) withDefaults() Config {
 	if c.ParallaxOffset == 0 && !c.NoParallaxOffset {
 		c.ParallaxOffset = DR2ParallaxOffset
 	}
-	c.Extinction = c.Extinction.withDefaults()
+	c.Extinction = extinctionWithDefaults(c.Extinction)
 	if c.MaxRUWE == 0 {
 		c.MaxRUWE = 1.4
 	}
@@ -187,7 +187,6 @@ func (c Config) WithDefaults() Config { return c.withDefaults() }
 // Validate reports whether c, with its defaults, is usable.
 func (c Config) Validate() error {
 	c = c.withDefaults()
-	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	switch {
 	case c.Mode != Catalog && c.Mode != Training:
 		return fmt.Errorf("distance: unknown mode %d", int(c.Mode))

@@ -1,5 +1,7 @@
 package distance
 
+import "github.com/gaiaflow/gaiaflow/model/dust"
+
 // Dust is the 3-D dust map as the distance estimator sees it: the
 // cumulative reddening E out to a distance along a Galactic line of sight,
 // as E(g-r) in magnitudes, the quantity the Extinction coefficients act on
@@ -49,27 +51,17 @@ type Dust interface {
 }
 
 // Extinction holds the coefficients that turn E = E(g-r) into Gaia
-// extinction and colour excesses: A_G = AG E, E(BP-RP) = BPRP E,
-// E(BP-G) = BPG E. Paper 000 §3.2 (a 7000 K blackbody through an R_V = 3.1
-// O'Donnell 1994 curve) gives 2.71, 0.85 and 0.39. A zero field means its
-// paper value (as in model/dust.Extinction); a map without dust is a Dust
-// that returns zero, not zero coefficients.
-type Extinction struct {
-	AG, BPRP, BPG float64
-}
+// extinction and colour excesses (model/dust.Extinction: A zero field means
+// its paper value; a map without dust is a Dust that returns zero, not zero
+// coefficients).
+type Extinction = dust.Extinction
 
-// PaperExtinction is the coefficient set of paper 000 §3.2.
-var PaperExtinction = Extinction{AG: 2.71, BPRP: 0.85, BPG: 0.39}
+// PaperExtinction is the coefficient set of paper 000 §3.2 (a 7000 K
+// blackbody through an R_V = 3.1 O'Donnell 1994 curve): 2.71, 0.85, 0.39.
+var PaperExtinction = Extinction{AG: dust.DefaultAG, BPRP: dust.DefaultBPRP, BPG: dust.DefaultBPG}
 
-func (e Extinction) withDefaults() Extinction {
-	if e.AG == 0 {
-		e.AG = PaperExtinction.AG
-	}
-	if e.BPRP == 0 {
-		e.BPRP = PaperExtinction.BPRP
-	}
-	if e.BPG == 0 {
-		e.BPG = PaperExtinction.BPG
-	}
+// extinctionWithDefaults returns e with its zero fields at paper 000's values.
+func extinctionWithDefaults(e Extinction) Extinction {
+	e.AG, e.BPRP, e.BPG = e.Coefficients()
 	return e
 }
