@@ -1,0 +1,77 @@
+package traincmd
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+
+	"github.com/gaiaflow/gaiaflow/model/distance"
+	"github.com/gaiaflow/gaiaflow/model/flow"
+	"github.com/gaiaflow/gaiaflow/model/mock"
+	"github.com/gaiaflow/gaiaflow/model/star"
+	"github.com/gaiaflow/gaiaflow/transforms/stars"
+)
+
+func TestMain(m *testing.M) { ptest.Main(m) }
+
+// The training transforms on a mock sky in several blocks: u0 from the
+// data, the cuts, the sample and the fit write a model, its grid and the
+// learning curve, and every star is accounted for: stars in = stars out +
+// the cuts, from the tallies the transforms emit.
+func TestSampleAndFit(t *testing.T) {
+	cfg := mock.Config{Seed: 2, Stars: 6000, ShardLevel: 1}
+	shards, err := mock.Shards(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []star.Block
+	var in int64
+	for _, sh := range shards {
+		b, _, err := mock.Generate(cfg, sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blocks = append(blocks, b)
+		in += int64(b.Len())
+	}
+	out := t.TempDir()
+	p, s := beam.NewPipelineWithRoot()
+	col := beam.CreateList(s, blocks)
+	u0 := U0FromData(s, col)
+	dcfg := distance.Config{Mode: distance.Training, Seed: 3, MinParallaxSNR: 5}
+	sample, cuts := Sample(s, SampleOptions{Dust: "none", Cfg: dcfg}, col, u0)
+	fit := distance.CMDFit{Flow: flow.Config{Blocks: 2, Hidden: []int{16}}, Opt: flow.Train{LR: 3e-3, Seed: 1}, Passes: 2, Batch: 256}
+	_, used := Fit(s, FitOptions{Dust: "none", Cfg: dcfg, Fit: fit, MaxStars: 500, Out: out}, sample, u0)
+	counts := filepath.Join(out, "counts.json")
+	stars.WriteTally(s, counts, stars.Sum(s, cuts, used))
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+	tally, err := stars.ReadTally(context.Background(), counts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cut int64
+	for k, v := range tally {
+		if strings.HasPrefix(k, star.CutPrefix) {
+			cut += v
+		}
+	}
+	if out := tally[star.StarsOut]; out != 500 || out+cut != in {
+		t.Errorf("stars out %d + cut %d != %d in (tally %v), want 500 out", out, cut, in, tally)
+	}
+	for _, name := range []string{"cmd.gff", "cmd.128.grid", "learning_curve.csv"} {
+		if fi, err := os.Stat(filepath.Join(out, name)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	curve, _ := os.ReadFile(filepath.Join(out, "learning_curve.csv"))
+	if lines := strings.Count(string(curve), "\n"); lines != 3 {
+		t.Errorf("learning curve of %d lines, want a header and 2 passes:\n%s", lines, curve)
+	}
+}
