@@ -8,6 +8,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/gaiaflow/gaiaflow/model/distance"
+	"github.com/gaiaflow/gaiaflow/model/sky"
 )
 
 // RowGroupRows is the number of rows in each row group of a Parquet file
@@ -24,6 +25,8 @@ type ParquetWriter struct {
 	rows  int64 // rows written
 	vals  []parquet.Value
 	err   error
+
+	hats bool // a last column _healpix_29 (NewHATSWriter)
 }
 
 // NewParquetWriter returns a writer of a Parquet catalog file to w. Close
@@ -32,9 +35,24 @@ func NewParquetWriter(w io.Writer) *ParquetWriter {
 	return &ParquetWriter{out: w, nq: -1}
 }
 
+// NewHATSWriter returns a ParquetWriter whose files also hold, as their last
+// column, _healpix_29: the HEALPix NESTED index at order 29 of each row's
+// (ra, dec), the column by which a HATS catalog (LSDB) places and sorts its
+// rows.
+func NewHATSWriter(w io.Writer) *ParquetWriter {
+	return &ParquetWriter{out: w, nq: -1, hats: true}
+}
+
+// HEALPix29Name is the name of the HATS column.
+const HEALPix29Name = "_healpix_29"
+
+// HEALPix29 returns the HEALPix NESTED index at order 29 (nside 2^29) of
+// (ra, dec) in degrees, -1 if they are not a direction.
+func HEALPix29(ra, dec float64) int64 { return sky.NestedPixel(sky.MaxNside, ra, dec) }
+
 func (w *ParquetWriter) open(nq int) {
 	w.nq = nq
-	w.pw = parquet.NewWriter(w.out, schemaOf(nq),
+	w.pw = parquet.NewWriter(w.out, schemaFor(nq, w.hats),
 		parquet.Compression(&parquet.Zstd),
 		parquet.CreatedBy("gaiaflow", "", ""),
 		parquet.KeyValueMetadata("gaiaflow.flags", flagNamesMeta()),
@@ -120,8 +138,19 @@ func (w *ParquetWriter) writeColumns(r *distance.Rows, lo, hi int) error {
 		return err
 	}
 	nq := w.nq
+	q0 := pqQ0
+	if w.hats {
+		col := pqQ0
+		q0++
+		for i := range v {
+			v[i] = parquet.Int64Value(HEALPix29(r.RA[lo+i], r.Dec[lo+i])).Level(0, 0, col)
+		}
+		if err := put(col); err != nil {
+			return err
+		}
+	}
 	for j := 0; j < nq; j++ {
-		col := pqQ0 + j
+		col := q0 + j
 		for i := range v {
 			x := r.Quantiles[(lo+i)*nq+j]
 			if math.IsNaN(x) {

@@ -48,6 +48,37 @@ func (c *Rows) SortBySourceID() {
 		}
 		return i < j
 	})
+	c.permute(idx)
+}
+
+// SortByKey orders the rows by key (one value per row), then by
+// source_id: the order of a HATS partition, keyed by _healpix_29. It panics
+// if key has another length than the rows.
+func (c *Rows) SortByKey(key []int64) {
+	if len(key) != c.Len() {
+		panic("distance: SortByKey: one key per row")
+	}
+	idx := make([]int, c.Len())
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		i, j := idx[a], idx[b]
+		if key[i] != key[j] {
+			return key[i] < key[j]
+		}
+		return c.SourceID[i] < c.SourceID[j]
+	})
+	sorted := make([]int64, len(key))
+	for a, i := range idx {
+		sorted[a] = key[i]
+	}
+	copy(key, sorted)
+	c.permute(idx)
+}
+
+// permute reorders the rows: row a of the result is row idx[a].
+func (c *Rows) permute(idx []int) {
 	var out Rows
 	out.NQuantiles = c.NQuantiles
 	q := c.NQuantiles
