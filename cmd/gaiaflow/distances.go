@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/gaiaflow/gaiaflow/io/config"
@@ -57,6 +58,12 @@ func (c *catalogSpec) declare(fs *flag.FlagSet) {
 	})
 	fs.BoolVar(&c.StopEarly, "stop-early", false, "end a star's iterations once d_best changes by less than 1e-3 (the paper always runs all; about 2x faster)")
 	fs.Float64Var(&c.RefineESS, "refine-ess", distance.DefaultRefineESS, "estimate again, with the samples drawn where the first estimate found the posterior, a star whose effective sample size is below this (up to 3 rounds); negative: never (the paper)")
+	fs.BoolFunc("hats", "write each version as a HATS catalog too, in <version>/hats (LSDB, DuckDB); on by default, --hats=false for none", func(v string) error {
+		on, err := strconv.ParseBool(v)
+		c.NoHATS = !on
+		return err
+	})
+	fs.Int64Var(&c.HATSMaxRows, "hats-max-rows", 1_000_000, "rows per HATS partition at most")
 	fs.BoolVar(&c.Exact, "exact", false, "evaluate the flow itself, not its distilled grid (slow; a check)")
 	fs.IntVar(&c.GridNodes, "grid-nodes", d.GridNodes, "nodes per dimension of the distilled CMD grid")
 	fs.IntVar(&c.BlockSize, "block", d.BlockSize, "stars per block")
@@ -76,7 +83,7 @@ func (c *catalogSpec) options() (pdist.Options, error) {
 		}
 	}
 	return pdist.Options{Inputs: c.Inputs, Out: c.Out, Model: c.Model, Dust: c.Dust, Exact: c.Exact,
-		GridNodes: c.GridNodes, Cfg: cfg, BlockSize: c.BlockSize}, nil
+		GridNodes: c.GridNodes, Cfg: cfg, BlockSize: c.BlockSize, HATSMaxRows: c.HATSMaxRows}, nil
 }
 
 // runCatalog takes the catalog's lock, plans, runs what is left and
@@ -129,6 +136,13 @@ func runCatalog(ctx context.Context, c *catalogSpec, job string) error {
 	} else if opt.DryRun {
 		fmt.Printf("%s: dry run: would publish %s from finished shards; nothing written\n", job, plan.Version)
 		return nil
+	}
+	if !c.NoHATS {
+		start := time.Now()
+		if _, err := runJob(ctx, pdist.BuildHATS(plan, opt), job+" hats"); err != nil {
+			return fmt.Errorf("HATS catalog: %w", err)
+		}
+		fmt.Printf("  HATS catalog: %s (%.1f s)\n", store.Join(opt.Out, plan.Version, release.HATSDir), time.Since(start).Seconds())
 	}
 	start := time.Now()
 	m, t1, err := pdist.Publish(ctx, plan, opt)

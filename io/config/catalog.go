@@ -25,6 +25,8 @@ type Catalog struct {
 	Exact          bool     `json:"exact"`           // the flow itself instead of the grid
 	StopEarly      bool     `json:"stop_early"`      // end a star's iterations once d_best settles
 	RefineESS      float64  `json:"refine_ess"`      // re-estimate stars whose effective sample size is below it; 0: 4, negative: never
+	NoHATS         bool     `json:"no_hats"`         // do not write the version as a HATS catalog
+	HATSMaxRows    int64    `json:"hats_max_rows"`   // rows per HATS partition at most; 0: 1,000,000
 	GridNodes      int      `json:"grid_nodes"`
 	BlockSize      int      `json:"block_size"`
 }

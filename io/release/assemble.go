@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gaiaflow/gaiaflow/io/partition"
@@ -96,7 +97,44 @@ func Assemble(ctx context.Context, dir, v, previous string, inputs []Input, meta
 	if rf, err := Describe(ctx, dir, v+"/"+Fig4Name); err == nil {
 		m.Files = append(m.Files, rf)
 	}
+	hf, err := hatsFiles(ctx, dir, v)
+	if err != nil {
+		return nil, res, fmt.Errorf("publish %s: %w", v, err)
+	}
+	m.Files = append(m.Files, hf...)
 	return m, res, Publish(ctx, dir, m, previous)
+}
+
+// HATSDir is the folder of a version's HATS catalog, in the version's
+// folder.
+const HATSDir = "hats"
+
+// hatsFiles describes the files of version v's HATS catalog, if the run
+// wrote one (its hats.properties is written last): the catalog-level files
+// and every partition.
+func hatsFiles(ctx context.Context, dir, v string) ([]File, error) {
+	root := v + "/" + HATSDir
+	if _, err := store.Stat(ctx, store.Join(dir, root, "hats.properties")); err != nil {
+		return nil, nil
+	}
+	names := []string{"hats.properties", "partition_info.csv", "dataset/_metadata", "dataset/_common_metadata"}
+	parts, err := store.Glob(ctx, store.Join(dir, root, "dataset", "Norder=*", "Dir=*", "Npix=*.parquet"))
+	if err != nil {
+		return nil, fmt.Errorf("hats: %w", err)
+	}
+	base := store.Join(dir, root) + "/"
+	for _, p := range parts {
+		names = append(names, strings.TrimPrefix(p.Path, base))
+	}
+	var out []File
+	for _, n := range names {
+		f, err := Describe(ctx, dir, root+"/"+n)
+		if err != nil {
+			return nil, fmt.Errorf("hats: %w", err)
+		}
+		out = append(out, f)
+	}
+	return out, nil
 }
 
 // appendRejects adds the rows of a shard's rejects file to a version's

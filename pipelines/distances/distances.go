@@ -40,6 +40,9 @@ type Options struct {
 	BlockSize int
 	// DryRun plans without writing anything: no lock, no grid, no shards.
 	DryRun bool
+	// HATSMaxRows is the most rows a partition of the version's HATS
+	// catalog holds (BuildHATS); 0 means 1,000,000.
+	HATSMaxRows int64
 }
 
 // Plan is what a run will do.
@@ -212,4 +215,23 @@ func FollowOptions(opt Options, pollEvery, publishEvery time.Duration, notificat
 	return distances.FollowOptions{Inputs: opt.Inputs, Out: opt.Out, Model: opt.Model, Dust: opt.Dust, Exact: opt.Exact,
 		GridNodes: opt.GridNodes, Cfg: cfg, BlockSize: opt.BlockSize, PollEvery: pollEvery, PublishEvery: publishEvery,
 		Notifications: notifications}, nil
+}
+
+// BuildHATS returns the pipeline that writes the planned version's HATS
+// catalog (distances.HATS) into <out>/<version>/hats from every input's CSV
+// shard, the reused and the new; run it after Build's shards exist and
+// before Publish, which lists its files in the manifest.
+func BuildHATS(plan *Plan, opt Options) *beam.Pipeline {
+	p, s := beam.NewPipelineWithRoot()
+	var shards []string
+	for _, in := range plan.All {
+		shards = append(shards, store.Join(opt.Out, release.ShardName(in.Path, in.Key, ".csv.gz")))
+	}
+	distances.HATS(s, distances.HATSOptions{
+		Root:       store.Join(opt.Out, plan.Version, release.HATSDir),
+		MaxRows:    opt.HATSMaxRows,
+		Collection: "gaiaflow_distances_" + plan.Version,
+		Builder:    "gaiaflow distances",
+	}, beam.CreateList(s, shards))
+	return p
 }
