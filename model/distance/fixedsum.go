@@ -85,8 +85,8 @@ func (s *FixedSum) UnmarshalJSON(b []byte) error {
 	var str string
 	if err := json.Unmarshal(b, &str); err != nil {
 		var f float64
-		if err := json.Unmarshal(b, &f); err != nil {
-			return fmt.Errorf("distance: FixedSum: want a string or a number, got %s", b)
+		if err := json.Unmarshal(b, &f); err != nil || !(math.Abs(f) < 1<<94) {
+			return fmt.Errorf("distance: FixedSum: want a string or a number below 2^94, got %.40s", b)
 		}
 		*s = fixedOf(f)
 		return nil

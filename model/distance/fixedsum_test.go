@@ -68,3 +68,26 @@ func TestFixedSumIsOrderIndependent(t *testing.T) {
 		t.Error("a bad string: no error")
 	}
 }
+
+// FuzzFixedSumJSON: a sidecar's sums come from files gaiaflow reads back
+// (reused shards): whatever the bytes, UnmarshalJSON returns an error or a
+// sum that writes and reads back to itself.
+func FuzzFixedSumJSON(f *testing.F) {
+	for _, seed := range []string{`"123p-32"`, `"-5p-32"`, `12.25`, `"170141183460469231731687303715884105727p-32"`, `"1e3p-32"`, `null`, `"p-32"`, `1e300`, `-3e28`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var s FixedSum
+		if err := json.Unmarshal(data, &s); err != nil {
+			return
+		}
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatalf("%q read as %+v, which does not write: %v", data, s, err)
+		}
+		var back FixedSum
+		if err := json.Unmarshal(b, &back); err != nil || back != s {
+			t.Fatalf("%q read as %+v, written as %s, read back as %+v (%v)", data, s, b, back, err)
+		}
+	})
+}
