@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -9,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -380,7 +378,7 @@ Writes validation_streams.json to --out if given.`,
 				}
 				if gd1 != "" {
 					opt.Features = anode.Astrometric
-					if rep.GD1, err = validateGD1(gd1, opt); err != nil {
+					if rep.GD1, err = validateGD1(ctx, gd1, opt); err != nil {
 						return err
 					}
 				}
@@ -436,16 +434,12 @@ func (g *gd1StripReport) String() string {
 
 // readGD1Strip reads the AstronomicalData GD-1 table: source_id, ra, dec,
 // pmra, pmdec, parallax, ..., vm_gd1_label (True/False), plain or gzipped.
-func readGD1Strip(path string) (*star.Block, []bool, error) {
-	f, err := os.Open(path)
+func readGD1Strip(ctx context.Context, path string) (*star.Block, []bool, error) {
+	r, err := gz.OpenFile(ctx, path)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer f.Close()
-	r, _, err := gz.Open(bufio.NewReader(f))
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
+	defer r.Close()
 	cr := csv.NewReader(r)
 	head, err := cr.Read()
 	if err != nil {
@@ -487,8 +481,8 @@ func readGD1Strip(path string) (*star.Block, []bool, error) {
 // validateGD1 runs ANODE with astrometric features on the search region of
 // the GD-1 strip holding its labelled members' median mu_lambda, then the
 // ROI search of that region.
-func validateGD1(path string, opt anode.Options) (*gd1StripReport, error) {
-	b, labels, err := readGD1Strip(path)
+func validateGD1(ctx context.Context, path string, opt anode.Options) (*gd1StripReport, error) {
+	b, labels, err := readGD1Strip(ctx, path)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/gaiaflow/gaiaflow/model/flow"
 	"github.com/gaiaflow/gaiaflow/model/mock"
 	"github.com/gaiaflow/gaiaflow/model/star"
-	"gonum.org/v1/gonum/mat"
 )
 
 // TestFitCMDLearnsTheTrueCMD trains on stars drawn from the mock's exact
@@ -53,23 +52,7 @@ func TestFitCMDLearnsTheTrueCMD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kl := func(f *flow.Flow) float64 {
-		r := rand.New(rand.NewPCG(9, 9))
-		x := mat.NewDense(5000, 3, nil)
-		var truth float64
-		for i := 0; i < 5000; i++ {
-			g, c1, c2, _ := cmd.Sample(r)
-			x.SetRow(i, []float64{g, c1, c2})
-			truth += cmd.LogProb(g, c1, c2)
-		}
-		lp := f.LogProb(nil, x, nil)
-		var model float64
-		for _, v := range lp {
-			model += v
-		}
-		return (truth - model) / 5000
-	}
-	got := kl(f)
+	got := klToTruth(f, cmd)
 	t.Logf("KL(true || learned) = %.3f nats; held-out NLL by pass: first %.3f, last %.3f", got, curve[0].HeldOutLoss, curve[len(curve)-1].HeldOutLoss)
 	if !(got < 1.0) {
 		t.Errorf("KL divergence %.3f nats, want < 1", got)
