@@ -104,8 +104,8 @@ func (e *Estimator) catalogChunk(dst *Rows, p *Prepared, depth int) {
 	e.finePrep.Reset()
 	e.finePrep.K = fine.cfg.K
 	for _, s := range e.refine {
-		lo, hi := e.refineInterval(p, int(s))
-		fine.appendRefined(&e.finePrep, p, int(s), lo, hi)
+		e.spans = e.refineSpans(e.spans, p, int(s))
+		fine.appendRefined(&e.finePrep, p, int(s), e.spans)
 	}
 	e.fineRows.Reset()
 	e.fineRows.NQuantiles = e.cfg.Quantiles

@@ -25,6 +25,7 @@ type Estimator struct {
 	finePrep Prepared   // the stars of one chunk it refines
 	fineRows Rows       // their rows
 	refine   []int32    // their indices in the chunk
+	spans    []span     // one star's refinement intervals
 
 	// Scratch of one chunk of stars.
 	x      []float64 // 3 per row: (g, bp-rp, bp-g)

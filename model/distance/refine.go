@@ -10,11 +10,12 @@ import "math"
 // the main sequence), the weights of eq. 2 fall on one or two samples and
 // the quantiles are those of a handful of points: too narrow, and coverage
 // suffers. Such a star is estimated once more with its K samples drawn,
-// stratified, from the same likelihood restricted to the parallax interval
-// where its posterior lies: between the samples next to the outermost ones
-// that carry weight. Inside that interval the proposal is still the
-// likelihood (times a constant), so the weights keep the form of eq. 2;
-// outside it the first pass found no weight, which the refinement neglects.
+// stratified, from the same likelihood restricted to the parallax intervals
+// where its posterior lies: around each sample that carries weight, between
+// its neighbours (so a posterior with two modes keeps both). Inside them the
+// proposal is still the likelihood (times a constant), so the weights keep
+// the form of eq. 2; outside them the first pass found no weight, which the
+// refinement neglects.
 
 // refineRelWeight is the weight, relative to a star's largest, above which
 // a sample counts as carrying posterior weight.
@@ -37,56 +38,82 @@ func (e *Estimator) needsRefinement(s int) bool {
 	return 1/s2 < e.cfg.RefineESS
 }
 
-// refineInterval returns the parallax interval [lo, hi] (mas, offset
-// applied) of star s's refined samples: from the largest sample below the
-// weighted ones to the smallest above them, 0 and +Inf where there is none.
-func (e *Estimator) refineInterval(p *Prepared, s int) (lo, hi float64) {
+// span is a parallax interval [lo, hi] (mas, offset applied).
+type span struct{ lo, hi float64 }
+
+// refineSpans returns the parallax intervals of star s's refined samples:
+// around every sample that carries weight, from the sample below it to the
+// sample above it (0 and +Inf where there is none), overlapping intervals
+// merged. A posterior with two modes (a dwarf and a giant solution) keeps
+// both, each narrowed around its own samples.
+func (e *Estimator) refineSpans(dst []span, p *Prepared, s int) []span {
 	k := e.cfg.K
 	w := e.w[s*k : (s+1)*k]
-	plx := p.Plx[s*k : (s+1)*k]
+	ps := e.order[:k]
+	for j := range ps {
+		ps[j] = pair{p.Plx[s*k+j], w[j]}
+	}
+	sortPairs(ps)
 	var mx float64
 	for _, v := range w {
 		mx = max(mx, v)
 	}
-	wLo, wHi := math.Inf(1), math.Inf(-1)
-	for j, v := range w {
-		if v >= refineRelWeight*mx {
-			wLo, wHi = min(wLo, plx[j]), max(wHi, plx[j])
+	dst = dst[:0]
+	for j, q := range ps {
+		if !(q.w >= refineRelWeight*mx) {
+			continue
 		}
+		lo, hi := 0.0, math.Inf(1)
+		if j > 0 {
+			lo = ps[j-1].x
+		}
+		if j+1 < k {
+			hi = ps[j+1].x
+		}
+		if n := len(dst); n > 0 && lo <= dst[n-1].hi {
+			dst[n-1].hi = max(dst[n-1].hi, hi)
+			continue
+		}
+		dst = append(dst, span{lo, hi})
 	}
-	lo, hi = 0, math.Inf(1)
-	for _, x := range plx {
-		if x < wLo {
-			lo = max(lo, x)
-		}
-		if x > wHi {
-			hi = min(hi, x)
-		}
-	}
-	return lo, hi
+	return dst
 }
 
 // appendRefined appends star s of p to dst (prepared by the refining
 // Estimator r) with r's K samples drawn stratified from the star's
-// parallax likelihood restricted to [lo, hi].
-func (r *Estimator) appendRefined(dst, p *Prepared, s int, lo, hi float64) {
+// parallax likelihood restricted to the union of spans: the strata are
+// laid over the spans' probabilities end to end.
+func (r *Estimator) appendRefined(dst, p *Prepared, s int, spans []span) {
 	cfg := &r.cfg
 	k := cfg.K
 	tn := TruncNormal{Mu: p.Parallax[s] + cfg.ParallaxOffset, Sigma: p.ParallaxError[s]}
-	ulo, uhi := tn.CDF(lo), 1.0
-	if !math.IsInf(hi, 1) {
-		uhi = tn.CDF(hi)
+	ns := len(spans)
+	ulo, uhi := make([]float64, ns), make([]float64, ns)
+	var total float64
+	for i, sp := range spans {
+		ulo[i], uhi[i] = tn.CDF(sp.lo), 1.0
+		if !math.IsInf(sp.hi, 1) {
+			uhi[i] = tn.CDF(sp.hi)
+		}
+		total += uhi[i] - ulo[i]
 	}
 	smp := tn.sampler()
 	st := &r.rng
 	st.reset(cfg.Seed, p.SourceID[s], purposeRefine)
 	for j := 0; j < k; j++ {
-		u := ulo + (uhi-ulo)*(float64(j)+st.open())/float64(k)
+		// Position in the spans' joint probability, then the span.
+		v := total * (float64(j) + st.open()) / float64(k)
+		i := 0
+		for i < ns-1 && v > uhi[i]-ulo[i] {
+			v -= uhi[i] - ulo[i]
+			i++
+		}
+		u := min(ulo[i]+v, uhi[i])
 		x := smp.quantile(u)
 		// Rounding at the interval's ends must not leave it.
-		x = min(max(x, lo), hi)
+		x = min(max(x, spans[i].lo), spans[i].hi)
 		if !(x > 0) || math.IsInf(x, 1) {
-			x = smp.quantile(0.5 * (ulo + uhi))
+			x = smp.quantile(0.5 * (ulo[i] + uhi[i]))
 		}
 		d := 1000 / x
 		dst.Plx = append(dst.Plx, x)
