@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -129,8 +130,13 @@ func WriteMetadata(ctx context.Context, root string, parts []Pixel, props Proper
 	for _, e := range kv {
 		fmt.Fprintf(&b, "%s=%s\n", e[0], e[1])
 	}
-	for k, v := range props.Extra {
-		fmt.Fprintf(&b, "%s=%s\n", k, v)
+	extra := make([]string, 0, len(props.Extra))
+	for k := range props.Extra {
+		extra = append(extra, k)
+	}
+	slices.Sort(extra)
+	for _, k := range extra {
+		fmt.Fprintf(&b, "%s=%s\n", k, props.Extra[k])
 	}
 	return store.WriteFile(ctx, store.Join(root, "hats.properties"), []byte(b.String()))
 }

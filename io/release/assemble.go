@@ -118,6 +118,9 @@ func hatsFiles(ctx context.Context, dir, v string) ([]File, error) {
 		return nil, nil
 	}
 	names := []string{"hats.properties", "partition_info.csv", "dataset/_metadata", "dataset/_common_metadata"}
+	if _, err := store.Stat(ctx, store.Join(dir, root, "gaiaflow_partition_shards.json")); err == nil {
+		names = append(names, "gaiaflow_partition_shards.json") // which shards each partition came from
+	}
 	parts, err := store.Glob(ctx, store.Join(dir, root, "dataset", "Norder=*", "Dir=*", "Npix=*.parquet"))
 	if err != nil {
 		return nil, fmt.Errorf("hats: %w", err)

@@ -227,7 +227,12 @@ func BuildHATS(plan *Plan, opt Options) *beam.Pipeline {
 	for _, in := range plan.All {
 		shards = append(shards, store.Join(opt.Out, release.ShardName(in.Path, in.Key, ".csv.gz")))
 	}
+	previous := ""
+	if plan.Previous != nil {
+		previous = store.Join(opt.Out, plan.Previous.Version, release.HATSDir)
+	}
 	distances.HATS(s, distances.HATSOptions{
+		Previous:   previous,
 		Root:       store.Join(opt.Out, plan.Version, release.HATSDir),
 		MaxRows:    opt.HATSMaxRows,
 		Collection: "gaiaflow_distances_" + plan.Version,

@@ -2,6 +2,7 @@ package distances_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,10 +92,46 @@ func TestHATSCatalogOfAVersion(t *testing.T) {
 			listed++
 		}
 	}
-	if listed != len(files)+4 {
-		t.Errorf("the manifest lists %d HATS files, want %d partitions + 4", listed, len(files))
+	if listed != len(files)+5 {
+		t.Errorf("the manifest lists %d HATS files, want %d partitions + 5", listed, len(files))
 	}
 	if _, err := release.Verify(ctx, out, ""); err != nil {
 		t.Errorf("verify: %v", err)
+	}
+	plan.End(ctx)
+
+	// The next version without one input partition: the partitions that
+	// no row of it reached are copied, byte for byte; the others rewritten.
+	inputs, _ := filepath.Glob(filepath.Join(sky, "GaiaSource_*.csv.gz"))
+	if err := os.Remove(inputs[0]); err != nil {
+		t.Fatal(err)
+	}
+	plan2, err := distances.Begin(ctx, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plan2.End(ctx)
+	if _, err := runners.Run(ctx, distances.BuildHATS(plan2, opt), stars.Namespace); err != nil {
+		t.Fatal(err)
+	}
+	props, err := os.ReadFile(filepath.Join(out, plan2.Version, release.HATSDir, "hats.properties"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reused, written int
+	for _, line := range strings.Split(string(props), "\n") {
+		fmt.Sscanf(line, "gaiaflow_partitions_reused=%d", &reused)
+		fmt.Sscanf(line, "gaiaflow_partitions_written=%d", &written)
+	}
+	t.Logf("second version: %d partitions reused, %d written", reused, written)
+	if reused == 0 || written == 0 {
+		t.Errorf("%d partitions reused and %d written, want some of each:\n%s", reused, written, props)
+	}
+	m2, _, err := distances.Publish(ctx, plan2, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := release.Verify(ctx, out, ""); err != nil {
+		t.Errorf("verify %s: %v", m2.Version, err)
 	}
 }

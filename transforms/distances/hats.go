@@ -23,7 +23,16 @@ type HATSOptions struct {
 	CountOrder int    // the HEALPix order the rows are counted at, the finest partition; 0 means 10
 	Collection string // obs_collection
 	Builder    string // hats_builder
+	// Previous is the HATS folder of the version before, or "": a partition
+	// whose rows come from the same shards as there (shard names carry
+	// their content keys) is copied from it instead of rewritten.
+	Previous string
 }
+
+// HATSShardsName is the file, in a HATS catalog's folder, that names the
+// shards each partition was written from ("order/pixel" -> shard names):
+// what the next version compares to reuse a partition.
+const HATSShardsName = "gaiaflow_partition_shards.json"
 
 // HATS writes the rows of the catalog shards (PCollection<string> of CSV
 // shard paths) as a HATS catalog under opt.Root (io/hats): each shard's
@@ -181,24 +190,66 @@ func (fn *hatsAssignFn) ProcessElement(shard string, counts []int64, plan string
 	return nil
 }
 
-type hatsWriteFn struct{ Options string }
+type hatsWriteFn struct {
+	Options string
+	opt     HATSOptions
+	prev    map[string][]string // the previous version's partition -> shard names; nil if none
+}
 
-// ProcessElement writes one partition from the shards that hold its rows.
-func (fn *hatsWriteFn) ProcessElement(ctx context.Context, key string, shards func(*string) bool, emit func(string)) error {
-	var opt HATSOptions
-	if err := json.Unmarshal([]byte(fn.Options), &opt); err != nil {
+func (fn *hatsWriteFn) Setup(ctx context.Context) error {
+	if err := json.Unmarshal([]byte(fn.Options), &fn.opt); err != nil {
 		return err
 	}
+	if fn.opt.Previous == "" {
+		return nil
+	}
+	b, err := store.ReadFile(ctx, store.Join(fn.opt.Previous, HATSShardsName))
+	if err != nil {
+		return nil // no previous HATS catalog, or one from before this file: write every partition
+	}
+	return json.Unmarshal(b, &fn.prev)
+}
+
+var (
+	hatsWritten = beam.NewCounter("gaiaflow", "hats.partitions_written")
+	hatsReused  = beam.NewCounter("gaiaflow", "hats.partitions_reused")
+)
+
+// ProcessElement writes one partition from the shards that hold its rows,
+// or copies it from the previous version when those shards are the same;
+// it emits the partition's key, "written" or "reused", and its shards'
+// names (as JSON), which the catalog-level step counts into
+// hats.properties: counts carried in the data, not in metrics.
+func (fn *hatsWriteFn) ProcessElement(ctx context.Context, key string, shards func(*string) bool, emit func(string)) error {
+	opt := fn.opt
 	var p hats.Pixel
 	if _, err := fmt.Sscanf(key, "%d/%d", &p.Order, &p.Pix); err != nil {
 		return fmt.Errorf("hats: partition key %q: %w", key, err)
 	}
-	var paths []string
+	var paths, names []string
 	var sh string
 	for shards(&sh) {
 		paths = append(paths, sh)
 	}
 	slices.Sort(paths) // the partition's content does not depend on arrival order
+	for _, path := range paths {
+		names = append(names, store.Base(path))
+	}
+	record := func(how string) string {
+		b, _ := json.Marshal(append([]string{key, how}, names...))
+		return string(b)
+	}
+	if prev, ok := fn.prev[key]; ok && slices.Equal(prev, names) {
+		data, err := store.ReadFile(ctx, store.Join(opt.Previous, p.Path()))
+		if err == nil {
+			if err := store.WriteFile(ctx, store.Join(opt.Root, p.Path()), data); err != nil {
+				return err
+			}
+			hatsReused.Inc(ctx, 1)
+			emit(record("reused"))
+			return nil
+		}
+	}
 	var mine distance.Rows
 	for _, path := range paths {
 		rows, err := readShardRows(ctx, path)
@@ -214,7 +265,8 @@ func (fn *hatsWriteFn) ProcessElement(ctx context.Context, key string, shards fu
 	if err := hats.WritePartition(ctx, opt.Root, p, &mine); err != nil {
 		return err
 	}
-	emit(key)
+	hatsWritten.Inc(ctx, 1)
+	emit(record("written"))
 	return nil
 }
 
@@ -231,18 +283,36 @@ func (fn *hatsMetaFn) ProcessElement(ctx context.Context, plan string, written f
 	if err := json.Unmarshal([]byte(plan), &p); err != nil {
 		return 0, err
 	}
-	n := 0
-	var k string
-	for written(&k) {
-		n++
+	shards := map[string][]string{}
+	how := map[string]int{}
+	var rec string
+	for written(&rec) {
+		var r []string
+		if err := json.Unmarshal([]byte(rec), &r); err != nil || len(r) < 2 {
+			return 0, fmt.Errorf("hats: written partition record %q: %v", rec, err)
+		}
+		shards[r[0]] = r[2:]
+		how[r[1]]++
 	}
+	n := len(shards)
 	if n != len(p.Parts) {
 		return 0, fmt.Errorf("hats: %d of %d partitions written", n, len(p.Parts))
 	}
 	if n == 0 {
 		return 0, nil
 	}
-	props := hats.Properties{Collection: opt.Collection, Rows: p.Rows, MaxRows: opt.MaxRows, Builder: opt.Builder}
+	b, err := json.Marshal(shards)
+	if err != nil {
+		return 0, err
+	}
+	if err := store.WriteFile(ctx, store.Join(opt.Root, HATSShardsName), b); err != nil {
+		return 0, err
+	}
+	props := hats.Properties{Collection: opt.Collection, Rows: p.Rows, MaxRows: opt.MaxRows, Builder: opt.Builder,
+		Extra: map[string]string{
+			"gaiaflow_partitions_written": fmt.Sprint(how["written"]),
+			"gaiaflow_partitions_reused":  fmt.Sprint(how["reused"]),
+		}}
 	return n, hats.WriteMetadata(ctx, opt.Root, p.Parts, props)
 }
 
