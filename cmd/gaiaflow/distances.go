@@ -83,7 +83,7 @@ func (c *catalogSpec) options() (pdist.Options, error) {
 		}
 	}
 	return pdist.Options{Inputs: c.Inputs, Out: c.Out, Model: c.Model, Dust: c.Dust, Exact: c.Exact,
-		GridNodes: c.GridNodes, Cfg: cfg, BlockSize: c.BlockSize, HATSMaxRows: c.HATSMaxRows}, nil
+		GridNodes: c.GridNodes, Cfg: cfg, BlockSize: c.BlockSize, HATSMaxRows: c.HATSMaxRows, NoHATS: c.NoHATS}, nil
 }
 
 // runCatalog takes the catalog's lock, plans, runs what is left and

@@ -195,6 +195,12 @@ func TestFollowPublishesArrivals(t *testing.T) {
 	if _, err := release.Verify(context.Background(), cat, ""); err != nil {
 		t.Errorf("v2: %v", err)
 	}
+	// Each followed version is a HATS catalog too; v2 copies the
+	// partitions whose shards did not change.
+	props, err := os.ReadFile(filepath.Join(cat, v2.Version, release.HATSDir, "hats.properties"))
+	if err != nil || !strings.Contains(string(props), fmt.Sprintf("hats_nrows=%d\n", v2.Stars)) {
+		t.Errorf("v2's HATS catalog: %v\n%s", err, props)
+	}
 
 	copyFile(t, model2, model) // a new model: one version, all on it
 	sum := ""

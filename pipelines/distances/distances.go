@@ -41,8 +41,10 @@ type Options struct {
 	// DryRun plans without writing anything: no lock, no grid, no shards.
 	DryRun bool
 	// HATSMaxRows is the most rows a partition of the version's HATS
-	// catalog holds (BuildHATS); 0 means 1,000,000.
+	// catalog holds (BuildHATS); 0 means 1,000,000. NoHATS: the follow
+	// mode publishes none (a batch run simply does not run BuildHATS).
 	HATSMaxRows int64
+	NoHATS      bool
 }
 
 // Plan is what a run will do.
@@ -214,6 +216,7 @@ func FollowOptions(opt Options, pollEvery, publishEvery time.Duration, notificat
 	}
 	return distances.FollowOptions{Inputs: opt.Inputs, Out: opt.Out, Model: opt.Model, Dust: opt.Dust, Exact: opt.Exact,
 		GridNodes: opt.GridNodes, Cfg: cfg, BlockSize: opt.BlockSize, PollEvery: pollEvery, PublishEvery: publishEvery,
+		NoHATS: opt.NoHATS, HATSMaxRows: opt.HATSMaxRows,
 		Notifications: notifications}, nil
 }
 

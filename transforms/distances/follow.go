@@ -42,6 +42,10 @@ type FollowOptions struct {
 	// PollEvery, and a listing every PublishEvery still notices a new
 	// model or dust map. Only Dataflow runs Pub/Sub reads.
 	Notifications string
+	// NoHATS publishes no HATS catalog; HATSMaxRows is its partition size
+	// (0: 1,000,000). See WriteHATS.
+	NoHATS      bool
+	HATSMaxRows int64
 }
 
 // Work is one partition to make into a shard with a given model.
@@ -324,6 +328,20 @@ func PublishFollowed(ctx context.Context, opt FollowOptions, keys *release.KeyCa
 	cfg := opt.Cfg
 	cfg.Mode = distance.Catalog
 	meta := release.Meta{Model: opt.Model, ModelSHA256: k.ModelSum, Prior: cfg.WithDefaults().Prior.String(), Options: k.Options, Dust: opt.Dust, Follow: &st}
+	if !opt.NoHATS {
+		var shards []string
+		for _, in := range inputs {
+			shards = append(shards, store.Join(opt.Out, release.ShardName(in.Path, in.Key, ".csv.gz")))
+		}
+		ho := HATSOptions{Root: store.Join(opt.Out, v, release.HATSDir), MaxRows: opt.HATSMaxRows,
+			Collection: "gaiaflow_distances_" + v, Builder: "gaiaflow distances --follow"}
+		if previous != "" {
+			ho.Previous = store.Join(opt.Out, previous, release.HATSDir)
+		}
+		if _, err := WriteHATS(ctx, ho, shards); err != nil {
+			return nil, fmt.Errorf("follow: HATS catalog of %s: %w", v, err)
+		}
+	}
 	m, _, err := release.Assemble(ctx, opt.Out, v, previous, inputs, meta)
 	if err != nil {
 		return nil, err

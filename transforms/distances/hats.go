@@ -88,20 +88,30 @@ func (fn *hatsCountFn) ProcessElement(ctx context.Context, shard string, emit fu
 	if err := json.Unmarshal([]byte(fn.Options), &opt); err != nil {
 		return err
 	}
-	rows, err := readShardRows(ctx, shard)
+	c, err := shardCounts(ctx, shard, opt.CountOrder)
 	if err != nil {
 		return err
+	}
+	emit(shard, c)
+	return nil
+}
+
+// shardCounts returns the shard's rows per pixel at order as (pixel, count)
+// pairs.
+func shardCounts(ctx context.Context, shard string, order int) ([]int64, error) {
+	rows, err := readShardRows(ctx, shard)
+	if err != nil {
+		return nil, err
 	}
 	n := map[int64]int64{}
 	for i := range rows.SourceID {
 		pix := catalog.HEALPix29(rows.RA[i], rows.Dec[i])
 		if pix < 0 {
-			return fmt.Errorf("hats: %s: source_id %d has no position (%g, %g)", shard, rows.SourceID[i], rows.RA[i], rows.Dec[i])
+			return nil, fmt.Errorf("hats: %s: source_id %d has no position (%g, %g)", shard, rows.SourceID[i], rows.RA[i], rows.Dec[i])
 		}
-		n[pix>>(2*(29-opt.CountOrder))]++
+		n[pix>>(2*(29-order))]++
 	}
-	emit(shard, pairs(n))
-	return nil
+	return pairs(n), nil
 }
 
 // pairs flattens counts into sorted (pixel, count) pairs.
@@ -138,6 +148,16 @@ func (fn *hatsPlanFn) ProcessElement(counts []int64) (string, error) {
 	if err := json.Unmarshal([]byte(fn.Options), &opt); err != nil {
 		return "", err
 	}
+	p, err := planOf(opt, counts)
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(p)
+	return string(b), err
+}
+
+// planOf plans the partitions of the summed (pixel, count) pairs.
+func planOf(opt HATSOptions, counts []int64) (hatsPlan, error) {
 	n := map[int64]int64{}
 	var rows int64
 	for i := 0; i+1 < len(counts); i += 2 {
@@ -145,11 +165,7 @@ func (fn *hatsPlanFn) ProcessElement(counts []int64) (string, error) {
 		rows += counts[i+1]
 	}
 	parts, err := hats.Plan(n, opt.CountOrder, opt.MaxRows)
-	if err != nil {
-		return "", err
-	}
-	b, err := json.Marshal(hatsPlan{Parts: parts, Rows: rows})
-	return string(b), err
+	return hatsPlan{Parts: parts, Rows: rows}, err
 }
 
 type hatsAssignFn struct {
@@ -176,18 +192,29 @@ func (fn *hatsAssignFn) ProcessElement(shard string, counts []int64, plan string
 		}
 		fn.plan, fn.idx, fn.shift = &p, hats.NewIndex(p.Parts), 2*(29-opt.CountOrder)
 	}
+	keys, err := partitionsOf(fn.idx, fn.shift, shard, counts)
+	for _, k := range keys {
+		emit(k, shard)
+	}
+	return err
+}
+
+// partitionsOf returns the keys of the partitions a shard's counted pixels
+// fall in; shift is 2 (29 - CountOrder).
+func partitionsOf(idx *hats.Index, shift int, shard string, counts []int64) ([]string, error) {
 	seen := map[hats.Pixel]bool{}
+	var keys []string
 	for i := 0; i+1 < len(counts); i += 2 {
-		p, ok := fn.idx.Find(counts[i] << fn.shift)
+		p, ok := idx.Find(counts[i] << shift)
 		if !ok {
-			return fmt.Errorf("hats: %s: pixel %d is in no partition", shard, counts[i])
+			return keys, fmt.Errorf("hats: %s: pixel %d is in no partition", shard, counts[i])
 		}
 		if !seen[p] {
 			seen[p] = true
-			emit(pixelKey(p), shard)
+			keys = append(keys, pixelKey(p))
 		}
 	}
-	return nil
+	return keys, nil
 }
 
 type hatsWriteFn struct {
@@ -200,14 +227,24 @@ func (fn *hatsWriteFn) Setup(ctx context.Context) error {
 	if err := json.Unmarshal([]byte(fn.Options), &fn.opt); err != nil {
 		return err
 	}
-	if fn.opt.Previous == "" {
-		return nil
+	var err error
+	fn.prev, err = previousShards(ctx, fn.opt.Previous)
+	return err
+}
+
+// previousShards reads the previous version's partition -> shards record;
+// nil if there is none (no previous HATS catalog, or one without it: every
+// partition is then written).
+func previousShards(ctx context.Context, prevRoot string) (map[string][]string, error) {
+	if prevRoot == "" {
+		return nil, nil
 	}
-	b, err := store.ReadFile(ctx, store.Join(fn.opt.Previous, HATSShardsName))
+	b, err := store.ReadFile(ctx, store.Join(prevRoot, HATSShardsName))
 	if err != nil {
-		return nil // no previous HATS catalog, or one from before this file: write every partition
+		return nil, nil
 	}
-	return json.Unmarshal(b, &fn.prev)
+	var m map[string][]string
+	return m, json.Unmarshal(b, &m)
 }
 
 var (
@@ -221,17 +258,30 @@ var (
 // names (as JSON), which the catalog-level step counts into
 // hats.properties: counts carried in the data, not in metrics.
 func (fn *hatsWriteFn) ProcessElement(ctx context.Context, key string, shards func(*string) bool, emit func(string)) error {
-	opt := fn.opt
-	var p hats.Pixel
-	if _, err := fmt.Sscanf(key, "%d/%d", &p.Order, &p.Pix); err != nil {
-		return fmt.Errorf("hats: partition key %q: %w", key, err)
-	}
-	var paths, names []string
+	var paths []string
 	var sh string
 	for shards(&sh) {
 		paths = append(paths, sh)
 	}
-	slices.Sort(paths) // the partition's content does not depend on arrival order
+	rec, err := writeOrReuse(ctx, fn.opt, fn.prev, key, paths)
+	if err != nil {
+		return err
+	}
+	emit(rec)
+	return nil
+}
+
+// writeOrReuse writes partition key from the shards paths, or copies it
+// from the previous version (prev) when it came from the same shards, and
+// returns its record: JSON of the key, "written" or "reused", and the
+// shards' names.
+func writeOrReuse(ctx context.Context, opt HATSOptions, prev map[string][]string, key string, paths []string) (string, error) {
+	var p hats.Pixel
+	if _, err := fmt.Sscanf(key, "%d/%d", &p.Order, &p.Pix); err != nil {
+		return "", fmt.Errorf("hats: partition key %q: %w", key, err)
+	}
+	paths = slices.Sorted(slices.Values(paths)) // the partition's content does not depend on arrival order
+	var names []string
 	for _, path := range paths {
 		names = append(names, store.Base(path))
 	}
@@ -239,22 +289,21 @@ func (fn *hatsWriteFn) ProcessElement(ctx context.Context, key string, shards fu
 		b, _ := json.Marshal(append([]string{key, how}, names...))
 		return string(b)
 	}
-	if prev, ok := fn.prev[key]; ok && slices.Equal(prev, names) {
+	if old, ok := prev[key]; ok && slices.Equal(old, names) {
 		data, err := store.ReadFile(ctx, store.Join(opt.Previous, p.Path()))
 		if err == nil {
 			if err := store.WriteFile(ctx, store.Join(opt.Root, p.Path()), data); err != nil {
-				return err
+				return "", err
 			}
 			hatsReused.Inc(ctx, 1)
-			emit(record("reused"))
-			return nil
+			return record("reused"), nil
 		}
 	}
 	var mine distance.Rows
 	for _, path := range paths {
 		rows, err := readShardRows(ctx, path)
 		if err != nil {
-			return err
+			return "", err
 		}
 		for i := range rows.SourceID {
 			if p.Contains(catalog.HEALPix29(rows.RA[i], rows.Dec[i])) {
@@ -263,11 +312,10 @@ func (fn *hatsWriteFn) ProcessElement(ctx context.Context, key string, shards fu
 		}
 	}
 	if err := hats.WritePartition(ctx, opt.Root, p, &mine); err != nil {
-		return err
+		return "", err
 	}
 	hatsWritten.Inc(ctx, 1)
-	emit(record("written"))
-	return nil
+	return record("written"), nil
 }
 
 type hatsMetaFn struct{ Options string }
@@ -283,10 +331,20 @@ func (fn *hatsMetaFn) ProcessElement(ctx context.Context, plan string, written f
 	if err := json.Unmarshal([]byte(plan), &p); err != nil {
 		return 0, err
 	}
-	shards := map[string][]string{}
-	how := map[string]int{}
+	var recs []string
 	var rec string
 	for written(&rec) {
+		recs = append(recs, rec)
+	}
+	return writeHATSMeta(ctx, opt, p, recs)
+}
+
+// writeHATSMeta writes the catalog-level files once every partition of the
+// plan has its record.
+func writeHATSMeta(ctx context.Context, opt HATSOptions, p hatsPlan, recs []string) (int, error) {
+	shards := map[string][]string{}
+	how := map[string]int{}
+	for _, rec := range recs {
 		var r []string
 		if err := json.Unmarshal([]byte(rec), &r); err != nil || len(r) < 2 {
 			return 0, fmt.Errorf("hats: written partition record %q: %v", rec, err)
@@ -327,4 +385,55 @@ func init() {
 	register.Emitter2[string, string]()
 	register.Iter1[string]()
 	beam.RegisterType(reflect.TypeOf(HATSOptions{}))
+}
+
+// WriteHATS builds the HATS catalog of the shards in this process, the
+// steps of HATS one after another: for the follow mode, whose publication
+// runs on one worker and, with the partitions of unchanged shards copied,
+// rewrites only what changed. It returns the number of partitions.
+func WriteHATS(ctx context.Context, opt HATSOptions, shards []string) (int, error) {
+	if opt.MaxRows == 0 {
+		opt.MaxRows = 1_000_000
+	}
+	if opt.CountOrder == 0 {
+		opt.CountOrder = 10
+	}
+	counts := make([][]int64, len(shards))
+	var all []int64
+	for i, sh := range shards {
+		c, err := shardCounts(ctx, sh, opt.CountOrder)
+		if err != nil {
+			return 0, err
+		}
+		counts[i] = c
+		all = append(all, c...)
+	}
+	plan, err := planOf(opt, all)
+	if err != nil {
+		return 0, err
+	}
+	idx := hats.NewIndex(plan.Parts)
+	byPart := map[string][]string{}
+	for i, sh := range shards {
+		keys, err := partitionsOf(idx, 2*(29-opt.CountOrder), sh, counts[i])
+		if err != nil {
+			return 0, err
+		}
+		for _, k := range keys {
+			byPart[k] = append(byPart[k], sh)
+		}
+	}
+	prev, err := previousShards(ctx, opt.Previous)
+	if err != nil {
+		return 0, err
+	}
+	var recs []string
+	for _, p := range plan.Parts {
+		rec, err := writeOrReuse(ctx, opt, prev, pixelKey(p), byPart[pixelKey(p)])
+		if err != nil {
+			return 0, err
+		}
+		recs = append(recs, rec)
+	}
+	return writeHATSMeta(ctx, opt, plan, recs)
 }
