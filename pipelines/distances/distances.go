@@ -221,14 +221,14 @@ func FollowOptions(opt Options, pollEvery, publishEvery time.Duration, notificat
 }
 
 // BuildHATS returns the pipeline that writes the planned version's HATS
-// catalog (distances.HATS) into <out>/<version>/hats from every input's CSV
-// shard, the reused and the new; run it after Build's shards exist and
+// catalog (distances.HATS) into <out>/<version>/hats from every input's
+// Parquet shard, the reused and the new; run it after Build's shards exist and
 // before Publish, which lists its files in the manifest.
 func BuildHATS(plan *Plan, opt Options) *beam.Pipeline {
 	p, s := beam.NewPipelineWithRoot()
 	var shards []string
 	for _, in := range plan.All {
-		shards = append(shards, store.Join(opt.Out, release.ShardName(in.Path, in.Key, ".csv.gz")))
+		shards = append(shards, store.Join(opt.Out, release.ShardName(in.Path, in.Key, ".parquet")))
 	}
 	previous := ""
 	if plan.Previous != nil {

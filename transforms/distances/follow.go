@@ -331,7 +331,7 @@ func PublishFollowed(ctx context.Context, opt FollowOptions, keys *release.KeyCa
 	if !opt.NoHATS {
 		var shards []string
 		for _, in := range inputs {
-			shards = append(shards, store.Join(opt.Out, release.ShardName(in.Path, in.Key, ".csv.gz")))
+			shards = append(shards, store.Join(opt.Out, release.ShardName(in.Path, in.Key, ".parquet")))
 		}
 		ho := HATSOptions{Root: store.Join(opt.Out, v, release.HATSDir), MaxRows: opt.HATSMaxRows,
 			Collection: "gaiaflow_distances_" + v, Builder: "gaiaflow distances --follow"}
