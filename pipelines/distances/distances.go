@@ -240,6 +240,8 @@ func BuildHATS(plan *Plan, opt Options) *beam.Pipeline {
 		MaxRows:    opt.HATSMaxRows,
 		Collection: "gaiaflow_distances_" + plan.Version,
 		Builder:    "gaiaflow distances",
+		Provenance: map[string]string{"gaiaflow_catalog_version": plan.Version, "gaiaflow_model_sha256": plan.ModelSum,
+			"gaiaflow_dust": opt.Dust},
 	}, beam.CreateList(s, shards))
 	return p
 }

@@ -334,7 +334,8 @@ func PublishFollowed(ctx context.Context, opt FollowOptions, keys *release.KeyCa
 			shards = append(shards, store.Join(opt.Out, release.ShardName(in.Path, in.Key, ".parquet")))
 		}
 		ho := HATSOptions{Root: store.Join(opt.Out, v, release.HATSDir), MaxRows: opt.HATSMaxRows,
-			Collection: "gaiaflow_distances_" + v, Builder: "gaiaflow distances --follow"}
+			Collection: "gaiaflow_distances_" + v, Builder: "gaiaflow distances --follow",
+			Provenance: map[string]string{"gaiaflow_catalog_version": v, "gaiaflow_model_sha256": k.ModelSum, "gaiaflow_dust": opt.Dust}}
 		if previous != "" {
 			ho.Previous = store.Join(opt.Out, previous, release.HATSDir)
 		}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"runtime/debug"
 	"slices"
+	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -22,7 +24,10 @@ type HATSOptions struct {
 	MaxRows    int64  // rows per partition at most (hats_max_rows); 0 means 1,000,000
 	CountOrder int    // the HEALPix order the rows are counted at, the finest partition; 0 means 10
 	Collection string // obs_collection
-	Builder    string // hats_builder
+	Builder    string // hats_builder; the program's build (BuildInfo) is appended
+	// Provenance goes into hats.properties as it is (e.g. the catalog
+	// version and the model's checksum).
+	Provenance map[string]string
 	// Previous is the HATS folder of the version before, or "": a partition
 	// whose rows come from the same shards as there (shard names carry
 	// their content keys) is copied from it instead of rewritten.
@@ -368,11 +373,15 @@ func writeHATSMeta(ctx context.Context, opt HATSOptions, p hatsPlan, recs []stri
 	if err := store.WriteFile(ctx, store.Join(opt.Root, HATSShardsName), b); err != nil {
 		return 0, err
 	}
-	props := hats.Properties{Collection: opt.Collection, Rows: p.Rows, MaxRows: opt.MaxRows, Builder: opt.Builder,
-		Extra: map[string]string{
-			"gaiaflow_partitions_written": fmt.Sprint(how["written"]),
-			"gaiaflow_partitions_reused":  fmt.Sprint(how["reused"]),
-		}}
+	extra := map[string]string{
+		"gaiaflow_partitions_written": fmt.Sprint(how["written"]),
+		"gaiaflow_partitions_reused":  fmt.Sprint(how["reused"]),
+	}
+	for k, v := range opt.Provenance {
+		extra[k] = v
+	}
+	props := hats.Properties{Collection: opt.Collection, Rows: p.Rows, MaxRows: opt.MaxRows,
+		Builder: strings.TrimSpace(opt.Builder + " " + BuildInfo()), Extra: extra}
 	return n, hats.WriteMetadata(ctx, opt.Root, p.Parts, props)
 }
 
@@ -438,4 +447,30 @@ func WriteHATS(ctx context.Context, opt HATSOptions, shards []string) (int, erro
 		recs = append(recs, rec)
 	}
 	return writeHATSMeta(ctx, opt, plan, recs)
+}
+
+// BuildInfo names the running program's build: its module version and VCS
+// revision (with "+dirty" for uncommitted changes), as the Go toolchain
+// recorded them; "" if it recorded none.
+func BuildInfo() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	out := bi.Main.Path + "@" + bi.Main.Version
+	var rev, dirty string
+	for _, st := range bi.Settings {
+		switch st.Key {
+		case "vcs.revision":
+			rev = st.Value
+		case "vcs.modified":
+			if st.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if rev != "" {
+		out += " (" + rev[:min(12, len(rev))] + dirty + ")"
+	}
+	return out
 }
