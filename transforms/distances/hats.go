@@ -16,6 +16,7 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/hats"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
+	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
 
 // HATSOptions configure HATS.
@@ -39,23 +40,29 @@ type HATSOptions struct {
 // what the next version compares to reuse a partition.
 const HATSShardsName = "gaiaflow_partition_shards.json"
 
+// withDefaults returns o with MaxRows and CountOrder set.
+func (o HATSOptions) withDefaults() HATSOptions {
+	if o.MaxRows == 0 {
+		o.MaxRows = 1_000_000
+	}
+	if o.CountOrder == 0 {
+		o.CountOrder = 10
+	}
+	return o
+}
+
 // HATS writes the rows of the catalog shards (PCollection<string> of
-// Parquet shard paths) as a HATS catalog under opt.Root (io/hats): each shard's
-// rows are counted per HEALPix pixel at CountOrder, a combiner sums the
-// counts, one worker plans the partitions, every shard names the
+// Parquet shard paths) as a HATS catalog under opt.Root (io/hats): each
+// shard's rows are counted per HEALPix pixel at CountOrder, a combiner sums
+// the counts, one worker plans the partitions, every shard names the
 // partitions its rows fall in (from its counts), and one DoFn per partition
-// reads those shards, keeps the partition's rows and writes them; the
-// catalog-level files come last. Shards' names and counts, not rows, cross
-// the shuffle. It returns the
-// singleton PCollection<int> of the partitions written.
+// reads those shards, keeps the partition's rows and writes them (or copies
+// it from opt.Previous); the catalog-level files come last. Shards' names
+// and counts, not rows, cross the shuffle. It returns the singleton
+// PCollection<int> of the number of partitions.
 func HATS(s beam.Scope, opt HATSOptions, shards beam.PCollection) beam.PCollection {
 	s = s.Scope("distances.HATS")
-	if opt.MaxRows == 0 {
-		opt.MaxRows = 1_000_000
-	}
-	if opt.CountOrder == 0 {
-		opt.CountOrder = 10
-	}
+	opt = opt.withDefaults()
 	js, err := json.Marshal(opt)
 	if err != nil {
 		panic(err)
@@ -254,9 +261,11 @@ func previousShards(ctx context.Context, prevRoot string) (map[string][]string, 
 	return m, json.Unmarshal(b, &m)
 }
 
+// Monitoring only (the counts that hats.properties states travel in the
+// records).
 var (
-	hatsWritten = beam.NewCounter("gaiaflow", "hats.partitions_written")
-	hatsReused  = beam.NewCounter("gaiaflow", "hats.partitions_reused")
+	hatsWritten = stars.Counter("hats.partitions_written")
+	hatsReused  = stars.Counter("hats.partitions_reused")
 )
 
 // ProcessElement writes one partition from the shards that hold its rows,
@@ -403,12 +412,7 @@ func init() {
 // runs on one worker and, with the partitions of unchanged shards copied,
 // rewrites only what changed. It returns the number of partitions.
 func WriteHATS(ctx context.Context, opt HATSOptions, shards []string) (int, error) {
-	if opt.MaxRows == 0 {
-		opt.MaxRows = 1_000_000
-	}
-	if opt.CountOrder == 0 {
-		opt.CountOrder = 10
-	}
+	opt = opt.withDefaults()
 	counts := make([][]int64, len(shards))
 	var all []int64
 	for i, sh := range shards {
