@@ -43,7 +43,10 @@ func (t *trainSpec) declare(fs *flag.FlagSet) {
 	fs.Float64Var(&o.Fit.HoldOut, "holdout", 0.05, "fraction of the stars held out for the learning curve")
 	fs.Float64Var(&o.Fit.Opt.LR, "lr", 2e-3, "Adam learning rate")
 	fs.Float64Var(&o.Cfg.SigmaCMD, "sigma-cmd", distance.DefaultSigmaCMD, "intrinsic CMD width added in quadrature to sigma_P in the weight 1/(sigma_P^2 + sigma_cmd^2), mag; negative: the paper's 1/sigma_P^2")
-	fs.Func("points", "training points: mean (paper: g from the mean of the parallax samples) or posterior (one draw from each star's posterior per mini-batch)", func(s string) error {
+	o.Fit.Points, o.Fit.Redraws = distance.DefaultPoints, distance.DefaultRedraws
+	fs.IntVar(&o.Fit.Redraws, "redraws", distance.DefaultRedraws, "with --points posterior: fresh posterior draws (each an Adam step) per recomputation of a batch's posteriors")
+	fs.IntVar(&o.Fit.StepBatch, "step-batch", 0, "points per Adam step, cutting each recomputed batch into several steps; 0: the whole batch (paper)")
+	fs.Func("points", "training points: posterior (default: draws from each star's posterior under the current flow, parallax and colour noise deconvolved) or mean (paper: g from the mean of the parallax samples, observed colours)", func(s string) error {
 		switch s {
 		case "mean":
 			o.Fit.Points = distance.MeanPoints
@@ -189,6 +192,7 @@ func traincmdOptions(inputs, out, dust string, f *simFlags) traincmd.Options {
 	o.Fit.Flow.Blocks = 5
 	o.Fit.Passes = f.trainPasses
 	o.Fit.Batch = 1024
+	o.Fit.Points, o.Fit.Redraws = distance.DefaultPoints, distance.DefaultRedraws
 	o.Fit.HoldOut = 0.05
 	o.Fit.Opt.LR = 2e-3
 	return o

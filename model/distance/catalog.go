@@ -58,7 +58,7 @@ var catalogLevels = []float64{0.15865525393145707, 0.5, 0.8413447460685429}
 // RowsVersion numbers what a catalog row means; a change makes every shard
 // be computed again (it is part of the shards' keys). 2: dist_q16 and
 // dist_q84 at Phi(∓1) instead of 0.16 and 0.84.
-const RowsVersion = 2
+const RowsVersion = 3
 
 // Catalog runs the iteration on the prepared stars p and writes their
 // catalog rows into dst (reset first, its storage reused; allocated if nil).
@@ -105,7 +105,7 @@ func (e *Estimator) catalogChunk(dst *Rows, p *Prepared, depth int) {
 	e.finePrep.K = fine.cfg.K
 	for _, s := range e.refine {
 		e.spans = e.refineSpans(e.spans, p, int(s))
-		fine.appendRefined(&e.finePrep, p, int(s), e.spans)
+		fine.appendRefined(&e.finePrep, p, int(s), e.spans, e.w[int(s)*e.cfg.K:(int(s)+1)*e.cfg.K])
 	}
 	e.fineRows.Reset()
 	e.fineRows.NQuantiles = e.cfg.Quantiles

@@ -117,6 +117,16 @@ type Config struct {
 	// paper's weight).
 	SigmaCMD float64
 
+	// ObservedColours evaluates the CMD density at each star's observed
+	// colours, as paper 000 does. By default each parallax sample instead
+	// carries its own draw of the colours from their photometric errors
+	// (from the phot_*_mean_flux_over_error columns): eq. 2's sum over the
+	// samples then integrates the density over the colour noise as well
+	// as over the parallax noise, so the CMD the flow learns is the
+	// intrinsic one, not the one blurred by the noise of faint stars'
+	// BP and RP (0.1-0.3 mag at G = 20, wider than the main sequence).
+	ObservedColours bool
+
 	// RefineESS: in the catalog, a star whose effective sample size after
 	// the iteration is below it is estimated again, with RefineK samples
 	// drawn (stratified) from its parallax likelihood restricted to the
@@ -166,7 +176,7 @@ func (c Config) withDefaults() Config {
 		c.RefineESS = DefaultRefineESS
 	}
 	if c.RefineK == 0 {
-		c.RefineK = c.K
+		c.RefineK = 2 * c.K
 	}
 	if c.MinESS == 0 {
 		c.MinESS = 2

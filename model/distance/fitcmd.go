@@ -15,8 +15,25 @@ type CMDFit struct {
 	Flow flow.Config // the architecture; D is set to 3 and C to 0. Paper: 35 blocks x 500.
 	Opt  flow.Train  // Adam settings, precision, workers and seed (Epochs, Batch, HoldOut unused)
 
-	Passes  int     // passes over the training stars; 0 means 5
-	Batch   int     // stars per mini-batch; 0 means 2048 (paper 000)
+	Passes int // passes over the training stars; 0 means 5
+	Batch  int // stars whose points are recomputed together; 0 means 2048 (paper 000's mini-batch)
+	// StepBatch is the number of those points in one Adam step: each
+	// recomputed batch is cut into Batch/StepBatch steps. 0 means Batch,
+	// one step per recomputation as in the paper. The points of a star
+	// move little from one recomputation to the next, while the
+	// recomputation (T iterations of eq. 2 over K parallax samples) costs
+	// a thousand Adam steps' worth of flow evaluations: smaller steps
+	// between recomputations buy many more optimiser steps for the same
+	// time.
+	StepBatch int
+
+	// Redraws is, with PosteriorPoints, the number of times the points of
+	// a recomputed batch are drawn afresh from the stars' posteriors
+	// (TrainSet.Redraw), each draw taking its own Adam steps; 0 means 1.
+	// Each draw is an unbiased estimate of the gradient of the stars'
+	// marginal likelihood under the current flow, and costs a small
+	// fraction of the recomputation that gives the posteriors.
+	Redraws int
 	HoldOut float64 // fraction of stars held out to measure the loss each pass; 0 means 0.05
 
 	// Points chooses what a star contributes to a mini-batch; the zero
@@ -27,6 +44,19 @@ type CMDFit struct {
 	// during the call only).
 	OnPass func(p Pass) `json:"-"`
 }
+
+// DefaultPoints and DefaultRedraws are the training points gaiaflow's
+// commands use unless told otherwise: the paper's g_best points, and 8
+// redraws per recomputation where PosteriorPoints are asked for. The
+// posterior draws learn a sharper CMD (on a 100,000-star mock, 16,525
+// training stars, 15 passes, batch 1024: KL(true || learned) 0.36 nats
+// against 0.70; on the demo 0.49 against 0.90, median error 8.8 % against
+// 10.2 %), but the catalog made with it is less well calibrated on the
+// demo ([q16, q84] coverage 63.9 % against 65-70 %), so they stay an option.
+const (
+	DefaultPoints  = MeanPoints
+	DefaultRedraws = 8
+)
 
 // Points is the kind of training point a star contributes.
 type Points int
@@ -81,6 +111,9 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	if opt.HoldOut == 0 {
 		opt.HoldOut = 0.05
 	}
+	if opt.StepBatch <= 0 || opt.StepBatch > opt.Batch {
+		opt.StepBatch = opt.Batch
+	}
 	n := p.Len()
 	nHold := int(math.Ceil(opt.HoldOut * float64(n)))
 	if n-nHold < 1 || nHold < 1 {
@@ -118,7 +151,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	if err := f.SetStandardization(st); err != nil {
 		return nil, nil, err
 	}
-	stepper, err := flow.NewStepper(f, opt.Opt, opt.Batch)
+	stepper, err := flow.NewStepper(f, opt.Opt, opt.StepBatch)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -140,15 +173,26 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 			if ts.Len() == 0 {
 				continue
 			}
-			xs = trainingPoints(e, &ts, opt.Points, xs)
-			x := mat.NewDense(ts.Len(), 3, xs[:3*ts.Len()])
-			loss := stepper.Step(x, nil, ts.Weight)
-			if math.IsNaN(loss) {
-				return f, curve, fmt.Errorf("distance: training diverged at step %d (NaN loss)", stepper.Steps())
+			for r := 0; r < max(opt.Redraws, 1); r++ {
+				if r > 0 {
+					if opt.Points != PosteriorPoints {
+						break
+					}
+					ts.Redraw(uint64(stepper.Steps() + 1))
+				}
+				xs = trainingPoints(e, &ts, opt.Points, xs)
+				for lo := 0; lo < ts.Len(); lo += opt.StepBatch {
+					hi := min(lo+opt.StepBatch, ts.Len())
+					x := mat.NewDense(hi-lo, 3, xs[3*lo:3*hi])
+					loss := stepper.Step(x, nil, ts.Weight[lo:hi])
+					if math.IsNaN(loss) {
+						return f, curve, fmt.Errorf("distance: training diverged at step %d (NaN loss)", stepper.Steps())
+					}
+					w := sum(ts.Weight[lo:hi])
+					lossSum += loss * w
+					wSum += w
+				}
 			}
-			w := sum(ts.Weight)
-			lossSum += loss * w
-			wSum += w
 		}
 		held, ess := heldOutNLL(e, &hold, &ts, f, opt.Points)
 		pt := Pass{Pass: pass, Steps: stepper.Steps(), TrainLoss: lossSum / wSum, HeldOutLoss: held, HeldOutESS: ess, Flow: f}
@@ -209,7 +253,7 @@ func trainingPoints(e *Estimator, ts *TrainSet, kind Points, dst []float64) []fl
 	ag := e.cfg.Extinction.AG
 	floor := e.cfg.MinSigmaP * e.cfg.MinSigmaP
 	for i := range ts.SourceID {
-		dst[3*i] = ts.GDraw[i]
+		dst[3*i], dst[3*i+1], dst[3*i+2] = ts.GDraw[i], ts.BPRPDraw[i], ts.BPGDraw[i]
 		sd := ag * ts.SigmaE[i]
 		sp2 := sd*sd + ts.SigmaBPRP[i]*ts.SigmaBPRP[i] + ts.SigmaBPG[i]*ts.SigmaBPG[i]
 		ts.Weight[i] = 1 / (max(sp2, floor) + e.sigmaCMD2())

@@ -214,4 +214,59 @@ func TestPosteriorDrawFollowsTheWeights(t *testing.T) {
 	if ts.GDraw[0] != a {
 		t.Errorf("round 3 drew %g, then %g", a, ts.GDraw[0])
 	}
+
+	// Redraw draws from the same weights without iterating, and round r
+	// of Redraw is round r of Train.
+	clear(count)
+	for r := uint64(1); r <= rounds; r++ {
+		ts.Redraw(r)
+		j, ok := index[ts.GDraw[0]]
+		if !ok {
+			t.Fatalf("redraw %d: GDraw %g is none of the star's samples", r, ts.GDraw[0])
+		}
+		count[j]++
+	}
+	chi2, dof = 0, 0
+	for j := range w {
+		if exp := w[j] * rounds; exp >= 5 {
+			chi2 += (count[j] - exp) * (count[j] - exp) / exp
+			dof++
+		}
+	}
+	if chi2 > dof+5*math.Sqrt(2*dof) {
+		t.Errorf("redraws do not follow the weights: chi2 %.1f over %.0f cells", chi2, dof)
+	}
+	ts.Redraw(3)
+	if ts.GDraw[0] != a {
+		t.Errorf("Redraw(3) drew %g, Train's round 3 %g", ts.GDraw[0], a)
+	}
+}
+
+// TestPosteriorPointsDeconvolve: training on draws from the stars'
+// posteriors (parallax samples and colour-noise draws weighted by the
+// current flow, 8 fresh draws per recomputation) learns the intrinsic CMD;
+// the paper's g_best points, with their observed colours, learn it blurred
+// by the noise. Measured against the mock's true CMD on a 50,000-star sky
+// (8,318 training stars, 10 passes): 0.44 against 1.32 nats.
+func TestPosteriorPointsDeconvolve(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains two flows for several seconds")
+	}
+	kl := func(points Points) float64 {
+		e, p, cmd := mockTrainingStars(t, 50000, Config{Seed: 3, MinParallaxSNR: 5})
+		f, _, err := FitCMD(e, p, CMDFit{
+			Flow:   flow.Config{Blocks: 5, Hidden: []int{64, 64}},
+			Opt:    flow.Train{LR: 2e-3, Seed: 1},
+			Passes: 10, Batch: 1024, Points: points, Redraws: DefaultRedraws,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return klToTruth(f, cmd)
+	}
+	mean, post := kl(MeanPoints), kl(PosteriorPoints)
+	t.Logf("KL(true CMD || learned): g_best points %.3f nats, posterior draws %.3f", mean, post)
+	if post > 0.7 || post > mean-0.3 {
+		t.Errorf("posterior draws: KL %.3f nats, want < 0.7 and 0.3 below the g_best points' %.3f", post, mean)
+	}
 }

@@ -101,6 +101,7 @@ func (e *Estimator) fillRows(x []float64, p *Prepared, s int) {
 	l, b, d := p.L[s], p.B[s], e.dbest[s]
 	g, c1, c2 := p.G[s], p.BPRP[s], p.BPG[s]
 	mod := p.Mod[s*k : (s+1)*k]
+	dc1, dc2 := p.DBPRP[s*k:(s+1)*k], p.DBPG[s*k:(s+1)*k]
 	if e.cfg.Mode == Training {
 		med, _, covered, _ := e.dust.Query(l, b, d)
 		if !covered || !finite(med) {
@@ -109,7 +110,7 @@ func (e *Estimator) fillRows(x []float64, p *Prepared, s int) {
 		}
 		g0, a, bb := g-ext.AG*med, c1-ext.BPRP*med, c2-ext.BPG*med
 		for j, m := range mod {
-			x[3*j], x[3*j+1], x[3*j+2] = g0+m, a, bb
+			x[3*j], x[3*j+1], x[3*j+2] = g0+m, a+dc1[j], bb+dc2[j]
 		}
 		return
 	}
@@ -119,7 +120,7 @@ func (e *Estimator) fillRows(x []float64, p *Prepared, s int) {
 	if ns == 0 {
 		e.flags[s] |= FlagDustUnreliable
 		for j, m := range mod {
-			x[3*j], x[3*j+1], x[3*j+2] = g+m, c1, c2
+			x[3*j], x[3*j+1], x[3*j+2] = g+m, c1+dc1[j], c2+dc2[j]
 		}
 		return
 	}
@@ -134,7 +135,7 @@ func (e *Estimator) fillRows(x []float64, p *Prepared, s int) {
 			ej = 0
 			e.flags[s] |= FlagDustUnreliable
 		}
-		x[3*j], x[3*j+1], x[3*j+2] = g-ext.AG*ej+m, c1-ext.BPRP*ej, c2-ext.BPG*ej
+		x[3*j], x[3*j+1], x[3*j+2] = g-ext.AG*ej+m, c1-ext.BPRP*ej+dc1[j], c2-ext.BPG*ej+dc2[j]
 	}
 }
 

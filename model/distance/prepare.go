@@ -32,6 +32,13 @@ type Prepared struct {
 	Mod      []float64 // K per star: 5 log10(Plx) - 10 = -(distance modulus), mag
 	LogPrior []float64 // K per star: log prior weight of the sample (see Prior)
 	DustU    []float64 // K per star (Catalog mode; nil in Training): selects each sample's dust-map draw, in (0, 1)
+
+	// SigmaG, SigmaBP and SigmaRP are the photometric errors, mag (0 where
+	// the flux_over_error is unknown); DBPRP and DBPG, K per star, the
+	// colour-noise draw of each sample, added to the observed colours
+	// (zero with Config.ObservedColours).
+	SigmaG, SigmaBP, SigmaRP []float64
+	DBPRP, DBPG              []float64
 }
 
 // Len returns the number of stars in p.
@@ -49,7 +56,8 @@ func (p *Prepared) Reset() {
 func (p *Prepared) floatColumns() []*[]float64 {
 	return []*[]float64{&p.RA, &p.Dec, &p.L, &p.B, &p.G, &p.BPRP, &p.BPG,
 		&p.Parallax, &p.ParallaxError, &p.RUWE,
-		&p.Plx, &p.Dist, &p.Mod, &p.LogPrior, &p.DustU}
+		&p.Plx, &p.Dist, &p.Mod, &p.LogPrior, &p.DustU,
+		&p.SigmaG, &p.SigmaBP, &p.SigmaRP, &p.DBPRP, &p.DBPG}
 }
 
 // Slice returns a view of stars [i, j) of p, sharing its storage. It panics
@@ -66,7 +74,9 @@ func (p *Prepared) Slice(i, j int) Prepared {
 		Parallax: p.Parallax[i:j], ParallaxError: p.ParallaxError[i:j],
 		RUWE: p.RUWE[i:j], Flags: p.Flags[i:j],
 		Plx: p.Plx[i*k : j*k], Dist: p.Dist[i*k : j*k], Mod: p.Mod[i*k : j*k],
-		LogPrior: p.LogPrior[i*k : j*k]}
+		LogPrior: p.LogPrior[i*k : j*k],
+		SigmaG: p.SigmaG[i:j], SigmaBP: p.SigmaBP[i:j], SigmaRP: p.SigmaRP[i:j],
+		DBPRP: p.DBPRP[i*k : j*k], DBPG: p.DBPG[i*k : j*k]}
 	if p.DustU != nil {
 		v.DustU = p.DustU[i*k : j*k]
 	}
@@ -148,6 +158,8 @@ func (e *Estimator) Prepare(dst *Prepared, b *star.Block, c *Counts) *Prepared {
 		}
 		n := dst.Len()
 		dst.appendSamples(e, b.SourceID[i], plx+cfg.ParallaxOffset, plxErr)
+		sg, sbp, srp := magError(b.GFluxOverError[i]), magError(b.BPFluxOverError[i]), magError(b.RPFluxOverError[i])
+		dst.appendColourNoise(e, b.SourceID[i], purposeColour, sg, sbp, srp)
 		// The coverage cut, at the prior-weighted mean distance of the
 		// samples: the first distance the iteration asks the map about.
 		if _, _, covered, _ := e.dust.Query(b.L[i], b.B[i], meanDist(dst.Dist[n*k:], dst.LogPrior[n*k:], cfg.Prior.Kind == FlatParallax)); !covered {
@@ -169,6 +181,9 @@ func (e *Estimator) Prepare(dst *Prepared, b *star.Block, c *Counts) *Prepared {
 		dst.ParallaxError = append(dst.ParallaxError, plxErr)
 		dst.RUWE = append(dst.RUWE, ruwe)
 		dst.Flags = append(dst.Flags, flags)
+		dst.SigmaG = append(dst.SigmaG, sg)
+		dst.SigmaBP = append(dst.SigmaBP, sbp)
+		dst.SigmaRP = append(dst.SigmaRP, srp)
 	}
 	if c != nil {
 		c.Add(cnt)
@@ -206,10 +221,45 @@ func (p *Prepared) appendSamples(e *Estimator, sourceID int64, mu, sigma float64
 	}
 }
 
+// magError returns the magnitude error of a flux measured with the given
+// flux/error, by the first-order propagation Gaia's catalogue uses (2.5 /
+// ln 10 / (flux/error)); 0 if it is not a positive finite number.
+func magError(fluxOverError float64) float64 {
+	if !(fluxOverError > 0) || math.IsInf(fluxOverError, 1) {
+		return 0
+	}
+	return 2.5 / math.Ln10 / fluxOverError
+}
+
+// appendColourNoise appends the K colour-noise draws of one star: with
+// independent Gaussian errors in G, BP and RP, bp-rp moves by sigma_BP z_BP
+// - sigma_RP z_RP and bp-g by sigma_BP z_BP - sigma_G z_G (the two colours
+// share BP's error). The draws are symmetric, so observed colour plus draw
+// samples the likelihood of the true colour. Zero with
+// Config.ObservedColours, or where an error is unknown.
+func (p *Prepared) appendColourNoise(e *Estimator, sourceID int64, pur purpose, sg, sbp, srp float64) {
+	k := e.cfg.K
+	if e.cfg.ObservedColours || (sg == 0 && sbp == 0 && srp == 0) {
+		for j := 0; j < k; j++ {
+			p.DBPRP = append(p.DBPRP, 0)
+			p.DBPG = append(p.DBPG, 0)
+		}
+		return
+	}
+	s := &e.rng
+	s.reset(e.cfg.Seed, sourceID, pur)
+	for j := 0; j < k; j++ {
+		zbp, zrp, zg := s.normal(), s.normal(), s.normal()
+		p.DBPRP = append(p.DBPRP, sbp*zbp-srp*zrp)
+		p.DBPG = append(p.DBPG, sbp*zbp-sg*zg)
+	}
+}
+
 // truncate drops the samples of stars n and later.
 func (p *Prepared) truncate(n int) {
 	m := n * p.K
 	p.Plx, p.Dist, p.Mod, p.LogPrior = p.Plx[:m], p.Dist[:m], p.Mod[:m], p.LogPrior[:m]
+	p.DBPRP, p.DBPG = p.DBPRP[:m], p.DBPG[:m]
 	if p.DustU != nil {
 		p.DustU = p.DustU[:m]
 	}

@@ -83,7 +83,11 @@ func (e *Estimator) refineSpans(dst []span, p *Prepared, s int) []span {
 // Estimator r) with r's K samples drawn stratified from the star's
 // parallax likelihood restricted to the union of spans: the strata are
 // laid over the spans' probabilities end to end.
-func (r *Estimator) appendRefined(dst, p *Prepared, s int, spans []span) {
+//
+// w are star s's posterior weights in p (normalised): the colour-noise
+// draws of the refined samples are centred on their weighted mean (see
+// appendRefinedColourNoise).
+func (r *Estimator) appendRefined(dst, p *Prepared, s int, spans []span, w []float64) {
 	cfg := &r.cfg
 	k := cfg.K
 	tn := TruncNormal{Mu: p.Parallax[s] + cfg.ParallaxOffset, Sigma: p.ParallaxError[s]}
@@ -100,9 +104,41 @@ func (r *Estimator) appendRefined(dst, p *Prepared, s int, spans []span) {
 	smp := tn.sampler()
 	st := &r.rng
 	st.reset(cfg.Seed, p.SourceID[s], purposeRefine)
+	// With colour noise the collapse may come from the colours, not from
+	// g, and the spans could cut the parallax posterior short: then the
+	// odd samples come from the whole likelihood (a defensive mixture, as
+	// for the colours) and every sample's weight is corrected by
+	// likelihood / mixture: 1/(½ + ½/total) inside the spans, 2 outside.
+	defensive := r.hasColourNoise(p, s) && total < 1
+	inSpans, outside := 0.0, 0.0
+	if defensive {
+		inSpans, outside = -math.Log(0.5+0.5/total), math.Log(2)
+	}
 	for j := 0; j < k; j++ {
+		if defensive && j%2 == 1 {
+			x := smp.quantile((float64(j/2) + st.open()) / float64(k/2))
+			if !(x > 0) || math.IsInf(x, 1) {
+				x = smp.quantile(0.5)
+			}
+			corr := outside
+			for _, sp := range spans {
+				if x >= sp.lo && x <= sp.hi {
+					corr = inSpans
+				}
+			}
+			d := 1000 / x
+			dst.Plx = append(dst.Plx, x)
+			dst.Dist = append(dst.Dist, d)
+			dst.Mod = append(dst.Mod, 5*math.Log10(x)-10)
+			dst.LogPrior = append(dst.LogPrior, cfg.Prior.logWeight(d)+corr)
+			continue
+		}
 		// Position in the spans' joint probability, then the span.
-		v := total * (float64(j) + st.open()) / float64(k)
+		jj, kk := j, k
+		if defensive {
+			jj, kk = j/2, (k+1)/2
+		}
+		v := total * (float64(jj) + st.open()) / float64(kk)
 		i := 0
 		for i < ns-1 && v > uhi[i]-ulo[i] {
 			v -= uhi[i] - ulo[i]
@@ -119,12 +155,17 @@ func (r *Estimator) appendRefined(dst, p *Prepared, s int, spans []span) {
 		dst.Plx = append(dst.Plx, x)
 		dst.Dist = append(dst.Dist, d)
 		dst.Mod = append(dst.Mod, 5*math.Log10(x)-10)
-		dst.LogPrior = append(dst.LogPrior, cfg.Prior.logWeight(d))
+		dst.LogPrior = append(dst.LogPrior, cfg.Prior.logWeight(d)+inSpans)
 	}
 	st.reset(cfg.Seed, p.SourceID[s], purposeRefineDust)
 	for j := 0; j < k; j++ {
 		dst.DustU = append(dst.DustU, st.open())
 	}
+	m1, m2 := weightedColourNoise(p, s, w)
+	dst.appendRefinedColourNoise(r, p.SourceID[s], p.SigmaG[s], p.SigmaBP[s], p.SigmaRP[s], m1, m2)
+	dst.SigmaG = append(dst.SigmaG, p.SigmaG[s])
+	dst.SigmaBP = append(dst.SigmaBP, p.SigmaBP[s])
+	dst.SigmaRP = append(dst.SigmaRP, p.SigmaRP[s])
 	dst.SourceID = append(dst.SourceID, p.SourceID[s])
 	dst.Row = append(dst.Row, p.Row[s])
 	dst.RA = append(dst.RA, p.RA[s])
@@ -138,6 +179,11 @@ func (r *Estimator) appendRefined(dst, p *Prepared, s int, spans []span) {
 	dst.ParallaxError = append(dst.ParallaxError, p.ParallaxError[s])
 	dst.RUWE = append(dst.RUWE, p.RUWE[s])
 	dst.Flags = append(dst.Flags, p.Flags[s]|FlagRefined)
+}
+
+// hasColourNoise reports whether star s of p gets colour-noise draws.
+func (r *Estimator) hasColourNoise(p *Prepared, s int) bool {
+	return !r.cfg.ObservedColours && (p.SigmaBP[s] > 0 || p.SigmaRP[s] > 0 || p.SigmaG[s] > 0)
 }
 
 // refiner returns the Estimator that runs refinements: e's configuration

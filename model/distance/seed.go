@@ -15,6 +15,8 @@ const (
 	purposeTrainDraw                     // a training point's draw from the star's posterior
 	purposeRefine                        // the samples of a refined estimate
 	purposeRefineDust                    // their dust-map draws
+	purposeColour                        // the colour-noise draw of each parallax sample
+	purposeRefineColour                  // the same for a refined estimate's samples
 )
 
 // SelectionKey returns a uniform variate in (0, 1) for the star, from the
@@ -48,7 +50,10 @@ func streamKey(seed uint64, sourceID int64, p purpose) (uint64, uint64) {
 
 // stream is a reusable per-star random stream: reset re-keys it without
 // allocating.
-type stream struct{ pcg rand.PCG }
+type stream struct {
+	pcg rand.PCG
+	r   *rand.Rand // over pcg, for normal(); made on first use
+}
 
 func (s *stream) reset(seed uint64, sourceID int64, p purpose) {
 	s.pcg.Seed(streamKey(seed, sourceID, p))
@@ -59,4 +64,14 @@ func (s *stream) reset(seed uint64, sourceID int64, p purpose) {
 // so neither 0 nor 1 (a parallax sample of zero or infinity) can come out.
 func (s *stream) open() float64 {
 	return (float64(s.pcg.Uint64()>>12) + 0.5) * (1.0 / (1 << 52))
+}
+
+// normal returns a standard normal variate (math/rand/v2's ziggurat over
+// the stream: a few times cheaper than the inverse CDF of a uniform, and as
+// reproducible).
+func (s *stream) normal() float64 {
+	if s.r == nil {
+		s.r = rand.New(&s.pcg)
+	}
+	return s.r.NormFloat64()
 }

@@ -29,7 +29,19 @@ type TrainSet struct {
 	// current CMD. Round keys the draw (with the estimator's seed and the
 	// star's source_id), so successive rounds draw afresh; Reset keeps it.
 	GDraw []float64
-	Round uint64
+	// BPRPDraw and BPGDraw are the colours of the same sample: the
+	// observed ones dereddened like BPRP and BPG, plus the sample's
+	// colour-noise draw (Prepared.DBPRP, DBPG).
+	BPRPDraw, BPGDraw []float64
+	Round             uint64
+
+	// K is the number of samples per star; SampleG, SampleBPRP, SampleBPG
+	// and SampleW (K per star, star-major) are every sample's point,
+	// dereddened like GDraw, and its normalised posterior weight: what
+	// Redraw draws from.
+	K                                       int
+	SampleG, SampleBPRP, SampleBPG, SampleW []float64
+	seed                                    uint64
 
 	Dist      []float64 // the final d_best, pc
 	E, SigmaE []float64 // the map's median and spread at (l, b, d_best)
@@ -43,7 +55,8 @@ func (t *TrainSet) Len() int { return len(t.SourceID) }
 func (t *TrainSet) Reset() {
 	t.SourceID = t.SourceID[:0]
 	for _, c := range []*[]float64{&t.G, &t.BPRP, &t.BPG, &t.SigmaG, &t.SigmaBPRP, &t.SigmaBPG,
-		&t.Weight, &t.GDraw, &t.Dist, &t.E, &t.SigmaE} {
+		&t.Weight, &t.GDraw, &t.BPRPDraw, &t.BPGDraw, &t.Dist, &t.E, &t.SigmaE,
+		&t.SampleG, &t.SampleBPRP, &t.SampleBPG, &t.SampleW} {
 		*c = (*c)[:0]
 	}
 	t.Flags = t.Flags[:0]
@@ -77,6 +90,7 @@ func (e *Estimator) Train(dst *TrainSet, p *Prepared) *TrainSet {
 		dst = &TrainSet{}
 	}
 	dst.Reset()
+	dst.K, dst.seed = e.cfg.K, e.cfg.Seed
 	for lo := 0; lo < p.Len(); lo += e.cfg.Chunk {
 		chunk := p.Slice(lo, min(lo+e.cfg.Chunk, p.Len()))
 		e.iterate(&chunk)
@@ -124,28 +138,50 @@ func (e *Estimator) trainPoint(dst *TrainSet, p *Prepared, s int) {
 	dst.SigmaBPRP = append(dst.SigmaBPRP, sbr)
 	dst.SigmaBPG = append(dst.SigmaBPG, sbg)
 	dst.Weight = append(dst.Weight, 1/sp2)
-	dst.GDraw = append(dst.GDraw, p.G[s]-ext.AG*med+mod[e.posteriorDraw(s, p.SourceID[s], dst.Round)])
+	g0, c1, c2 := p.G[s]-ext.AG*med, p.BPRP[s]-ext.BPRP*med, p.BPG[s]-ext.BPG*med
+	for j, m := range mod {
+		dst.SampleG = append(dst.SampleG, g0+m)
+		dst.SampleBPRP = append(dst.SampleBPRP, c1+p.DBPRP[s*k+j])
+		dst.SampleBPG = append(dst.SampleBPG, c2+p.DBPG[s*k+j])
+	}
+	dst.SampleW = append(dst.SampleW, e.w[s*k:(s+1)*k]...)
+	i := dst.Len() - 1
+	j := dst.drawIndex(i, dst.Round)
+	dst.GDraw = append(dst.GDraw, dst.SampleG[i*k+j])
+	dst.BPRPDraw = append(dst.BPRPDraw, dst.SampleBPRP[i*k+j])
+	dst.BPGDraw = append(dst.BPGDraw, dst.SampleBPG[i*k+j])
 	dst.Dist = append(dst.Dist, db)
 	dst.E = append(dst.E, med)
 	dst.SigmaE = append(dst.SigmaE, sig)
 	dst.Flags = append(dst.Flags, flags)
 }
 
-// posteriorDraw returns the index of one of star s's K samples, drawn with
-// the weights of its last iteration (e.w, normalised) by a uniform keyed by
-// the seed, the star's source_id and round.
-func (e *Estimator) posteriorDraw(s int, sourceID int64, round uint64) int {
-	k := e.cfg.K
+// drawIndex returns the index of one of point i's K samples, drawn with
+// their posterior weights by a uniform keyed by the estimator's seed, the
+// star's source_id and round.
+func (t *TrainSet) drawIndex(i int, round uint64) int {
 	var st stream
-	st.reset(e.cfg.Seed^splitmix64(round), sourceID, purposeTrainDraw)
+	st.reset(t.seed^splitmix64(round), t.SourceID[i], purposeTrainDraw)
 	u := st.open()
-	w := e.w[s*k : (s+1)*k]
+	w := t.SampleW[i*t.K : (i+1)*t.K]
 	for j, v := range w {
 		if u -= v; u <= 0 {
 			return j
 		}
 	}
-	return k - 1
+	return t.K - 1
+}
+
+// Redraw draws every point's GDraw, BPRPDraw and BPGDraw afresh from its
+// samples, keyed by round (which it sets): another draw from the same
+// posteriors without iterating again.
+func (t *TrainSet) Redraw(round uint64) {
+	t.Round = round
+	k := t.K
+	for i := range t.SourceID {
+		j := t.drawIndex(i, round)
+		t.GDraw[i], t.BPRPDraw[i], t.BPGDraw[i] = t.SampleG[i*k+j], t.SampleBPRP[i*k+j], t.SampleBPG[i*k+j]
+	}
 }
 
 // sigmaCMD2 is the square of the intrinsic width added to sigma_P in the

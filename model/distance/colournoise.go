@@ -1,0 +1,71 @@
+package distance
+
+import "math"
+
+// Colour noise in a refined estimate.
+//
+// Each parallax sample carries one draw of the colours from their
+// likelihood (appendColourNoise). Where the CMD is much narrower in colour
+// than a faint star's BP and RP errors, few of K draws land on it and the
+// weights collapse, as they do for a narrow range of g. The refinement then
+// draws the colour noise from a defensive mixture (Hesterberg 1995): half
+// the samples from the likelihood itself, half from it narrowed by
+// refineColourShrink around the weighted mean of the collapsed draws, and
+// adds log(likelihood / mixture) to each sample's log prior weight. The
+// weights stay those of the same posterior (importance sampling), and they
+// are at most twice what the likelihood's own draws would give, so a star
+// whose colours were not the cause loses nothing.
+
+// refineColourShrink is the width of the narrowed component relative to
+// the colour likelihood's.
+const refineColourShrink = 0.25
+
+// weightedColourNoise returns the mean colour-noise draw of star s of p
+// under the normalised weights w.
+func weightedColourNoise(p *Prepared, s int, w []float64) (m1, m2 float64) {
+	k := p.K
+	for j, v := range w {
+		m1 += v * p.DBPRP[s*k+j]
+		m2 += v * p.DBPG[s*k+j]
+	}
+	return m1, m2
+}
+
+// appendRefinedColourNoise appends the K colour-noise draws of a refined
+// star (even samples from the likelihood, odd ones from the narrowed
+// component centred on (m1, m2)) and adds each draw's importance
+// correction to the star's last K LogPrior entries, which must already be
+// appended. With Config.ObservedColours or without errors it appends
+// zeros, as appendColourNoise does.
+func (p *Prepared) appendRefinedColourNoise(e *Estimator, sourceID int64, sg, sbp, srp, m1, m2 float64) {
+	k := e.cfg.K
+	// The covariance of (bp-rp, bp-g) noise: BP's error is in both.
+	c11, c12, c22 := sbp*sbp+srp*srp, sbp*sbp, sbp*sbp+sg*sg
+	det := c11*c22 - c12*c12
+	if e.cfg.ObservedColours || !(det > 1e-12*(c11*c22)) || !finite(m1) || !finite(m2) {
+		p.appendColourNoise(e, sourceID, purposeRefineColour, sg, sbp, srp)
+		return
+	}
+	quad := func(x1, x2 float64) float64 { // xᵀ C⁻¹ x
+		return (c22*x1*x1 - 2*c12*x1*x2 + c11*x2*x2) / det
+	}
+	const f = refineColourShrink
+	s := &e.rng
+	s.reset(e.cfg.Seed, sourceID, purposeRefineColour)
+	lp := p.LogPrior[len(p.LogPrior)-k:]
+	for j := 0; j < k; j++ {
+		zbp, zrp, zg := s.normal(), s.normal(), s.normal()
+		d1, d2 := sbp*zbp-srp*zrp, sbp*zbp-sg*zg
+		if j%2 == 1 {
+			d1, d2 = m1+f*d1, m2+f*d2
+		}
+		p.DBPRP = append(p.DBPRP, d1)
+		p.DBPG = append(p.DBPG, d2)
+		// log N(d; 0, C) - log(½ N(d; 0, C) + ½ N(d; m, f² C)), the
+		// normalisers' common factor cancelled (det(f² C) = f⁴ det C).
+		a := -0.5 * quad(d1, d2)
+		b := -0.5*quad(d1-m1, d2-m2)/(f*f) - 2*math.Log(f)
+		mx := max(a, b)
+		lp[j] += a - (mx + math.Log(0.5*math.Exp(a-mx)+0.5*math.Exp(b-mx)))
+	}
+}
