@@ -75,7 +75,7 @@ func (p *Prepared) Slice(i, j int) Prepared {
 		RUWE: p.RUWE[i:j], Flags: p.Flags[i:j],
 		Plx: p.Plx[i*k : j*k], Dist: p.Dist[i*k : j*k], Mod: p.Mod[i*k : j*k],
 		LogPrior: p.LogPrior[i*k : j*k],
-		SigmaG: p.SigmaG[i:j], SigmaBP: p.SigmaBP[i:j], SigmaRP: p.SigmaRP[i:j],
+		SigmaG:   p.SigmaG[i:j], SigmaBP: p.SigmaBP[i:j], SigmaRP: p.SigmaRP[i:j],
 		DBPRP: p.DBPRP[i*k : j*k], DBPG: p.DBPG[i*k : j*k]}
 	if p.DustU != nil {
 		v.DustU = p.DustU[i*k : j*k]
