@@ -45,6 +45,7 @@ type streamFlags struct {
 	noPlots    bool
 	noClusterV bool
 	since      string
+	scans      string
 }
 
 func (f *streamFlags) declare(fs *flag.FlagSet) {
@@ -64,7 +65,8 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 	fs.IntVar(&f.workers, "anode-workers", 1, "goroutines per search region's training")
 	fs.IntVar(&f.minSR, "min-sr-stars", 20000, "fewest stars in a search region (the paper's 20,000; lower it for small skies)")
 	fs.IntVar(&f.maxSR, "max-sr-stars", 1000000, "most stars in a search region")
-	fs.StringVar(&f.srRange, "sr-range", "", "search only the regions whose mu_lambda window lies inside LO:HI mas/yr (default all)")
+	fs.StringVar(&f.srRange, "sr-range", "", "search only the regions whose window (mu_lambda, or mu_phi* in the phi scan) lies inside LO:HI mas/yr (default all)")
+	fs.StringVar(&f.scans, "scans", "auto", "proper-motion scans: lambda (search regions in mu_lambda, ROIs in mu_phi*: Via Machinae 1.0), phi (the transpose), both (Via Machinae 2.0), or auto: both over the whole sky, lambda with --patches")
 	fs.IntVar(&f.minROI, "min-roi-stars", 200, "fewest stars in a region of interest after the fiducial cuts")
 	fs.Float64Var(&f.maxSigma, "min-sigma", 8, "candidate cut: sigma_tot above this")
 	fs.IntVar(&f.minNSR, "min-nsr", 3, "candidate cut: N_SR at least this")
@@ -104,6 +106,16 @@ func (f *streamFlags) options() (pstreams.Options, error) {
 	}
 	if f.published {
 		o.Grid.Exclude, o.Grid.Avoid = sky.PublishedExcluded, []sky.Cloud{}
+	}
+	scans := f.scans
+	if scans == "auto" || scans == "" {
+		scans = "both"
+		if len(f.patches) > 0 {
+			scans = "lambda"
+		}
+	}
+	if o.Scans, err = stream.ParseScans(scans); err != nil {
+		return pstreams.Options{}, fmt.Errorf("--scans: %w", err)
 	}
 	for _, s := range f.patches {
 		px, err := strconv.ParseInt(s, 10, 64)

@@ -66,7 +66,10 @@ func Candidates(rois []ROI, seeds []Seed, pcs []ProtoCluster, cfg MergeConfig) [
 	for a := range keep {
 		for b := a + 1; b < len(keep); b++ {
 			pa, pb := &pcs[keep[a]], &pcs[keep[b]]
-			if pa.Patch == pb.Patch {
+			// Within a patch the proto-clusters of one scan are already
+			// what §3.5 makes of its ROIs; the other scan's may be the
+			// same stream, found by its other proper motion.
+			if pa.Patch == pb.Patch && pa.Scan == pb.Scan {
 				continue
 			}
 			if sky.Separation(pa.RA0, pa.Dec0, pb.RA0, pb.Dec0) > c.MaxPatchSep {

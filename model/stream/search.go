@@ -20,9 +20,17 @@ type Region struct {
 	RA0, Dec0 float64 // the patch centre, ICRS, degrees (sky.Patch.RA, Dec)
 	// SR numbers the search region: by the paper's convention the mu_lambda
 	// window [SR, SR + 6) mas/yr; only consecutiveness matters to merging.
-	SR                       int
-	PMLambdaMin, PMLambdaMax float64 // the SR's window, mas/yr, for the reports
-	Stars                    Stars
+	SR int
+	// PMLambdaMin, PMLambdaMax is the SR's window, mas/yr: in the
+	// coordinate Stars.PMLambda holds, mu_lambda unless Scan is ScanPhi.
+	PMLambdaMin, PMLambdaMax float64
+	// Scan is the scan the region belongs to. With ScanPhi the caller
+	// gives Stars with mu_phi* in PMLambda and mu_lambda in PMPhi (the
+	// search cuts PMLambda into SRs and PMPhi into ROIs), and the ROIs
+	// come back with their windows turned to the frame's coordinates
+	// (ROI.Transposed).
+	Scan  Scan
+	Stars Stars
 }
 
 // Searcher turns search regions into ROI rows: cuts, windows, top-R stars,
@@ -68,12 +76,16 @@ func (s *Searcher) Region(dst []ROI, index int, r *Region) []ROI {
 		for k, m := range s.members {
 			members[k] = top[m]
 		}
-		dst = append(dst, ROI{
-			Region: index, Patch: r.Patch, RA0: r.RA0, Dec0: r.Dec0, SR: r.SR, PM: w.PM,
+		roi := ROI{
+			Region: index, Patch: r.Patch, RA0: r.RA0, Dec0: r.Dec0, Scan: r.Scan, SR: r.SR, PM: w.PM,
 			PMPhiMin: w.PMMin, PMPhiMax: w.PMMax, PMLambdaMin: r.PMLambdaMin, PMLambdaMax: r.PMLambdaMax,
 			NStars: w.N, Fit: fit, Members: members,
 			Vetoed: veto.Vetoes(fit.Line, frame),
-		})
+		}
+		if r.Scan == ScanPhi {
+			roi = roi.Transposed()
+		}
+		dst = append(dst, roi)
 	}
 	s.cutCounts.Add(s.sel.Counts())
 	return dst
@@ -129,6 +141,7 @@ type Member struct {
 	SourceID int64 // -1 if the region has no SourceID column
 	R        float64
 	Patch    int
+	Scan     Scan
 	SR, PM   int
 	RA, Dec  float64 // ICRS, degrees
 }
@@ -150,7 +163,7 @@ func (cd *Candidate) Members(rois []ROI, seeds []Seed, pcs []ProtoCluster, regio
 				frame := r.Frame()
 				for _, m := range r.Members {
 					mb := Member{ROI: i, Region: r.Region, Star: int(m), SourceID: -1, R: st.R[m],
-						Patch: r.Patch, SR: r.SR, PM: r.PM}
+						Patch: r.Patch, Scan: r.Scan, SR: r.SR, PM: r.PM}
 					if st.SourceID != nil {
 						mb.SourceID = st.SourceID[m]
 					}

@@ -20,10 +20,14 @@ type ROI struct {
 	// RA0, Dec0 is the patch centre (ICRS, degrees): the patch frame is
 	// sky.NewFrame(RA0, Dec0) (Frame).
 	RA0, Dec0 float64
-	SR        int // search-region number; consecutive SRs differ by 1
-	PM        int // mu_phi* window number; adjacent windows differ by 1
-	// The proper-motion windows, mas/yr: mu_phi* in [PMPhiMin, PMPhiMax),
-	// mu_lambda in the SR's [PMLambdaMin, PMLambdaMax).
+	// Scan is the proper-motion coordinate its search region cut; SR and
+	// PM number the windows of that scan (with ScanPhi, SR counts mu_phi*
+	// windows and PM mu_lambda windows).
+	Scan Scan
+	SR   int // search-region number; consecutive SRs differ by 1
+	PM   int // ROI window number; adjacent windows differ by 1
+	// The proper-motion windows, mas/yr, whatever the scan: mu_phi* in
+	// [PMPhiMin, PMPhiMax), mu_lambda in [PMLambdaMin, PMLambdaMax).
 	PMPhiMin, PMPhiMax       float64
 	PMLambdaMin, PMLambdaMax float64
 	NStars                   int // stars in the window after the fiducial cuts
@@ -96,6 +100,7 @@ func (c MergeConfig) withDefaults() MergeConfig {
 // step i). Every ROI not vetoed is in exactly one seed, alone if need be.
 type Seed struct {
 	Patch           int
+	Scan            Scan
 	PM              int
 	SRFirst, SRLast int
 	ROIs            []int   // indices into the ROI table, by increasing SR
@@ -135,7 +140,7 @@ func Seeds(rois []ROI, cfg MergeConfig) []Seed {
 	}
 	slices.SortFunc(idx, func(a, b int) int {
 		ra, rb := &rois[a], &rois[b]
-		return cmp.Or(cmp.Compare(ra.Patch, rb.Patch), cmp.Compare(ra.PM, rb.PM), cmp.Compare(ra.SR, rb.SR), cmp.Compare(a, b))
+		return cmp.Or(cmp.Compare(ra.Patch, rb.Patch), cmp.Compare(ra.Scan, rb.Scan), cmp.Compare(ra.PM, rb.PM), cmp.Compare(ra.SR, rb.SR), cmp.Compare(a, b))
 	})
 	var seeds []Seed
 	for k, i := range idx {
@@ -143,7 +148,7 @@ func Seeds(rois []ROI, cfg MergeConfig) []Seed {
 		if k > 0 {
 			p := &rois[idx[k-1]]
 			s := &seeds[len(seeds)-1]
-			if p.Patch == r.Patch && p.PM == r.PM && r.SR == p.SR+1 &&
+			if p.Patch == r.Patch && p.Scan == r.Scan && p.PM == r.PM && r.SR == p.SR+1 &&
 				p.Fit.Line.Agrees(r.Fit.Line, c.MaxDTheta, c.MaxDRho) {
 				s.ROIs = append(s.ROIs, i)
 				s.SRLast = r.SR
@@ -153,7 +158,7 @@ func Seeds(rois []ROI, cfg MergeConfig) []Seed {
 				continue
 			}
 		}
-		seeds = append(seeds, Seed{Patch: r.Patch, PM: r.PM, SRFirst: r.SR, SRLast: r.SR, ROIs: []int{i}, Best: i})
+		seeds = append(seeds, Seed{Patch: r.Patch, Scan: r.Scan, PM: r.PM, SRFirst: r.SR, SRLast: r.SR, ROIs: []int{i}, Best: i})
 	}
 	for k := range seeds {
 		var q float64
@@ -169,6 +174,7 @@ func Seeds(rois []ROI, cfg MergeConfig) []Seed {
 // with agreeing lines (§3.5 step ii).
 type ProtoCluster struct {
 	Patch     int
+	Scan      Scan
 	RA0, Dec0 float64 // patch centre, ICRS, degrees
 	Seeds     []int   // indices into the seed table, ascending
 	// Best is the seed (index) of largest sigma_tot; Sigma is its sigma_tot,
@@ -203,9 +209,9 @@ type ProtoCluster struct {
 func ProtoClusters(rois []ROI, seeds []Seed, cfg MergeConfig) []ProtoCluster {
 	c := cfg.withDefaults()
 	uf := newUnionFind(len(seeds))
-	// Seeds are ordered by (patch, PM, SR): scan the next PM's seeds.
+	// Seeds are ordered by (patch, scan, PM, SR): scan the next PM's seeds.
 	for a := range seeds {
-		for b := a + 1; b < len(seeds) && seeds[b].Patch == seeds[a].Patch && seeds[b].PM <= seeds[a].PM+1; b++ {
+		for b := a + 1; b < len(seeds) && seeds[b].Patch == seeds[a].Patch && seeds[b].Scan == seeds[a].Scan && seeds[b].PM <= seeds[a].PM+1; b++ {
 			if seeds[b].PM != seeds[a].PM+1 ||
 				seeds[b].SRFirst > seeds[a].SRLast+1 || seeds[a].SRFirst > seeds[b].SRLast+1 {
 				continue
@@ -224,7 +230,7 @@ func ProtoClusters(rois []ROI, seeds []Seed, cfg MergeConfig) []ProtoCluster {
 			p = len(pcs)
 			at[root] = p
 			s := &seeds[k]
-			pcs = append(pcs, ProtoCluster{Patch: s.Patch, RA0: rois[s.ROIs[0]].RA0, Dec0: rois[s.ROIs[0]].Dec0, Best: k,
+			pcs = append(pcs, ProtoCluster{Patch: s.Patch, Scan: s.Scan, RA0: rois[s.ROIs[0]].RA0, Dec0: rois[s.ROIs[0]].Dec0, Best: k,
 				PMFirst: s.PM, PMLast: s.PM, SRFirst: s.SRFirst, SRLast: s.SRLast})
 		}
 		pc, s := &pcs[p], &seeds[k]

@@ -44,6 +44,22 @@ func TestSearchFindsInjectedGD1(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates a sky and trains about 60 search regions")
 	}
+	searchGD1(t, nil)
+}
+
+// TestBothScansFindGD1AsOneCandidate: with both proper-motion scans (Via
+// Machinae 2.0) the same sky's phi scan trains its own search regions
+// (mu_phi* windows), finds GD-1 as well (its ROIs' sigma_L reach that of the
+// lambda scan's), and its proto-clusters merge with the lambda scan's into
+// the one candidate: the stream is not reported twice.
+func TestBothScansFindGD1AsOneCandidate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates a sky and trains about 110 search regions")
+	}
+	searchGD1(t, []stream.Scan{stream.ScanLambda, stream.ScanPhi})
+}
+
+func searchGD1(t *testing.T, scans []stream.Scan) {
 	dir := t.TempDir()
 	skyDir := filepath.Join(dir, "sky")
 	cfg := mock.Config{Seed: 3, Stars: 400000, NoCMD: true, Background: true, Streams: []mock.Stream{mock.GD1Stream(3000)}}
@@ -63,6 +79,7 @@ func TestSearchFindsInjectedGD1(t *testing.T) {
 		Search:  stream.Config{ROI: stream.ROIConfig{MinStars: 50}},
 		Out:     out, Plots: true,
 	}}
+	opt.Search.Scans = scans
 	pl, err := build(t, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -124,6 +141,32 @@ func TestSearchFindsInjectedGD1(t *testing.T) {
 		}
 	}
 	t.Logf("candidate: sigma_tot %.1f, N_SR %d, patches %v, %d members, %d GD-1", cands[0].SigmaTot, cands[0].NSR, cands[0].Patches, n, good)
+	if len(scans) < 2 {
+		return
+	}
+	// Both scans: regions of each scored, GD-1 in each, one candidate.
+	rb, err := os.ReadFile(filepath.Join(out, tstreams.ROIsCSV))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rr, err := csv.NewReader(bytes.NewReader(rb)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := func(name string) int { return slices.Index(rr[0], name) }
+	best := map[string]float64{}
+	for _, r := range rr[1:] {
+		v, _ := strconv.ParseFloat(r[col("sigma_l")], 64)
+		best[r[col("scan")]] = math.Max(best[r[col("scan")]], v)
+	}
+	byScan := map[string]int{}
+	for _, r := range rows[1:] {
+		byScan[r[slices.Index(rows[0], "scan")]]++
+	}
+	t.Logf("largest sigma_L by scan %v; member rows by scan %v", best, byScan)
+	if best["phi"] < 0.5*best["lambda"] || byScan["phi"] == 0 || byScan["lambda"] == 0 {
+		t.Errorf("the phi scan should find GD-1 too and merge into its candidate: largest sigma_L %v, member rows %v", best, byScan)
+	}
 	if n != cands[0].Members || float64(good) < 0.8*float64(n) || good < 200 {
 		t.Errorf("%d distinct members (json says %d), %d of them GD-1: want at least 200 and 80%%", n, cands[0].Members, good)
 	}

@@ -107,18 +107,18 @@ func (fn *mergeFn) ProcessElement(ctx context.Context, _ []byte, iter func(*SRRe
 // Merged is the outcome of the search over every search region: the
 // tables of model/stream with the regions they index.
 type Merged struct {
-	Results []SRResult      // by (pixel, SR)
+	Results []SRResult      // by (pixel, scan, SR)
 	Regions []stream.Region // Regions[i] is Results[i].Region; ROI.Region indexes it
 	stream.Result
 	Members [][]stream.Member // per candidate
 }
 
-// MergeResults sorts the regions' results by (patch, SR), gathers their
+// MergeResults sorts the regions' results by (patch, scan, SR), gathers their
 // ROIs into one table and merges them (stream.Result.Merge with cfg) into
 // candidates and their member stars.
 func MergeResults(results []SRResult, cfg stream.MergeConfig) *Merged {
 	slices.SortFunc(results, func(a, b SRResult) int {
-		return cmp.Or(cmp.Compare(a.Pixel, b.Pixel), cmp.Compare(a.SR, b.SR))
+		return cmp.Or(cmp.Compare(a.Pixel, b.Pixel), cmp.Compare(a.Scan, b.Scan), cmp.Compare(a.SR, b.SR))
 	})
 	m := &Merged{Results: results}
 	for i := range results {
@@ -264,11 +264,11 @@ func (m *Merged) Write(ctx context.Context, out string) error {
 		return err
 	}
 
-	rows = [][]string{{"candidate", "source_id", "r", "patch", "sr", "pm", "roi", "ra", "dec"}}
+	rows = [][]string{{"candidate", "source_id", "r", "patch", "sr", "pm", "roi", "ra", "dec", "scan"}}
 	for i, ms := range m.Members {
 		for _, mb := range ms {
 			rows = append(rows, []string{d(i), strconv.FormatInt(mb.SourceID, 10), f(mb.R), d(mb.Patch), d(mb.SR), d(mb.PM),
-				d(mb.ROI), f(mb.RA), f(mb.Dec)})
+				d(mb.ROI), f(mb.RA), f(mb.Dec), mb.Scan.String()})
 		}
 	}
 	if err := writeCSV(ctx, store.Join(out, MembersCSV), rows); err != nil {
@@ -276,11 +276,11 @@ func (m *Merged) Write(ctx context.Context, out string) error {
 	}
 
 	rows = [][]string{{"roi", "patch", "sr", "pm", "pm_phi_min", "pm_phi_max", "pm_lambda_min", "pm_lambda_max",
-		"n_stars", "theta", "rho", "n", "n_bg", "sigma_l", "line_members", "vetoed"}}
+		"n_stars", "theta", "rho", "n", "n_bg", "sigma_l", "line_members", "vetoed", "scan"}}
 	for i, r := range m.ROIs {
 		rows = append(rows, []string{d(i), d(r.Patch), d(r.SR), d(r.PM), f(r.PMPhiMin), f(r.PMPhiMax), f(r.PMLambdaMin),
 			f(r.PMLambdaMax), d(r.NStars), f(r.Fit.Line.Theta), f(r.Fit.Line.Rho), d(r.Fit.N), f(r.Fit.NBg), f(r.Fit.Sigma),
-			d(len(r.Members)), strconv.FormatBool(r.Vetoed)})
+			d(len(r.Members)), strconv.FormatBool(r.Vetoed), r.Scan.String()})
 	}
 	if err := writeCSV(ctx, store.Join(out, ROIsCSV), rows); err != nil {
 		return err

@@ -28,8 +28,11 @@ type Options struct {
 	// SRRange, if not nil, trains only the search regions whose window
 	// lies inside it (mas/yr); the others are counted as sr.out_of_range.
 	SRRange *anode.Window
-	Score   anode.Options // ANODE; OnEpoch is ignored
-	Search  stream.Config // ROIs, Hough, merging; photometric cuts are skipped with Astrometric features
+	// Scans are the proper-motion scans of every patch (stream.Scan);
+	// empty means ScanLambda alone, the paper's.
+	Scans  []stream.Scan
+	Score  anode.Options // ANODE; OnEpoch is ignored
+	Search stream.Config // ROIs, Hough, merging; photometric cuts are skipped with Astrometric features
 
 	Out    string // output folder, local or gs://
 	WriteR bool   // write the R of every search-region star (Out/r/)
@@ -62,6 +65,9 @@ func (o Options) stage() string {
 func (o Options) normalized() Options {
 	o.Cuts.Features = o.Score.Features
 	o.Score.OnEpoch = nil
+	if len(o.Scans) == 0 {
+		o.Scans = []stream.Scan{stream.ScanLambda}
+	}
 	if o.Score.Features == anode.Astrometric {
 		o.Search.ROI.Skip |= stream.CutMag | stream.CutColour
 	}
@@ -117,7 +123,8 @@ func (o Options) selected(g *sky.Grid) ([]bool, error) {
 type Work struct {
 	Pixel      int64   // the patch's RING pixel
 	RA0, Dec0  float64 // its centre, ICRS, degrees
-	SR         int     // the region's number: Lo = Origin + SR * Stride
+	Scan       stream.Scan
+	SR         int // the region's number: Lo = Origin + SR * Stride (in the scan's coordinate)
 	Region     anode.Region
 	PatchFile  string // the staged patch (io/streamio)
 	PatchStars int
@@ -132,6 +139,7 @@ type Work struct {
 // them; ROI.Region is 0).
 type SRResult struct {
 	Pixel    int64
+	Scan     stream.Scan
 	SR       int
 	Window   anode.Window
 	Stars    int // search-region stars

@@ -93,6 +93,9 @@ func (m *Merged) plotFocus(save func(string, *plot.Figure) error, cfg stream.Con
 		lines = append(lines, plot.Polyline{X: []float64{p1, p2}, Y: []float64{l1, l2}})
 	}
 	title := fmt.Sprintf("patch %d, SR %d, mu_phi* [%g, %g): sigma_L %.1f", roi.Patch, roi.SR, roi.PMPhiMin, roi.PMPhiMax, roi.Fit.Sigma)
+	if roi.Scan == stream.ScanPhi {
+		title = fmt.Sprintf("patch %d, mu_phi* SR %d, mu_lambda [%g, %g): sigma_L %.1f", roi.Patch, roi.SR, roi.PMLambdaMin, roi.PMLambdaMax, roi.Fit.Sigma)
+	}
 	if err := save(Fig5Name, plot.Scatter(phi, lam, logR, plot.ScatterOptions{Title: title, XLabel: "phi (deg)",
 		YLabel: "lambda (deg)", CLabel: "log10 R", Radius: 2.5, Lines: lines})); err != nil {
 		return err

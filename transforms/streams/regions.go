@@ -12,6 +12,7 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/streamio"
 	"github.com/gaiaflow/gaiaflow/model/sky"
 	"github.com/gaiaflow/gaiaflow/model/star"
+	"github.com/gaiaflow/gaiaflow/model/stream"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
@@ -117,27 +118,42 @@ func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks fun
 	if stride == 0 {
 		stride = 1
 	}
-	for _, r := range anode.Regions(&p, ro) {
-		if rg := fn.opt.SRRange; rg != nil && !(r.Lo >= rg.Lo && r.Hi <= rg.Hi) {
-			t.Add(SRPrefix+"out_of_range", 1)
-			continue
+	for _, scan := range fn.opt.normalized().Scans {
+		q := ScanView(&p, scan)
+		for _, r := range anode.Regions(&q, ro) {
+			if rg := fn.opt.SRRange; rg != nil && !(r.Lo >= rg.Lo && r.Hi <= rg.Hi) {
+				t.Add(SRPrefix+"out_of_range", 1)
+				continue
+			}
+			t.Add(SRPrefix+r.Veto.String(), 1)
+			if r.Veto != anode.Kept {
+				continue
+			}
+			file, err := stage()
+			if err != nil {
+				return err
+			}
+			w := Work{Pixel: pixel, RA0: pc.RA, Dec0: pc.Dec, Scan: scan, SR: int(math.Round((r.Lo - origin) / stride)), Region: r, PatchFile: file, PatchStars: p.Len()}
+			if enc, err := encodeWork(w); err == nil {
+				t.Add(WorkBytes, int64(len(enc)))
+			}
+			stars.ProgressTotal("search regions scored", 1)
+			emit(w)
 		}
-		t.Add(SRPrefix+r.Veto.String(), 1)
-		if r.Veto != anode.Kept {
-			continue
-		}
-		file, err := stage()
-		if err != nil {
-			return err
-		}
-		w := Work{Pixel: pixel, RA0: pc.RA, Dec0: pc.Dec, SR: int(math.Round((r.Lo - origin) / stride)), Region: r, PatchFile: file, PatchStars: p.Len()}
-		if enc, err := encodeWork(w); err == nil {
-			t.Add(WorkBytes, int64(len(enc)))
-		}
-		stars.ProgressTotal("search regions scored", 1)
-		emit(w)
 	}
 	return nil
+}
+
+// ScanView returns p as the search of scan sees it: p itself for
+// ScanLambda; for ScanPhi a view (sharing p's storage) whose PMLambda is
+// mu_phi* and PMPhi mu_lambda, so that ANODE conditions on mu_phi*, the
+// search regions cut it and the ROIs cut mu_lambda (stream.Region.Scan).
+func ScanView(p *anode.Patch, scan stream.Scan) anode.Patch {
+	q := *p
+	if scan == stream.ScanPhi {
+		q.PMPhi, q.PMLambda = p.PMLambda, p.PMPhi
+	}
+	return q
 }
 
 func init() {

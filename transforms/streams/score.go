@@ -76,10 +76,12 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, SR
 	if p.ID != w.Pixel || p.Len() != w.PatchStars {
 		return fmt.Errorf("streams: staged patch %s holds patch %d with %d stars, the region wants patch %d with %d", w.PatchFile, p.ID, p.Len(), w.Pixel, w.PatchStars)
 	}
-	w.Patch = *p
+	w.Patch = ScanView(p, w.Scan)
 	t0 := time.Now()
 	var res *anode.Result
-	cpu := threadCPU(func() { res, err = anode.Score(&w.Patch, w.Region.Window, fn.opt.Score) })
+	so := fn.opt.Score
+	so.Seed = anode.VariantSeed(so.Seed, uint64(w.Scan))
+	cpu := threadCPU(func() { res, err = anode.Score(&w.Patch, w.Region.Window, so) })
 	el := time.Since(t0)
 	if err != nil {
 		// A region the flows cannot be trained on (too few stars, a
@@ -88,7 +90,7 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, SR
 		t := star.Tally{SRFailed: 1}
 		stars.Monitor(ctx, t)
 		tally(t)
-		slog.Warn("streams: search region skipped", "patch", w.Pixel, "sr", w.SR, "too_few", errors.Is(err, anode.ErrTooFew), "error", err)
+		slog.Warn("streams: search region skipped", "patch", w.Pixel, "scan", w.Scan.String(), "sr", w.SR, "too_few", errors.Is(err, anode.ErrTooFew), "error", err)
 		return nil
 	}
 	stars.Progress("search regions scored", 1)
@@ -121,7 +123,7 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, SR
 // validation on data that does not go through the pipeline.
 func SearchRegion(s *stream.Searcher, sel *stream.Selector, w *Work, res *anode.Result) SRResult {
 	p := &w.Patch
-	reg := stream.Region{Patch: int(w.Pixel), RA0: w.RA0, Dec0: w.Dec0, SR: w.SR,
+	reg := stream.Region{Patch: int(w.Pixel), RA0: w.RA0, Dec0: w.Dec0, Scan: w.Scan, SR: w.SR,
 		PMLambdaMin: w.Region.Lo, PMLambdaMax: w.Region.Hi}
 	st := &reg.Stars
 	for k, i := range res.Members {
@@ -164,7 +166,12 @@ func SearchRegion(s *stream.Searcher, sel *stream.Selector, w *Work, res *anode.
 	}
 	small := reg
 	small.Stars = subset(st, idx)
-	return SRResult{Pixel: w.Pixel, SR: w.SR, Window: w.Region.Window, Stars: len(res.Members), CRStars: res.CRStars,
+	if w.Scan == stream.ScanPhi {
+		// Back to the frame's coordinates for the outputs; the ROIs
+		// already are (stream.Searcher.Region).
+		small.Stars.PMPhi, small.Stars.PMLambda = small.Stars.PMLambda, small.Stars.PMPhi
+	}
+	return SRResult{Pixel: w.Pixel, Scan: w.Scan, SR: w.SR, Window: w.Region.Window, Stars: len(res.Members), CRStars: res.CRStars,
 		CREpoch: res.CREpoch, Region: small, ROIs: rois, TopCount: len(idx)}
 }
 
@@ -195,7 +202,11 @@ func subset(st *stream.Stars, idx []int32) stream.Stars {
 // writeR writes source_id, phi, lambda, mu_phi*, mu_lambda and log R of
 // the search region's stars.
 func writeR(ctx context.Context, out string, w *Work, res *anode.Result) error {
-	path := store.Join(out, "r", fmt.Sprintf("patch%d_sr%d.csv.gz", w.Pixel, w.SR))
+	name := fmt.Sprintf("patch%d_sr%d.csv.gz", w.Pixel, w.SR)
+	if w.Scan != stream.ScanLambda {
+		name = fmt.Sprintf("patch%d_%s_sr%d.csv.gz", w.Pixel, w.Scan, w.SR)
+	}
+	path := store.Join(out, "r", name)
 	f, err := store.Create(ctx, path)
 	if err != nil {
 		return fmt.Errorf("streams: %s: %w", path, err)
@@ -204,13 +215,17 @@ func writeR(ctx context.Context, out string, w *Work, res *anode.Result) error {
 	bw := bufio.NewWriter(zw)
 	bw.WriteString("source_id,phi,lambda,pm_phi,pm_lambda,log_r\n")
 	p := &w.Patch
+	pmPhi, pmLambda := p.PMPhi, p.PMLambda
+	if w.Scan == stream.ScanPhi {
+		pmPhi, pmLambda = pmLambda, pmPhi
+	}
 	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 8, 64) }
 	for k, i := range res.Members {
 		id := int64(-1)
 		if p.SourceID != nil {
 			id = p.SourceID[i]
 		}
-		fmt.Fprintf(bw, "%d,%s,%s,%s,%s,%s\n", id, g(p.Phi[i]), g(p.Lambda[i]), g(p.PMPhi[i]), g(p.PMLambda[i]), g(res.LogR[k]))
+		fmt.Fprintf(bw, "%d,%s,%s,%s,%s,%s\n", id, g(p.Phi[i]), g(p.Lambda[i]), g(pmPhi[i]), g(pmLambda[i]), g(res.LogR[k]))
 	}
 	if err := bw.Flush(); err != nil {
 		f.Abort()

@@ -30,3 +30,13 @@ func seedFor(seed uint64, patch int64, w Window, p purpose) uint64 {
 	h = splitmix64(h ^ math.Float64bits(w.Lo))
 	return splitmix64(h ^ math.Float64bits(w.Hi))
 }
+
+// VariantSeed returns the run seed of a variant of the search: another
+// proper-motion scan, another retraining. Variant 0 is seed itself, so the
+// first variant reproduces a search that has no others.
+func VariantSeed(seed, variant uint64) uint64 {
+	if variant == 0 {
+		return seed
+	}
+	return splitmix64(seed ^ splitmix64(variant^0x76617269616e74))
+}
