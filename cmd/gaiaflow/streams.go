@@ -46,6 +46,7 @@ type streamFlags struct {
 	noClusterV bool
 	since      string
 	scans      string
+	retrain    int
 }
 
 func (f *streamFlags) declare(fs *flag.FlagSet) {
@@ -66,6 +67,7 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 	fs.IntVar(&f.minSR, "min-sr-stars", 20000, "fewest stars in a search region (the paper's 20,000; lower it for small skies)")
 	fs.IntVar(&f.maxSR, "max-sr-stars", 1000000, "most stars in a search region")
 	fs.StringVar(&f.srRange, "sr-range", "", "search only the regions whose window (mu_lambda, or mu_phi* in the phi scan) lies inside LO:HI mas/yr (default all)")
+	fs.IntVar(&f.retrain, "retrainings", 1, "train each search region's ANODE this many times with different seeds; a candidate must be found by a majority of them, and members.csv says how many selected each star (Porto & Shih 2025)")
 	fs.StringVar(&f.scans, "scans", "auto", "proper-motion scans: lambda (search regions in mu_lambda, ROIs in mu_phi*: Via Machinae 1.0), phi (the transpose), both (Via Machinae 2.0), or auto: both over the whole sky, lambda with --patches")
 	fs.IntVar(&f.minROI, "min-roi-stars", 200, "fewest stars in a region of interest after the fiducial cuts")
 	fs.Float64Var(&f.maxSigma, "min-sigma", 8, "candidate cut: sigma_tot above this")
@@ -114,6 +116,10 @@ func (f *streamFlags) options() (pstreams.Options, error) {
 			scans = "lambda"
 		}
 	}
+	if f.retrain < 0 {
+		return pstreams.Options{}, fmt.Errorf("--retrainings %d: want at least 1", f.retrain)
+	}
+	o.Retrainings = max(f.retrain, 1)
 	if o.Scans, err = stream.ParseScans(scans); err != nil {
 		return pstreams.Options{}, fmt.Errorf("--scans: %w", err)
 	}

@@ -32,6 +32,9 @@ type Candidate struct {
 	Sigma         float64
 	NSR           int // the largest N_SR of its proto-clusters
 	NROI          int // ROIs in all its proto-clusters
+	// Retrainings is the number of distinct retrainings among its
+	// proto-clusters (1 without retrainings).
+	Retrainings int
 	// Pole is the mean of the proto-clusters' poles as axes (each turned to
 	// the first one's side), in ICRS and Galactic degrees.
 	PoleRA, PoleDec float64
@@ -66,10 +69,10 @@ func Candidates(rois []ROI, seeds []Seed, pcs []ProtoCluster, cfg MergeConfig) [
 	for a := range keep {
 		for b := a + 1; b < len(keep); b++ {
 			pa, pb := &pcs[keep[a]], &pcs[keep[b]]
-			// Within a patch the proto-clusters of one scan are already
-			// what §3.5 makes of its ROIs; the other scan's may be the
-			// same stream, found by its other proper motion.
-			if pa.Patch == pb.Patch && pa.Scan == pb.Scan {
+			// Within a patch the proto-clusters of one scan and one
+			// retraining are already what §3.5 makes of its ROIs; the
+			// other scan's or retraining's may be the same stream.
+			if pa.Patch == pb.Patch && pa.Scan == pb.Scan && pa.Retraining == pb.Retraining {
 				continue
 			}
 			if sky.Separation(pa.RA0, pa.Dec0, pb.RA0, pb.Dec0) > c.MaxPatchSep {
@@ -103,8 +106,22 @@ func Candidates(rois []ROI, seeds []Seed, pcs []ProtoCluster, cfg MergeConfig) [
 		cd.NROI += pc.NROI
 		cd.Lines = append(cd.Lines, patchLine(rois, seeds, pcs, p, c.Radius))
 	}
+	if c.MinRetrainings > 0 {
+		cands = slices.DeleteFunc(cands, func(cd Candidate) bool {
+			seen := map[int]bool{}
+			for _, p := range cd.ProtoClusters {
+				seen[pcs[p].Retraining] = true
+			}
+			return len(seen) < c.MinRetrainings
+		})
+	}
 	for i := range cands {
 		cd := &cands[i]
+		seen := map[int]bool{}
+		for _, p := range cd.ProtoClusters {
+			seen[pcs[p].Retraining] = true
+		}
+		cd.Retrainings = len(seen)
 		slices.Sort(cd.Patches)
 		var sum vec
 		var first vec

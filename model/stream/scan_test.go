@@ -60,3 +60,41 @@ func TestParseScans(t *testing.T) {
 		t.Error("ParseScans(mu): no error")
 	}
 }
+
+// TestRetrainingsMajority: with three retrainings, a line found by two of
+// them in one patch is one candidate found twice (kept with the majority
+// cut of 2), a line found by only one is dropped; the members of the kept
+// one count the retrainings that selected them.
+func TestRetrainingsMajority(t *testing.T) {
+	f := sky.NewFrame(150, 20)
+	var rois []ROI
+	add := func(retraining, pm int, theta, rho float64) {
+		for sr := range 3 {
+			r := roiRow(f, 1, sr, pm, theta, rho, 6)
+			r.Retraining = retraining
+			r.Region = 0
+			r.Members = []int32{int32(retraining), 5}
+			rois = append(rois, r)
+		}
+	}
+	add(0, 0, 1.0, 2.0)
+	add(2, 0, 1.02, 2.2) // the same stream, another seed
+	add(1, 4, 2.5, -3)   // another line, one retraining only
+	seeds := Seeds(rois, MergeConfig{})
+	pcs := ProtoClusters(rois, seeds, MergeConfig{})
+	all := Candidates(rois, seeds, pcs, MergeConfig{})
+	if len(all) != 2 {
+		t.Fatalf("%d candidates without the majority cut, want 2", len(all))
+	}
+	cands := Candidates(rois, seeds, pcs, MergeConfig{MinRetrainings: 2})
+	if len(cands) != 1 || cands[0].Retrainings != 2 || len(cands[0].ProtoClusters) != 2 {
+		t.Fatalf("with the majority cut: %+v, want one candidate of 2 retrainings", cands)
+	}
+	region := Region{Stars: Stars{Phi: make([]float64, 6), Lambda: make([]float64, 6), R: make([]float64, 6),
+		SourceID: []int64{100, 101, 102, 103, 104, 105}}}
+	sel := Selections(cands[0].Members(rois, seeds, pcs, []Region{region}))
+	// Star 5 (source 105) is in both retrainings' lines; stars 0 and 2 in one each.
+	if sel[105] != 2 || sel[100] != 1 || sel[102] != 1 || len(sel) != 3 {
+		t.Errorf("selections %v, want 105: 2, 100: 1, 102: 1", sel)
+	}
+}

@@ -29,8 +29,9 @@ type Region struct {
 	// search cuts PMLambda into SRs and PMPhi into ROIs), and the ROIs
 	// come back with their windows turned to the frame's coordinates
 	// (ROI.Transposed).
-	Scan  Scan
-	Stars Stars
+	Scan       Scan
+	Retraining int // the region's training (ROI.Retraining)
+	Stars      Stars
 }
 
 // Searcher turns search regions into ROI rows: cuts, windows, top-R stars,
@@ -77,7 +78,7 @@ func (s *Searcher) Region(dst []ROI, index int, r *Region) []ROI {
 			members[k] = top[m]
 		}
 		roi := ROI{
-			Region: index, Patch: r.Patch, RA0: r.RA0, Dec0: r.Dec0, Scan: r.Scan, SR: r.SR, PM: w.PM,
+			Region: index, Patch: r.Patch, RA0: r.RA0, Dec0: r.Dec0, Scan: r.Scan, Retraining: r.Retraining, SR: r.SR, PM: w.PM,
 			PMPhiMin: w.PMMin, PMPhiMax: w.PMMax, PMLambdaMin: r.PMLambdaMin, PMLambdaMax: r.PMLambdaMax,
 			NStars: w.N, Fit: fit, Members: members,
 			Vetoed: veto.Vetoes(fit.Line, frame),
@@ -135,15 +136,16 @@ func (r *Result) Merge(cfg MergeConfig) {
 // its ROIs. A star that sits in the lines of several ROIs (several search
 // regions or windows) appears once for each.
 type Member struct {
-	ROI      int   // index into the ROI table
-	Region   int   // ROI.Region
-	Star     int   // index into the region's Stars
-	SourceID int64 // -1 if the region has no SourceID column
-	R        float64
-	Patch    int
-	Scan     Scan
-	SR, PM   int
-	RA, Dec  float64 // ICRS, degrees
+	ROI        int   // index into the ROI table
+	Region     int   // ROI.Region
+	Star       int   // index into the region's Stars
+	SourceID   int64 // -1 if the region has no SourceID column
+	R          float64
+	Patch      int
+	Scan       Scan
+	Retraining int
+	SR, PM     int
+	RA, Dec    float64 // ICRS, degrees
 }
 
 // Members returns the member stars of candidate cd: for every ROI of every
@@ -163,7 +165,7 @@ func (cd *Candidate) Members(rois []ROI, seeds []Seed, pcs []ProtoCluster, regio
 				frame := r.Frame()
 				for _, m := range r.Members {
 					mb := Member{ROI: i, Region: r.Region, Star: int(m), SourceID: -1, R: st.R[m],
-						Patch: r.Patch, Scan: r.Scan, SR: r.SR, PM: r.PM}
+						Patch: r.Patch, Scan: r.Scan, Retraining: r.Retraining, SR: r.SR, PM: r.PM}
 					if st.SourceID != nil {
 						mb.SourceID = st.SourceID[m]
 					}
@@ -174,6 +176,25 @@ func (cd *Candidate) Members(rois []ROI, seeds []Seed, pcs []ProtoCluster, regio
 		}
 	}
 	return out
+}
+
+// Selections returns, for each source_id of members (-1 excluded), the
+// number of distinct retrainings (Member.Retraining) that put it in the
+// candidate: how often the star was selected.
+func Selections(members []Member) map[int64]int {
+	seen := map[[2]int64]bool{}
+	n := map[int64]int{}
+	for _, m := range members {
+		if m.SourceID == -1 {
+			continue
+		}
+		k := [2]int64{m.SourceID, int64(m.Retraining)}
+		if !seen[k] {
+			seen[k] = true
+			n[m.SourceID]++
+		}
+	}
+	return n
 }
 
 // UniqueSources returns the distinct source_ids of members (-1 excluded), in

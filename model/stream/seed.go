@@ -24,8 +24,14 @@ type ROI struct {
 	// PM number the windows of that scan (with ScanPhi, SR counts mu_phi*
 	// windows and PM mu_lambda windows).
 	Scan Scan
-	SR   int // search-region number; consecutive SRs differ by 1
-	PM   int // ROI window number; adjacent windows differ by 1
+	// Retraining numbers the ANODE training of the search region, 0 to
+	// N-1 when every region is trained N times with different seeds
+	// (Porto & Shih 2025): each retraining's ROIs make seeds and
+	// proto-clusters of their own, and candidates count how many
+	// retrainings found them.
+	Retraining int
+	SR         int // search-region number; consecutive SRs differ by 1
+	PM         int // ROI window number; adjacent windows differ by 1
 	// The proper-motion windows, mas/yr, whatever the scan: mu_phi* in
 	// [PMPhiMin, PMPhiMax), mu_lambda in [PMLambdaMin, PMLambdaMax).
 	PMPhiMin, PMPhiMax       float64
@@ -52,6 +58,10 @@ type MergeConfig struct {
 	// cut.
 	MinNSR   int
 	MinSigma float64
+	// MinRetrainings drops, after merging, the candidates found by fewer
+	// distinct retrainings (ROI.Retraining): with N retrainings, N/2 + 1
+	// asks for a majority. 0 keeps every candidate.
+	MinRetrainings int
 	// Two proto-clusters in different patches merge if the patch centres
 	// are at most MaxPatchSep degrees apart (0 means 20, twice Radius: the
 	// inner disks overlap; the published list of overlapping patches has
@@ -101,6 +111,7 @@ func (c MergeConfig) withDefaults() MergeConfig {
 type Seed struct {
 	Patch           int
 	Scan            Scan
+	Retraining      int
 	PM              int
 	SRFirst, SRLast int
 	ROIs            []int   // indices into the ROI table, by increasing SR
@@ -140,7 +151,8 @@ func Seeds(rois []ROI, cfg MergeConfig) []Seed {
 	}
 	slices.SortFunc(idx, func(a, b int) int {
 		ra, rb := &rois[a], &rois[b]
-		return cmp.Or(cmp.Compare(ra.Patch, rb.Patch), cmp.Compare(ra.Scan, rb.Scan), cmp.Compare(ra.PM, rb.PM), cmp.Compare(ra.SR, rb.SR), cmp.Compare(a, b))
+		return cmp.Or(cmp.Compare(ra.Patch, rb.Patch), cmp.Compare(ra.Scan, rb.Scan), cmp.Compare(ra.Retraining, rb.Retraining),
+			cmp.Compare(ra.PM, rb.PM), cmp.Compare(ra.SR, rb.SR), cmp.Compare(a, b))
 	})
 	var seeds []Seed
 	for k, i := range idx {
@@ -148,7 +160,7 @@ func Seeds(rois []ROI, cfg MergeConfig) []Seed {
 		if k > 0 {
 			p := &rois[idx[k-1]]
 			s := &seeds[len(seeds)-1]
-			if p.Patch == r.Patch && p.Scan == r.Scan && p.PM == r.PM && r.SR == p.SR+1 &&
+			if p.Patch == r.Patch && p.Scan == r.Scan && p.Retraining == r.Retraining && p.PM == r.PM && r.SR == p.SR+1 &&
 				p.Fit.Line.Agrees(r.Fit.Line, c.MaxDTheta, c.MaxDRho) {
 				s.ROIs = append(s.ROIs, i)
 				s.SRLast = r.SR
@@ -158,7 +170,7 @@ func Seeds(rois []ROI, cfg MergeConfig) []Seed {
 				continue
 			}
 		}
-		seeds = append(seeds, Seed{Patch: r.Patch, Scan: r.Scan, PM: r.PM, SRFirst: r.SR, SRLast: r.SR, ROIs: []int{i}, Best: i})
+		seeds = append(seeds, Seed{Patch: r.Patch, Scan: r.Scan, Retraining: r.Retraining, PM: r.PM, SRFirst: r.SR, SRLast: r.SR, ROIs: []int{i}, Best: i})
 	}
 	for k := range seeds {
 		var q float64
@@ -173,10 +185,11 @@ func Seeds(rois []ROI, cfg MergeConfig) []Seed {
 // ProtoCluster is a set of seeds of one patch at adjacent mu_phi* windows
 // with agreeing lines (§3.5 step ii).
 type ProtoCluster struct {
-	Patch     int
-	Scan      Scan
-	RA0, Dec0 float64 // patch centre, ICRS, degrees
-	Seeds     []int   // indices into the seed table, ascending
+	Patch      int
+	Scan       Scan
+	Retraining int
+	RA0, Dec0  float64 // patch centre, ICRS, degrees
+	Seeds      []int   // indices into the seed table, ascending
 	// Best is the seed (index) of largest sigma_tot; Sigma is its sigma_tot,
 	// the proto-cluster's significance ("we characterize its significance by
 	// the seed with the highest sigma_tot").
@@ -209,9 +222,11 @@ type ProtoCluster struct {
 func ProtoClusters(rois []ROI, seeds []Seed, cfg MergeConfig) []ProtoCluster {
 	c := cfg.withDefaults()
 	uf := newUnionFind(len(seeds))
-	// Seeds are ordered by (patch, scan, PM, SR): scan the next PM's seeds.
+	// Seeds are ordered by (patch, scan, retraining, PM, SR): scan the
+	// next PM's seeds.
 	for a := range seeds {
-		for b := a + 1; b < len(seeds) && seeds[b].Patch == seeds[a].Patch && seeds[b].Scan == seeds[a].Scan && seeds[b].PM <= seeds[a].PM+1; b++ {
+		for b := a + 1; b < len(seeds) && seeds[b].Patch == seeds[a].Patch && seeds[b].Scan == seeds[a].Scan &&
+			seeds[b].Retraining == seeds[a].Retraining && seeds[b].PM <= seeds[a].PM+1; b++ {
 			if seeds[b].PM != seeds[a].PM+1 ||
 				seeds[b].SRFirst > seeds[a].SRLast+1 || seeds[a].SRFirst > seeds[b].SRLast+1 {
 				continue
@@ -230,7 +245,7 @@ func ProtoClusters(rois []ROI, seeds []Seed, cfg MergeConfig) []ProtoCluster {
 			p = len(pcs)
 			at[root] = p
 			s := &seeds[k]
-			pcs = append(pcs, ProtoCluster{Patch: s.Patch, Scan: s.Scan, RA0: rois[s.ROIs[0]].RA0, Dec0: rois[s.ROIs[0]].Dec0, Best: k,
+			pcs = append(pcs, ProtoCluster{Patch: s.Patch, Scan: s.Scan, Retraining: s.Retraining, RA0: rois[s.ROIs[0]].RA0, Dec0: rois[s.ROIs[0]].Dec0, Best: k,
 				PMFirst: s.PM, PMLast: s.PM, SRFirst: s.SRFirst, SRLast: s.SRLast})
 		}
 		pc, s := &pcs[p], &seeds[k]

@@ -44,7 +44,7 @@ func TestSearchFindsInjectedGD1(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates a sky and trains about 60 search regions")
 	}
-	searchGD1(t, nil)
+	searchGD1(t, nil, 1)
 }
 
 // TestBothScansFindGD1AsOneCandidate: with both proper-motion scans (Via
@@ -56,10 +56,21 @@ func TestBothScansFindGD1AsOneCandidate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates a sky and trains about 110 search regions")
 	}
-	searchGD1(t, []stream.Scan{stream.ScanLambda, stream.ScanPhi})
+	searchGD1(t, []stream.Scan{stream.ScanLambda, stream.ScanPhi}, 1)
 }
 
-func searchGD1(t *testing.T, scans []stream.Scan) {
+// TestRetrainingsKeepGD1: with each search region trained three times
+// (different seeds), GD-1 is found by a majority of the retrainings (it is
+// kept), and its members say how many retrainings selected them: most of
+// its GD-1 members more than one.
+func TestRetrainingsKeepGD1(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates a sky and trains about 180 search regions")
+	}
+	searchGD1(t, nil, 3)
+}
+
+func searchGD1(t *testing.T, scans []stream.Scan, retrainings int) {
 	dir := t.TempDir()
 	skyDir := filepath.Join(dir, "sky")
 	cfg := mock.Config{Seed: 3, Stars: 400000, NoCMD: true, Background: true, Streams: []mock.Stream{mock.GD1Stream(3000)}}
@@ -79,7 +90,7 @@ func searchGD1(t *testing.T, scans []stream.Scan) {
 		Search:  stream.Config{ROI: stream.ROIConfig{MinStars: 50}},
 		Out:     out, Plots: true,
 	}}
-	opt.Search.Scans = scans
+	opt.Search.Scans, opt.Search.Retrainings = scans, retrainings
 	pl, err := build(t, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +102,8 @@ func searchGD1(t *testing.T, scans []stream.Scan) {
 	if c[star.RowsIn] != 403000 || c[tstreams.Patches] != 4 || c[tstreams.PatchMembers] < c[star.StarsOut] {
 		t.Errorf("counters: %v", c)
 	}
-	if c[tstreams.SRScored] != c[tstreams.SRPrefix+"kept"] || c[tstreams.SRScored] == 0 {
+	// Every kept region is scored once per retraining.
+	if c[tstreams.SRScored] != int64(retrainings)*c[tstreams.SRPrefix+"kept"] || c[tstreams.SRScored] == 0 {
 		t.Errorf("%d regions kept, %d scored", c[tstreams.SRPrefix+"kept"], c[tstreams.SRScored])
 	}
 	t.Logf("counts %v", c)
@@ -141,6 +153,24 @@ func searchGD1(t *testing.T, scans []stream.Scan) {
 		}
 	}
 	t.Logf("candidate: sigma_tot %.1f, N_SR %d, patches %v, %d members, %d GD-1", cands[0].SigmaTot, cands[0].NSR, cands[0].Patches, n, good)
+	if retrainings > 1 {
+		selCol := slices.Index(rows[0], "selected")
+		multi, gd1Rows := 0, map[int64]bool{}
+		for _, r := range rows[1:] {
+			id, _ := strconv.ParseInt(r[1], 10, 64)
+			if !gd1[id] || gd1Rows[id] {
+				continue
+			}
+			gd1Rows[id] = true
+			if k, _ := strconv.Atoi(r[selCol]); k > 1 {
+				multi++
+			}
+		}
+		t.Logf("found by %d of %d retrainings; %d of its %d GD-1 members selected by more than one", cands[0].Retrainings, retrainings, multi, len(gd1Rows))
+		if cands[0].Retrainings < retrainings/2+1 || multi < len(gd1Rows)/2 {
+			t.Errorf("GD-1 found by %d of %d retrainings, %d of %d GD-1 members selected more than once", cands[0].Retrainings, retrainings, multi, len(gd1Rows))
+		}
+	}
 	if len(scans) < 2 {
 		return
 	}

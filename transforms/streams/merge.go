@@ -107,18 +107,18 @@ func (fn *mergeFn) ProcessElement(ctx context.Context, _ []byte, iter func(*SRRe
 // Merged is the outcome of the search over every search region: the
 // tables of model/stream with the regions they index.
 type Merged struct {
-	Results []SRResult      // by (pixel, scan, SR)
+	Results []SRResult      // by (pixel, scan, retraining, SR)
 	Regions []stream.Region // Regions[i] is Results[i].Region; ROI.Region indexes it
 	stream.Result
 	Members [][]stream.Member // per candidate
 }
 
-// MergeResults sorts the regions' results by (patch, scan, SR), gathers their
+// MergeResults sorts the regions' results by (patch, scan, retraining, SR), gathers their
 // ROIs into one table and merges them (stream.Result.Merge with cfg) into
 // candidates and their member stars.
 func MergeResults(results []SRResult, cfg stream.MergeConfig) *Merged {
 	slices.SortFunc(results, func(a, b SRResult) int {
-		return cmp.Or(cmp.Compare(a.Pixel, b.Pixel), cmp.Compare(a.Scan, b.Scan), cmp.Compare(a.SR, b.SR))
+		return cmp.Or(cmp.Compare(a.Pixel, b.Pixel), cmp.Compare(a.Scan, b.Scan), cmp.Compare(a.Retraining, b.Retraining), cmp.Compare(a.SR, b.SR))
 	})
 	m := &Merged{Results: results}
 	for i := range results {
@@ -137,17 +137,19 @@ func MergeResults(results []SRResult, cfg stream.MergeConfig) *Merged {
 
 // CandidateOut is a stream candidate as candidates.json holds it.
 type CandidateOut struct {
-	ID       int       `json:"id"`
-	SigmaTot float64   `json:"sigma_tot"`
-	NSR      int       `json:"n_sr"`
-	NROI     int       `json:"n_roi"`
-	Patches  []int     `json:"patches"`
-	PoleRA   float64   `json:"pole_ra"`
-	PoleDec  float64   `json:"pole_dec"`
-	PoleL    float64   `json:"pole_l"`
-	PoleB    float64   `json:"pole_b"`
-	Members  int       `json:"members"` // distinct source_ids
-	Lines    []LineOut `json:"lines"`
+	ID       int     `json:"id"`
+	SigmaTot float64 `json:"sigma_tot"`
+	NSR      int     `json:"n_sr"`
+	NROI     int     `json:"n_roi"`
+	// Retrainings is how many of the search's retrainings found it.
+	Retrainings int       `json:"retrainings"`
+	Patches     []int     `json:"patches"`
+	PoleRA      float64   `json:"pole_ra"`
+	PoleDec     float64   `json:"pole_dec"`
+	PoleL       float64   `json:"pole_l"`
+	PoleB       float64   `json:"pole_b"`
+	Members     int       `json:"members"` // distinct source_ids
+	Lines       []LineOut `json:"lines"`
 }
 
 // LineOut is one proto-cluster's line of a candidate (stream.PatchLine):
@@ -209,7 +211,7 @@ type Summary struct {
 func (m *Merged) Outputs() []CandidateOut {
 	out := []CandidateOut{}
 	for i, cd := range m.Candidates {
-		out = append(out, CandidateOut{ID: i, SigmaTot: cd.Sigma, NSR: cd.NSR, NROI: cd.NROI, Patches: cd.Patches,
+		out = append(out, CandidateOut{ID: i, SigmaTot: cd.Sigma, NSR: cd.NSR, NROI: cd.NROI, Retrainings: cd.Retrainings, Patches: cd.Patches,
 			PoleRA: cd.PoleRA, PoleDec: cd.PoleDec, PoleL: cd.PoleL, PoleB: cd.PoleB,
 			Members: len(stream.UniqueSources(m.Members[i]))})
 		for _, l := range cd.Lines {
@@ -264,11 +266,12 @@ func (m *Merged) Write(ctx context.Context, out string) error {
 		return err
 	}
 
-	rows = [][]string{{"candidate", "source_id", "r", "patch", "sr", "pm", "roi", "ra", "dec", "scan"}}
+	rows = [][]string{{"candidate", "source_id", "r", "patch", "sr", "pm", "roi", "ra", "dec", "scan", "retraining", "selected"}}
 	for i, ms := range m.Members {
+		sel := stream.Selections(ms)
 		for _, mb := range ms {
 			rows = append(rows, []string{d(i), strconv.FormatInt(mb.SourceID, 10), f(mb.R), d(mb.Patch), d(mb.SR), d(mb.PM),
-				d(mb.ROI), f(mb.RA), f(mb.Dec), mb.Scan.String()})
+				d(mb.ROI), f(mb.RA), f(mb.Dec), mb.Scan.String(), d(mb.Retraining), d(sel[mb.SourceID])})
 		}
 	}
 	if err := writeCSV(ctx, store.Join(out, MembersCSV), rows); err != nil {
@@ -276,11 +279,11 @@ func (m *Merged) Write(ctx context.Context, out string) error {
 	}
 
 	rows = [][]string{{"roi", "patch", "sr", "pm", "pm_phi_min", "pm_phi_max", "pm_lambda_min", "pm_lambda_max",
-		"n_stars", "theta", "rho", "n", "n_bg", "sigma_l", "line_members", "vetoed", "scan"}}
+		"n_stars", "theta", "rho", "n", "n_bg", "sigma_l", "line_members", "vetoed", "scan", "retraining"}}
 	for i, r := range m.ROIs {
 		rows = append(rows, []string{d(i), d(r.Patch), d(r.SR), d(r.PM), f(r.PMPhiMin), f(r.PMPhiMax), f(r.PMLambdaMin),
 			f(r.PMLambdaMax), d(r.NStars), f(r.Fit.Line.Theta), f(r.Fit.Line.Rho), d(r.Fit.N), f(r.Fit.NBg), f(r.Fit.Sigma),
-			d(len(r.Members)), strconv.FormatBool(r.Vetoed), r.Scan.String()})
+			d(len(r.Members)), strconv.FormatBool(r.Vetoed), r.Scan.String(), d(r.Retraining)})
 	}
 	if err := writeCSV(ctx, store.Join(out, ROIsCSV), rows); err != nil {
 		return err

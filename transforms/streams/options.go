@@ -30,9 +30,15 @@ type Options struct {
 	SRRange *anode.Window
 	// Scans are the proper-motion scans of every patch (stream.Scan);
 	// empty means ScanLambda alone, the paper's.
-	Scans  []stream.Scan
-	Score  anode.Options // ANODE; OnEpoch is ignored
-	Search stream.Config // ROIs, Hough, merging; photometric cuts are skipped with Astrometric features
+	Scans []stream.Scan
+	// Retrainings is the number of times each search region's ANODE is
+	// trained, with different seeds (0 means 1). With more than one, a
+	// candidate must be found by a majority of them (Porto & Shih 2025:
+	// it halves the false positives), and its members say how many
+	// selected them.
+	Retrainings int
+	Score       anode.Options // ANODE; OnEpoch is ignored
+	Search      stream.Config // ROIs, Hough, merging; photometric cuts are skipped with Astrometric features
 
 	Out    string // output folder, local or gs://
 	WriteR bool   // write the R of every search-region star (Out/r/)
@@ -67,6 +73,10 @@ func (o Options) normalized() Options {
 	o.Score.OnEpoch = nil
 	if len(o.Scans) == 0 {
 		o.Scans = []stream.Scan{stream.ScanLambda}
+	}
+	o.Retrainings = max(o.Retrainings, 1)
+	if o.Retrainings > 1 && o.Search.Merge.MinRetrainings == 0 {
+		o.Search.Merge.MinRetrainings = o.Retrainings/2 + 1
 	}
 	if o.Score.Features == anode.Astrometric {
 		o.Search.ROI.Skip |= stream.CutMag | stream.CutColour
@@ -124,6 +134,7 @@ type Work struct {
 	Pixel      int64   // the patch's RING pixel
 	RA0, Dec0  float64 // its centre, ICRS, degrees
 	Scan       stream.Scan
+	Retraining int // which of Options.Retrainings trainings
 	SR         int // the region's number: Lo = Origin + SR * Stride (in the scan's coordinate)
 	Region     anode.Region
 	PatchFile  string // the staged patch (io/streamio)
@@ -138,17 +149,18 @@ type Work struct {
 // stream.Region, the highest-R stars of every ROI (ROI.Members index
 // them; ROI.Region is 0).
 type SRResult struct {
-	Pixel    int64
-	Scan     stream.Scan
-	SR       int
-	Window   anode.Window
-	Stars    int // search-region stars
-	CRStars  int
-	CREpoch  int
-	Seconds  float64 // wall time of ANODE
-	Region   stream.Region
-	ROIs     []stream.ROI
-	TopCount int // distinct stars kept in Region
+	Pixel      int64
+	Scan       stream.Scan
+	Retraining int
+	SR         int
+	Window     anode.Window
+	Stars      int // search-region stars
+	CRStars    int
+	CREpoch    int
+	Seconds    float64 // wall time of ANODE
+	Region     stream.Region
+	ROIs       []stream.ROI
+	TopCount   int // distinct stars kept in Region
 }
 
 func encodeWork(w Work) ([]byte, error) {

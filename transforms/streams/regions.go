@@ -133,12 +133,14 @@ func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks fun
 			if err != nil {
 				return err
 			}
-			w := Work{Pixel: pixel, RA0: pc.RA, Dec0: pc.Dec, Scan: scan, SR: int(math.Round((r.Lo - origin) / stride)), Region: r, PatchFile: file, PatchStars: p.Len()}
-			if enc, err := encodeWork(w); err == nil {
-				t.Add(WorkBytes, int64(len(enc)))
+			for k := range fn.opt.normalized().Retrainings {
+				w := Work{Pixel: pixel, RA0: pc.RA, Dec0: pc.Dec, Scan: scan, Retraining: k, SR: int(math.Round((r.Lo - origin) / stride)), Region: r, PatchFile: file, PatchStars: p.Len()}
+				if enc, err := encodeWork(w); err == nil {
+					t.Add(WorkBytes, int64(len(enc)))
+				}
+				stars.ProgressTotal("search regions scored", 1)
+				emit(w)
 			}
-			stars.ProgressTotal("search regions scored", 1)
-			emit(w)
 		}
 	}
 	return nil

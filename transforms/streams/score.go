@@ -80,7 +80,7 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, SR
 	t0 := time.Now()
 	var res *anode.Result
 	so := fn.opt.Score
-	so.Seed = anode.VariantSeed(so.Seed, uint64(w.Scan))
+	so.Seed = anode.VariantSeed(so.Seed, uint64(w.Scan)|uint64(w.Retraining)<<8)
 	cpu := threadCPU(func() { res, err = anode.Score(&w.Patch, w.Region.Window, so) })
 	el := time.Since(t0)
 	if err != nil {
@@ -90,7 +90,7 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, SR
 		t := star.Tally{SRFailed: 1}
 		stars.Monitor(ctx, t)
 		tally(t)
-		slog.Warn("streams: search region skipped", "patch", w.Pixel, "scan", w.Scan.String(), "sr", w.SR, "too_few", errors.Is(err, anode.ErrTooFew), "error", err)
+		slog.Warn("streams: search region skipped", "patch", w.Pixel, "scan", w.Scan.String(), "retraining", w.Retraining, "sr", w.SR, "too_few", errors.Is(err, anode.ErrTooFew), "error", err)
 		return nil
 	}
 	stars.Progress("search regions scored", 1)
@@ -123,7 +123,7 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, SR
 // validation on data that does not go through the pipeline.
 func SearchRegion(s *stream.Searcher, sel *stream.Selector, w *Work, res *anode.Result) SRResult {
 	p := &w.Patch
-	reg := stream.Region{Patch: int(w.Pixel), RA0: w.RA0, Dec0: w.Dec0, Scan: w.Scan, SR: w.SR,
+	reg := stream.Region{Patch: int(w.Pixel), RA0: w.RA0, Dec0: w.Dec0, Scan: w.Scan, Retraining: w.Retraining, SR: w.SR,
 		PMLambdaMin: w.Region.Lo, PMLambdaMax: w.Region.Hi}
 	st := &reg.Stars
 	for k, i := range res.Members {
@@ -171,7 +171,7 @@ func SearchRegion(s *stream.Searcher, sel *stream.Selector, w *Work, res *anode.
 		// already are (stream.Searcher.Region).
 		small.Stars.PMPhi, small.Stars.PMLambda = small.Stars.PMLambda, small.Stars.PMPhi
 	}
-	return SRResult{Pixel: w.Pixel, Scan: w.Scan, SR: w.SR, Window: w.Region.Window, Stars: len(res.Members), CRStars: res.CRStars,
+	return SRResult{Pixel: w.Pixel, Scan: w.Scan, Retraining: w.Retraining, SR: w.SR, Window: w.Region.Window, Stars: len(res.Members), CRStars: res.CRStars,
 		CREpoch: res.CREpoch, Region: small, ROIs: rois, TopCount: len(idx)}
 }
 
@@ -202,10 +202,14 @@ func subset(st *stream.Stars, idx []int32) stream.Stars {
 // writeR writes source_id, phi, lambda, mu_phi*, mu_lambda and log R of
 // the search region's stars.
 func writeR(ctx context.Context, out string, w *Work, res *anode.Result) error {
-	name := fmt.Sprintf("patch%d_sr%d.csv.gz", w.Pixel, w.SR)
+	name := fmt.Sprintf("patch%d_sr%d", w.Pixel, w.SR)
 	if w.Scan != stream.ScanLambda {
-		name = fmt.Sprintf("patch%d_%s_sr%d.csv.gz", w.Pixel, w.Scan, w.SR)
+		name = fmt.Sprintf("patch%d_%s_sr%d", w.Pixel, w.Scan, w.SR)
 	}
+	if w.Retraining > 0 {
+		name += fmt.Sprintf("_r%d", w.Retraining)
+	}
+	name += ".csv.gz"
 	path := store.Join(out, "r", name)
 	f, err := store.Create(ctx, path)
 	if err != nil {
