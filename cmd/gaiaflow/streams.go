@@ -167,8 +167,8 @@ func runStreams(ctx context.Context, f *streamFlags) error {
 		if k := c[tstreams.PatchesReused]; k > 0 {
 			fmt.Printf(" (%d more patches' results taken from --since)", k)
 		}
-		fmt.Printf(": %.1f CPU-s per region (CPU time of the training thread, summed over regions / regions), %.1f s of wall time per region",
-			float64(c[tstreams.SRTrainCPUMS])/1000/float64(n), float64(c[tstreams.SRTrainMS])/1000/float64(n))
+		fmt.Printf(": %.3g CPU-s per region (CPU time of the training thread, summed over regions / regions; %.1f CPU-s in all), %.3g s of wall time per region",
+			float64(c[tstreams.SRTrainCPUMS])/1000/float64(n), float64(c[tstreams.SRTrainCPUMS])/1000, float64(c[tstreams.SRTrainMS])/1000/float64(n))
 		if r := runners.Name(); r == "prism" || r == "direct" {
 			fmt.Printf(", regions trained side by side on this machine's %d cores", runtime.NumCPU())
 		}

@@ -121,9 +121,11 @@ type skyReport struct {
 
 // nullSkyReport: a search on a sky without the stream.
 type nullSkyReport struct {
-	Candidates int     `json:"candidates"`
-	MaxSigmaL  float64 `json:"max_sigma_l"`
-	ROIs       int     `json:"rois"`
+	stream.FalsePositives
+	MinSigma  float64 `json:"min_sigma"`
+	MinNSR    int     `json:"min_nsr"`
+	MaxSigmaL float64 `json:"max_sigma_l"`
+	ROIs      int     `json:"rois"`
 }
 
 // readTruthLabels returns the source_ids of the stars labelled label in a
@@ -273,7 +275,8 @@ func validateNullSky(ctx context.Context, runDir string) (*nullSkyReport, error)
 	if err := json.Unmarshal(data, &s); err != nil {
 		return nil, err
 	}
-	return &nullSkyReport{Candidates: s.Candidates, MaxSigmaL: s.MaxSigmaL, ROIs: s.ROIs}, nil
+	fp := stream.NullSky(s.Patches, s.Candidates, s.Largest, s.MinSigma, []float64{0.5, 0.9, 0.99})
+	return &nullSkyReport{FalsePositives: fp, MinSigma: s.MinSigma, MinNSR: s.MinNSR, MaxSigmaL: s.MaxSigmaL, ROIs: s.ROIs}, nil
 }
 
 func printStreamsReport(r *streamsReport) {
@@ -306,7 +309,10 @@ func printStreamsReport(r *streamsReport) {
 			s.Purity, s.Completeness, s.Reachable, s.Label, s.CompletenessAll, s.StreamStars)
 	}
 	if n := r.NullSky; n != nil {
-		fmt.Printf("## The same sky without the stream\n\n%d candidates above the cuts (%d ROIs, largest sigma_L %.1f)\n\n", n.Candidates, n.ROIs, n.MaxSigmaL)
+		fmt.Printf("## A sky without streams\n\n%d candidates above the cuts (sigma_tot > %g, N_SR >= %d) in %d patches: %.3f false positives per patch (%d ROIs, largest sigma_L %.1f)\n",
+			n.Candidates, n.MinSigma, n.MinNSR, n.Patches, n.PerPatch, n.ROIs, n.MaxSigmaL)
+		fmt.Printf("largest proto-cluster of each patch, sigma_tot: median %.1f, 90%% %.1f, 99%% %.1f, max %.1f; %d patches above the sigma_tot cut\n\n",
+			n.Sigma[0], n.Sigma[1], n.Sigma[2], n.Max, n.AboveSigma)
 	}
 	if g := r.GD1; g != nil {
 		fmt.Printf("## Real stars: the GD-1 strip\n\n%s\n", g.String())
@@ -323,8 +329,10 @@ func init() {
   --anode FILE: ANODE on the labelled development patch (true densities included): AUC and the
   best eps_S/sqrt(eps_B) with at least 20 background stars, beside the true ratio's, per epoch.
   --sky DIR --run DIR: a 'gaiaflow streams' run on a sky from 'gaiaflow simulate' against its truth
-  labels: the candidate holding the stream, its purity and completeness; --null-run DIR: a run on
-  the same sky without the stream (candidates above the cuts).
+  labels: the candidate holding the stream, its purity and completeness.
+  --null-run DIR: a 'gaiaflow streams' run on a sky without streams ('simulate --background --no-cmd' without --stream):
+  every candidate is false; the false positives per patch and the sigma_tot distribution of each
+  patch's largest proto-cluster.
   --gd1 FILE: the GD-1 strip of real Gaia DR2 stars (AstronomicalData centerline table): ANODE
   without photometry on the search region of GD-1's proper motion, how many labelled members rank
   among the highest R, and whether the Hough line follows the stream.
@@ -344,7 +352,7 @@ Writes validation_streams.json to --out if given.`,
 			fs.StringVar(&skyDir, "sky", "", "a simulated sky ('gaiaflow simulate --background --stream gd1:N')")
 			fs.StringVar(&runDir, "run", "", "the 'gaiaflow streams' output folder of a search of --sky")
 			fs.StringVar(&label, "label", "GD-1", "the truth label of the injected stream")
-			fs.StringVar(&nullRun, "null-run", "", "the output folder of a search of the same sky without the stream")
+			fs.StringVar(&nullRun, "null-run", "", "the output folder of a search of a sky without streams")
 			fs.StringVar(&gd1, "gd1", "", "the GD-1 strip CSV (gd1_data.centerline_df.csv, optionally gzipped)")
 			fs.StringVar(&out, "out", "", "folder for validation_streams.json")
 			return func(ctx context.Context, _ []string) error {

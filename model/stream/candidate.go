@@ -206,3 +206,29 @@ func chordNear(a *ProtoCluster, fa *sky.Frame, b *ProtoCluster, nb vec, c MergeC
 	}
 	return in, true
 }
+
+// PatchSigma is the largest proto-cluster of one patch: its sigma_tot and
+// N_SR, whether or not it passes the candidate cuts.
+type PatchSigma struct {
+	Patch int     `json:"patch"`
+	Sigma float64 `json:"sigma_tot"`
+	NSR   int     `json:"n_sr"`
+}
+
+// LargestByPatch returns the largest proto-cluster (by sigma_tot) of every
+// patch that has one, in order of patch label: on a sky without streams,
+// the distribution that the candidate cuts must lie beyond.
+func LargestByPatch(pcs []ProtoCluster) []PatchSigma {
+	best := map[int]PatchSigma{}
+	for _, pc := range pcs {
+		if b, ok := best[pc.Patch]; !ok || pc.Sigma > b.Sigma {
+			best[pc.Patch] = PatchSigma{Patch: pc.Patch, Sigma: pc.Sigma, NSR: pc.NSR}
+		}
+	}
+	out := make([]PatchSigma, 0, len(best))
+	for _, b := range best {
+		out = append(out, b)
+	}
+	slices.SortFunc(out, func(a, b PatchSigma) int { return a.Patch - b.Patch })
+	return out
+}

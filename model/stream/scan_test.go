@@ -98,3 +98,19 @@ func TestRetrainingsMajority(t *testing.T) {
 		t.Errorf("selections %v, want 105: 2, 100: 1, 102: 1", sel)
 	}
 }
+
+// TestNullSkySummary: the largest proto-cluster per patch, and the false
+// positives per patch with the quantiles of those maxima (patches without
+// a proto-cluster count as 0), checked by hand.
+func TestNullSkySummary(t *testing.T) {
+	pcs := []ProtoCluster{{Patch: 3, Sigma: 4, NSR: 2}, {Patch: 1, Sigma: 9, NSR: 3}, {Patch: 3, Sigma: 7, NSR: 4}, {Patch: 1, Sigma: 2}}
+	largest := LargestByPatch(pcs)
+	if want := []PatchSigma{{1, 9, 3}, {3, 7, 4}}; !slices.Equal(largest, want) {
+		t.Fatalf("LargestByPatch = %v, want %v", largest, want)
+	}
+	fp := NullSky(4, 1, largest, 8, []float64{0, 0.5, 1})
+	// Maxima over 4 patches: 0, 0, 7, 9.
+	if fp.PerPatch != 0.25 || fp.AboveSigma != 1 || fp.Max != 9 || !slices.Equal(fp.Sigma, []float64{0, 3.5, 9}) {
+		t.Errorf("NullSky = %+v", fp)
+	}
+}

@@ -76,6 +76,9 @@ type MergeConfig struct {
 	Veto                            EdgeVeto
 }
 
+// WithDefaults returns c with its zero values replaced by the paper's.
+func (c MergeConfig) WithDefaults() MergeConfig { return c.withDefaults() }
+
 func (c MergeConfig) withDefaults() MergeConfig {
 	if c.MaxDTheta == 0 {
 		c.MaxDTheta = math.Pi / 10

@@ -181,3 +181,44 @@ func Recover(cfg RecoveryConfig) Recovery {
 	}
 	return res
 }
+
+// FalsePositives summarises a search of a sky without streams: every
+// candidate is a false one.
+type FalsePositives struct {
+	Patches    int     `json:"patches"`    // patches with at least one scored search region
+	Candidates int     `json:"candidates"` // above the cuts
+	PerPatch   float64 `json:"false_positives_per_patch"`
+	// Probs and Sigma: quantiles of the largest proto-cluster's sigma_tot
+	// per patch (0 for a patch without any), and Max the largest of all.
+	Probs []float64 `json:"probs"`
+	Sigma []float64 `json:"sigma_tot"`
+	Max   float64   `json:"max_sigma_tot"`
+	// AboveSigma counts the patches whose largest proto-cluster passes the
+	// sigma_tot cut (whatever its N_SR).
+	AboveSigma int `json:"patches_above_sigma_cut"`
+}
+
+// NullSky returns the false-positive summary of a search of patches
+// patches that found candidates candidates, largest being each patch's
+// largest proto-cluster (LargestByPatch), minSigma the sigma_tot cut.
+func NullSky(patches, candidates int, largest []PatchSigma, minSigma float64, probs []float64) FalsePositives {
+	fp := FalsePositives{Patches: patches, Candidates: candidates, Probs: probs}
+	if patches > 0 {
+		fp.PerPatch = float64(candidates) / float64(patches)
+	}
+	s := make([]float64, max(patches, len(largest)))
+	for i, l := range largest {
+		s[i] = l.Sigma
+		if l.Sigma > minSigma {
+			fp.AboveSigma++
+		}
+	}
+	slices.Sort(s)
+	for _, p := range probs {
+		fp.Sigma = append(fp.Sigma, Quantile(s, p))
+	}
+	if len(s) > 0 {
+		fp.Max = s[len(s)-1]
+	}
+	return fp
+}

@@ -111,6 +111,7 @@ type Merged struct {
 	Regions []stream.Region // Regions[i] is Results[i].Region; ROI.Region indexes it
 	stream.Result
 	Members [][]stream.Member // per candidate
+	Config  stream.MergeConfig // the merge's settings, defaults filled in
 }
 
 // MergeResults sorts the regions' results by (patch, scan, retraining, SR), gathers their
@@ -120,7 +121,7 @@ func MergeResults(results []SRResult, cfg stream.MergeConfig) *Merged {
 	slices.SortFunc(results, func(a, b SRResult) int {
 		return cmp.Or(cmp.Compare(a.Pixel, b.Pixel), cmp.Compare(a.Scan, b.Scan), cmp.Compare(a.Retraining, b.Retraining), cmp.Compare(a.SR, b.SR))
 	})
-	m := &Merged{Results: results}
+	m := &Merged{Results: results, Config: cfg.WithDefaults()}
 	for i := range results {
 		m.Regions = append(m.Regions, results[i].Region)
 		for _, roi := range results[i].ROIs {
@@ -205,6 +206,15 @@ type Summary struct {
 	Candidates    int     `json:"candidates"`
 	TrainSeconds  float64 `json:"anode_seconds"` // summed over regions
 	MaxSigmaL     float64 `json:"max_sigma_l"`   // over ROIs not vetoed
+	// Patches is the number of patches with at least one scored search
+	// region; Largest the largest proto-cluster of each (on a sky without
+	// streams, what the candidate cuts are up against).
+	Patches int                 `json:"patches"`
+	Largest []stream.PatchSigma `json:"largest_proto_cluster_by_patch"`
+	// The candidate cuts the merge applied.
+	MinSigma       float64 `json:"min_sigma"`
+	MinNSR         int     `json:"min_nsr"`
+	MinRetrainings int     `json:"min_retrainings"`
 }
 
 // Outputs returns the candidates as candidates.json holds them.
@@ -228,9 +238,14 @@ func (m *Merged) Outputs() []CandidateOut {
 func (m *Merged) Summary() Summary {
 	s := Summary{SearchRegions: len(m.Results), ROIs: len(m.ROIs), Vetoed: m.Vetoed, Seeds: len(m.Seeds),
 		ProtoClusters: len(m.ProtoClusters), Candidates: len(m.Candidates)}
+	seen := map[int64]bool{}
 	for _, r := range m.Results {
 		s.TrainSeconds += r.Seconds
+		seen[r.Pixel] = true
 	}
+	s.Patches = len(seen)
+	s.Largest = stream.LargestByPatch(m.ProtoClusters)
+	s.MinSigma, s.MinNSR, s.MinRetrainings = m.Config.MinSigma, m.Config.MinNSR, m.Config.MinRetrainings
 	for _, r := range m.ROIs {
 		if !r.Vetoed && r.Fit.Sigma > s.MaxSigmaL {
 			s.MaxSigmaL = r.Fit.Sigma
