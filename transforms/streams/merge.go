@@ -110,7 +110,7 @@ type Merged struct {
 	Results []SRResult      // by (pixel, scan, retraining, SR)
 	Regions []stream.Region // Regions[i] is Results[i].Region; ROI.Region indexes it
 	stream.Result
-	Members [][]stream.Member // per candidate
+	Members [][]stream.Member  // per candidate
 	Config  stream.MergeConfig // the merge's settings, defaults filled in
 }
 
