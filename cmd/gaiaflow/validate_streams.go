@@ -423,6 +423,9 @@ type gd1StripReport struct {
 	DTheta, DRho          float64     // fitted minus members' line, radians and degrees
 	MedianOffset          float64     // median distance of the labelled members from the fitted line, degrees
 	Seconds               float64
+	// Top50 is where the 50 highest-R stars lie: proper-motion outliers,
+	// the strip's edges, and the ranking inside the members' mu_phi* window.
+	Top50 anode.TopAnatomy
 }
 
 func (g *gd1StripReport) String() string {
@@ -432,6 +435,11 @@ func (g *gd1StripReport) String() string {
 	fmt.Fprintf(&b, "AUC of R for the labelled members in the search region: %.3f\n\n| top-R stars | labelled GD-1 among them | expected at random |\n|---|---|---|\n", g.AUC)
 	for i, k := range g.TopK {
 		fmt.Fprintf(&b, "| %d | %d | %.1f |\n", k, g.TopLabelled[i], float64(k)*float64(g.SRLabelled)/float64(g.SRStars))
+	}
+	if a := g.Top50; a.K > 0 {
+		fmt.Fprintf(&b, "\nthe %d highest-R stars: %d have mu_phi* more than %g mas/yr from the members' median (%.2f), %d lie within %g deg of the strip's edge;"+
+			" inside the members' window (mu_phi* within %g mas/yr: %d stars, %d labelled) the %d highest R hold %d labelled (%.1f at random)\n",
+			a.K, a.PMTail, a.PMTailCut, a.CentrePMPhi, a.Edge, a.EdgeCut, a.Window, a.WindowStars, a.WindowSignal, a.K, a.Hit, a.Expected)
 	}
 	fmt.Fprintf(&b, "\nROI mu_phi* window %d (%d stars after the cuts, %d labelled among the kept highest-R stars in that window): Hough line theta %.1f deg, rho %.2f deg, sigma_L %.1f, %d stars on it, %d labelled\n",
 		g.ROIPM, g.ROIStars, g.ROILabelled, g.Line.Theta*180/math.Pi, g.Line.Rho, g.Sigma, g.LineMembers, g.LineTrue)
@@ -550,6 +558,16 @@ func validateGD1(ctx context.Context, path string, opt anode.Options) (*gd1Strip
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, c int) bool { return res.LogR[order[a]] > res.LogR[order[c]] })
+	var pmMembers []float64
+	for j, i := range res.Members {
+		if sig[j] {
+			pmMembers = append(pmMembers, p.PMPhi[i])
+		}
+	}
+	sort.Float64s(pmMembers)
+	if len(pmMembers) > 0 {
+		g.Top50 = anode.Anatomy(p, res, sig, 50, stream.Quantile(pmMembers, 0.5), 2, 10, 0.75)
+	}
 	for _, top := range []int{50, 100, 200, 500} {
 		top = min(top, len(order))
 		n := 0
