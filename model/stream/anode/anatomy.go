@@ -69,4 +69,3 @@ func Anatomy(p *Patch, res *Result, signal []bool, k int, centrePMPhi, window, p
 	}
 	return a
 }
-
