@@ -25,10 +25,13 @@ type Catalog struct {
 	Exact          bool     `json:"exact"`           // the flow itself instead of the grid
 	StopEarly      bool     `json:"stop_early"`      // end a star's iterations once d_best settles
 	RefineESS      float64  `json:"refine_ess"`      // re-estimate stars whose effective sample size is below it; 0: 4, negative: never
-	NoHATS         bool     `json:"no_hats"`         // do not write the version as a HATS catalog
-	HATSMaxRows    int64    `json:"hats_max_rows"`   // rows per HATS partition at most; 0: 1,000,000
-	GridNodes      int      `json:"grid_nodes"`
-	BlockSize      int      `json:"block_size"`
+	// ObservedColours evaluates the CMD at the observed colours (the
+	// paper), instead of integrating over their photometric errors.
+	ObservedColours bool  `json:"observed_colours"`
+	NoHATS          bool  `json:"no_hats"`       // do not write the version as a HATS catalog
+	HATSMaxRows     int64 `json:"hats_max_rows"` // rows per HATS partition at most; 0: 1,000,000
+	GridNodes       int   `json:"grid_nodes"`
+	BlockSize       int   `json:"block_size"`
 }
 
 // DefaultCatalog holds the defaults: paper 000's K = 32 samples and T = 10
