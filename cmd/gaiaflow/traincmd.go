@@ -83,9 +83,7 @@ func (t *trainSpec) options() (traincmd.Options, error) {
 	for range t.layers {
 		o.Fit.Flow.Hidden = append(o.Fit.Flow.Hidden, t.hidden)
 	}
-	o.Fit.Opt.Seed = o.Cfg.Seed
 	o.U0FromData = t.u0FromData
-	o.Cfg.Mode = distance.Training
 	if t.offsetSet {
 		if t.parallaxOffset == 0 {
 			o.Cfg.NoParallaxOffset = true

@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"image/color"
 	"math"
 
@@ -41,7 +42,7 @@ func LearningCurve(xlabel string, curves ...Curve) *Figure {
 		}
 		xy := make(plotter.XYs, 0, len(c.X))
 		for k := range c.X {
-			if finite(c.X[k]) && finite(c.Y[k]) {
+			if star.Finite(c.X[k]) && star.Finite(c.Y[k]) {
 				xy = append(xy, plotter.XY{X: c.X[k], Y: c.Y[k]})
 			}
 		}
@@ -84,5 +85,3 @@ func padAxes(p *plot.Plot, xs, ys [][]float64) {
 	set(&p.X, xs)
 	set(&p.Y, ys)
 }
-
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"image/color"
 	"sort"
 
@@ -38,7 +39,7 @@ func Scatter(x, y, c []float64, opt ScatterOptions) *Figure {
 	}
 	var idx []int
 	for i := range x {
-		if finite(x[i]) && finite(y[i]) {
+		if star.Finite(x[i]) && star.Finite(y[i]) {
 			idx = append(idx, i)
 		}
 	}

@@ -1,6 +1,10 @@
 package distance
 
-import "math"
+import (
+	"math"
+
+	"github.com/gaiaflow/gaiaflow/model/star"
+)
 
 var nan = math.NaN()
 
@@ -153,7 +157,7 @@ func (e *Estimator) catalogRow(dst *Rows, p *Prepared, s int) {
 	flags := e.flags[s]
 	db := e.dbest[s]
 	med, _, covered, reliable := e.dust.Query(p.L[s], p.B[s], db)
-	if !covered || !finite(med) {
+	if !covered || !star.Finite(med) {
 		med = 0
 		flags |= FlagDustUnreliable
 	} else if !reliable {

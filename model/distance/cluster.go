@@ -3,6 +3,7 @@ package distance
 import (
 	"errors"
 	"fmt"
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"math"
 	"slices"
 
@@ -88,12 +89,12 @@ func FitCluster(x []float64, opt ClusterOptions) (ClusterFit, error) {
 	// The usable stars.
 	var idx []int
 	for i, v := range x {
-		ok := finite(v)
+		ok := star.Finite(v)
 		if opt.Errors != nil {
-			ok = ok && finite(opt.Errors[i]) && opt.Errors[i] >= 0
+			ok = ok && star.Finite(opt.Errors[i]) && opt.Errors[i] >= 0
 		}
 		if opt.Weights != nil {
-			ok = ok && finite(opt.Weights[i]) && opt.Weights[i] > 0
+			ok = ok && star.Finite(opt.Weights[i]) && opt.Weights[i] > 0
 		}
 		if ok {
 			idx = append(idx, i)
@@ -211,7 +212,7 @@ func FitCluster(x []float64, opt ClusterOptions) (ClusterFit, error) {
 		}
 		prev = ll
 	}
-	if !finite(ll) || !finite(mu[0]) || !finite(mu[1]) {
+	if !star.Finite(ll) || !star.Finite(mu[0]) || !star.Finite(mu[1]) {
 		return ClusterFit{}, errors.New("distance: FitCluster: the fit diverged")
 	}
 	cl, fd := 0, 1

@@ -3,6 +3,7 @@ package distance
 import (
 	"errors"
 	"fmt"
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"math"
 	"slices"
 )
@@ -85,13 +86,13 @@ func FitClusterField(cone []ClusterStar, annulus []float64, opt FieldFitOptions)
 	}
 	var field []float64
 	for _, v := range annulus {
-		if finite(v) {
+		if star.Finite(v) {
 			field = append(field, v)
 		}
 	}
 	var idx []int
 	for i, s := range cone {
-		if finite(s.DM) && finite(s.Err) && s.Err >= 0 {
+		if star.Finite(s.DM) && star.Finite(s.Err) && s.Err >= 0 {
 			idx = append(idx, i)
 		}
 	}
@@ -177,7 +178,7 @@ func FitClusterField(cone []ClusterStar, annulus []float64, opt FieldFitOptions)
 		}
 		prev = ll
 	}
-	if !finite(ll) || !finite(mu) {
+	if !star.Finite(ll) || !star.Finite(mu) {
 		return FieldFit{}, errors.New("distance: FitClusterField: the fit diverged")
 	}
 	var members float64

@@ -1,6 +1,10 @@
 package distance
 
-import "math"
+import (
+	"math"
+
+	"github.com/gaiaflow/gaiaflow/model/star"
+)
 
 // Colour noise in a refined estimate.
 //
@@ -42,7 +46,7 @@ func (p *Prepared) appendRefinedColourNoise(e *Estimator, sourceID int64, sg, sb
 	// The covariance of (bp-rp, bp-g) noise: BP's error is in both.
 	c11, c12, c22 := sbp*sbp+srp*srp, sbp*sbp, sbp*sbp+sg*sg
 	det := c11*c22 - c12*c12
-	if e.cfg.ObservedColours || !(det > 1e-12*(c11*c22)) || !finite(m1) || !finite(m2) {
+	if e.cfg.ObservedColours || !(det > 1e-12*(c11*c22)) || !star.Finite(m1) || !star.Finite(m2) {
 		p.appendColourNoise(e, sourceID, purposeRefineColour, sg, sbp, srp)
 		return
 	}

@@ -3,6 +3,7 @@ package distance
 import (
 	"errors"
 	"fmt"
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"math"
 )
 
@@ -210,9 +211,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("distance: T = %d iterations, need at least 1", c.T)
 	case c.NoParallaxOffset && c.ParallaxOffset != 0:
 		return errors.New("distance: NoParallaxOffset with a non-zero ParallaxOffset")
-	case !finite(c.ParallaxOffset):
+	case !star.Finite(c.ParallaxOffset):
 		return errors.New("distance: parallax offset is not finite")
-	case !finite(c.Extinction.AG) || !finite(c.Extinction.BPRP) || !finite(c.Extinction.BPG):
+	case !star.Finite(c.Extinction.AG) || !star.Finite(c.Extinction.BPRP) || !star.Finite(c.Extinction.BPG):
 		return errors.New("distance: extinction coefficients are not finite")
 	case !(c.MaxRUWE > 0):
 		return fmt.Errorf("distance: MaxRUWE %g is not positive", c.MaxRUWE)
@@ -220,7 +221,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("distance: Tol %g is not positive", c.Tol)
 	case c.Quantiles < 0:
 		return fmt.Errorf("distance: %d quantiles", c.Quantiles)
-	case !(c.MinSigmaP > 0) || !finite(c.MinSigmaP):
+	case !(c.MinSigmaP > 0) || !star.Finite(c.MinSigmaP):
 		return fmt.Errorf("distance: MinSigmaP %g is not positive", c.MinSigmaP)
 	case !(c.MinESS >= 0):
 		return fmt.Errorf("distance: MinESS %g is negative", c.MinESS)

@@ -1,6 +1,10 @@
 package distance
 
-import "math"
+import (
+	"math"
+
+	"github.com/gaiaflow/gaiaflow/model/star"
+)
 
 // iterate runs the iteration of paper 000 eq. 2 on the stars of p (one
 // chunk), all stars together so that the density sees one matrix per
@@ -104,7 +108,7 @@ func (e *Estimator) fillRows(x []float64, p *Prepared, s int) {
 	dc1, dc2 := p.DBPRP[s*k:(s+1)*k], p.DBPG[s*k:(s+1)*k]
 	if e.cfg.Mode == Training {
 		med, _, covered, _ := e.dust.Query(l, b, d)
-		if !covered || !finite(med) {
+		if !covered || !star.Finite(med) {
 			med = 0
 			e.flags[s] |= FlagDustUnreliable
 		}
@@ -131,7 +135,7 @@ func (e *Estimator) fillRows(x []float64, p *Prepared, s int) {
 			i = ns - 1
 		}
 		ej := es[i]
-		if !finite(ej) {
+		if !star.Finite(ej) {
 			ej = 0
 			e.flags[s] |= FlagDustUnreliable
 		}

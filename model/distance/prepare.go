@@ -114,7 +114,7 @@ func (e *Estimator) Prepare(dst *Prepared, b *star.Block, c *Counts) *Prepared {
 		if plx < 0 {
 			flags |= FlagNegativeParallax
 		}
-		noColour := !finite(bp) || !finite(bprp)
+		noColour := !star.Finite(bp) || !star.Finite(bprp)
 		if noColour {
 			flags |= FlagNoColour
 			bp, bprp = math.NaN(), math.NaN()
@@ -127,11 +127,11 @@ func (e *Estimator) Prepare(dst *Prepared, b *star.Block, c *Counts) *Prepared {
 		switch {
 		case !(b.Dec[i] > MinDec) || b.Dec[i] > 90:
 			cut = CutDec
-		case !finite(g) || (noColour && (cfg.Mode == Training || e.gdens == nil)):
+		case !star.Finite(g) || (noColour && (cfg.Mode == Training || e.gdens == nil)):
 			// Without colours the catalog can still use the density's
 			// marginal in g; training cannot.
 			cut = CutPhotometry
-		case !finite(plx) || !(plxErr > 0) || math.IsInf(plxErr, 1):
+		case !star.Finite(plx) || !(plxErr > 0) || math.IsInf(plxErr, 1):
 			cut = CutParallax
 		case cfg.Mode == Training && cfg.MinParallaxSNR > 0 && !(plx/plxErr >= cfg.MinParallaxSNR):
 			cut = CutParallax
@@ -146,7 +146,7 @@ func (e *Estimator) Prepare(dst *Prepared, b *star.Block, c *Counts) *Prepared {
 			}
 			flags |= FlagHighRUWE
 		}
-		if cut == NumCuts && (!finite(b.L[i]) || !finite(b.B[i])) {
+		if cut == NumCuts && (!star.Finite(b.L[i]) || !star.Finite(b.B[i])) {
 			cut = CutDust
 		}
 		if cut != NumCuts {
@@ -190,8 +190,6 @@ func (e *Estimator) Prepare(dst *Prepared, b *star.Block, c *Counts) *Prepared {
 	}
 	return dst
 }
-
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // appendSamples appends the K samples of one star (and their derived
 // columns) to p.

@@ -1,6 +1,10 @@
 package distance
 
-import "math"
+import (
+	"math"
+
+	"github.com/gaiaflow/gaiaflow/model/star"
+)
 
 // Bins of paper 000 Table 1. Each interval is open below and closed above,
 // (lo, hi], as the paper writes them; the first and last bins here also
@@ -95,7 +99,7 @@ func (t *Table1) Add(r Table1Row) {
 	if r.NoColour {
 		t.NoColour++
 	}
-	okModel := finite(snr) && !r.FewSamples
+	okModel := star.Finite(snr) && !r.FewSamples
 	switch {
 	case r.FewSamples:
 		t.FewSamples++
@@ -104,7 +108,7 @@ func (t *Table1) Add(r Table1Row) {
 	default:
 		t.ModelSNRNaN++
 	}
-	okGaia := finite(gaia)
+	okGaia := star.Finite(gaia)
 	if okGaia {
 		t.GaiaSNR[bin(SNREdges[:], gaia)]++
 	} else {
@@ -118,7 +122,7 @@ func (t *Table1) Add(r Table1Row) {
 		t.SumRatioPos.Add(snr / gaia)
 	case r.Parallax < 0:
 		t.NNeg++
-		if okModel && finite(r.DistMean) {
+		if okModel && star.Finite(r.DistMean) {
 			t.NNegFinite++
 			t.SumSNRNeg.Add(snr)
 			t.SumDistNeg.Add(r.DistMean)

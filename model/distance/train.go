@@ -1,6 +1,10 @@
 package distance
 
-import "math"
+import (
+	"math"
+
+	"github.com/gaiaflow/gaiaflow/model/star"
+)
 
 // TrainSet holds training points (paper 000 §3.2, ARCHITECTURE.md, distances pipeline, step 4) as
 // columns, one entry per star: the dereddened colour-magnitude point the
@@ -107,13 +111,13 @@ func (e *Estimator) trainPoint(dst *TrainSet, p *Prepared, s int) {
 	flags := e.flags[s]
 	db := e.dbest[s]
 	med, sig, covered, reliable := e.dust.Query(p.L[s], p.B[s], db)
-	if !covered || !finite(med) {
+	if !covered || !star.Finite(med) {
 		med, sig = 0, 0
 		flags |= FlagDustUnreliable
 	} else if !reliable {
 		flags |= FlagDustUnreliable
 	}
-	if !finite(sig) || sig < 0 {
+	if !star.Finite(sig) || sig < 0 {
 		sig = 0
 	}
 	mod := p.Mod[s*k : (s+1)*k]

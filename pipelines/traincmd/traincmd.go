@@ -19,7 +19,7 @@ type Options struct {
 	Out      string // folder for cmd.gff and learning_curve.csv
 	Dust     string // dust map spec
 	Cfg      distance.Config
-	Fit      distance.CMDFit
+	Fit      distance.CMDFit // Fit.Opt.Seed is set to Cfg.Seed by Build
 	Fraction float64 // seeded random fraction of the stars that pass the cuts
 	MaxStars int     // at most this many training stars
 	// U0FromData computes the RUWE normalisation from the data, for
@@ -45,7 +45,11 @@ func Build(opt Options) (*beam.Pipeline, error) {
 	if len(opt.Inputs) == 0 || opt.Out == "" {
 		return nil, errors.New("traincmd: inputs and an output folder are required")
 	}
+	// The run's invariants: training mode, and one run seed that keys the
+	// sample, the parallax draws and the flow's initial weights and
+	// batches alike (a caller need not copy it into Fit).
 	opt.Cfg.Mode = distance.Training
+	opt.Fit.Opt.Seed = opt.Cfg.Seed
 	if err := opt.Cfg.Validate(); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"math"
 	"slices"
 	"strconv"
@@ -178,7 +179,7 @@ type Num float64
 
 // MarshalJSON writes n, or null if it is NaN or infinite.
 func (n Num) MarshalJSON() ([]byte, error) {
-	if !finite(float64(n)) {
+	if !star.Finite(float64(n)) {
 		return []byte("null"), nil
 	}
 	return json.Marshal(float64(n))
@@ -323,7 +324,6 @@ func writeCSV(ctx context.Context, path string, rows [][]string) error {
 }
 
 // finite reports whether v is a finite number.
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func init() {
 	register.DoFn5x1[context.Context, []byte, func(*SRResult) bool, Searched, Touches, error](&mergeFn{})

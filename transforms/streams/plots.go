@@ -3,6 +3,7 @@ package streams
 import (
 	"context"
 	"fmt"
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"math"
 
 	"github.com/gaiaflow/gaiaflow/io/plot"
@@ -179,7 +180,7 @@ func (m *Merged) plotCandidates(save func(string, *plot.Figure) error, hc stream
 	}
 	anyPhot := false
 	for i := range bprp {
-		anyPhot = anyPhot || finite(bprp[i]+gmag[i])
+		anyPhot = anyPhot || star.Finite(bprp[i]+gmag[i])
 	}
 	if anyPhot {
 		return save(Fig13CMD, plot.Scatter(bprp, gmag, cand, plot.ScatterOptions{Title: "members' colour-magnitude diagram",
