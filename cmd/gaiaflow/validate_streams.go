@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/gaiaflow/gaiaflow/model/hist"
 	"io"
 	"math"
 	"path/filepath"
@@ -68,7 +69,7 @@ func validateHough(trials int, ring bool) *houghReport {
 	}
 	s := slices.Clone(rec.Sigma)
 	slices.Sort(s)
-	r.MedianSigma = stream.Quantile(s, 0.5)
+	r.MedianSigma = hist.Quantile(s, 0.5)
 	r.NoiseSigma = stream.NoiseQuantiles(cfg, 100, trials, 2, r.NoiseProbs)
 	return r
 }
@@ -535,7 +536,7 @@ func validateGD1(ctx context.Context, path string, opt anode.Options) (*gd1Strip
 		return nil, fmt.Errorf("GD-1 strip %s: %d stars kept, %d labelled", path, cnt.Kept, len(mu))
 	}
 	sort.Float64s(mu)
-	k := math.Floor(stream.Quantile(mu, 0.5))
+	k := math.Floor(hist.Quantile(mu, 0.5))
 	g.Window = anode.Window{Lo: k - 3, Hi: k + 3}
 	t0 := time.Now()
 	res, err := anode.Score(p, g.Window, opt)
@@ -566,7 +567,7 @@ func validateGD1(ctx context.Context, path string, opt anode.Options) (*gd1Strip
 	}
 	sort.Float64s(pmMembers)
 	if len(pmMembers) > 0 {
-		g.Top50 = anode.Anatomy(p, res, sig, 50, stream.Quantile(pmMembers, 0.5), 2, 10, 0.75)
+		g.Top50 = anode.Anatomy(p, res, sig, 50, hist.Quantile(pmMembers, 0.5), 2, 10, 0.75)
 	}
 	for _, top := range []int{50, 100, 200, 500} {
 		top = min(top, len(order))
@@ -625,7 +626,7 @@ func validateGD1(ctx context.Context, path string, opt anode.Options) (*gd1Strip
 	}
 	if len(off) > 0 {
 		sort.Float64s(off)
-		g.MedianOffset = stream.Quantile(off, 0.5)
+		g.MedianOffset = hist.Quantile(off, 0.5)
 	}
 	return g, nil
 }

@@ -3,6 +3,7 @@ package distance
 import (
 	"errors"
 	"fmt"
+	"github.com/gaiaflow/gaiaflow/model/hist"
 	"github.com/gaiaflow/gaiaflow/model/star"
 	"math"
 	"slices"
@@ -223,7 +224,7 @@ func silverman(v []float64) float64 {
 		s2 += (x - mean) * (x - mean)
 	}
 	sd := math.Sqrt(s2 / (n - 1))
-	iqr := quantileOf(v, 0.75) - quantileOf(v, 0.25)
+	iqr := hist.QuantileOf(v, 0.75) - hist.QuantileOf(v, 0.25)
 	spread := sd
 	if iqr > 0 {
 		spread = min(sd, iqr/1.34)

@@ -1,8 +1,8 @@
 package distance
 
 import (
+	"github.com/gaiaflow/gaiaflow/model/hist"
 	"math"
-	"sort"
 )
 
 // Accuracy compares catalog rows with the true distances of a simulated sky
@@ -62,11 +62,11 @@ func CompareTruth(rows *Rows, truth map[int64]float64) Accuracy {
 	if a.N == 0 {
 		return a
 	}
-	a.MedianRelErr = quantileOf(rel, 0.5)
-	a.MedianRelErrInvParallax = quantileOf(relInv, 0.5)
+	a.MedianRelErr = hist.QuantileOf(rel, 0.5)
+	a.MedianRelErrInvParallax = hist.QuantileOf(relInv, 0.5)
 	a.Coverage68 = float64(in68) / float64(a.N)
-	a.PullMedian = quantileOf(pull, 0.5)
-	a.PullSpread = (quantileOf(pull, 0.75) - quantileOf(pull, 0.25)) / 1.349
+	a.PullMedian = hist.QuantileOf(pull, 0.5)
+	a.PullSpread = (hist.QuantileOf(pull, 0.75) - hist.QuantileOf(pull, 0.25)) / 1.349
 	return a
 }
 
@@ -88,19 +88,4 @@ func KL(sample func(x []float64), logTrue func(x []float64) float64, model Densi
 		m += v
 	}
 	return (truth - m) / float64(n)
-}
-
-func quantileOf(v []float64, q float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	pos := q * float64(len(s)-1)
-	i := int(pos)
-	if i+1 >= len(s) {
-		return s[len(s)-1]
-	}
-	f := pos - float64(i)
-	return s[i]*(1-f) + s[i+1]*f
 }

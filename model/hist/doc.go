@@ -5,6 +5,9 @@
 // of exported fields and slices, with no maps and no pointers, that Beam
 // encodes as they are.
 //
+// It also holds the project's one sample quantile (Quantile, QuantileOf:
+// numpy's default), which the validation metrics of both pipelines use.
+//
 // # Conventions
 //
 // Bins are half-open, [lo + i w, lo + (i+1) w) with w = (hi - lo)/n, the last

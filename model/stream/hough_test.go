@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"github.com/gaiaflow/gaiaflow/model/hist"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -94,16 +95,16 @@ func TestNoiseSigmas(t *testing.T) {
 	// distribution (median 5.5, 99th percentile 8.6 over 2000 seeds) with
 	// room for the sampling error of 400 seeds.
 	s := NoiseSigmas(HoughConfig{Background: BackgroundRing}, 100, 400, 7)
-	if q := Quantile(s, 0.5); q < 4.5 || q > 6.5 {
+	if q := hist.Quantile(s, 0.5); q < 4.5 || q > 6.5 {
 		t.Errorf("noise median sigma_L %.2f, want in [4.5, 6.5]", q)
 	}
-	if q := Quantile(s, 0.99); q > 10.5 {
+	if q := hist.Quantile(s, 0.99); q > 10.5 {
 		t.Errorf("noise 99%% sigma_L %.2f, want < 10.5", q)
 	}
 	r := Recover(RecoveryConfig{Hough: HoughConfig{Background: BackgroundRing}, Trials: 100, Seed: 9})
 	low := 0
 	for _, sig := range r.Sigma {
-		if sig < Quantile(s, 0.99) {
+		if sig < hist.Quantile(s, 0.99) {
 			low++
 		}
 	}

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"fmt"
+	"github.com/gaiaflow/gaiaflow/model/hist"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -76,25 +77,9 @@ func NoiseQuantiles(cfg HoughConfig, n, trials int, seed uint64, probs []float64
 	s := NoiseSigmas(cfg, n, trials, seed)
 	out := make([]float64, len(probs))
 	for i, p := range probs {
-		out[i] = Quantile(s, p)
+		out[i] = hist.Quantile(s, p)
 	}
 	return out
-}
-
-// Quantile returns the p quantile (p in [0, 1]) of values sorted in
-// ascending order, interpolating linearly between order statistics (R's and
-// numpy's default, "type 7"). It panics if sorted is empty or p is outside
-// [0, 1].
-func Quantile(sorted []float64, p float64) float64 {
-	if len(sorted) == 0 || !(p >= 0 && p <= 1) {
-		panic(fmt.Sprintf("stream: Quantile: p %v of %d values", p, len(sorted)))
-	}
-	h := p * float64(len(sorted)-1)
-	i := int(h)
-	if i >= len(sorted)-1 {
-		return sorted[len(sorted)-1]
-	}
-	return sorted[i] + (h-float64(i))*(sorted[i+1]-sorted[i])
 }
 
 // RecoveryConfig describes a line-recovery experiment: ROIs of NLine stars
@@ -215,7 +200,7 @@ func NullSky(patches, candidates int, largest []PatchSigma, minSigma float64, pr
 	}
 	slices.Sort(s)
 	for _, p := range probs {
-		fp.Sigma = append(fp.Sigma, Quantile(s, p))
+		fp.Sigma = append(fp.Sigma, hist.Quantile(s, p))
 	}
 	if len(s) > 0 {
 		fp.Max = s[len(s)-1]

@@ -2,6 +2,7 @@ package anode
 
 import (
 	"fmt"
+	"github.com/gaiaflow/gaiaflow/model/hist"
 	"math"
 	"slices"
 	"sort"
@@ -210,7 +211,10 @@ func ClusterStat(phi, lambda []float64, idx []int, opt ClusterOptions) Cluster {
 }
 
 // clusterScratch holds the histogram between regions.
-type clusterScratch struct{ counts, sorted []int }
+type clusterScratch struct {
+	counts []int
+	sorted []float64
+}
 
 func (h *clusterScratch) stat(phi, lambda []float64, idx []int, o ClusterOptions) Cluster {
 	nb := o.Bins
@@ -236,9 +240,12 @@ func (h *clusterScratch) stat(phi, lambda []float64, idx []int, o ClusterOptions
 	c.Mean = float64(sum) / float64(len(h.counts))
 	c.Phi = (float64(arg%nb)+0.5)/scale - o.Extent
 	c.Lambda = (float64(arg/nb)+0.5)/scale - o.Extent
-	h.sorted = append(h.sorted[:0], h.counts...)
+	h.sorted = h.sorted[:0]
+	for _, v := range h.counts {
+		h.sorted = append(h.sorted, float64(v))
+	}
 	slices.Sort(h.sorted)
-	iqr := quantileSorted(h.sorted, 0.75) - quantileSorted(h.sorted, 0.25)
+	iqr := hist.Quantile(h.sorted, 0.75) - hist.Quantile(h.sorted, 0.25)
 	c.Sigma = iqr / 1.349
 	switch {
 	case c.Sigma > 0:
@@ -248,16 +255,4 @@ func (h *clusterScratch) stat(phi, lambda []float64, idx []int, o ClusterOptions
 	}
 	c.Vetoes = !o.Off && c.Significance > o.Sigma && c.Max > o.Min
 	return c
-}
-
-// quantileSorted is the q-quantile of ascending s, interpolated linearly
-// between order statistics (numpy's default, Hyndman & Fan type 7).
-func quantileSorted(s []int, q float64) float64 {
-	pos := q * float64(len(s)-1)
-	i := int(pos)
-	if i+1 >= len(s) {
-		return float64(s[len(s)-1])
-	}
-	f := pos - float64(i)
-	return float64(s[i]) + f*float64(s[i+1]-s[i])
 }

@@ -103,23 +103,3 @@ func TestClusterVeto(t *testing.T) {
 		t.Errorf("25 stars: %+v", c)
 	}
 }
-
-func TestQuantileSorted(t *testing.T) {
-	// numpy.percentile([1, 2, 3, 4], [25, 75]) = [1.75, 3.25];
-	// numpy.percentile([0, 0, 0, 5, 9], [25, 75]) = [0, 5].
-	for _, tc := range []struct {
-		s    []int
-		q    float64
-		want float64
-	}{
-		{[]int{1, 2, 3, 4}, 0.25, 1.75},
-		{[]int{1, 2, 3, 4}, 0.75, 3.25},
-		{[]int{0, 0, 0, 5, 9}, 0.25, 0},
-		{[]int{0, 0, 0, 5, 9}, 0.75, 5},
-		{[]int{7}, 0.75, 7},
-	} {
-		if got := quantileSorted(tc.s, tc.q); got != tc.want {
-			t.Errorf("quantile(%v, %v) = %v, want %v", tc.s, tc.q, got, tc.want)
-		}
-	}
-}
