@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/gaiaflow/gaiaflow/model/distance"
 
 	"github.com/gaiaflow/gaiaflow/io/config"
 	"github.com/gaiaflow/gaiaflow/io/mockio"
@@ -30,7 +31,7 @@ members against the truth. Outputs go to --out.`,
 			f.declare(fs, "gaiaflow-demo", 400000)
 			fs.BoolVar(&f.skipDistances, "no-distances", false, "stop after reading the sky back (no training, no catalog)")
 			fs.IntVar(&f.trainStars, "train-stars", 20000, "stars the CMD flow is trained on")
-			fs.IntVar(&f.trainPasses, "train-passes", 15, "passes over them")
+			fs.IntVar(&f.trainPasses, "train-passes", distance.DefaultPasses, "passes over them")
 			return func(ctx context.Context, _ []string) error {
 				if len(f.streams) == 0 {
 					f.streams = listFlag{"gd1:2000"}

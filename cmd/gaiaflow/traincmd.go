@@ -38,7 +38,8 @@ func (t *trainSpec) declare(fs *flag.FlagSet) {
 	fs.IntVar(&t.hidden, "hidden", 64, "hidden units per MADE layer (paper: 500)")
 	fs.IntVar(&t.layers, "layers", 2, "hidden layers per MADE")
 	fs.StringVar(&t.act, "activation", "relu", "relu or tanh")
-	fs.IntVar(&o.Fit.Passes, "passes", 15, "passes over the training stars")
+	fs.IntVar(&o.Fit.Passes, "passes", distance.DefaultPasses, "passes over the training stars")
+	fs.IntVar(&o.Fit.GridNodes, "grid-nodes", distance.DefaultTrainGridNodes, "recompute the training points with the flow distilled to a grid of this many nodes per dimension at each pass (fast); 0: with the flow itself (the paper)")
 	fs.IntVar(&o.Fit.Batch, "batch", 1024, "stars per mini-batch (paper: 2048)")
 	fs.Float64Var(&o.Fit.HoldOut, "holdout", 0.05, "fraction of the stars held out for the learning curve")
 	fs.Float64Var(&o.Fit.Opt.LR, "lr", 2e-3, "Adam learning rate")
@@ -191,6 +192,7 @@ func traincmdOptions(inputs, out, dust string, f *simFlags) traincmd.Options {
 	o.Fit.Passes = f.trainPasses
 	o.Fit.Batch = 1024
 	o.Fit.Points, o.Fit.Redraws = distance.DefaultPoints, distance.DefaultRedraws
+	o.Fit.GridNodes = distance.DefaultTrainGridNodes
 	o.Fit.HoldOut = 0.05
 	o.Fit.Opt.LR = 2e-3
 	return o

@@ -27,6 +27,15 @@ type CMDFit struct {
 	// time.
 	StepBatch int
 
+	// GridNodes, if positive, recomputes the training points with the
+	// flow distilled to a GridNodes³ grid (DistilCMD) at the start of each
+	// pass instead of with the flow itself. The recomputation evaluates
+	// the density K × T times per star; for the paper's 35 × 500 flow that
+	// is most of a pass, for a grid it is a trilinear interpolation. The
+	// points then lag the flow by at most a pass. 0: the flow itself (the
+	// paper).
+	GridNodes int
+
 	// Redraws is, with PosteriorPoints, the number of times the points of
 	// a recomputed batch are drawn afresh from the stars' posteriors
 	// (TrainSet.Redraw), each draw taking its own Adam steps; 0 means 1.
@@ -56,6 +65,18 @@ type CMDFit struct {
 const (
 	DefaultPoints  = MeanPoints
 	DefaultRedraws = 8
+)
+
+// DefaultTrainGridNodes and DefaultPasses are the training budget
+// gaiaflow's commands use: the points recomputed with a 64³ grid of the
+// flow (CMDFit.GridNodes), five times faster than with the flow itself
+// for the default 5 × 64 flow at equal KL, which buys 60 passes in the
+// time 15 took (on a 100,000-star mock, 16,525 training stars: KL 0.77
+// after 15 passes with the flow in 19.6 s, 0.57 after 80 passes with the
+// grid in 16.8 s).
+const (
+	DefaultTrainGridNodes = 64
+	DefaultPasses         = 60
 )
 
 // Points is the kind of training point a star contributes.
@@ -165,6 +186,17 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	var best *flow.Flow
 	bestLoss := math.Inf(1)
 	for pass := 1; pass <= opt.Passes; pass++ {
+		if opt.GridNodes > 0 {
+			g, err := DistilCMD(f, opt.GridNodes)
+			if err != nil {
+				return f, curve, fmt.Errorf("distance: pass %d: distil the flow: %w", pass, err)
+			}
+			gd, err := NewGridDensity(g)
+			if err != nil {
+				return f, curve, fmt.Errorf("distance: pass %d: %w", pass, err)
+			}
+			e.SetDensity(gd)
+		}
 		var lossSum, wSum float64
 		for _, bi := range shuffle.Perm(nb) {
 			batch := train.Slice(bi*opt.Batch, min((bi+1)*opt.Batch, train.Len()))
