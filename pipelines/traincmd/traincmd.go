@@ -20,8 +20,8 @@ type Options struct {
 	Dust     string // dust map spec
 	Cfg      distance.Config
 	Fit      distance.CMDFit // Fit.Opt.Seed is set to Cfg.Seed by Build
-	Fraction float64 // seeded random fraction of the stars that pass the cuts
-	MaxStars int     // at most this many training stars
+	Fraction float64         // seeded random fraction of the stars that pass the cuts
+	MaxStars int             // at most this many training stars
 	// U0FromData computes the RUWE normalisation from the data, for
 	// partitions without a ruwe column (DR2); otherwise stars without ruwe
 	// are cut (no_ruwe).
