@@ -108,7 +108,7 @@ func runDemo(ctx context.Context, f *simFlags) error {
 	fmt.Printf("\n== 6. stellar streams (Via Machinae) in the four patches along GD-1\n")
 	sf := &streamFlags{inputs: listFlag{partitions}, out: store.Join(f.out, "streams"), block: 4096,
 		patches: listFlag{"31", "32", "49", "50"}, features: "full", quick: true, epochs: 4, blocks: 4, hidden: 16,
-		seed: f.seed, workers: 1, minSR: 300, maxSR: 1000000, srRange: "-20:5", minROI: 50, maxSigma: 8, minNSR: 3}
+		seed: f.seed, workers: 1, minSR: 300, maxSR: 1000000, srRange: "-20:5", minROI: 50, minSigma: 8, minNSR: 3}
 	fmt.Println("(scaled-down ANODE: 4 blocks x 16 hidden, 4 epochs; search regions of at least 300 stars, mu_lambda in -20..5)")
 	if err := runStreams(ctx, sf); err != nil {
 		return err

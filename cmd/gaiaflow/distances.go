@@ -67,7 +67,8 @@ func (c *catalogSpec) declare(fs *flag.FlagSet) {
 	fs.Int64Var(&c.HATSMaxRows, "hats-max-rows", 1_000_000, "rows per HATS partition at most")
 	fs.BoolVar(&c.Exact, "exact", false, "evaluate the flow itself, not its distilled grid (slow; a check)")
 	fs.IntVar(&c.GridNodes, "grid-nodes", d.GridNodes, "nodes per dimension of the distilled CMD grid")
-	fs.IntVar(&c.BlockSize, "block", d.BlockSize, "stars per block")
+	fs.IntVar(&c.BlockSize, "block-size", d.BlockSize, "stars per block")
+	alias(fs, "block", "block-size")
 }
 
 func (c *catalogSpec) options() (pdist.Options, error) {

@@ -21,17 +21,18 @@ func init() {
 pure-Go HDF5 reader, and writes it as float32 arrays with a sorted pixel index and
 checksums, which load in seconds on every worker. The release (and so the units) is taken
 from the file name unless --version is given. Local or gs:// paths.`,
-		example: "gaiaflow dust import --in bayestar2019.h5 --out gs://my-bucket/dust/bayestar2019.gfdust",
+		example: "gaiaflow dust import --input bayestar2019.h5 --out gs://my-bucket/dust/bayestar2019.gfdust",
 		setup: func(fs *flag.FlagSet) func(context.Context, []string) error {
 			var in, out string
 			var opt dustfile.Options
-			fs.StringVar(&in, "in", "", "Bayestar HDF5 file")
+			fs.StringVar(&in, "input", "", "Bayestar HDF5 file")
+			alias(fs, "in", "input")
 			fs.StringVar(&out, "out", "", "compact map to write")
 			fs.StringVar(&opt.Version, "version", "", "bayestar2019, bayestar2017 or bayestar2015 (default: from the file name)")
 			fs.IntVar(&opt.MaxSamples, "max-samples", 0, "keep at most this many posterior samples per pixel (0: all)")
 			return func(ctx context.Context, _ []string) error {
 				if in == "" || out == "" {
-					return fmt.Errorf("--in and --out are required")
+					return fmt.Errorf("--input and --out are required")
 				}
 				start := time.Now()
 				s, err := dustfile.Import(ctx, in, out, opt)

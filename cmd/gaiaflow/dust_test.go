@@ -16,6 +16,10 @@ func TestDustImportAndQuery(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "8 pixels") {
 		t.Fatalf("import: exit %d\n%s%s", code, stdout, errOut)
 	}
+	// --in is the old name of --input: it still works, with a warning.
+	if !strings.Contains(errOut, "--in is deprecated") {
+		t.Errorf("no deprecation warning for --in: %q", errOut)
+	}
 	code, stdout, errOut = gaiaflow(t, "dust", "query", "--map", out, "--l", "90", "--b", "10", "--dist", "1000", "--sample", "0")
 	if code != 0 {
 		t.Fatalf("query: exit %d\n%s", code, errOut)

@@ -74,3 +74,31 @@ func (l *listFlag) Set(v string) error {
 	}
 	return nil
 }
+
+// deprecatedPrefix starts the usage of a flag kept only as an old name.
+const deprecatedPrefix = "deprecated: "
+
+// alias defines old as a deprecated second name of the flag current (the
+// same value): commands renamed their flags to one scheme (--input for
+// every input, --blocks and --hidden for every flow, --block-size for
+// stars per block), and the old names work for one more release, with a
+// warning (warnDeprecated).
+func alias(fs *flag.FlagSet, old, current string) {
+	f := fs.Lookup(current)
+	if f == nil {
+		panic("alias of an undefined flag " + current)
+	}
+	fs.Var(f.Value, old, deprecatedPrefix+"the old name of --"+current)
+}
+
+// warnDeprecated returns a warning for each deprecated flag name that was
+// set on fs.
+func warnDeprecated(fs *flag.FlagSet) []string {
+	var w []string
+	fs.Visit(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Usage, deprecatedPrefix) {
+			w = append(w, fmt.Sprintf("--%s is deprecated (%s); it will be removed in the next release", f.Name, strings.TrimPrefix(f.Usage, deprecatedPrefix)))
+		}
+	})
+	return w
+}

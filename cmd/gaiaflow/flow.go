@@ -28,7 +28,7 @@ conditioned on other columns and with per-row weights (the loss is the weighted 
 log-likelihood). Columns are standardised; the model file keeps the names, the
 standardisation, the architecture, the training options and a checksum. Prints the
 learning curve.`,
-		example: "gaiaflow flow fit --in table.csv --cols a,b,c --cond m --weight w --blocks 5 --hidden 64 --epochs 40 --batch 256 --lr 1e-3 --seed 0 --out model.gff",
+		example: "gaiaflow flow fit --input table.csv --cols a,b,c --cond m --weight w --blocks 5 --hidden 64 --epochs 40 --batch 256 --lr 1e-3 --seed 0 --out model.gff",
 		setup:   setupFlowFit,
 	})
 	register(&command{
@@ -37,7 +37,7 @@ learning curve.`,
 		usage: `Evaluates log p(x | c) of every row of a CSV table under a model written by
 'gaiaflow flow fit' (the columns are found by the names stored in the model), prints the
 mean, and writes the per-row values with --out.`,
-		example: "gaiaflow flow score --model model.gff --in test.csv --out logp.csv",
+		example: "gaiaflow flow score --model model.gff --input test.csv --out logp.csv",
 		setup:   setupFlowScore,
 	})
 	register(&command{
@@ -60,7 +60,8 @@ func setupFlowFit(fs *flag.FlagSet) func(context.Context, []string) error {
 		cfg                                  flow.Config
 		opt                                  flow.Train
 	)
-	fs.StringVar(&in, "in", "", "input CSV table with a header (gzipped or not, local or gs://)")
+	fs.StringVar(&in, "input", "", "input CSV table with a header (gzipped or not, local or gs://)")
+	alias(fs, "in", "input")
 	fs.Var(&cols, "cols", "data columns, comma-separated")
 	fs.Var(&cond, "cond", "conditioning columns, comma-separated (optional)")
 	fs.StringVar(&weight, "weight", "", "per-row weight column (optional)")
@@ -82,7 +83,7 @@ func setupFlowFit(fs *flag.FlagSet) func(context.Context, []string) error {
 	fs.IntVar(&workers, "workers", 1, "goroutines per matrix product")
 	return func(ctx context.Context, _ []string) error {
 		if in == "" || len(cols) == 0 {
-			return fmt.Errorf("--in and --cols are required")
+			return fmt.Errorf("--input and --cols are required")
 		}
 		var err error
 		if cfg.Activation, err = flow.ParseActivation(act); err != nil {
@@ -165,11 +166,12 @@ func weightedMean(v, w []float64) float64 {
 func setupFlowScore(fs *flag.FlagSet) func(context.Context, []string) error {
 	var model, in, out string
 	fs.StringVar(&model, "model", "", "model file from 'gaiaflow flow fit'")
-	fs.StringVar(&in, "in", "", "CSV table with the model's columns")
+	fs.StringVar(&in, "input", "", "CSV table with the model's columns")
+	alias(fs, "in", "input")
 	fs.StringVar(&out, "out", "", "write per-row log p here (CSV, column logp)")
 	return func(ctx context.Context, _ []string) error {
 		if model == "" || in == "" {
-			return fmt.Errorf("--model and --in are required")
+			return fmt.Errorf("--model and --input are required")
 		}
 		f, err := flowfile.Load(model)
 		if err != nil {

@@ -36,12 +36,12 @@ func TestFlowCommands(t *testing.T) {
 	}
 	train, test := write("train.csv", 4000, 1), write("test.csv", 4000, 2)
 	model := filepath.Join(dir, "m.gff")
-	code, out, errOut := gaiaflow(t, "flow", "fit", "--in", train, "--cols", "a,b", "--blocks", "3", "--hidden", "32",
+	code, out, errOut := gaiaflow(t, "flow", "fit", "--input", train, "--cols", "a,b", "--blocks", "3", "--hidden", "32",
 		"--epochs", "15", "--batch", "128", "--lr", "3e-3", "--seed", "1", "--out", model)
 	if code != 0 {
 		t.Fatalf("fit: exit %d\n%s\n%s", code, out, errOut)
 	}
-	code, out, errOut = gaiaflow(t, "flow", "score", "--model", model, "--in", test)
+	code, out, errOut = gaiaflow(t, "flow", "score", "--model", model, "--input", test)
 	if code != 0 {
 		t.Fatalf("score: exit %d\n%s", code, errOut)
 	}
@@ -69,7 +69,7 @@ func TestFlowCommands(t *testing.T) {
 	// A table without the model's columns names the missing one.
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("a,c\n1,2\n"), 0o644)
-	if code, _, errOut = gaiaflow(t, "flow", "score", "--model", model, "--in", bad); code == 0 || !strings.Contains(errOut, strconv.Quote("b")) {
+	if code, _, errOut = gaiaflow(t, "flow", "score", "--model", model, "--input", bad); code == 0 || !strings.Contains(errOut, strconv.Quote("b")) {
 		t.Errorf("score on a table without b: exit %d, %s", code, errOut)
 	}
 }

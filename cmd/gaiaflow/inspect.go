@@ -22,7 +22,8 @@ the file, line and reason. A broken file stops the job and names the file.`,
 			var opt inspect.Options
 			fs.Var((*listFlag)(&opt.Inputs), "input", "partition files or globs, local or gs:// (repeat or comma-separate)")
 			fs.StringVar(&opt.Rejects, "rejects", "", "write rejected rows to this CSV")
-			fs.IntVar(&opt.BlockSize, "block", 4096, "stars per block")
+			fs.IntVar(&opt.BlockSize, "block-size", 4096, "stars per block")
+			alias(fs, "block", "block-size")
 			fs.StringVar(&opt.Counts, "counts", "", "write the run's counts (JSON) here, local or gs:// (default: a temporary local file; give a gs:// path on a remote runner)")
 			return func(ctx context.Context, args []string) error {
 				opt.Inputs = append(opt.Inputs, args...)

@@ -90,6 +90,9 @@ func run(ctx context.Context, args []string) int {
 		fmt.Fprintf(os.Stderr, "gaiaflow %s: %v\n(see gaiaflow %s --help)\n", c.name, err, c.name)
 		return 2
 	}
+	for _, w := range warnDeprecated(fs) {
+		fmt.Fprintf(os.Stderr, "gaiaflow %s: %s\n", c.name, w)
+	}
 	beam.Init()
 	quietLocalRunner()
 	if *cpuProfile != "" {

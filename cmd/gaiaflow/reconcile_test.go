@@ -96,7 +96,7 @@ func TestCountsReconcileEveryRun(t *testing.T) {
 			return nil
 		}},
 		{"streams", func(out string) []string {
-			return []string{"streams", "--input", parts, "--out", out, "--patches", "31,32", "--quick", "--epochs", "1", "--flow-blocks", "2", "--flow-hidden", "8",
+			return []string{"streams", "--input", parts, "--out", out, "--patches", "31,32", "--quick", "--epochs", "1", "--blocks", "2", "--hidden", "8",
 				"--min-sr-stars", "20", "--sr-range", "-8:0", "--min-roi-stars", "10", "--no-plots"}
 		}, func(out string) error {
 			if c := counts(filepath.Join(out, "counts.json")); c[star.RowsIn] != m.Stars || c.Reconcile() != nil || c["patches"] != 2 || c["sr.scored"] == 0 {

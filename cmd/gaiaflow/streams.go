@@ -38,7 +38,7 @@ type streamFlags struct {
 	maxSR      int
 	srRange    string
 	minROI     int
-	maxSigma   float64
+	minSigma   float64
 	minNSR     int
 	ring       bool
 	writeR     bool
@@ -53,15 +53,18 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 	fs.Var(&f.inputs, "input", "Gaia partitions, paths or globs, local or gs:// (repeat or comma-separate)")
 	fs.StringVar(&f.out, "out", "", "output folder, local or gs://")
 	fs.StringVar(&f.rejects, "rejects", "", "where rejected rows go (default <out>/rejects.csv)")
-	fs.IntVar(&f.block, "block", 4096, "stars per block")
+	fs.IntVar(&f.block, "block-size", 4096, "stars per block")
+	alias(fs, "block", "block-size")
 	fs.Var(&f.patches, "patches", "search only these patches: nside-6 Galactic RING pixels (comma-separated; default all)")
 	fs.BoolVar(&f.dropDusty, "drop-dusty", false, "leave out the 36 patches the paper marks as dusty")
 	fs.BoolVar(&f.published, "published", false, "the published list of 200 patches instead of the 202 of the default grid")
 	fs.StringVar(&f.features, "features", "full", "ANODE features: full (phi, lambda, mu_phi*, b-r, g) or astrometric (no photometry; the colour and magnitude cuts are skipped)")
 	fs.BoolVar(&f.quick, "quick", false, "scaled-down ANODE (anode.QuickOptions: 20 epochs, batch 128, lr 1e-3, Stretch) instead of the paper's 150 epochs")
 	fs.IntVar(&f.epochs, "epochs", 0, "ANODE epochs per flow (0: the paper's 150, or 20 with --quick)")
-	fs.IntVar(&f.blocks, "flow-blocks", 0, "flow blocks (0: 20, the paper's)")
-	fs.IntVar(&f.hidden, "flow-hidden", 0, "hidden units per layer (0: 64, the paper's)")
+	fs.IntVar(&f.blocks, "blocks", 0, "flow blocks (0: 20, the paper's)")
+	alias(fs, "flow-blocks", "blocks")
+	fs.IntVar(&f.hidden, "hidden", 0, "hidden units per layer (0: 64, the paper's)")
+	alias(fs, "flow-hidden", "hidden")
 	fs.Uint64Var(&f.seed, "seed", 0, "run seed: with the patch and search region it keys every flow's draws")
 	fs.IntVar(&f.workers, "anode-workers", 1, "goroutines per search region's training")
 	fs.IntVar(&f.minSR, "min-sr-stars", 20000, "fewest stars in a search region (the paper's 20,000; lower it for small skies)")
@@ -70,7 +73,7 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 	fs.IntVar(&f.retrain, "retrainings", 1, "train each search region's ANODE this many times with different seeds; a candidate must be found by a majority of them, and members.csv says how many selected each star (Porto & Shih 2025)")
 	fs.StringVar(&f.scans, "scans", "auto", "proper-motion scans: lambda (search regions in mu_lambda, ROIs in mu_phi*: Via Machinae 1.0), phi (the transpose), both (Via Machinae 2.0), or auto: both over the whole sky, lambda with --patches")
 	fs.IntVar(&f.minROI, "min-roi-stars", 200, "fewest stars in a region of interest after the fiducial cuts")
-	fs.Float64Var(&f.maxSigma, "min-sigma", 8, "candidate cut: sigma_tot above this")
+	fs.Float64Var(&f.minSigma, "min-sigma", 8, "candidate cut: sigma_tot above this")
 	fs.IntVar(&f.minNSR, "min-nsr", 3, "candidate cut: N_SR at least this")
 	fs.BoolVar(&f.ring, "ring-background", false, "the Hough background of the paper's text (ring) instead of the authors' tiles (see model/stream)")
 	fs.BoolVar(&f.writeR, "write-r", false, "write the R of every search-region star to <out>/r/")
@@ -97,7 +100,7 @@ func (f *streamFlags) options() (pstreams.Options, error) {
 		Regions: anode.RegionOptions{MinStars: f.minSR, MaxStars: f.maxSR, Cluster: anode.ClusterOptions{Off: f.noClusterV}},
 		Score:   so,
 		Search: stream.Config{ROI: stream.ROIConfig{MinStars: f.minROI},
-			Merge: stream.MergeConfig{MinSigma: f.maxSigma, MinNSR: f.minNSR}},
+			Merge: stream.MergeConfig{MinSigma: f.minSigma, MinNSR: f.minNSR}},
 		Out: f.out, WriteR: f.writeR, Plots: !f.noPlots,
 	}
 	if f.ring {

@@ -260,7 +260,7 @@ func Read(r io.Reader) (*dust.Grid, error) {
 	switch {
 	case string(head[:8]) == magicV1:
 		return nil, fmt.Errorf("%w: format version 1, which has no checksum over its header (units, distance moduli); "+
-			"rewrite it with this program: gaiaflow dust import --in <the Bayestar .h5 file> --out <this file>", ErrFormat)
+			"rewrite it with this program: gaiaflow dust import --input <the Bayestar .h5 file> --out <this file>", ErrFormat)
 	case string(head[:6]) == Magic[:6] && string(head[:8]) != Magic:
 		return nil, fmt.Errorf("%w: format version %d (this program reads %d)", ErrFormat, int(head[7]), int(Magic[7]))
 	case string(head[:8]) != Magic:
