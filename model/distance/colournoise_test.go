@@ -31,25 +31,11 @@ func TestColourNoiseIsMarginalised(t *testing.T) {
 		return -zg*zg/2 - zc*zc/2 - math.Log(2*width) - 2*logSqrt2Pi
 	})
 	sc := math.Hypot(width, math.Sqrt2*sigBand) // the line convolved with the bp-rp noise
-	const n = 200000
-	lo, hi := 0.8, 3.2
-	dx := (hi - lo) / n
-	cdf := make([]float64, n+1)
-	for i := 1; i <= n; i++ {
-		x := lo + (float64(i)-0.5)*dx
+	ref16, ref50, ref84 := integratedDistanceQuantiles(0.8, 3.2, 200000, func(x float64) float64 {
 		g := gObs + 5*math.Log10(x) - 10
 		zp, zg, zc := (x-plx)/plxErr, (g-4)/2, (bprpObs-line(g))/sc
-		cdf[i] = cdf[i-1] + math.Exp(-zp*zp/2-zg*zg/2-zc*zc/2)
-	}
-	plxAt := func(u float64) float64 {
-		target := u * cdf[n]
-		i := 1
-		for cdf[i] < target {
-			i++
-		}
-		return lo + (float64(i-1)+(target-cdf[i-1])/(cdf[i]-cdf[i-1]))*dx
-	}
-	ref16, ref50, ref84 := 1000/plxAt(1-0.15865525393145707), 1000/plxAt(0.5), 1000/plxAt(0.15865525393145707)
+		return -zp*zp/2 - zg*zg/2 - zc*zc/2
+	})
 	refWidth := ref84 - ref16
 
 	var b star.Block

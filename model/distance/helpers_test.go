@@ -95,3 +95,26 @@ func mustNew(t testing.TB, cfg Config, dens Density, dust Dust) *Estimator {
 }
 
 var noDust = constDust{hole: math.NaN()}
+
+// integratedDistanceQuantiles is the independent reference of the
+// posterior tests: the posterior over parallax x in [lo, hi] with the
+// unnormalised log density logPost(x), integrated by the midpoint rule on
+// n cells, and the distance 1000/x at its levels Phi(-1), 0.5 and Phi(1)
+// (the distance's q16 is 1000 over the parallax's q84).
+func integratedDistanceQuantiles(lo, hi float64, n int, logPost func(x float64) float64) (q16, q50, q84 float64) {
+	dx := (hi - lo) / float64(n)
+	cdf := make([]float64, n+1)
+	for i := 1; i <= n; i++ {
+		cdf[i] = cdf[i-1] + math.Exp(logPost(lo+(float64(i)-0.5)*dx))
+	}
+	plxAt := func(u float64) float64 { // parallax at CDF level u
+		target := u * cdf[n]
+		i := 1
+		for cdf[i] < target {
+			i++
+		}
+		return lo + (float64(i-1)+(target-cdf[i-1])/(cdf[i]-cdf[i-1]))*dx
+	}
+	const phiM1 = 0.15865525393145707
+	return 1000 / plxAt(1-phiM1), 1000 / plxAt(0.5), 1000 / plxAt(phiM1)
+}

@@ -21,27 +21,11 @@ func TestRefinementResolvesNarrowPosteriors(t *testing.T) {
 		m, s        = 4.0, 0.03
 	)
 	// Reference quantiles of the distance, by integration over parallax.
-	const n = 200000
-	lo, hi := 0.55, 0.72
-	dx := (hi - lo) / n
-	cdf := make([]float64, n+1)
-	for i := 1; i <= n; i++ {
-		x := lo + (float64(i)-0.5)*dx
+	ref16, ref50, ref84 := integratedDistanceQuantiles(0.55, 0.72, 200000, func(x float64) float64 {
 		zp := (x - plx) / plxErr
 		zg := (gObs + 5*math.Log10(x) - 10 - m) / s
-		cdf[i] = cdf[i-1] + math.Exp(-zp*zp/2-zg*zg/2)
-	}
-	plxAt := func(u float64) float64 { // parallax at CDF level u
-		target := u * cdf[n]
-		i := 1
-		for cdf[i] < target {
-			i++
-		}
-		f := (target - cdf[i-1]) / (cdf[i] - cdf[i-1])
-		return lo + (float64(i-1)+f)*dx
-	}
-	// Distance decreases with parallax: its q16 is 1000 / the parallax's q84.
-	ref16, ref50, ref84 := 1000/plxAt(1-0.15865525393145707), 1000/plxAt(0.5), 1000/plxAt(0.15865525393145707)
+		return -zp*zp/2 - zg*zg/2
+	})
 	width := ref84 - ref16
 
 	var b star.Block
@@ -102,24 +86,11 @@ func TestRefinementKeepsBothModes(t *testing.T) {
 		a, b := (g-4)/0.03, (g-1.5)/0.03
 		return math.Log(0.5*math.Exp(-a*a/2)+0.5*math.Exp(-b*b/2)) - math.Log(0.03) - logSqrt2Pi
 	})
-	const n = 400000
-	lo, hi := 0.1, 0.8
-	dx := (hi - lo) / n
-	cdf := make([]float64, n+1)
-	for i := 1; i <= n; i++ {
-		x := lo + (float64(i)-0.5)*dx
+	var ref [3]float64
+	ref[0], ref[1], ref[2] = integratedDistanceQuantiles(0.1, 0.8, 400000, func(x float64) float64 {
 		zp := (x - plx) / plxErr
-		cdf[i] = cdf[i-1] + math.Exp(-zp*zp/2+dens(gObs+5*math.Log10(x)-10, 0, 0))
-	}
-	plxAt := func(u float64) float64 {
-		target := u * cdf[n]
-		i := 1
-		for cdf[i] < target {
-			i++
-		}
-		return lo + (float64(i-1)+(target-cdf[i-1])/(cdf[i]-cdf[i-1]))*dx
-	}
-	ref := [3]float64{1000 / plxAt(1-0.15865525393145707), 1000 / plxAt(0.5), 1000 / plxAt(0.15865525393145707)}
+		return -zp*zp/2 + dens(gObs+5*math.Log10(x)-10, 0, 0)
+	})
 	var b star.Block
 	for id := int64(1); id <= 200; id++ {
 		b.Append(testStar(id, plx, plxErr, gObs, 1, 0.3))
