@@ -225,7 +225,13 @@ into seeds, proto-clusters and stream candidates (N_SR >= 3, sigma_tot > 8). Wri
 candidates.json and candidates.csv (lines in patch and sky coordinates, poles, sigma_tot,
 N_SR, patches, proper-motion windows), members.csv (source_id, R, patch, SR, ROI), rois.csv,
 summary.json, optionally every region's R (--write-r), and figures like the paper's figs. 5,
-7, 8, 12 and 13. A patch (up to 2 million stars) must fit one worker.`,
+7, 8, 12 and 13. A patch (up to 2 million stars) must fit one worker.
+
+The fiducial cuts of the regions of interest are the paper's, in Gaia's own photometry: the
+inner 10 degrees of the patch, phot_g_mean_mag < 20.2, |mu_lambda| > 2 or |mu_phi*| > 2 mas/yr,
+and 0.5 <= bp_rp <= 1 in Gaia BP-RP as published (not dereddened; bp - rp where bp_rp is
+missing). A stream catalogued in other colours (SDSS g-r, say) must be translated to Gaia BP-RP
+before comparing: a turn-off at g-r = 0.25 is about BP-RP = 0.6.`,
 		example: "gaiaflow streams --input 'mock/GaiaSource_*.csv.gz' --out mock-streams --quick --min-sr-stars 2000 --patches 100,101",
 		setup: func(fs *flag.FlagSet) func(context.Context, []string) error {
 			f := &streamFlags{}
