@@ -73,3 +73,10 @@ func (p *Prepared) appendRefinedColourNoise(e *Estimator, sourceID int64, sg, sb
 		lp[j] += a - (mx + math.Log(0.5*math.Exp(a-mx)+0.5*math.Exp(b-mx)))
 	}
 }
+
+// drawsColours reports whether a star with these photometric errors gets
+// colour-noise draws under cfg: not with Config.ObservedColours, nor
+// without any known error.
+func drawsColours(cfg *Config, sg, sbp, srp float64) bool {
+	return !cfg.ObservedColours && (sg > 0 || sbp > 0 || srp > 0)
+}

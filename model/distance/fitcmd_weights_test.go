@@ -252,19 +252,8 @@ func TestPosteriorPointsDeconvolve(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains two flows for several seconds")
 	}
-	kl := func(points Points) float64 {
-		e, p, cmd := mockTrainingStars(t, 50000, Config{Seed: 3, MinParallaxSNR: 5})
-		f, _, err := FitCMD(e, p, CMDFit{
-			Flow:   flow.Config{Blocks: 5, Hidden: []int{64, 64}},
-			Opt:    flow.Train{LR: 2e-3, Seed: 1},
-			Passes: 10, Batch: 1024, Points: points, Redraws: DefaultRedraws,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return klToTruth(f, cmd)
-	}
-	mean, post := kl(MeanPoints), kl(PosteriorPoints)
+	mean := smallSkyKL(t, CMDFit{})
+	post := smallSkyKL(t, CMDFit{Points: PosteriorPoints, Redraws: DefaultRedraws})
 	t.Logf("KL(true CMD || learned): g_best points %.3f nats, posterior draws %.3f", mean, post)
 	if post > 0.7 || post > mean-0.3 {
 		t.Errorf("posterior draws: KL %.3f nats, want < 0.7 and 0.3 below the g_best points' %.3f", post, mean)
@@ -279,21 +268,25 @@ func TestGridInTheLoopLearnsTheSameCMD(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains two flows for several seconds")
 	}
-	kl := func(nodes int) float64 {
-		e, p, cmd := mockTrainingStars(t, 50000, Config{Seed: 3, MinParallaxSNR: 5})
-		f, _, err := FitCMD(e, p, CMDFit{
-			Flow:   flow.Config{Blocks: 5, Hidden: []int{64, 64}},
-			Opt:    flow.Train{LR: 2e-3, Seed: 1},
-			Passes: 10, Batch: 1024, GridNodes: nodes,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return klToTruth(f, cmd)
-	}
-	exact, grid := kl(0), kl(DefaultTrainGridNodes)
+	exact, grid := smallSkyKL(t, CMDFit{}), smallSkyKL(t, CMDFit{GridNodes: DefaultTrainGridNodes})
 	t.Logf("KL(true CMD || learned): points with the flow %.3f nats, with its grid %.3f", exact, grid)
 	if math.Abs(grid-exact) > 0.15 {
 		t.Errorf("the grid in the loop learns a KL of %.3f nats against %.3f with the flow", grid, exact)
 	}
+}
+
+// smallSkyKL trains the default 5 x 64 flow for 10 passes (batch 1024) on
+// the training stars of a 50,000-star mock sky, with fit's choice of points,
+// redraws and grid, and returns KL(true CMD || learned) in nats.
+func smallSkyKL(t *testing.T, fit CMDFit) float64 {
+	t.Helper()
+	e, p, cmd := mockTrainingStars(t, 50000, Config{Seed: 3, MinParallaxSNR: 5})
+	fit.Flow = flow.Config{Blocks: 5, Hidden: []int{64, 64}}
+	fit.Opt = flow.Train{LR: 2e-3, Seed: 1}
+	fit.Passes, fit.Batch = 10, 1024
+	f, _, err := FitCMD(e, p, fit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return klToTruth(f, cmd)
 }

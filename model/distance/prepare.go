@@ -237,7 +237,7 @@ func magError(fluxOverError float64) float64 {
 // Config.ObservedColours, or where an error is unknown.
 func (p *Prepared) appendColourNoise(e *Estimator, sourceID int64, pur purpose, sg, sbp, srp float64) {
 	k := e.cfg.K
-	if e.cfg.ObservedColours || (sg == 0 && sbp == 0 && srp == 0) {
+	if !drawsColours(&e.cfg, sg, sbp, srp) {
 		for j := 0; j < k; j++ {
 			p.DBPRP = append(p.DBPRP, 0)
 			p.DBPG = append(p.DBPG, 0)

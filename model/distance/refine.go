@@ -183,7 +183,7 @@ func (r *Estimator) appendRefined(dst, p *Prepared, s int, spans []span, w []flo
 
 // hasColourNoise reports whether star s of p gets colour-noise draws.
 func (r *Estimator) hasColourNoise(p *Prepared, s int) bool {
-	return !r.cfg.ObservedColours && (p.SigmaBP[s] > 0 || p.SigmaRP[s] > 0 || p.SigmaG[s] > 0)
+	return drawsColours(&r.cfg, p.SigmaG[s], p.SigmaBP[s], p.SigmaRP[s])
 }
 
 // refiner returns the Estimator that runs refinements: e's configuration

@@ -118,7 +118,7 @@ func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks fun
 	if stride == 0 {
 		stride = 1
 	}
-	for _, scan := range fn.opt.normalized().Scans {
+	for _, scan := range fn.opt.Scans { // the options travel normalized (encode)
 		q := ScanView(&p, scan)
 		for _, r := range anode.Regions(&q, ro) {
 			if rg := fn.opt.SRRange; rg != nil && !(r.Lo >= rg.Lo && r.Hi <= rg.Hi) {
@@ -133,7 +133,7 @@ func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks fun
 			if err != nil {
 				return err
 			}
-			for k := range fn.opt.normalized().Retrainings {
+			for k := range fn.opt.Retrainings {
 				w := Work{Pixel: pixel, RA0: pc.RA, Dec0: pc.Dec, Scan: scan, Retraining: k, SR: int(math.Round((r.Lo - origin) / stride)), Region: r, PatchFile: file, PatchStars: p.Len()}
 				if enc, err := encodeWork(w); err == nil {
 					t.Add(WorkBytes, int64(len(enc)))
