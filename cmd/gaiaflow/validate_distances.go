@@ -120,11 +120,13 @@ func printDistanceReport(r *distanceReport) {
 | median relative error, model | %.1f%% | %.1f%% | |
 | median relative error, 1/parallax (parallax > 0) | %.1f%% | %.1f%% | |
 | true distance inside [q15.87, q84.13] | %.1f%% | %.1f%% | 68.3%% |
-| pulls (dist_mean - d_true)/dist_std: median, robust spread | %.2f, %.2f | %.2f, %.2f | 0, 1 |
+| quantile pulls (q50 - d_true)/(q50 - q16 or q84 - q50): median, (p84 - p16)/2 | %.2f, %.2f | %.2f, %.2f | 0, 1 |
+| pulls (dist_mean - d_true)/dist_std: median, IQR/1.349 | %.2f, %.2f | %.2f, %.2f | 0, 1 if Gaussian |
 | mean SNR improvement, parallax > 0 | %.1f%% | | paper (DR2): 48.6%% |
 | negative parallaxes given a finite positive distance | %d of %d | %d of %d | all |
 `, r.KL, a.N, c.N, 100*a.MedianRelErr, 100*c.MedianRelErr, 100*a.MedianRelErrInvParallax, 100*c.MedianRelErrInvParallax,
-		100*a.Coverage68, 100*c.Coverage68, a.PullMedian, a.PullSpread, c.PullMedian, c.PullSpread,
+		100*a.Coverage68, 100*c.Coverage68, a.QuantilePullMedian, a.QuantilePullSpread, c.QuantilePullMedian, c.QuantilePullSpread,
+		a.PullMedian, a.PullSpread, c.PullMedian, c.PullSpread,
 		100*r.Table1.MeanSNRImprovement, a.NegParallaxFinite, a.NegParallax, c.NegParallaxFinite, c.NegParallax)
 	if c, n := r.AccuracyColour, r.AccuracyNoColour; c != nil && n != nil {
 		fmt.Printf(`
@@ -133,9 +135,11 @@ func printDistanceReport(r *distanceReport) {
 | stars | %d | %d |
 | median relative error, model / 1/parallax | %.1f%% / %.1f%% | %.1f%% / %.1f%% |
 | true distance inside [q15.87, q84.13] | %.1f%% | %.1f%% |
-| pulls: median, robust spread | %.2f, %.2f | %.2f, %.2f |
+| quantile pulls: median, (p84 - p16)/2 | %.2f, %.2f | %.2f, %.2f |
+| pulls (mean/std): median, IQR/1.349 | %.2f, %.2f | %.2f, %.2f |
 `, c.N, n.N, 100*c.MedianRelErr, 100*c.MedianRelErrInvParallax, 100*n.MedianRelErr, 100*n.MedianRelErrInvParallax,
-			100*c.Coverage68, 100*n.Coverage68, c.PullMedian, c.PullSpread, n.PullMedian, n.PullSpread)
+			100*c.Coverage68, 100*n.Coverage68, c.QuantilePullMedian, c.QuantilePullSpread, n.QuantilePullMedian, n.QuantilePullSpread,
+			c.PullMedian, c.PullSpread, n.PullMedian, n.PullSpread)
 	}
 	for _, f := range r.Figures {
 		fmt.Println("figure:", f)

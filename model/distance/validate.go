@@ -22,8 +22,18 @@ type Accuracy struct {
 	Coverage68 float64
 
 	// The pulls (dist_mean - d_true)/dist_std: their median and their
-	// robust spread (IQR/1.349; 1 for calibrated Gaussian errors).
+	// robust spread (IQR/1.349; 1 for calibrated Gaussian errors, but
+	// below 1 for calibrated skewed or bimodal posteriors, whose std the
+	// tails inflate).
 	PullMedian, PullSpread float64
+
+	// The quantile pulls (q50 - d_true)/(q50 - q16) for a true distance
+	// below the median, (q50 - d_true)/(q84 - q50) above it: their median
+	// and their spread (q84 - q16)/2 of the pulls. For calibrated
+	// posteriors of any shape, a true distance falls below q16, q50 and
+	// q84 with probabilities 0.159, 0.5 and 0.841, so these are 0 and 1
+	// exactly; the Gaussian-pull language without the Gaussian assumption.
+	QuantilePullMedian, QuantilePullSpread float64
 
 	// Stars with a negative parallax, and of those the ones given a finite
 	// positive distance (all of them, by construction of eq. 1).
@@ -34,7 +44,7 @@ type Accuracy struct {
 // and measures the Accuracy of the rows that have one.
 func CompareTruth(rows *Rows, truth map[int64]float64) Accuracy {
 	var a Accuracy
-	var rel, relInv, pull []float64
+	var rel, relInv, pull, qpull []float64
 	in68 := 0
 	for i, id := range rows.SourceID {
 		d, ok := truth[id]
@@ -58,6 +68,9 @@ func CompareTruth(rows *Rows, truth map[int64]float64) Accuracy {
 		if s := rows.DistStd[i]; s > 0 {
 			pull = append(pull, (m-d)/s)
 		}
+		if q := quantilePull(d, rows.DistQ16[i], rows.DistQ50[i], rows.DistQ84[i]); !math.IsNaN(q) {
+			qpull = append(qpull, q)
+		}
 	}
 	if a.N == 0 {
 		return a
@@ -67,7 +80,23 @@ func CompareTruth(rows *Rows, truth map[int64]float64) Accuracy {
 	a.Coverage68 = float64(in68) / float64(a.N)
 	a.PullMedian = hist.QuantileOf(pull, 0.5)
 	a.PullSpread = (hist.QuantileOf(pull, 0.75) - hist.QuantileOf(pull, 0.25)) / 1.349
+	a.QuantilePullMedian = hist.QuantileOf(qpull, 0.5)
+	a.QuantilePullSpread = (hist.QuantileOf(qpull, 0.841345) - hist.QuantileOf(qpull, 0.158655)) / 2
 	return a
+}
+
+// quantilePull is the pull of a true distance d against a posterior's
+// quantiles, in units of the half-width on d's side of the median; NaN where
+// that half-width is not positive.
+func quantilePull(d, q16, q50, q84 float64) float64 {
+	w := q84 - q50
+	if d < q50 {
+		w = q50 - q16
+	}
+	if !(w > 0) {
+		return math.NaN()
+	}
+	return (q50 - d) / w
 }
 
 // KL estimates the Kullback-Leibler divergence KL(true || model), in nats,

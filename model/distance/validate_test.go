@@ -19,12 +19,13 @@ func TestCompareTruthCalibrated(t *testing.T) {
 		truth[int64(i)] = d
 		r.SourceID = append(r.SourceID, int64(i))
 		r.DistMean, r.DistStd = append(r.DistMean, m), append(r.DistStd, s)
-		r.DistQ16, r.DistQ84 = append(r.DistQ16, m-s), append(r.DistQ84, m+s)
+		r.DistQ16, r.DistQ50, r.DistQ84 = append(r.DistQ16, m-s), append(r.DistQ50, m), append(r.DistQ84, m+s)
 		plx := 1000/d + 0.2*rng.NormFloat64()
 		r.Parallax = append(r.Parallax, plx)
 	}
 	a := CompareTruth(&r, truth)
-	if a.N != 20000 || math.Abs(a.Coverage68-0.6827) > 0.01 || math.Abs(a.PullSpread-1) > 0.03 || math.Abs(a.PullMedian) > 0.03 {
+	if a.N != 20000 || math.Abs(a.Coverage68-0.6827) > 0.01 || math.Abs(a.PullSpread-1) > 0.03 || math.Abs(a.PullMedian) > 0.03 ||
+		math.Abs(a.QuantilePullSpread-1) > 0.03 || math.Abs(a.QuantilePullMedian) > 0.03 {
 		t.Errorf("%+v", a)
 	}
 	// Median |N(0, 0.1)| = 0.1 * 0.6745.
