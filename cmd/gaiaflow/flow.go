@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/flowfile"
 	"github.com/gaiaflow/gaiaflow/io/table"
 	"github.com/gaiaflow/gaiaflow/model/flow"
+	"github.com/gaiaflow/gaiaflow/model/keyrand"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -131,7 +131,7 @@ func setupFlowFit(fs *flag.FlagSet) func(context.Context, []string) error {
 			f.Meta.Notes = map[string]string{}
 		}
 		f.Meta.Notes["source"] = in
-		if err := flowfile.Save(out, f); err != nil {
+		if err := flowfile.Save(ctx, out, f); err != nil {
 			return err
 		}
 		lp := f.LogProb(nil, t.Data[0], t.Data[1])
@@ -173,7 +173,7 @@ func setupFlowScore(fs *flag.FlagSet) func(context.Context, []string) error {
 		if model == "" || in == "" {
 			return fmt.Errorf("--model and --input are required")
 		}
-		f, err := flowfile.Load(model)
+		f, err := flowfile.Load(ctx, model)
 		if err != nil {
 			return err
 		}
@@ -209,7 +209,7 @@ func setupFlowSample(fs *flag.FlagSet) func(context.Context, []string) error {
 		if model == "" || n <= 0 {
 			return fmt.Errorf("--model and a positive -n are required")
 		}
-		f, err := flowfile.Load(model)
+		f, err := flowfile.Load(ctx, model)
 		if err != nil {
 			return err
 		}
@@ -229,7 +229,7 @@ func setupFlowSample(fs *flag.FlagSet) func(context.Context, []string) error {
 				}
 			}
 		}
-		x := f.Sample(nil, n, c, rand.New(rand.NewPCG(seed, 0x5a3b1e)))
+		x := f.Sample(nil, n, c, keyrand.New(seed, 0x5a3b1e))
 		names := f.Meta.XNames
 		if len(names) == 0 {
 			for k := range f.Config().D {

@@ -143,11 +143,7 @@ func trainPlots(ctx context.Context, out, model string, curve []byte) error {
 	if err := plot.LearningCurve("pass", train, held).Save(ctx, store.Join(out, "learning_curve.png")); err != nil {
 		return err
 	}
-	data, err := store.ReadFile(ctx, model)
-	if err != nil {
-		return err
-	}
-	f, err := flowfile.Read(bytes.NewReader(data))
+	f, err := flowfile.Load(ctx, model)
 	if err != nil {
 		return err
 	}

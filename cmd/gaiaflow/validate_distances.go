@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/gaiaflow/gaiaflow/io/flowfile"
 	"github.com/gaiaflow/gaiaflow/io/mockio"
@@ -14,6 +12,7 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/release"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
+	"github.com/gaiaflow/gaiaflow/model/keyrand"
 	"github.com/gaiaflow/gaiaflow/model/mock"
 )
 
@@ -60,17 +59,13 @@ func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints
 	if err != nil {
 		return nil, err
 	}
-	mb, err := store.ReadFile(ctx, man.Model)
+	f, err := flowfile.Load(ctx, man.Model)
 	if err != nil {
 		return nil, fmt.Errorf("the catalog's model: %w", err)
 	}
-	f, err := flowfile.Read(bytes.NewReader(mb))
-	if err != nil {
-		return nil, err
-	}
 	learned := distance.FlowDensity{Flow: f}
 	cmd := sky.Config.Defaults().CMD
-	rng := rand.New(rand.NewPCG(sky.Config.Seed, 0x6b6c))
+	rng := keyrand.New(sky.Config.Seed, 0x6b6c)
 	rep := &distanceReport{}
 	rep.KL = distance.KL(func(x []float64) { x[0], x[1], x[2], _ = cmd.Sample(rng) },
 		func(x []float64) float64 { return cmd.LogProb(x[0], x[1], x[2]) }, learned, klPoints)

@@ -239,7 +239,7 @@ func validateSky(ctx context.Context, skyDir, runDir, label string) (*skyReport,
 	}
 	for _, f := range man.Files {
 		path := filepath.Join(skyDir, f.Partition)
-		_, err := partition.ReadFile(path, partition.Options{}, func(b *star.Block) error {
+		_, err := partition.ReadFile(ctx, path, partition.Options{}, func(b *star.Block) error {
 			for i := range b.Len() {
 				if !truth[b.SourceID[i]] || !(b.Parallax[i] < 1) {
 					continue

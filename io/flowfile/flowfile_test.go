@@ -2,6 +2,7 @@ package flowfile
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -58,10 +59,10 @@ func TestRoundTrip(t *testing.T) {
 	for _, p := range []flow.Precision{flow.Float32, flow.Float64} {
 		f.Precision = p
 		path := filepath.Join(t.TempDir(), "m.gff")
-		if err := Save(path, f); err != nil {
+		if err := Save(context.Background(), path, f); err != nil {
 			t.Fatal(err)
 		}
-		g, err := Load(path)
+		g, err := Load(context.Background(), path)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package flowfile
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -9,8 +10,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 
+	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/flow"
 )
 
@@ -38,9 +39,9 @@ func Read(r io.Reader) (*flow.Flow, error) {
 	return decode(b)
 }
 
-// Load reads the model file at the local path.
-func Load(path string) (*flow.Flow, error) {
-	fh, err := os.Open(path)
+// Load reads the model file at path, local or gs:// (io/store).
+func Load(ctx context.Context, path string) (*flow.Flow, error) {
+	fh, err := store.Open(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("flowfile: %w", err)
 	}

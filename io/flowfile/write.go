@@ -2,16 +2,16 @@ package flowfile
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"time"
 
+	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/flow"
 )
 
@@ -72,23 +72,12 @@ func Write(w io.Writer, f *flow.Flow) error {
 	return nil
 }
 
-// Save writes f to the local file path, atomically: to a temporary file in
-// the same directory, then renamed.
-func Save(path string, f *flow.Flow) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("flowfile: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := Write(tmp, f); err != nil {
-		tmp.Close()
+// Save writes f to path, local or gs://, published whole (io/store: a
+// reader never sees half a model).
+func Save(ctx context.Context, path string, f *flow.Flow) error {
+	var buf bytes.Buffer
+	if err := Write(&buf, f); err != nil {
 		return fmt.Errorf("flowfile: %s: %w", path, err)
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("flowfile: %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("flowfile: %w", err)
-	}
-	return nil
+	return store.WriteFile(ctx, path, buf.Bytes())
 }

@@ -2,6 +2,7 @@ package partition
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -208,7 +209,7 @@ func TestReadParquetHATSFile(t *testing.T) {
 	if !ok || order != 3 || pix != 123 {
 		t.Errorf("HATSPixel(%s) = %d, %d, %v", p, order, pix, ok)
 	}
-	c, err := ReadFile(p, Options{}, func(b *star.Block) error {
+	c, err := ReadFile(context.Background(), p, Options{}, func(b *star.Block) error {
 		if b.File != p {
 			t.Errorf("File %q", b.File)
 		}

@@ -3,13 +3,14 @@ package partition
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"unicode/utf8"
 
 	"github.com/gaiaflow/gaiaflow/io/gz"
+	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/star"
 )
 
@@ -293,17 +294,13 @@ func ReadAny(r io.ReaderAt, size int64, name string, opt Options, emit func(*sta
 	return Read(io.NewSectionReader(r, 0, size), name, opt, emit, reject)
 }
 
-// ReadFile reads the local partition file at path with ReadAny, naming it
-// path in blocks, rejects and errors.
-func ReadFile(path string, opt Options, emit func(*star.Block) error, reject func(Reject)) (Counts, error) {
-	f, err := os.Open(path)
+// ReadFile reads the partition file at path, local or gs:// (io/store), with
+// ReadAny, naming it path in blocks, rejects and errors.
+func ReadFile(ctx context.Context, path string, opt Options, emit func(*star.Block) error, reject func(Reject)) (Counts, error) {
+	f, err := store.OpenFile(ctx, path)
 	if err != nil {
 		return Counts{}, fmt.Errorf("partition: %w", err)
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return Counts{}, fmt.Errorf("partition: %w", err)
-	}
-	return ReadAny(f, fi.Size(), path, opt, emit, reject)
+	return ReadAny(f, f.Size(), path, opt, emit, reject)
 }

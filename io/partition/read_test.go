@@ -3,6 +3,7 @@ package partition
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -626,7 +627,7 @@ func TestReadAnyAndFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	c, err := ReadFile(p, Options{}, func(b *star.Block) error {
+	c, err := ReadFile(context.Background(), p, Options{}, func(b *star.Block) error {
 		if b.File != p {
 			t.Errorf("File %q", b.File)
 		}
@@ -636,7 +637,7 @@ func TestReadAnyAndFile(t *testing.T) {
 	if err != nil || c.Stars != 1000 || n != 1000 {
 		t.Fatalf("ReadFile: %+v, %d, %v", c, n, err)
 	}
-	if _, err := ReadFile(filepath.Join(dir, "none.csv"), Options{}, nil, nil); !errors.Is(err, os.ErrNotExist) {
+	if _, err := ReadFile(context.Background(), filepath.Join(dir, "none.csv"), Options{}, nil, nil); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
 	c, err = ReadAny(bytes.NewReader(data), int64(len(data)), "x", Options{}, func(*star.Block) error { return nil }, nil)

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 
 	"github.com/gaiaflow/gaiaflow/model/flow"
+	"github.com/gaiaflow/gaiaflow/model/keyrand"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -164,7 +164,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 
 	cfg := opt.Flow
 	cfg.D, cfg.C = 3, 0
-	f, err := flow.New(cfg, opt.Opt.Init, rand.New(rand.NewPCG(opt.Opt.Seed, 0x636d6466)))
+	f, err := flow.New(cfg, opt.Opt.Init, keyrand.New(opt.Opt.Seed, 0x636d6466))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -180,7 +180,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	e.SetDensity(dens)
 
 	nb := (train.Len() + opt.Batch - 1) / opt.Batch
-	shuffle := rand.New(rand.NewPCG(opt.Opt.Seed, 0x62617463))
+	shuffle := keyrand.New(opt.Opt.Seed, 0x62617463)
 	var curve []Pass
 	var xs []float64
 	var best *flow.Flow

@@ -71,7 +71,7 @@ func TestStreams(t *testing.T) {
 	var s stream
 	first := func(seed uint64, id int64, p purpose) uint64 {
 		s.reset(seed, id, p)
-		return s.pcg.Uint64()
+		return s.Uint64()
 	}
 	seen := map[uint64]bool{}
 	for _, k := range []struct {

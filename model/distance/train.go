@@ -3,6 +3,7 @@ package distance
 import (
 	"math"
 
+	"github.com/gaiaflow/gaiaflow/model/keyrand"
 	"github.com/gaiaflow/gaiaflow/model/star"
 )
 
@@ -165,7 +166,7 @@ func (e *Estimator) trainPoint(dst *TrainSet, p *Prepared, s int) {
 // star's source_id and round.
 func (t *TrainSet) drawIndex(i int, round uint64) int {
 	var st stream
-	st.reset(t.seed^splitmix64(round), t.SourceID[i], purposeTrainDraw)
+	st.reset(t.seed^keyrand.Mix(round), t.SourceID[i], purposeTrainDraw)
 	u := st.open()
 	w := t.SampleW[i*t.K : (i+1)*t.K]
 	for j, v := range w {

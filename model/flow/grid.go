@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"runtime"
 	"sync"
 
+	"github.com/gaiaflow/gaiaflow/model/keyrand"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -153,7 +153,7 @@ func (g *Grid) node(i int, x []float64) {
 // measure compares the grid with the flow at npts uniform random points.
 func (g *Grid) measure(f *Flow, cond []float64, npts int, seed uint64) {
 	d := len(g.N)
-	rng := rand.New(rand.NewPCG(seed, 0x67726964))
+	rng := keyrand.New(seed, 0x67726964)
 	x := mat.NewDense(npts, d, nil)
 	for i := 0; i < npts; i++ {
 		row := x.RawRowView(i)

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 
+	"github.com/gaiaflow/gaiaflow/model/keyrand"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -136,7 +136,7 @@ func Fit(x, cond *mat.Dense, w []float64, cfg Config, opt Train) (*Flow, error) 
 	if err := opt.validate(); err != nil {
 		return nil, err
 	}
-	f, err := New(cfg, opt.Init, rand.New(rand.NewPCG(opt.Seed, 0x696e6974)))
+	f, err := New(cfg, opt.Init, keyrand.New(opt.Seed, 0x696e6974))
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +281,7 @@ func trainLoop[T float](f *Flow, x, cond *mat.Dense, w []float64, opt Train) err
 		}
 	}
 	// Held-out split.
-	perm := rand.New(rand.NewPCG(opt.Seed, 0x686f6c64)).Perm(n)
+	perm := keyrand.New(opt.Seed, 0x686f6c64).Perm(n)
 	nHold := int(math.Round(opt.HoldOut * float64(n)))
 	if opt.HoldOut > 0 && nHold == 0 {
 		nHold = 1
@@ -301,7 +301,7 @@ func trainLoop[T float](f *Flow, x, cond *mat.Dense, w []float64, opt Train) err
 	t := newTrainer[T](f, batch)
 	t.net.par = max(1, opt.Workers)
 	opt2 := newAdam(len(f.params), opt.LR, opt.Beta1, opt.Beta2, opt.AdamEps, opt.WeightDecay)
-	shuffle := rand.New(rand.NewPCG(opt.Seed, 0x73687566))
+	shuffle := keyrand.New(opt.Seed, 0x73687566)
 	bw := make([]float64, batch)
 
 	info := TrainInfo{Options: opt, Rows: len(train.rows), HeldOutRows: nHold, Weighted: w != nil, HeldOutLoss: math.NaN()}

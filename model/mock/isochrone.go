@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/gaiaflow/gaiaflow/model/keyrand"
 )
 
 // Isochrone is a stellar isochrone in Gaia bands: for each point, the initial
@@ -418,7 +420,7 @@ func (iso *Isochrone) fingerprint() uint64 {
 	h := uint64(len(iso.Mass))
 	for _, col := range [][]float64{iso.Mass, iso.G, iso.BP, iso.RP} {
 		for _, v := range col {
-			h = splitmix64(h ^ math.Float64bits(v))
+			h = keyrand.Mix(h ^ math.Float64bits(v))
 		}
 	}
 	return h

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/gaiaflow/gaiaflow/model/keyrand"
 	"github.com/gaiaflow/gaiaflow/model/sky"
 )
 
@@ -76,7 +77,7 @@ func Simulate(cfg SimConfig) *Simulation {
 	pole := unit(cfg.PoleRA, cfg.PoleDec)
 	for p, c := range cfg.Centres {
 		f := sky.NewFrame(c[0], c[1])
-		rng := rand.New(rand.NewPCG(cfg.Seed, uint64(p)))
+		rng := keyrand.New(cfg.Seed, uint64(p))
 		// The stream's proper motion at the patch centre, in the patch frame.
 		_, _, _, pmLam := f.Star(c[0], c[1], cfg.PMRA, cfg.PMDec)
 		k0 := int(math.Floor(pmLam)) - cfg.SRsBelow
@@ -108,7 +109,7 @@ func Simulate(cfg SimConfig) *Simulation {
 		}
 		for k := k0; k <= k1; k++ {
 			reg := Region{Patch: p, RA0: c[0], Dec0: c[1], SR: k, PMLambdaMin: float64(k), PMLambdaMax: float64(k + 6)}
-			rr := rand.New(rand.NewPCG(cfg.Seed^0x5eed, uint64(p)<<20|uint64(k-k0)))
+			rr := keyrand.New(cfg.Seed^0x5eed, uint64(p)<<20|uint64(k-k0))
 			s := &reg.Stars
 			for _, x := range stars {
 				if x.pmLam < reg.PMLambdaMin || x.pmLam >= reg.PMLambdaMax {

@@ -2,10 +2,12 @@ package stream
 
 import (
 	"fmt"
-	"github.com/gaiaflow/gaiaflow/model/hist"
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/gaiaflow/gaiaflow/model/hist"
+	"github.com/gaiaflow/gaiaflow/model/keyrand"
 )
 
 // UniformDisk fills phi and lambda with positions (degrees) drawn uniformly
@@ -61,7 +63,7 @@ func NoiseSigmas(cfg HoughConfig, n, trials int, seed uint64) []float64 {
 	phi, lambda := make([]float64, n), make([]float64, n)
 	out := make([]float64, trials)
 	for k := range trials {
-		rng := rand.New(rand.NewPCG(seed, uint64(k)))
+		rng := keyrand.New(seed, uint64(k))
 		UniformDisk(rng, phi, lambda, radius)
 		out[k] = f.Find(phi, lambda).Sigma
 	}
@@ -144,7 +146,7 @@ func Recover(cfg RecoveryConfig) Recovery {
 	phi, lambda := make([]float64, n), make([]float64, n)
 	res := Recovery{Trials: cfg.Trials}
 	for k := range cfg.Trials {
-		rng := rand.New(rand.NewPCG(cfg.Seed, uint64(k)))
+		rng := keyrand.New(cfg.Seed, uint64(k))
 		var l Line
 		if cfg.Lines != nil {
 			l = cfg.Lines[k%len(cfg.Lines)]

@@ -59,7 +59,7 @@ func fixture(t *testing.T) (sky, model string) {
 		t.Fatal(err)
 	}
 	model = filepath.Join(dir, "cmd.gff")
-	if err := flowfile.Save(model, f); err != nil {
+	if err := flowfile.Save(context.Background(), model, f); err != nil {
 		t.Fatal(err)
 	}
 	return sky, model

@@ -6,59 +6,41 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"sync"
 
 	"github.com/gaiaflow/gaiaflow/io/flowfile"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
-	"github.com/gaiaflow/gaiaflow/model/flow"
 )
 
-// density is loaded once per worker process and shared by every DoFn
-// instance: a grid is read-only, so concurrent bundles may use it.
-var densities sync.Map // path -> *densityEntry
-
-type densityEntry struct {
-	once sync.Once
-	grid distance.GridDensity
-	fl   *flow.Flow
-	err  error
-}
+// densities holds the CMD densities a worker process loaded (io/store's
+// cache): a grid is read-only, so every DoFn instance and bundle shares it.
+var densities store.Cache[distance.Density]
 
 // loadDensity returns the CMD density: the distilled grid at gridPath, or,
-// when gridPath is empty, the exact flow at modelPath (one per caller, since
-// the flow's scratch is not shared).
+// when gridPath is empty, the exact flow at modelPath.
 func loadDensity(ctx context.Context, gridPath, modelPath string) (distance.Density, error) {
 	key := gridPath
 	if key == "" {
 		key = "model:" + modelPath
 	}
-	v, _ := densities.LoadOrStore(key, &densityEntry{})
-	e := v.(*densityEntry)
-	e.once.Do(func() {
+	d, err := densities.Get(ctx, key, func(ctx context.Context) (distance.Density, error) {
 		if gridPath != "" {
 			g, _, err := flowfile.FetchGrid(ctx, gridPath)
 			if err != nil {
-				e.err = err
-				return
+				return nil, err
 			}
-			e.grid, e.err = distance.NewGridDensity(g)
-			return
+			return distance.NewGridDensity(g)
 		}
-		data, err := store.ReadFile(ctx, modelPath)
+		f, err := flowfile.Load(ctx, modelPath)
 		if err != nil {
-			e.err = err
-			return
+			return nil, err
 		}
-		e.fl, e.err = flowfile.Read(bytes.NewReader(data))
+		return distance.FlowDensity{Flow: f}, nil
 	})
-	if e.err != nil {
-		return nil, fmt.Errorf("CMD density: %w", e.err)
+	if err != nil {
+		return nil, fmt.Errorf("CMD density: %w", err)
 	}
-	if e.grid.Grid != nil {
-		return e.grid, nil
-	}
-	return distance.FlowDensity{Flow: e.fl}, nil
+	return d, nil
 }
 
 // GridPath is where the distilled grid of a model (by checksum) with nodes

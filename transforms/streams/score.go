@@ -69,7 +69,7 @@ func (fn *scoreFn) Setup() error {
 }
 
 func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, SRResult), tally func(star.Tally)) error {
-	p, err := stagedPatches.get(ctx, w.PatchFile)
+	p, err := stagedPatch(ctx, w.PatchFile)
 	if err != nil {
 		return err
 	}

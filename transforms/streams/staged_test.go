@@ -52,7 +52,7 @@ func TestStagedWorkIsSmall(t *testing.T) {
 	if err != nil || back.Patch.Len() != 0 || back.PatchFile != path {
 		t.Fatalf("decoded %+v %v", back.PatchFile, err)
 	}
-	got, err := stagedPatches.get(context.Background(), path)
+	got, err := stagedPatch(context.Background(), path)
 	if err != nil || got.Len() != p.Len() || got.G[123] != p.G[123] {
 		t.Fatalf("staged patch read back: %v", err)
 	}
@@ -76,8 +76,8 @@ func BenchmarkStagedPatch2M(b *testing.B) {
 		w.Close()
 		fi, _ := store.Stat(ctx, path)
 		staged = fi.Size
-		stagedPatches = patchCache{max: 2}
-		if _, err := stagedPatches.get(ctx, path); err != nil {
+		stagedPatches = store.Cache[*anode.Patch]{Max: 2}
+		if _, err := stagedPatch(ctx, path); err != nil {
 			b.Fatal(err)
 		}
 	}
