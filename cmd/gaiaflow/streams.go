@@ -2,14 +2,13 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"runtime"
 	"strconv"
 	"strings"
 
-	"github.com/gaiaflow/gaiaflow/io/store"
+	"github.com/gaiaflow/gaiaflow/io/streamio"
 	"github.com/gaiaflow/gaiaflow/model/sky"
 	"github.com/gaiaflow/gaiaflow/model/stream"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
@@ -186,21 +185,14 @@ func runStreams(ctx context.Context, f *streamFlags) error {
 
 // printCandidates prints the candidates a search wrote to out.
 func printCandidates(ctx context.Context, out string) error {
-	data, err := store.ReadFile(ctx, store.Join(out, tstreams.SummaryJSON))
+	s, err := streamio.ReadSummary(ctx, out)
 	if err != nil {
-		return err
-	}
-	var s tstreams.Summary
-	if err := json.Unmarshal(data, &s); err != nil {
 		return err
 	}
 	fmt.Printf("\n%d search regions, %d ROIs (%d vetoed), %d seeds, %d proto-clusters, %d stream candidates (largest sigma_L %.1f)\n",
 		s.SearchRegions, s.ROIs, s.Vetoed, s.Seeds, s.ProtoClusters, s.Candidates, s.MaxSigmaL)
-	if data, err = store.ReadFile(ctx, store.Join(out, tstreams.CandidatesJSON)); err != nil {
-		return err
-	}
-	var cands []tstreams.CandidateOut
-	if err := json.Unmarshal(data, &cands); err != nil {
+	cands, err := streamio.ReadCandidates(ctx, out)
+	if err != nil {
 		return err
 	}
 	if len(cands) > 0 {

@@ -2,41 +2,34 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"github.com/gaiaflow/gaiaflow/model/hist"
-	"io"
 	"math"
-	"path/filepath"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
-	"time"
 
-	"github.com/gaiaflow/gaiaflow/io/gz"
+	"github.com/gaiaflow/gaiaflow/model/hist"
+
 	"github.com/gaiaflow/gaiaflow/io/streamio"
 
 	"github.com/gaiaflow/gaiaflow/io/mockio"
 	"github.com/gaiaflow/gaiaflow/io/partition"
 	"github.com/gaiaflow/gaiaflow/io/store"
-	"github.com/gaiaflow/gaiaflow/model/sky"
 	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/model/stream"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
-	tstreams "github.com/gaiaflow/gaiaflow/transforms/streams"
+	"github.com/gaiaflow/gaiaflow/model/stream/search"
 )
 
 // streamsReport is what `validate streams` measures; each part is present
 // when its inputs were given.
 type streamsReport struct {
-	Hough   *houghReport    `json:"hough,omitempty"`
-	ANODE   *anodeReport    `json:"anode,omitempty"`
-	Sky     *skyReport      `json:"end_to_end,omitempty"`
-	NullSky *nullSkyReport  `json:"null_sky,omitempty"`
-	GD1     *gd1StripReport `json:"gd1_strip,omitempty"`
+	Hough   *houghReport        `json:"hough,omitempty"`
+	ANODE   *anodeReport        `json:"anode,omitempty"`
+	Sky     *skyReport          `json:"end_to_end,omitempty"`
+	NullSky *nullSkyReport      `json:"null_sky,omitempty"`
+	GD1     *search.StripReport `json:"gd1_strip,omitempty"`
 }
 
 // houghReport: injected lines among uniform noise, and noise alone.
@@ -156,100 +149,37 @@ func readTruthLabels(ctx context.Context, skyDir, label string) (map[int64]bool,
 	return ids, &man, nil
 }
 
-// readCSVTable reads a CSV file with a header into rows keyed by column.
-func readCSVTable(ctx context.Context, path string) ([]map[string]string, error) {
-	data, err := store.ReadFile(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	recs, err := csv.NewReader(strings.NewReader(string(data))).ReadAll()
-	if err != nil || len(recs) == 0 {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	var out []map[string]string
-	for _, r := range recs[1:] {
-		m := map[string]string{}
-		for k, h := range recs[0] {
-			m[h] = r[k]
-		}
-		out = append(out, m)
-	}
-	return out, nil
-}
-
+// validateSky measures the search in runDir against the truth of the
+// simulated sky in skyDir (search.MatchTruth, search.Reach).
 func validateSky(ctx context.Context, skyDir, runDir, label string) (*skyReport, error) {
 	truth, man, err := readTruthLabels(ctx, skyDir, label)
 	if err != nil {
 		return nil, err
 	}
-	rep := &skyReport{Label: label, Best: -1, StreamStars: len(truth)}
-	members, err := readCSVTable(ctx, store.Join(runDir, tstreams.MembersCSV))
+	members, err := streamio.ReadMemberIDs(ctx, runDir)
 	if err != nil {
 		return nil, err
 	}
-	rois, err := readCSVTable(ctx, store.Join(runDir, tstreams.ROIsCSV))
+	searched, err := streamio.ReadSearchedPatches(ctx, runDir)
 	if err != nil {
 		return nil, err
 	}
-	var cands []tstreams.CandidateOut
-	data, err := store.ReadFile(ctx, store.Join(runDir, tstreams.CandidatesJSON))
+	cands, err := streamio.ReadCandidates(ctx, runDir)
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(data, &cands); err != nil {
-		return nil, err
+	m := search.MatchTruth(members, truth)
+	rep := &skyReport{Label: label, Candidates: len(cands), Best: m.Best, Members: m.Members, True: m.True,
+		StreamStars: len(truth), Purity: m.Purity()}
+	if m.Best >= 0 && m.Best < len(cands) {
+		rep.Patches = cands[m.Best].Patches
 	}
-	rep.Candidates = len(cands)
-	byCand := map[int]map[int64]bool{}
-	for _, m := range members {
-		c, _ := strconv.Atoi(m["candidate"])
-		id, _ := strconv.ParseInt(m["source_id"], 10, 64)
-		if byCand[c] == nil {
-			byCand[c] = map[int64]bool{}
-		}
-		byCand[c][id] = true
-	}
-	for c, ids := range byCand {
-		n := 0
-		for id := range ids {
-			if truth[id] {
-				n++
-			}
-		}
-		if n > rep.True || (n == rep.True && rep.Best >= 0 && c < rep.Best) {
-			rep.Best, rep.True, rep.Members = c, n, len(ids)
-		}
-	}
-	if rep.Best >= 0 {
-		rep.Patches = cands[rep.Best].Patches
-		rep.Purity = float64(rep.True) / float64(rep.Members)
-	}
-	// Reachable stream stars: parallax < 1 mas within 10 degrees of a
-	// searched patch's centre (the default grid's pixels).
-	searched := map[int]bool{}
-	for _, r := range rois {
-		p, _ := strconv.Atoi(r["patch"])
-		searched[p] = true
-	}
-	var frames []*sky.Frame
-	for _, p := range sky.NewGrid(sky.GridConfig{}).Patches {
-		if searched[int(p.Pixel)] {
-			frames = append(frames, p.Frame())
-		}
-	}
+	reach := search.NewReach(searched)
 	for _, f := range man.Files {
-		path := filepath.Join(skyDir, f.Partition)
-		_, err := partition.ReadFile(ctx, path, partition.Options{}, func(b *star.Block) error {
+		_, err := partition.ReadFile(ctx, store.Join(skyDir, f.Partition), partition.Options{}, func(b *star.Block) error {
 			for i := range b.Len() {
-				if !truth[b.SourceID[i]] || !(b.Parallax[i] < 1) {
-					continue
-				}
-				for _, fr := range frames {
-					phi, lam, _, _ := fr.Star(b.RA[i], b.Dec[i], 0, 0)
-					if phi*phi+lam*lam < 100 {
-						rep.Reachable++
-						break
-					}
+				if truth[b.SourceID[i]] && reach.Reachable(b.RA[i], b.Dec[i], b.Parallax[i]) {
+					rep.Reachable++
 				}
 			}
 			return nil
@@ -268,12 +198,8 @@ func validateSky(ctx context.Context, skyDir, runDir, label string) (*skyReport,
 }
 
 func validateNullSky(ctx context.Context, runDir string) (*nullSkyReport, error) {
-	data, err := store.ReadFile(ctx, store.Join(runDir, tstreams.SummaryJSON))
+	s, err := streamio.ReadSummary(ctx, runDir)
 	if err != nil {
-		return nil, err
-	}
-	var s tstreams.Summary
-	if err := json.Unmarshal(data, &s); err != nil {
 		return nil, err
 	}
 	fp := stream.NullSky(s.Patches, s.Candidates, s.Largest, s.MinSigma, []float64{0.5, 0.9, 0.99})
@@ -316,7 +242,7 @@ func printStreamsReport(r *streamsReport) {
 			n.Sigma[0], n.Sigma[1], n.Sigma[2], n.Max, n.AboveSigma)
 	}
 	if g := r.GD1; g != nil {
-		fmt.Printf("## Real stars: the GD-1 strip\n\n%s\n", g.String())
+		fmt.Printf("## Real stars: the GD-1 strip\n\n%s\n", stripText(g))
 	}
 }
 
@@ -405,31 +331,18 @@ Writes validation_streams.json to --out if given.`,
 	})
 }
 
-// gd1StripReport: ANODE and the Hough line on the real GD-1 strip.
-type gd1StripReport struct {
-	Stars, Labelled       int
-	CentreRA, CentreDec   float64
-	Window                anode.Window
-	SRStars, SRLabelled   int
-	CREpoch               int
-	AUC                   float64
-	TopK                  []int // sizes of the top-R lists
-	TopLabelled           []int // labelled members among them
-	ROIPM                 int   // the mu_phi* window with the most labelled members after the cuts
-	ROIStars, ROILabelled int   // stars of that ROI, labelled among its top 100
-	Line                  stream.Line
-	Sigma                 float64
-	LineMembers, LineTrue int
-	MembersLine           stream.Line // orthogonal least-squares line of the labelled members in the SR
-	DTheta, DRho          float64     // fitted minus members' line, radians and degrees
-	MedianOffset          float64     // median distance of the labelled members from the fitted line, degrees
-	Seconds               float64
-	// Top50 is where the 50 highest-R stars lie: proper-motion outliers,
-	// the strip's edges, and the ranking inside the members' mu_phi* window.
-	Top50 anode.TopAnatomy
+// validateGD1 reads the GD-1 strip at path and measures the search on it
+// (search.Strip).
+func validateGD1(ctx context.Context, path string, opt anode.Options) (*search.StripReport, error) {
+	b, labels, err := streamio.ReadLabelledStrip(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return search.Strip(b, labels, opt)
 }
 
-func (g *gd1StripReport) String() string {
+// stripText is the report of the GD-1 strip as text and a Markdown table.
+func stripText(g *search.StripReport) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d stars (%d labelled GD-1), patch frame centred on (%.2f, %.2f); search region mu_lambda %v: %d stars, %d labelled; ANODE (astrometric features) %.1f s, CR epoch %d\n",
 		g.Stars, g.Labelled, g.CentreRA, g.CentreDec, g.Window, g.SRStars, g.SRLabelled, g.Seconds, g.CREpoch)
@@ -447,207 +360,4 @@ func (g *gd1StripReport) String() string {
 	fmt.Fprintf(&b, "the labelled members' own line: theta %.1f deg, rho %.2f deg; difference %.1f deg, %.2f deg; median distance of the members from the Hough line %.2f deg\n",
 		g.MembersLine.Theta*180/math.Pi, g.MembersLine.Rho, g.DTheta*180/math.Pi, g.DRho, g.MedianOffset)
 	return b.String()
-}
-
-// readGD1Strip reads the AstronomicalData GD-1 table: source_id, ra, dec,
-// pmra, pmdec, parallax, ..., vm_gd1_label (True/False), plain or gzipped.
-func readGD1Strip(ctx context.Context, path string) (*star.Block, []bool, error) {
-	r, err := gz.OpenFile(ctx, path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer r.Close()
-	cr := csv.NewReader(r)
-	head, err := cr.Read()
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[h] = i
-	}
-	for _, c := range []string{"source_id", "ra", "dec", "pmra", "pmdec", "parallax", "vm_gd1_label"} {
-		if _, ok := col[c]; !ok {
-			return nil, nil, fmt.Errorf("%s: no column %s", path, c)
-		}
-	}
-	b := &star.Block{File: path}
-	var labels []bool
-	for line := 2; ; line++ {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return b, labels, nil
-		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: line %d: %w", path, line, err)
-		}
-		row := star.NewRow()
-		if row.SourceID, err = strconv.ParseInt(rec[col["source_id"]], 10, 64); err != nil {
-			return nil, nil, fmt.Errorf("%s: line %d: %w", path, line, err)
-		}
-		for name, dst := range map[string]*float64{"ra": &row.RA, "dec": &row.Dec, "pmra": &row.PMRA, "pmdec": &row.PMDec, "parallax": &row.Parallax} {
-			if *dst, err = strconv.ParseFloat(rec[col[name]], 64); err != nil {
-				return nil, nil, fmt.Errorf("%s: line %d: %s: %w", path, line, name, err)
-			}
-		}
-		b.Append(row)
-		labels = append(labels, rec[col["vm_gd1_label"]] == "True")
-	}
-}
-
-// validateGD1 runs ANODE with astrometric features on the search region of
-// the GD-1 strip holding its labelled members' median mu_lambda, then the
-// ROI search of that region.
-func validateGD1(ctx context.Context, path string, opt anode.Options) (*gd1StripReport, error) {
-	b, labels, err := readGD1Strip(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	g := &gd1StripReport{Stars: b.Len()}
-	// The frame's centre: the mean direction of the stars.
-	var x, y, z float64
-	for i := range b.Len() {
-		ra, dec := b.RA[i]*math.Pi/180, b.Dec[i]*math.Pi/180
-		x += math.Cos(dec) * math.Cos(ra)
-		y += math.Cos(dec) * math.Sin(ra)
-		z += math.Sin(dec)
-	}
-	g.CentreRA = math.Mod(math.Atan2(y, x)*180/math.Pi+360, 360)
-	g.CentreDec = math.Atan2(z, math.Hypot(x, y)) * 180 / math.Pi
-	frame := sky.NewFrame(g.CentreRA, g.CentreDec)
-	p := &anode.Patch{ID: 1}
-	// Every star of the strip is kept (the strip is the patch); the
-	// paper's parallax cut applies.
-	cnt := p.Add(frame, b, anode.Cuts{Radius: -1, Features: anode.Astrometric})
-	lab := map[int64]bool{}
-	for i, l := range labels {
-		if l {
-			lab[b.SourceID[i]] = true
-		}
-	}
-	var mu []float64
-	for i, id := range p.SourceID {
-		if lab[id] {
-			mu = append(mu, p.PMLambda[i])
-			g.Labelled++
-		}
-	}
-	if cnt.Kept < 100 || len(mu) == 0 {
-		return nil, fmt.Errorf("GD-1 strip %s: %d stars kept, %d labelled", path, cnt.Kept, len(mu))
-	}
-	sort.Float64s(mu)
-	k := math.Floor(hist.Quantile(mu, 0.5))
-	g.Window = anode.Window{Lo: k - 3, Hi: k + 3}
-	t0 := time.Now()
-	res, err := anode.Score(p, g.Window, opt)
-	if err != nil {
-		return nil, err
-	}
-	g.Seconds = time.Since(t0).Seconds()
-	g.CREpoch = res.CREpoch
-	sig := make([]bool, len(res.Members))
-	for j, i := range res.Members {
-		sig[j] = lab[p.SourceID[i]]
-		if sig[j] {
-			g.SRLabelled++
-		}
-	}
-	g.SRStars = len(res.Members)
-	g.AUC = anode.AUC(res.LogR, sig)
-	order := make([]int, len(res.LogR))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, c int) bool { return res.LogR[order[a]] > res.LogR[order[c]] })
-	var pmMembers []float64
-	for j, i := range res.Members {
-		if sig[j] {
-			pmMembers = append(pmMembers, p.PMPhi[i])
-		}
-	}
-	sort.Float64s(pmMembers)
-	if len(pmMembers) > 0 {
-		g.Top50 = anode.Anatomy(p, res, sig, 50, hist.Quantile(pmMembers, 0.5), 2, 10, 0.75)
-	}
-	for _, top := range []int{50, 100, 200, 500} {
-		top = min(top, len(order))
-		n := 0
-		for _, j := range order[:top] {
-			if sig[j] {
-				n++
-			}
-		}
-		g.TopK, g.TopLabelled = append(g.TopK, top), append(g.TopLabelled, n)
-	}
-	// The ROI search without photometric cuts, and without the radius cut
-	// (the strip is narrower than the fiducial disk).
-	w := tstreams.Work{Pixel: 1, RA0: g.CentreRA, Dec0: g.CentreDec, SR: int(g.Window.Lo),
-		Region: anode.Region{Window: g.Window}, Patch: *p}
-	roiCfg := stream.ROIConfig{Skip: stream.CutMag | stream.CutColour}
-	cfg := stream.Config{ROI: roiCfg}
-	sr := tstreams.SearchRegion(stream.NewSearcher(cfg), stream.NewSelector(roiCfg), &w, res)
-	bestN := -1
-	for _, roi := range sr.ROIs {
-		n := 0
-		// Labelled members among the ROI's top stars: those of the compact
-		// region inside the ROI's window after the same cuts.
-		st := &sr.Region.Stars
-		for i := range st.Len() {
-			if lab[st.SourceID[i]] && st.PMPhi[i] >= roi.PMPhiMin && st.PMPhi[i] < roi.PMPhiMax && st.Phi[i]*st.Phi[i]+st.Lambda[i]*st.Lambda[i] < 100 {
-				n++
-			}
-		}
-		if n > bestN {
-			bestN = n
-			g.ROIPM, g.ROIStars, g.ROILabelled = roi.PM, roi.NStars, n
-			g.Line, g.Sigma, g.LineMembers = roi.Fit.Line, roi.Fit.Sigma, len(roi.Members)
-			g.LineTrue = 0
-			for _, m := range roi.Members {
-				if lab[st.SourceID[m]] {
-					g.LineTrue++
-				}
-			}
-		}
-	}
-	// The labelled members' own line (orthogonal least squares) in the SR,
-	// and their distances from the Hough line.
-	var px, py []float64
-	for _, i := range res.Members {
-		if lab[p.SourceID[i]] {
-			px, py = append(px, p.Phi[i]), append(py, p.Lambda[i])
-		}
-	}
-	g.MembersLine = fitLine(px, py)
-	g.DTheta, g.DRho = g.Line.Diff(g.MembersLine)
-	var off []float64
-	s, c := math.Sincos(g.Line.Theta)
-	for i := range px {
-		off = append(off, math.Abs(px[i]*s-py[i]*c-g.Line.Rho))
-	}
-	if len(off) > 0 {
-		sort.Float64s(off)
-		g.MedianOffset = hist.Quantile(off, 0.5)
-	}
-	return g, nil
-}
-
-// fitLine returns the orthogonal least-squares line through (x, y) in the
-// Hough parametrisation rho = x sin(theta) - y cos(theta).
-func fitLine(x, y []float64) stream.Line {
-	n := float64(len(x))
-	var mx, my float64
-	for i := range x {
-		mx += x[i]
-		my += y[i]
-	}
-	mx, my = mx/n, my/n
-	var sxx, syy, sxy float64
-	for i := range x {
-		dx, dy := x[i]-mx, y[i]-my
-		sxx += dx * dx
-		syy += dy * dy
-		sxy += dx * dy
-	}
-	theta := 0.5 * math.Atan2(2*sxy, sxx-syy) // direction of the line
-	return stream.Line{Theta: theta, Rho: mx*math.Sin(theta) - my*math.Cos(theta)}.Canonical()
 }

@@ -140,7 +140,7 @@ type Finder struct {
 	bgG, sigG  []float64 // n_bg and sigma_L per bin
 	gG, tG     []float64 // tiles: n / strip, and its sums over rho tiles
 	peak       []int32   // single-bin counts around the best box
-	pk         []int32   // stars through a peak bin
+	lx, ly     []float64 // the stars through a peak bin (refine)
 }
 
 // noCol marks a curve extremum outside the extended theta range; any
@@ -234,7 +234,7 @@ func (f *Finder) grow(n int) {
 		f.tMax, f.tMin = make([]int32, f.m), make([]int32, f.m)
 		f.bMax, f.bMin = make([]int16, f.m), make([]int16, f.m)
 		f.eb = make([]int16, (f.nte+1)*f.m)
-		f.pk = make([]int32, 0, f.m)
+		f.lx, f.ly = make([]float64, 0, f.m), make([]float64, 0, f.m)
 	}
 }
 

@@ -144,3 +144,26 @@ func TestLineEnds(t *testing.T) {
 		t.Errorf("ends (%v, %v), (%v, %v), want (6, -8), (6, 8)", ra1, dec1, ra2, dec2)
 	}
 }
+
+// TestFitLineRecoversALine: points scattered 0.01 deg across a line of
+// known (theta, rho) give back that line; fewer than two points, none.
+func TestFitLineRecoversALine(t *testing.T) {
+	want := Line{Theta: 0.3, Rho: 1.2}.Canonical()
+	s, c := math.Sincos(want.Theta)
+	var x, y []float64
+	for i := 0; i < 200; i++ {
+		u := -5 + 10*float64(i)/199 // along the line
+		off := 0.01 * math.Sin(float64(7*i))
+		// A point on the line: (x, y) = rho (sin, -cos) + u (cos, sin).
+		x = append(x, want.Rho*s+u*c+off*s)
+		y = append(y, -want.Rho*c+u*s-off*c)
+	}
+	got, ok := FitLine(x, y)
+	dt, dr := got.Diff(want)
+	if !ok || math.Abs(dt) > 1e-3 || math.Abs(dr) > 1e-2 {
+		t.Errorf("fitted %+v, want %+v", got, want)
+	}
+	if _, ok := FitLine(x[:1], y[:1]); ok {
+		t.Error("a line through one point")
+	}
+}

@@ -43,44 +43,57 @@ func (f *Finder) refine(m int, fit Fit) Line {
 	}
 	centre := Line{Theta: st / float64(np), Rho: sr / float64(np)}.Canonical()
 	// The stars through a peak bin, and their orthogonal least-squares line.
-	f.pk = f.pk[:0]
-	var mx, my float64
+	f.lx, f.ly = f.lx[:0], f.ly[:0]
 	for u := range m {
 	columns:
 		for t := t0; t < t1; t++ {
 			a, b := f.window(u, t, 0)
 			for v := max(int(a), j0); v <= min(int(b), j1-1); v++ {
 				if peak[(t-t0)*w+v-j0] == top {
-					f.pk = append(f.pk, int32(u))
-					mx += f.px[u]
-					my += f.py[u]
+					f.lx, f.ly = append(f.lx, f.px[u]), append(f.ly, f.py[u])
 					break columns
 				}
 			}
 		}
 	}
-	n := len(f.pk)
-	if n < 2 {
+	ls, ok := FitLine(f.lx, f.ly)
+	if !ok {
 		return centre
 	}
-	mx, my = mx/float64(n), my/float64(n)
-	var sxx, sxy, syy float64
-	for _, u := range f.pk {
-		dx, dy := f.px[u]-mx, f.py[u]-my
-		sxx += dx * dx
-		sxy += dx * dy
-		syy += dy * dy
-	}
-	if sxx+syy == 0 {
-		return centre
-	}
-	th := 0.5 * math.Atan2(2*sxy, sxx-syy) // direction of the principal axis
-	sn, cs := math.Sincos(th)
-	ls := Line{Theta: th, Rho: mx*sn - my*cs}
 	// Its image nearest the box centre must lie in the neighbourhood.
 	dt, dr := ls.Diff(fit.BoxLine)
 	if math.Abs(dt) > (float64(f.htIn+gt)+0.5)*f.dTheta || math.Abs(dr) > (float64(f.hrIn+br)+0.5)*f.dRho {
 		return centre
 	}
-	return ls.Canonical()
+	return ls
+}
+
+// FitLine returns the orthogonal least-squares line through the points (x,
+// y) (the principal axis of their scatter) in the Hough parametrisation rho
+// = x sin(theta) - y cos(theta), canonical; false for fewer than two points
+// or points that all coincide.
+func FitLine(x, y []float64) (Line, bool) {
+	n := len(x)
+	if n < 2 {
+		return Line{}, false
+	}
+	var mx, my float64
+	for i := range x {
+		mx += x[i]
+		my += y[i]
+	}
+	mx, my = mx/float64(n), my/float64(n)
+	var sxx, sxy, syy float64
+	for i := range x {
+		dx, dy := x[i]-mx, y[i]-my
+		sxx += dx * dx
+		sxy += dx * dy
+		syy += dy * dy
+	}
+	if sxx+syy == 0 {
+		return Line{}, false
+	}
+	th := 0.5 * math.Atan2(2*sxy, sxx-syy) // direction of the principal axis
+	sn, cs := math.Sincos(th)
+	return Line{Theta: th, Rho: mx*sn - my*cs}.Canonical(), true
 }

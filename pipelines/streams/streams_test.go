@@ -18,6 +18,8 @@ import (
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/gaiaflow/gaiaflow/io/mockio"
+	"github.com/gaiaflow/gaiaflow/io/plot"
+	"github.com/gaiaflow/gaiaflow/io/streamio"
 	"github.com/gaiaflow/gaiaflow/model/mock"
 	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/model/stream"
@@ -107,17 +109,17 @@ func searchGD1(t *testing.T, scans []stream.Scan, retrainings int) {
 		t.Errorf("%d regions kept, %d scored", c[tstreams.SRPrefix+"kept"], c[tstreams.SRScored])
 	}
 	t.Logf("counts %v", c)
-	for _, f := range []string{tstreams.CandidatesJSON, tstreams.CandidatesCSV, tstreams.MembersCSV, tstreams.ROIsCSV,
-		tstreams.SummaryJSON, tstreams.Fig5Name, tstreams.Fig7Name, tstreams.Fig8Name, tstreams.Fig12Name, tstreams.Fig13Name} {
+	for _, f := range []string{streamio.CandidatesJSON, streamio.CandidatesCSV, streamio.MembersCSV, streamio.ROIsCSV,
+		streamio.SummaryJSON, plot.Fig5Name, plot.Fig7Name, plot.Fig8Name, plot.Fig12Name, plot.Fig13Name} {
 		if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
 			t.Errorf("output %s: %v", f, err)
 		}
 	}
-	data, err := os.ReadFile(filepath.Join(out, tstreams.CandidatesJSON))
+	data, err := os.ReadFile(filepath.Join(out, streamio.CandidatesJSON))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cands []tstreams.CandidateOut
+	var cands []streamio.CandidateOut
 	if err := json.Unmarshal(data, &cands); err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +132,7 @@ func searchGD1(t *testing.T, scans []stream.Scan, retrainings int) {
 		t.Errorf("candidate pole (%.1f, %.1f) is %.1f deg from GD-1's", cands[0].PoleRA, cands[0].PoleDec, d)
 	}
 	gd1 := truthIDs(t, skyDir, "GD-1")
-	mf, err := os.Open(filepath.Join(out, tstreams.MembersCSV))
+	mf, err := os.Open(filepath.Join(out, streamio.MembersCSV))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +177,7 @@ func searchGD1(t *testing.T, scans []stream.Scan, retrainings int) {
 		return
 	}
 	// Both scans: regions of each scored, GD-1 in each, one candidate.
-	rb, err := os.ReadFile(filepath.Join(out, tstreams.ROIsCSV))
+	rb, err := os.ReadFile(filepath.Join(out, streamio.ROIsCSV))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,16 +272,16 @@ func TestNoStreamNoCandidate(t *testing.T) {
 	}
 	c := runCounts(t, pl, opt)
 	// The figures of a search without a candidate are drawn all the same.
-	for _, f := range []string{tstreams.Fig5Name, tstreams.Fig12Name} {
+	for _, f := range []string{plot.Fig5Name, plot.Fig12Name} {
 		if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
 			t.Errorf("figure %s with no candidate: %v", f, err)
 		}
 	}
-	data, err := os.ReadFile(filepath.Join(out, tstreams.CandidatesJSON))
+	data, err := os.ReadFile(filepath.Join(out, streamio.CandidatesJSON))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cands []tstreams.CandidateOut
+	var cands []streamio.CandidateOut
 	if err := json.Unmarshal(data, &cands); err != nil {
 		t.Fatal(err)
 	}
@@ -346,11 +348,11 @@ func TestIncrementalSearch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cands, err := os.ReadFile(filepath.Join(out, tstreams.CandidatesJSON))
+		cands, err := os.ReadFile(filepath.Join(out, streamio.CandidatesJSON))
 		if err != nil {
 			t.Fatal(err)
 		}
-		rois, err := os.ReadFile(filepath.Join(out, tstreams.ROIsCSV))
+		rois, err := os.ReadFile(filepath.Join(out, streamio.ROIsCSV))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/gaiaflow/gaiaflow/io/store"
+	"github.com/gaiaflow/gaiaflow/model/stream/search"
 	"github.com/gaiaflow/gaiaflow/transforms/internal/gobcoder"
 )
 
@@ -185,7 +186,7 @@ func ReadListing(ctx context.Context, path string) ([]RunInput, error) {
 }
 
 // ReadRun reads a search's run.json and its regions' results.
-func ReadRun(ctx context.Context, dir string) (*Run, []SRResult, error) {
+func ReadRun(ctx context.Context, dir string) (*Run, []search.SRResult, error) {
 	data, err := store.ReadFile(ctx, store.Join(dir, RunJSON))
 	if err != nil {
 		return nil, nil, err
@@ -201,7 +202,7 @@ func ReadRun(ctx context.Context, dir string) (*Run, []SRResult, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	var res []SRResult
+	var res []search.SRResult
 	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&res); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", store.Join(dir, ResultsGB), err)
 	}
@@ -209,7 +210,7 @@ func ReadRun(ctx context.Context, dir string) (*Run, []SRResult, error) {
 }
 
 // writeRun writes run.json and the results a later search builds on.
-func writeRun(ctx context.Context, dir string, r *Run, results []SRResult) error {
+func writeRun(ctx context.Context, dir string, r *Run, results []search.SRResult) error {
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(results); err != nil {
 		return err

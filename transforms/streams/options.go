@@ -3,8 +3,9 @@ package streams
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/gaiaflow/gaiaflow/transforms/internal/gobcoder"
 	"reflect"
+
+	"github.com/gaiaflow/gaiaflow/transforms/internal/gobcoder"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/gaiaflow/gaiaflow/model/sky"
 	"github.com/gaiaflow/gaiaflow/model/stream"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
+	"github.com/gaiaflow/gaiaflow/model/stream/search"
 )
 
 // Options configure the stream search. The zero value is the paper's
@@ -145,22 +147,9 @@ type Work struct {
 	Patch anode.Patch `json:"-"`
 }
 
-// SRResult is what one search region yields: its ROIs and, as a compact
-// stream.Region, the highest-R stars of every ROI (ROI.Members index
-// them; ROI.Region is 0).
-type SRResult struct {
-	Pixel      int64
-	Scan       stream.Scan
-	Retraining int
-	SR         int
-	Window     anode.Window
-	Stars      int // search-region stars
-	CRStars    int
-	CREpoch    int
-	Seconds    float64 // wall time of ANODE
-	Region     stream.Region
-	ROIs       []stream.ROI
-	TopCount   int // distinct stars kept in Region
+// Key names the work's search region.
+func (w *Work) Key() search.Key {
+	return search.Key{Pixel: w.Pixel, RA0: w.RA0, Dec0: w.Dec0, Scan: w.Scan, Retraining: w.Retraining, SR: w.SR, Window: w.Region.Window}
 }
 
 func encodeWork(w Work) ([]byte, error) {
@@ -170,14 +159,14 @@ func encodeWork(w Work) ([]byte, error) {
 func decodeWork(b []byte) (w Work, err error) {
 	return w, gobcoder.Unmarshal(b, &w)
 }
-func encodeSR(r SRResult) ([]byte, error) { return gobcoder.Marshal(&r) }
-func decodeSR(b []byte) (r SRResult, err error) {
+func encodeSR(r search.SRResult) ([]byte, error) { return gobcoder.Marshal(&r) }
+func decodeSR(b []byte) (r search.SRResult, err error) {
 	return r, gobcoder.Unmarshal(b, &r)
 }
 
 func init() {
-	// Work and SRResult hold nested slices and named types: gob, not the
+	// Work and search.SRResult hold nested slices and named types: gob, not the
 	// schema coder.
 	beam.RegisterCoder(reflect.TypeOf(Work{}), encodeWork, decodeWork)
-	beam.RegisterCoder(reflect.TypeOf(SRResult{}), encodeSR, decodeSR)
+	beam.RegisterCoder(reflect.TypeOf(search.SRResult{}), encodeSR, decodeSR)
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/streamio"
 	"github.com/gaiaflow/gaiaflow/model/sky"
 	"github.com/gaiaflow/gaiaflow/model/star"
-	"github.com/gaiaflow/gaiaflow/model/stream"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
+	"github.com/gaiaflow/gaiaflow/model/stream/search"
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
 
@@ -119,7 +119,7 @@ func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks fun
 		stride = 1
 	}
 	for _, scan := range fn.opt.Scans { // the options travel normalized (encode)
-		q := ScanView(&p, scan)
+		q := search.ScanView(&p, scan)
 		for _, r := range anode.Regions(&q, ro) {
 			if rg := fn.opt.SRRange; rg != nil && !(r.Lo >= rg.Lo && r.Hi <= rg.Hi) {
 				t.Add(SRPrefix+"out_of_range", 1)
@@ -144,18 +144,6 @@ func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks fun
 		}
 	}
 	return nil
-}
-
-// ScanView returns p as the search of scan sees it: p itself for
-// ScanLambda; for ScanPhi a view (sharing p's storage) whose PMLambda is
-// mu_phi* and PMPhi mu_lambda, so that ANODE conditions on mu_phi*, the
-// search regions cut it and the ROIs cut mu_lambda (stream.Region.Scan).
-func ScanView(p *anode.Patch, scan stream.Scan) anode.Patch {
-	q := *p
-	if scan == stream.ScanPhi {
-		q.PMPhi, q.PMLambda = p.PMLambda, p.PMPhi
-	}
-	return q
 }
 
 func init() {

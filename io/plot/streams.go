@@ -1,17 +1,17 @@
-package streams
+package plot
 
 import (
 	"context"
 	"fmt"
-	"github.com/gaiaflow/gaiaflow/model/star"
 	"math"
 
-	"github.com/gaiaflow/gaiaflow/io/plot"
 	"github.com/gaiaflow/gaiaflow/io/store"
+	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/model/stream"
+	"github.com/gaiaflow/gaiaflow/model/stream/search"
 )
 
-// Figure file names (Shih et al. 2022 figs. 5, 7, 8, 12 and 13).
+// The stream search's figure file names (Shih et al. 2022 figs. 5, 7, 8, 12 and 13).
 const (
 	Fig5Name  = "fig5_high_r_stars.png"
 	Fig7Name  = "fig7_hough.png"
@@ -21,50 +21,28 @@ const (
 	Fig13CMD  = "fig13_candidates_cmd.png"
 )
 
-// Focus returns the ROI the single-ROI figures show: the best ROI of the
-// strongest candidate, or else the ROI of largest sigma_L not vetoed; -1
-// if there is none.
-func (m *Merged) Focus() int {
-	if len(m.Candidates) > 0 {
-		best, sig := -1, math.Inf(-1)
-		for _, p := range m.Candidates[0].ProtoClusters {
-			if pc := &m.ProtoClusters[p]; pc.Sigma > sig {
-				best, sig = pc.ROI, pc.Sigma
-			}
-		}
-		return best
-	}
-	best, sig := -1, math.Inf(-1)
-	for i, r := range m.ROIs {
-		if !r.Vetoed && r.Fit.Sigma > sig {
-			best, sig = i, r.Fit.Sigma
-		}
-	}
-	return best
-}
-
-// Plot writes the figures to folder out: for the focus ROI (Focus), if
+// StreamFigures writes the figures of a stream search m to folder out: for the focus ROI (Focus), if
 // there is an ROI, its highest-R stars with the line (fig. 5), its Hough
 // sigma_L map with the inner and outer boxes (fig. 7) and sigma_L against
 // the mu_phi* window in its patch, one colour per search region (fig. 8);
 // and, however many candidates there are (none too), their member stars on
 // the sky with their lines (fig. 12), and their proper motions and
 // colour-magnitude diagram (fig. 13).
-func (m *Merged) Plot(ctx context.Context, out string, cfg stream.Config) error {
-	save := func(name string, f *plot.Figure) error {
+func StreamFigures(ctx context.Context, out string, m *search.Merged, cfg stream.Config) error {
+	save := func(name string, f *Figure) error {
 		if err := f.Save(ctx, store.Join(out, name)); err != nil {
 			return fmt.Errorf("streams: %s: %w", name, err)
 		}
 		return nil
 	}
-	if err := m.plotFocus(save, cfg); err != nil {
+	if err := streamFocus(save, m, cfg); err != nil {
 		return err
 	}
-	return m.plotCandidates(save, stream.NewFinder(cfg.Hough).Config())
+	return streamCandidates(save, m, stream.NewFinder(cfg.Hough).Config())
 }
 
-// plotFocus draws figs. 5, 7 and 8 of the focus ROI, if there is one.
-func (m *Merged) plotFocus(save func(string, *plot.Figure) error, cfg stream.Config) error {
+// streamFocus draws figs. 5, 7 and 8 of the focus ROI, if there is one.
+func streamFocus(save func(string, *Figure) error, m *search.Merged, cfg stream.Config) error {
 	k := m.Focus()
 	if k < 0 {
 		return nil
@@ -89,35 +67,35 @@ func (m *Merged) plotFocus(save func(string, *plot.Figure) error, cfg stream.Con
 	}
 	finder := stream.NewFinder(cfg.Hough)
 	hc := finder.Config()
-	var lines []plot.Polyline
+	var lines []Polyline
 	if p1, l1, p2, l2, ok := roi.Fit.Line.Chord(hc.Radius); ok {
-		lines = append(lines, plot.Polyline{X: []float64{p1, p2}, Y: []float64{l1, l2}})
+		lines = append(lines, Polyline{X: []float64{p1, p2}, Y: []float64{l1, l2}})
 	}
 	title := fmt.Sprintf("patch %d, SR %d, mu_phi* [%g, %g): sigma_L %.1f", roi.Patch, roi.SR, roi.PMPhiMin, roi.PMPhiMax, roi.Fit.Sigma)
 	if roi.Scan == stream.ScanPhi {
 		title = fmt.Sprintf("patch %d, mu_phi* SR %d, mu_lambda [%g, %g): sigma_L %.1f", roi.Patch, roi.SR, roi.PMLambdaMin, roi.PMLambdaMax, roi.Fit.Sigma)
 	}
-	if err := save(Fig5Name, plot.Scatter(phi, lam, logR, plot.ScatterOptions{Title: title, XLabel: "phi (deg)",
+	if err := save(Fig5Name, Scatter(phi, lam, logR, ScatterOptions{Title: title, XLabel: "phi (deg)",
 		YLabel: "lambda (deg)", CLabel: "log10 R", Radius: 2.5, Lines: lines})); err != nil {
 		return err
 	}
 
 	_, _, sigma := finder.Map(nil, nil, make([]float64, hc.ThetaBins*hc.RhoBins), phi, lam)
 	nt, nr := hc.ThetaBins, hc.RhoBins
-	g := plot.Grid{XLo: 0, XHi: 180, YLo: -hc.RhoMax, YHi: hc.RhoMax, NX: nt, NY: nr, Values: make([]float64, nt*nr)}
+	g := Grid{XLo: 0, XHi: 180, YLo: -hc.RhoMax, YHi: hc.RhoMax, NX: nt, NY: nr, Values: make([]float64, nt*nr)}
 	for t := range nt {
 		for j := range nr {
 			g.Values[j*nt+t] = sigma[t*nr+j]
 		}
 	}
 	dT, dR := 180/float64(nt), 2*hc.RhoMax/float64(nr)
-	box := func(wt, wr int) plot.Box {
+	box := func(wt, wr int) Box {
 		t0 := float64(roi.Fit.ThetaBin-(wt-1)/2) * dT
 		r0 := -hc.RhoMax + float64(roi.Fit.RhoBin-(wr-1)/2)*dR
-		return plot.Box{XMin: t0, XMax: t0 + float64(wt)*dT, YMin: r0, YMax: r0 + float64(wr)*dR}
+		return Box{XMin: t0, XMax: t0 + float64(wt)*dT, YMin: r0, YMax: r0 + float64(wr)*dR}
 	}
-	if err := save(Fig7Name, plot.HeatMap(g, plot.HeatOptions{Title: title, XLabel: "theta (deg)", YLabel: "rho (deg)",
-		ZLabel: "sigma_L", Boxes: []plot.Box{box(hc.BoxTheta, hc.BoxRho), box(hc.Outer*hc.BoxTheta, hc.Outer*hc.BoxRho)}})); err != nil {
+	if err := save(Fig7Name, HeatMap(g, HeatOptions{Title: title, XLabel: "theta (deg)", YLabel: "rho (deg)",
+		ZLabel: "sigma_L", Boxes: []Box{box(hc.BoxTheta, hc.BoxRho), box(hc.Outer*hc.BoxTheta, hc.Outer*hc.BoxRho)}})); err != nil {
 		return err
 	}
 
@@ -129,17 +107,17 @@ func (m *Merged) plotFocus(save func(string, *plot.Figure) error, cfg stream.Con
 			c = append(c, float64(r.SR))
 		}
 	}
-	if err := save(Fig8Name, plot.Scatter(x, y, c, plot.ScatterOptions{Title: fmt.Sprintf("patch %d", roi.Patch),
+	if err := save(Fig8Name, Scatter(x, y, c, ScatterOptions{Title: fmt.Sprintf("patch %d", roi.Patch),
 		XLabel: "mu_phi* window centre (mas/yr)", YLabel: "sigma_L", CLabel: "SR (mu_lambda window start)", Radius: 2.5})); err != nil {
 		return err
 	}
 	return nil
 }
 
-// plotCandidates draws figs. 12 and 13, also without a candidate (empty,
+// streamCandidates draws figs. 12 and 13, also without a candidate (empty,
 // titled so), so that a search's outputs are the same files whatever it
 // found.
-func (m *Merged) plotCandidates(save func(string, *plot.Figure) error, hc stream.HoughConfig) error {
+func streamCandidates(save func(string, *Figure) error, m *search.Merged, hc stream.HoughConfig) error {
 	var ra, dec, cand, pmPhi, pmLam, bprp, gmag []float64
 	for i, ms := range m.Members {
 		for _, mb := range ms {
@@ -153,10 +131,10 @@ func (m *Merged) plotCandidates(save func(string, *plot.Figure) error, hc stream
 			bprp, gmag = append(bprp, bp), append(gmag, gg)
 		}
 	}
-	var sky []plot.Polyline
+	var sky []Polyline
 	for _, cd := range m.Candidates {
 		for _, l := range cd.Lines {
-			var pl plot.Polyline
+			var pl Polyline
 			p1, l1, p2, l2, ok := l.Line.Chord(hc.Radius)
 			if !ok {
 				continue
@@ -170,11 +148,11 @@ func (m *Merged) plotCandidates(save func(string, *plot.Figure) error, hc stream
 			sky = append(sky, pl)
 		}
 	}
-	if err := save(Fig12Name, plot.Scatter(ra, dec, cand, plot.ScatterOptions{Title: fmt.Sprintf("%d stream candidates", len(m.Candidates)),
+	if err := save(Fig12Name, Scatter(ra, dec, cand, ScatterOptions{Title: fmt.Sprintf("%d stream candidates", len(m.Candidates)),
 		XLabel: "ra (deg)", YLabel: "dec (deg)", CLabel: "candidate", InvertX: true, Radius: 2, Lines: sky})); err != nil {
 		return err
 	}
-	if err := save(Fig13Name, plot.Scatter(pmPhi, pmLam, cand, plot.ScatterOptions{Title: "members' proper motions (patch frames)",
+	if err := save(Fig13Name, Scatter(pmPhi, pmLam, cand, ScatterOptions{Title: "members' proper motions (patch frames)",
 		XLabel: "mu_phi* (mas/yr)", YLabel: "mu_lambda (mas/yr)", CLabel: "candidate", Radius: 2})); err != nil {
 		return err
 	}
@@ -183,7 +161,7 @@ func (m *Merged) plotCandidates(save func(string, *plot.Figure) error, hc stream
 		anyPhot = anyPhot || star.Finite(bprp[i]+gmag[i])
 	}
 	if anyPhot {
-		return save(Fig13CMD, plot.Scatter(bprp, gmag, cand, plot.ScatterOptions{Title: "members' colour-magnitude diagram",
+		return save(Fig13CMD, Scatter(bprp, gmag, cand, ScatterOptions{Title: "members' colour-magnitude diagram",
 			XLabel: "bp - rp (mag)", YLabel: "G (mag)", CLabel: "candidate", InvertY: true, Radius: 2}))
 	}
 	return nil

@@ -1,4 +1,4 @@
-package streams
+package search
 
 import (
 	"math"
@@ -26,9 +26,9 @@ func TestSearchRegionPhiScan(t *testing.T) {
 	for range res.Members {
 		res.LogR = append(res.LogR, rng.NormFloat64())
 	}
-	w := Work{Pixel: 31, RA0: 150, Dec0: 30, Scan: stream.ScanPhi, SR: 3, Region: anode.Region{Window: sr}, Patch: view}
+	k := Key{Pixel: 31, RA0: 150, Dec0: 30, Scan: stream.ScanPhi, SR: 3, Window: sr}
 	roiCfg := stream.ROIConfig{MinStars: 20}
-	out := SearchRegion(stream.NewSearcher(stream.Config{ROI: roiCfg}), stream.NewSelector(roiCfg), &w, res)
+	out := SearchRegion(stream.NewSearcher(stream.Config{ROI: roiCfg}), stream.NewSelector(roiCfg), k, &view, res)
 	if len(out.ROIs) == 0 {
 		t.Fatal("no ROI")
 	}
@@ -52,4 +52,21 @@ func TestSearchRegionPhiScan(t *testing.T) {
 	if math.IsNaN(out.Region.PMLambdaMin) {
 		t.Error("region window missing")
 	}
+}
+
+// syntheticPatch is n uniform stars on a 30-degree square with Gaussian
+// proper motions and Gaia-like colours and magnitudes.
+func syntheticPatch(n int) *anode.Patch {
+	rng := rand.New(rand.NewPCG(uint64(n), 9))
+	p := &anode.Patch{ID: 31}
+	for i := 0; i < n; i++ {
+		p.SourceID = append(p.SourceID, rng.Int64())
+		p.Phi = append(p.Phi, rng.Float64()*30-15)
+		p.Lambda = append(p.Lambda, rng.Float64()*30-15)
+		p.PMPhi = append(p.PMPhi, rng.NormFloat64()*5)
+		p.PMLambda = append(p.PMLambda, rng.NormFloat64()*5)
+		p.BPRP = append(p.BPRP, 0.5+rng.Float64())
+		p.G = append(p.G, 15+rng.Float64()*5)
+	}
+	return p
 }

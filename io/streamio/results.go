@@ -1,0 +1,213 @@
+package streamio
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/gaiaflow/gaiaflow/io/store"
+	"github.com/gaiaflow/gaiaflow/model/star"
+	"github.com/gaiaflow/gaiaflow/model/stream"
+	"github.com/gaiaflow/gaiaflow/model/stream/search"
+)
+
+// The files of a stream search's output folder.
+const (
+	CandidatesJSON = "candidates.json"
+	CandidatesCSV  = "candidates.csv"
+	MembersCSV     = "members.csv"
+	ROIsCSV        = "rois.csv"
+	SummaryJSON    = "summary.json"
+)
+
+// CandidateOut is a stream candidate as candidates.json holds it.
+type CandidateOut struct {
+	ID       int     `json:"id"`
+	SigmaTot float64 `json:"sigma_tot"`
+	NSR      int     `json:"n_sr"`
+	NROI     int     `json:"n_roi"`
+	// Retrainings is how many of the search's retrainings found it.
+	Retrainings int       `json:"retrainings"`
+	Patches     []int     `json:"patches"`
+	PoleRA      float64   `json:"pole_ra"`
+	PoleDec     float64   `json:"pole_dec"`
+	PoleL       float64   `json:"pole_l"`
+	PoleB       float64   `json:"pole_b"`
+	Members     int       `json:"members"` // distinct source_ids
+	Lines       []LineOut `json:"lines"`
+}
+
+// LineOut is one proto-cluster's line of a candidate (stream.PatchLine):
+// theta in radians, everything else in degrees or mas/yr; a chord end that
+// does not exist is null.
+type LineOut struct {
+	ProtoCluster int     `json:"proto_cluster"`
+	Patch        int     `json:"patch"`
+	Theta        float64 `json:"theta"`
+	Rho          float64 `json:"rho"`
+	PoleRA       Num     `json:"pole_ra"`
+	PoleDec      Num     `json:"pole_dec"`
+	RA1          Num     `json:"ra1"`
+	Dec1         Num     `json:"dec1"`
+	RA2          Num     `json:"ra2"`
+	Dec2         Num     `json:"dec2"`
+	PMPhiMin     float64 `json:"pm_phi_min"`
+	PMPhiMax     float64 `json:"pm_phi_max"`
+	PMLambdaMin  float64 `json:"pm_lambda_min"`
+	PMLambdaMax  float64 `json:"pm_lambda_max"`
+}
+
+// Num is a number that is null in JSON when it is not finite.
+type Num float64
+
+// MarshalJSON writes n, or null if it is NaN or infinite.
+func (n Num) MarshalJSON() ([]byte, error) {
+	if !star.Finite(float64(n)) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(n))
+}
+
+// UnmarshalJSON reads a number, or null as NaN.
+func (n *Num) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = Num(math.NaN())
+		return nil
+	}
+	var v float64
+	err := json.Unmarshal(b, &v)
+	*n = Num(v)
+	return err
+}
+
+// Summary is summary.json.
+type Summary struct {
+	SearchRegions int     `json:"search_regions"`
+	ROIs          int     `json:"rois"`
+	Vetoed        int     `json:"rois_vetoed"`
+	Seeds         int     `json:"seeds"`
+	ProtoClusters int     `json:"proto_clusters"`
+	Candidates    int     `json:"candidates"`
+	TrainSeconds  float64 `json:"anode_seconds"` // summed over regions
+	MaxSigmaL     float64 `json:"max_sigma_l"`   // over ROIs not vetoed
+	// Patches is the number of patches with at least one scored search
+	// region; Largest the largest proto-cluster of each (on a sky without
+	// streams, what the candidate cuts are up against).
+	Patches int                 `json:"patches"`
+	Largest []stream.PatchSigma `json:"largest_proto_cluster_by_patch"`
+	// The candidate cuts the merge applied.
+	MinSigma       float64 `json:"min_sigma"`
+	MinNSR         int     `json:"min_nsr"`
+	MinRetrainings int     `json:"min_retrainings"`
+}
+
+// Outputs returns the candidates of m as candidates.json holds them.
+func Outputs(m *search.Merged) []CandidateOut {
+	out := []CandidateOut{}
+	for i, cd := range m.Candidates {
+		out = append(out, CandidateOut{ID: i, SigmaTot: cd.Sigma, NSR: cd.NSR, NROI: cd.NROI, Retrainings: cd.Retrainings, Patches: cd.Patches,
+			PoleRA: cd.PoleRA, PoleDec: cd.PoleDec, PoleL: cd.PoleL, PoleB: cd.PoleB,
+			Members: len(stream.UniqueSources(m.Members[i]))})
+		for _, l := range cd.Lines {
+			out[i].Lines = append(out[i].Lines, LineOut{ProtoCluster: l.ProtoCluster, Patch: l.Patch,
+				Theta: l.Line.Theta, Rho: l.Line.Rho, PoleRA: Num(l.PoleRA), PoleDec: Num(l.PoleDec),
+				RA1: Num(l.RA1), Dec1: Num(l.Dec1), RA2: Num(l.RA2), Dec2: Num(l.Dec2),
+				PMPhiMin: l.PMPhiMin, PMPhiMax: l.PMPhiMax, PMLambdaMin: l.PMLambdaMin, PMLambdaMax: l.PMLambdaMax})
+		}
+	}
+	return out
+}
+
+// SummaryOf returns the counts of every table of m.
+func SummaryOf(m *search.Merged) Summary {
+	s := Summary{SearchRegions: len(m.Results), ROIs: len(m.ROIs), Vetoed: m.Vetoed, Seeds: len(m.Seeds),
+		ProtoClusters: len(m.ProtoClusters), Candidates: len(m.Candidates)}
+	seen := map[int64]bool{}
+	for _, r := range m.Results {
+		s.TrainSeconds += r.Seconds
+		seen[r.Pixel] = true
+	}
+	s.Patches = len(seen)
+	s.Largest = stream.LargestByPatch(m.ProtoClusters)
+	s.MinSigma, s.MinNSR, s.MinRetrainings = m.Config.MinSigma, m.Config.MinNSR, m.Config.MinRetrainings
+	for _, r := range m.ROIs {
+		if !r.Vetoed && r.Fit.Sigma > s.MaxSigmaL {
+			s.MaxSigmaL = r.Fit.Sigma
+		}
+	}
+	return s
+}
+
+// WriteResults writes the tables of a search (candidates.json,
+// candidates.csv, members.csv, rois.csv, summary.json) to folder out, local
+// or gs://.
+func WriteResults(ctx context.Context, out string, m *search.Merged) error {
+	js, err := json.MarshalIndent(Outputs(m), "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := store.WriteFile(ctx, store.Join(out, CandidatesJSON), js); err != nil {
+		return err
+	}
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 8, 64) }
+	d := strconv.Itoa
+
+	var rows [][]string
+	rows = append(rows, []string{"candidate", "patch", "proto_cluster", "theta", "rho", "ra1", "dec1", "ra2", "dec2",
+		"pole_ra", "pole_dec", "candidate_pole_ra", "candidate_pole_dec", "sigma_tot", "n_sr",
+		"pm_phi_min", "pm_phi_max", "pm_lambda_min", "pm_lambda_max"})
+	for i, cd := range m.Candidates {
+		for _, l := range cd.Lines {
+			rows = append(rows, []string{d(i), d(l.Patch), d(l.ProtoCluster), f(l.Line.Theta), f(l.Line.Rho),
+				f(l.RA1), f(l.Dec1), f(l.RA2), f(l.Dec2), f(l.PoleRA), f(l.PoleDec), f(cd.PoleRA), f(cd.PoleDec),
+				f(cd.Sigma), d(cd.NSR), f(l.PMPhiMin), f(l.PMPhiMax), f(l.PMLambdaMin), f(l.PMLambdaMax)})
+		}
+	}
+	if err := writeCSV(ctx, store.Join(out, CandidatesCSV), rows); err != nil {
+		return err
+	}
+
+	rows = [][]string{{"candidate", "source_id", "r", "patch", "sr", "pm", "roi", "ra", "dec", "scan", "retraining", "selected"}}
+	for i, ms := range m.Members {
+		sel := stream.Selections(ms)
+		for _, mb := range ms {
+			rows = append(rows, []string{d(i), strconv.FormatInt(mb.SourceID, 10), f(mb.R), d(mb.Patch), d(mb.SR), d(mb.PM),
+				d(mb.ROI), f(mb.RA), f(mb.Dec), mb.Scan.String(), d(mb.Retraining), d(sel[mb.SourceID])})
+		}
+	}
+	if err := writeCSV(ctx, store.Join(out, MembersCSV), rows); err != nil {
+		return err
+	}
+
+	rows = [][]string{{"roi", "patch", "sr", "pm", "pm_phi_min", "pm_phi_max", "pm_lambda_min", "pm_lambda_max",
+		"n_stars", "theta", "rho", "n", "n_bg", "sigma_l", "line_members", "vetoed", "scan", "retraining"}}
+	for i, r := range m.ROIs {
+		rows = append(rows, []string{d(i), d(r.Patch), d(r.SR), d(r.PM), f(r.PMPhiMin), f(r.PMPhiMax), f(r.PMLambdaMin),
+			f(r.PMLambdaMax), d(r.NStars), f(r.Fit.Line.Theta), f(r.Fit.Line.Rho), d(r.Fit.N), f(r.Fit.NBg), f(r.Fit.Sigma),
+			d(len(r.Members)), strconv.FormatBool(r.Vetoed), r.Scan.String(), d(r.Retraining)})
+	}
+	if err := writeCSV(ctx, store.Join(out, ROIsCSV), rows); err != nil {
+		return err
+	}
+	js, err = json.MarshalIndent(SummaryOf(m), "", "  ")
+	if err != nil {
+		return err
+	}
+	return store.WriteFile(ctx, store.Join(out, SummaryJSON), js)
+}
+
+func writeCSV(ctx context.Context, path string, rows [][]string) error {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	if err := w.WriteAll(rows); err != nil {
+		return err
+	}
+	if err := store.WriteFile(ctx, path, b.Bytes()); err != nil {
+		return fmt.Errorf("streams: %s: %w", path, err)
+	}
+	return nil
+}

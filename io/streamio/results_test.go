@@ -1,0 +1,59 @@
+package streamio
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gaiaflow/gaiaflow/model/stream"
+	"github.com/gaiaflow/gaiaflow/model/stream/search"
+)
+
+// TestResultsOfAnEmptySearchRoundTrip: a search that found nothing still
+// writes every table, and they read back as nothing.
+func TestResultsOfAnEmptySearchRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if err := WriteResults(ctx, dir, search.MergeResults(nil, stream.MergeConfig{})); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{CandidatesJSON, CandidatesCSV, MembersCSV, ROIsCSV, SummaryJSON} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	c, err := ReadCandidates(ctx, dir)
+	if err != nil || len(c) != 0 {
+		t.Errorf("candidates %v, %v", c, err)
+	}
+	s, err := ReadSummary(ctx, dir)
+	if err != nil || s.Candidates != 0 || s.MinSigma == 0 {
+		t.Errorf("summary %+v, %v (the cuts applied must be there)", s, err)
+	}
+	m, err := ReadMemberIDs(ctx, dir)
+	if err != nil || len(m) != 0 {
+		t.Errorf("members %v, %v", m, err)
+	}
+}
+
+// TestReadMemberIDs reads a members table by column name, and names the
+// file and row of a malformed one.
+func TestReadMemberIDs(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, MembersCSV), []byte("source_id,candidate,r\n7,0,1.5\n8,0,2\n7,1,3\n"), 0o644)
+	m, err := ReadMemberIDs(ctx, dir)
+	if err != nil || len(m) != 2 || len(m[0]) != 2 || !m[1][7] {
+		t.Fatalf("%v, %v", m, err)
+	}
+	os.WriteFile(filepath.Join(dir, MembersCSV), []byte("source_id,candidate\n7,x\n"), 0o644)
+	if _, err := ReadMemberIDs(ctx, dir); err == nil || !strings.Contains(err.Error(), "row 2") {
+		t.Errorf("malformed row: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, ROIsCSV), []byte("roi,sr\n0,1\n"), 0o644)
+	if _, err := ReadSearchedPatches(ctx, dir); err == nil || !strings.Contains(err.Error(), "no column patch") {
+		t.Errorf("missing column: %v", err)
+	}
+}

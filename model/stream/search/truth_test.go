@@ -1,0 +1,48 @@
+package search
+
+import (
+	"math"
+	"testing"
+
+	"github.com/gaiaflow/gaiaflow/model/sky"
+)
+
+// TestMatchTruthByHand: the candidate with the most stream stars wins, the
+// lower number on a tie; purity is its share of stream stars.
+func TestMatchTruthByHand(t *testing.T) {
+	truth := map[int64]bool{1: true, 2: true, 3: true, 4: true}
+	members := map[int]map[int64]bool{
+		0: {1: true, 9: true},
+		1: {2: true, 3: true, 10: true, 11: true},
+		2: {1: true, 4: true},
+	}
+	m := MatchTruth(members, truth)
+	if m.Best != 1 || m.True != 2 || m.Members != 4 || m.Purity() != 0.5 {
+		t.Errorf("%+v purity %g, want candidate 1 with 2 of 4", m, m.Purity())
+	}
+	if m := MatchTruth(map[int]map[int64]bool{0: {9: true}}, truth); m.Best != -1 || m.Purity() != 0 {
+		t.Errorf("no stream star: %+v", m)
+	}
+}
+
+// TestReachIsTheInnerDiskOfSearchedPatches: a star at a searched patch's
+// centre with parallax < 1 mas is reachable; one 12 degrees away, one with
+// parallax 1.5 mas, and any star when nothing was searched are not.
+func TestReachIsTheInnerDiskOfSearchedPatches(t *testing.T) {
+	p := sky.NewGrid(sky.GridConfig{}).Patches[10]
+	ra, dec := p.Frame().ToICRS(0, 0)
+	r := NewReach(map[int64]bool{p.Pixel: true})
+	if !r.Reachable(ra, dec, 0.2) {
+		t.Error("the patch centre is not reachable")
+	}
+	if r.Reachable(ra, dec, 1.5) {
+		t.Error("a foreground star (parallax 1.5 mas) is reachable")
+	}
+	ra2, dec2 := p.Frame().ToICRS(12, 0)
+	if r.Reachable(ra2, dec2, 0.2) && math.Abs(dec2) < 89 {
+		t.Error("a star 12 degrees from the centre is reachable")
+	}
+	if NewReach(nil).Reachable(ra, dec, 0.2) {
+		t.Error("reachable with no patch searched")
+	}
+}
