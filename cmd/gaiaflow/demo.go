@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
+
 	"github.com/gaiaflow/gaiaflow/model/distance"
 
 	"github.com/gaiaflow/gaiaflow/io/config"
@@ -48,13 +48,9 @@ func runDemo(ctx context.Context, f *simFlags) error {
 	if err := runSimulate(ctx, f); err != nil {
 		return err
 	}
-	data, err := store.ReadFile(ctx, store.Join(f.out, mockio.ManifestName))
+	m, err := mockio.ReadManifest(ctx, f.out)
 	if err != nil {
 		return err
-	}
-	var m mockio.Manifest
-	if err := json.Unmarshal(data, &m); err != nil {
-		return fmt.Errorf("%s: %w", mockio.ManifestName, err)
 	}
 
 	fmt.Printf("\n== 2. read the %d partitions back\n", len(m.Files))

@@ -158,7 +158,7 @@ func trainPlots(ctx context.Context, out, model string, curve []byte) error {
 	if err != nil {
 		return err
 	}
-	g := plot.MarginalCMD(dens, plot.Marginal{NX: 120, NY: 120, NBPG: 201})
+	g := plot.CMDGrid(distance.MarginalCMD(dens, distance.Marginal{NX: 120, NY: 120, NBPG: 201}))
 	return plot.Fig3(g).Save(ctx, store.Join(out, "fig3_cmd_learned.png"))
 }
 

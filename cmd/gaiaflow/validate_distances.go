@@ -33,27 +33,16 @@ type distanceReport struct {
 }
 
 func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints int) (*distanceReport, error) {
-	data, err := store.ReadFile(ctx, store.Join(skyDir, mockio.ManifestName))
-	if err != nil {
-		return nil, fmt.Errorf("simulated sky: %w", err)
-	}
-	var sky mockio.Manifest
-	if err := json.Unmarshal(data, &sky); err != nil {
-		return nil, fmt.Errorf("%s: %w", mockio.ManifestName, err)
-	}
 	truth := map[int64]float64{}
 	truthCMD := map[int64]float64{} // the paper-000 population alone
-	for _, f := range sky.Files {
-		rows, err := mockio.ReadTruthFile(ctx, store.Join(skyDir, f.Truth))
-		if err != nil {
-			return nil, err
+	sky, err := mockio.ReadSkyTruth(ctx, skyDir, func(t *mock.Truth) {
+		truth[t.SourceID] = t.Dist
+		if t.Component == mock.CMDStar {
+			truthCMD[t.SourceID] = t.Dist
 		}
-		for _, t := range rows {
-			truth[t.SourceID] = t.Dist
-			if t.Component == mock.CMDStar {
-				truthCMD[t.SourceID] = t.Dist
-			}
-		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	rows, man, err := release.ReadPublished(ctx, catDir, nil)
 	if err != nil {
@@ -89,9 +78,9 @@ func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints
 	t1.AddRows(rows)
 	rep.Table1 = t1.Result()
 
-	grid := plot.Marginal{NX: 120, NY: 120, NBPG: 201}
-	trueGrid := plot.MarginalCMD(distance.LogProbFunc(cmd.LogProb), grid)
-	learnedGrid := plot.MarginalCMD(learned, grid)
+	grid := distance.Marginal{NX: 120, NY: 120, NBPG: 201}
+	trueGrid := plot.CMDGrid(distance.MarginalCMD(distance.LogProbFunc(cmd.LogProb), grid))
+	learnedGrid := plot.CMDGrid(distance.MarginalCMD(learned, grid))
 	for name, fig := range map[string]*plot.Figure{
 		"fig2_cmd_true_vs_learned.png": plot.Fig2(trueGrid, learnedGrid),
 		"fig3_cmd_learned.png":         plot.Fig3(learnedGrid),

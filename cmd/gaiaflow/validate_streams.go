@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gaiaflow/gaiaflow/model/hist"
+	"github.com/gaiaflow/gaiaflow/model/mock"
 
 	"github.com/gaiaflow/gaiaflow/io/streamio"
 
@@ -125,28 +126,21 @@ type nullSkyReport struct {
 // readTruthLabels returns the source_ids of the stars labelled label in a
 // simulated sky's truth tables.
 func readTruthLabels(ctx context.Context, skyDir, label string) (map[int64]bool, *mockio.Manifest, error) {
-	data, err := store.ReadFile(ctx, store.Join(skyDir, mockio.ManifestName))
-	if err != nil {
-		return nil, nil, fmt.Errorf("simulated sky: %w", err)
-	}
-	var man mockio.Manifest
-	if err := json.Unmarshal(data, &man); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", mockio.ManifestName, err)
-	}
 	ids := map[int64]bool{}
-	streams := man.Config.Defaults().Streams
-	for _, f := range man.Files {
-		rows, err := mockio.ReadTruthFile(ctx, store.Join(skyDir, f.Truth))
-		if err != nil {
-			return nil, nil, err
-		}
-		for i := range rows {
-			if rows[i].Label(streams) == label {
-				ids[rows[i].SourceID] = true
-			}
-		}
+	var streams []mock.Stream
+	man, err := mockio.ReadManifest(ctx, skyDir)
+	if err != nil {
+		return nil, nil, err
 	}
-	return ids, &man, nil
+	streams = man.Config.Defaults().Streams
+	if _, err := mockio.ReadSkyTruth(ctx, skyDir, func(t *mock.Truth) {
+		if t.Label(streams) == label {
+			ids[t.SourceID] = true
+		}
+	}); err != nil {
+		return nil, nil, err
+	}
+	return ids, man, nil
 }
 
 // validateSky measures the search in runDir against the truth of the

@@ -74,7 +74,7 @@ func Fig4(inverseParallax, model *hist.Hist2D) *Figure {
 
 // Fig3 draws paper 000's fig. 3: the learned CMD density marginalised over
 // BP-G, logp = ln p(g, bp-rp) (mag⁻²; x = BP-RP, y = absolute G, as
-// MarginalCMD computes it from a flow), as probability density (left,
+// distance.MarginalCMD computes it from a flow), as probability density (left,
 // linear colour from 0) and as log-probability (right, ln p over the 25 nats
 // below its maximum), magnitude axis inverted. It panics if logp is not a
 // valid grid.
@@ -104,7 +104,7 @@ func Fig3(logp Grid) *Figure {
 // colour scale spanning 14 nats (6 decades) below the largest value, white
 // below it (as empty histogram bins are). truth
 // is typically LogDensityGrid of a histogram of the true points, learned
-// MarginalCMD of the flow. It panics if a grid is not valid.
+// distance.MarginalCMD of the flow. It panics if a grid is not valid.
 func Fig2(truth, learned Grid) *Figure {
 	truth.check()
 	learned.check()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gaiaflow/gaiaflow/model/distance"
 	"github.com/gaiaflow/gaiaflow/model/hist"
 )
 
@@ -67,4 +68,10 @@ func LogDensityGrid(h *hist.Hist2D) Grid {
 		g.Values[i] = math.Log(v)
 	}
 	return g
+}
+
+// CMDGrid is the grid of a CMD density marginalised over bp-g
+// (distance.MarginalCMD), for Fig2 and Fig3: x = BP-RP, y = G.
+func CMDGrid(m distance.MarginalGrid) Grid {
+	return Grid{XLo: m.BPRPLo, XHi: m.BPRPHi, YLo: m.GLo, YHi: m.GHi, NX: m.NX, NY: m.NY, Values: m.LogP}
 }

@@ -41,7 +41,7 @@ func gaussLog(x, mu, s float64) float64 {
 }
 
 func TestFig3And2(t *testing.T) {
-	lp := MarginalCMD(distance.LogProbFunc(cmdDensity), Marginal{NX: 120, NY: 140, NBPG: 201})
+	lp := CMDGrid(distance.MarginalCMD(distance.LogProbFunc(cmdDensity), distance.Marginal{NX: 120, NY: 140, NBPG: 201}))
 	render(t, "fig3", Fig3(lp))
 	c, g := fakeCMD(300000, 0, 3)
 	render(t, "fig2", Fig2(LogDensityGrid(cmdHist(c, g)), lp))
@@ -161,7 +161,7 @@ func TestNaNInputs(t *testing.T) {
 	hNaN.Add(1, 1, nan)
 	one := hist.NewHist2D(-0.5, 3.5, 10, -5, 15, 10)
 	one.Add(1, 1, 1)
-	lpNaN := MarginalCMD(distance.LogProbFunc(func(g, c, bpg float64) float64 { return nan }), Marginal{NX: 4, NY: 3, NBPG: 5})
+	lpNaN := CMDGrid(distance.MarginalCMD(distance.LogProbFunc(func(g, c, bpg float64) float64 { return nan }), distance.Marginal{NX: 4, NY: 3, NBPG: 5}))
 	for _, v := range lpNaN.Values {
 		if !math.IsInf(v, -1) {
 			t.Errorf("marginal of a NaN density = %v, want -Inf (zero density)", v)

@@ -1,12 +1,32 @@
-package plot
+package distance
 
 import (
 	"math"
 	"runtime"
 	"sync"
-
-	"github.com/gaiaflow/gaiaflow/model/distance"
 )
+
+// MarginalGrid is the CMD density marginalised over bp-g on a grid of
+// cells: x = dereddened BP-RP, y = absolute dereddened G, LogP[iy*NX+ix]
+// the log density of cell (ix, iy) in mag⁻² (what figs. 2 and 3 draw).
+type MarginalGrid struct {
+	BPRPLo, BPRPHi, GLo, GHi float64
+	NX, NY                   int
+	LogP                     []float64
+}
+
+// XCentre returns the BP-RP of column ix's centre.
+func (g MarginalGrid) XCentre(ix int) float64 {
+	return g.BPRPLo + (float64(ix)+0.5)*(g.BPRPHi-g.BPRPLo)/float64(g.NX)
+}
+
+// YCentre returns the G of row iy's centre.
+func (g MarginalGrid) YCentre(iy int) float64 {
+	return g.GLo + (float64(iy)+0.5)*(g.GHi-g.GLo)/float64(g.NY)
+}
+
+// At returns the log density of cell (ix, iy).
+func (g MarginalGrid) At(ix, iy int) float64 { return g.LogP[iy*g.NX+ix] }
 
 // Marginal is the grid and the quadrature of MarginalCMD. Where both ends of
 // a range are 0, or a count is 0, the documented default is used.
@@ -51,8 +71,8 @@ func (m Marginal) withDefaults() Marginal {
 
 // MarginalCMD tabulates the CMD density d = P(g, bp-rp, bp-g) (paper 000)
 // marginalised over bp-g, ln p(g, bp-rp) = ln ∫ P d(bp-g) in mag⁻², at the
-// cell centres of m's grid (x = BP-RP, y = absolute G): the input of Fig3
-// and of Fig2's learned panel. The integral is the trapezoidal rule on m's
+// cell centres of m's grid (x = BP-RP, y = absolute G): what io/plot's
+// Fig3 and Fig2's learned panel draw. The integral is the trapezoidal rule on m's
 // bp-g nodes, summed in log space (log-sum-exp) so that far tails do not
 // underflow; for a density that is smooth in bp-g on the node spacing it is
 // accurate to far better than a plot needs. NaN log densities count as zero
@@ -64,13 +84,13 @@ func (m Marginal) withDefaults() Marginal {
 // flow.Config.Ordered gives the same marginal exactly by
 // (*flow.Flow).MarginalLogProb with (g, bp-rp) columns, which the tests use
 // as the oracle.
-func MarginalCMD(d distance.Density, m Marginal) Grid {
+func MarginalCMD(d Density, m Marginal) MarginalGrid {
 	m = m.withDefaults()
 	if m.NX < 1 || m.NY < 1 || m.NBPG < 2 || !(m.BPRPLo < m.BPRPHi) || !(m.GLo < m.GHi) || !(m.BPGLo < m.BPGHi) {
-		panic("plot: MarginalCMD: empty range or too few cells or nodes")
+		panic("distance: MarginalCMD: empty range or too few cells or nodes")
 	}
-	g := Grid{XLo: m.BPRPLo, XHi: m.BPRPHi, YLo: m.GLo, YHi: m.GHi, NX: m.NX, NY: m.NY,
-		Values: make([]float64, m.NX*m.NY)}
+	g := MarginalGrid{BPRPLo: m.BPRPLo, BPRPHi: m.BPRPHi, GLo: m.GLo, GHi: m.GHi, NX: m.NX, NY: m.NY,
+		LogP: make([]float64, m.NX*m.NY)}
 	h := (m.BPGHi - m.BPGLo) / float64(m.NBPG-1)
 	logW := make([]float64, m.NBPG) // ln of the trapezoid weights
 	for k := range logW {
@@ -99,7 +119,7 @@ func MarginalCMD(d distance.Density, m Marginal) Grid {
 				}
 				d.LogProb(lp, x)
 				for ix := 0; ix < m.NX; ix++ {
-					g.Values[iy*m.NX+ix] = logSumExp(lp[ix*m.NBPG:(ix+1)*m.NBPG], logW)
+					g.LogP[iy*m.NX+ix] = logSumExpWeighted(lp[ix*m.NBPG:(ix+1)*m.NBPG], logW)
 				}
 			}
 		}()
@@ -112,9 +132,9 @@ func MarginalCMD(d distance.Density, m Marginal) Grid {
 	return g
 }
 
-// logSumExp returns ln Σ exp(a[k] + b[k]), skipping NaN terms; -Inf if
+// logSumExpWeighted returns ln Σ exp(a[k] + b[k]), skipping NaN terms; -Inf if
 // every term is -Inf or NaN.
-func logSumExp(a, b []float64) float64 {
+func logSumExpWeighted(a, b []float64) float64 {
 	top := math.Inf(-1)
 	for k, v := range a {
 		if t := v + b[k]; t > top {

@@ -1,4 +1,4 @@
-package plot
+package distance
 
 import (
 	"math"
@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
-
-	"github.com/gaiaflow/gaiaflow/model/distance"
 	"github.com/gaiaflow/gaiaflow/model/flow"
 )
 
@@ -16,9 +14,9 @@ import (
 // of width 0.03 with nodes 0.01 apart is exact to rounding.
 func TestMarginalAnalytic(t *testing.T) {
 	m := Marginal{NX: 23, NY: 17, Workers: 3}
-	g := MarginalCMD(distance.LogProbFunc(cmdDensity), m)
-	if g.NX != 23 || g.NY != 17 || g.XLo != -0.5 || g.XHi != 3.5 || g.YLo != -5 || g.YHi != 15 {
-		t.Fatalf("grid %d × %d over [%g, %g] × [%g, %g]", g.NX, g.NY, g.XLo, g.XHi, g.YLo, g.YHi)
+	g := MarginalCMD(LogProbFunc(cmdDensity), m)
+	if g.NX != 23 || g.NY != 17 || g.BPRPLo != -0.5 || g.BPRPHi != 3.5 || g.GLo != -5 || g.GHi != 15 {
+		t.Fatalf("grid %d × %d over [%g, %g] × [%g, %g]", g.NX, g.NY, g.BPRPLo, g.BPRPHi, g.GLo, g.GHi)
 	}
 	var finite int
 	for iy := 0; iy < g.NY; iy++ {
@@ -56,7 +54,7 @@ func TestMarginalFlow(t *testing.T) {
 	}
 	m := Marginal{BPRPLo: -2, BPRPHi: 2, GLo: -2.5, GHi: 2.5, NX: 9, NY: 11,
 		BPGLo: -20, BPGHi: 20, NBPG: 8001}
-	got := MarginalCMD(distance.FlowDensity{Flow: f}, m)
+	got := MarginalCMD(FlowDensity{Flow: f}, m)
 	x := mat.NewDense(m.NX*m.NY, 2, nil)
 	for iy := 0; iy < m.NY; iy++ {
 		for ix := 0; ix < m.NX; ix++ {
@@ -67,7 +65,7 @@ func TestMarginalFlow(t *testing.T) {
 	want := f.MarginalLogProb(nil, x, nil)
 	var worst float64
 	for i, w := range want {
-		worst = math.Max(worst, math.Abs(got.Values[i]-w))
+		worst = math.Max(worst, math.Abs(got.LogP[i]-w))
 	}
 	// The conditional of bp-g is Gaussian for an ordered affine flow, so
 	// the rule is exact up to rounding of 8001 terms.
@@ -87,8 +85,27 @@ func BenchmarkMarginalFlow(b *testing.B) {
 	m := Marginal{NX: 50, NY: 50}
 	b.ReportAllocs()
 	for b.Loop() {
-		MarginalCMD(distance.FlowDensity{Flow: f}, m)
+		MarginalCMD(FlowDensity{Flow: f}, m)
 	}
 	n := m.NX * m.NY * 401
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "evals/s")
+}
+
+// cmdDensity is a toy CMD (main sequence, giant branch, white dwarfs) whose
+// bp-g is Gaussian about 0.45 bp-rp, so that its marginal over bp-g is
+// cmdMarginal in closed form.
+func cmdDensity(g, c, bpg float64) float64 {
+	return math.Log(cmdMarginal(g, c)) + gaussLog(bpg, 0.45*c, 0.03)
+}
+
+func cmdMarginal(g, c float64) float64 {
+	ms := math.Exp(gaussLog(c, 1.2, 0.6) + gaussLog(g, 1.5+3.6*c, 0.35))
+	gb := math.Exp(gaussLog(c, 1.3, 0.25) + gaussLog(g, 3-5*(c-0.95), 0.4))
+	wd := math.Exp(gaussLog(c, 0.2, 0.2) + gaussLog(g, 11.5+2.8*c, 0.4))
+	return 0.8*ms + 0.18*gb + 0.02*wd
+}
+
+func gaussLog(x, mu, s float64) float64 {
+	z := (x - mu) / s
+	return -0.5*z*z - math.Log(s*math.Sqrt(2*math.Pi))
 }
