@@ -5,8 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"gonum.org/v1/gonum/mat"
 	"github.com/gaiaflow/gaiaflow/model/flow"
+	"gonum.org/v1/gonum/mat"
 )
 
 // TestMarginalAnalytic integrates the toy density whose marginal over bp-g
