@@ -20,7 +20,7 @@ import (
 // benchPartition writes a gzipped DR2 partition of copies rows of the real
 // M67 cone (io/partition/testdata) and returns its path and row count:
 // Gaia's columns, values and gzip, at a partition's scale.
-func benchPartition(b *testing.B, dir string, copies int) (string, int) {
+func benchPartition(b testing.TB, dir string, copies int) (string, int) {
 	b.Helper()
 	raw, err := os.ReadFile(filepath.Join("..", "..", "io", "partition", "testdata", "m67.csv.gz"))
 	if err != nil {

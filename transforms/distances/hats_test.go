@@ -1,0 +1,110 @@
+package distances
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+
+	"github.com/gaiaflow/gaiaflow/io/release"
+	"github.com/gaiaflow/gaiaflow/model/distance"
+)
+
+func TestMain(m *testing.M) { ptest.Main(m) }
+
+// TestHATSOnARunnerMatchesTheSequentialBuild: shards of real DR2 rows (the
+// M67 cone, io/partition/testdata) computed with a small model; the HATS
+// transform on a runner (counts combined, partitions planned and written
+// by separate DoFns) writes the same files, byte for byte, as WriteHATS
+// doing the steps one after another in this process; partitions are split
+// so that none holds more than MaxRows, and hats_nrows counts every star.
+func TestHATSOnARunnerMatchesTheSequentialBuild(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	part, _ := benchPartition(t, dir, 1)
+	model, data := cmdModel(t, dir, 1)
+	cfg := distance.Config{Mode: distance.Catalog}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	grid := filepath.Join(dir, "cmd.grid")
+	if err := Distil(ctx, grid, model, data, 16); err != nil {
+		t.Fatal(err)
+	}
+	est, err := newEstimator(ctx, Options{Grid: grid, Model: model, Dust: "constant:0.03", Cfg: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := release.MakeKeys(ctx, model, "constant:0.03", cfg, false, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins, err := release.ListInputs(ctx, []string{part}, keys, false)
+	if err != nil || len(ins) != 1 {
+		t.Fatalf("inputs %v: %v", ins, err)
+	}
+	cat := filepath.Join(dir, "catalog")
+	sc, err := ComputeShard(ctx, cat, ins[0], est, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shards := []string{filepath.Join(cat, sc.Input.Parquet)}
+
+	const maxRows = 200
+	opt := HATSOptions{MaxRows: maxRows, Collection: "test", Builder: "test"}
+	onRunner, inProcess := opt, opt
+	onRunner.Root, inProcess.Root = filepath.Join(dir, "hats-beam"), filepath.Join(dir, "hats-seq")
+	p, s := beam.NewPipelineWithRoot()
+	HATS(s, onRunner, beam.CreateList(s, shards))
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+	n, err := WriteHATS(ctx, inProcess, shards)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 2 {
+		t.Fatalf("%d partitions of %d stars at most %d rows each", n, sc.Input.Stars, maxRows)
+	}
+	files := 0
+	filepath.WalkDir(inProcess.Root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(inProcess.Root, path)
+		want, _ := os.ReadFile(path)
+		got, err := os.ReadFile(filepath.Join(onRunner.Root, rel))
+		if rel == "hats.properties" { // written a moment apart
+			got, want = dropLine(got, "hats_creation_date="), dropLine(want, "hats_creation_date=")
+		}
+		if err != nil || string(got) != string(want) {
+			t.Errorf("%s: differs between the runner and the sequential build (%v)", rel, err)
+		}
+		files++
+		return nil
+	})
+	props, err := os.ReadFile(filepath.Join(onRunner.Root, "hats.properties"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "hats_nrows=" + strconv.FormatInt(sc.Input.Stars, 10); !strings.Contains(string(props), want) {
+		t.Errorf("hats.properties lacks %s:\n%s", want, props)
+	}
+	t.Logf("%d stars, %d partitions, %d files identical", sc.Input.Stars, n, files)
+}
+
+// dropLine returns text without its lines that begin with prefix.
+func dropLine(text []byte, prefix string) []byte {
+	var out []string
+	for _, l := range strings.Split(string(text), "\n") {
+		if !strings.HasPrefix(l, prefix) {
+			out = append(out, l)
+		}
+	}
+	return []byte(strings.Join(out, "\n"))
+}
