@@ -78,8 +78,7 @@ func runDemo(ctx context.Context, f *simFlags) error {
 	fmt.Printf("\n== 3. train the colour-magnitude flow (paper 000 §3.2) on the mock partitions\n")
 	partitions := store.Join(f.out, "GaiaSource_*.csv.gz")
 	dustMap := store.Join(f.out, mockio.DustName)
-	t := &trainSpec{hidden: 64, layers: 2, prec: "float32", act: "relu", u0FromData: true}
-	t.opt = traincmdOptions(partitions, store.Join(f.out, "model"), dustMap, f)
+	t := trainSpecOf(traincmdOptions(partitions, store.Join(f.out, "model"), dustMap, f))
 	fmt.Printf("(%d blocks x %d hidden, %d passes over at most %d stars with parallax/error >= %g)\n",
 		t.opt.Fit.Flow.Blocks, t.hidden, t.opt.Fit.Passes, t.opt.MaxStars, t.opt.Cfg.MinParallaxSNR)
 	model, err := runTrain(ctx, t)

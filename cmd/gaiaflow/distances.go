@@ -76,7 +76,7 @@ func (c *catalogSpec) options() (pdist.Options, error) {
 	if err != nil {
 		return pdist.Options{}, err
 	}
-	cfg := distance.Config{Mode: distance.Catalog, Seed: c.Seed, K: c.K, T: c.T, Quantiles: c.Quantiles, Prior: prior, StopEarly: c.StopEarly, RefineESS: c.RefineESS,
+	cfg := distance.Config{Seed: c.Seed, K: c.K, T: c.T, Quantiles: c.Quantiles, Prior: prior, StopEarly: c.StopEarly, RefineESS: c.RefineESS,
 		ObservedColours: c.ObservedColours}
 	if c.ParallaxOffset != nil {
 		if *c.ParallaxOffset == 0 {

@@ -25,27 +25,29 @@ type trainSpec struct {
 }
 
 func (t *trainSpec) declare(fs *flag.FlagSet) {
+	d := traincmd.DefaultOptions()
+	t.opt = d
 	o := &t.opt
+	o.Fit.Flow.Hidden = nil // from --hidden and --layers
 	fs.Var((*listFlag)(&o.Inputs), "input", "Gaia partitions, paths or globs, local or gs:// (repeat or comma-separate)")
 	fs.StringVar(&o.Out, "out", "", "folder for cmd.gff, learning_curve.csv and the plots")
-	fs.StringVar(&o.Dust, "dust", "none", "dust map: a .gfdust, Bayestar .h5 or mock dust.json file, constant:E, or none")
-	fs.Float64Var(&o.Fraction, "fraction", 1, "seeded random fraction of the stars passing the cuts to keep")
-	fs.IntVar(&o.MaxStars, "stars", 200000, "train on at most this many stars")
-	fs.Float64Var(&o.Cfg.MinParallaxSNR, "min-parallax-snr", 5, "train only on stars with parallax/error at least this (paper: 0, all; low-SNR first guesses keep a short training from converging)")
+	fs.StringVar(&o.Dust, "dust", d.Dust, "dust map: a .gfdust, Bayestar .h5 or mock dust.json file, constant:E, or none")
+	fs.Float64Var(&o.Fraction, "fraction", d.Fraction, "seeded random fraction of the stars passing the cuts to keep")
+	fs.IntVar(&o.MaxStars, "stars", d.MaxStars, "train on at most this many stars")
+	fs.Float64Var(&o.Cfg.MinParallaxSNR, "min-parallax-snr", d.Cfg.MinParallaxSNR, "train only on stars with parallax/error at least this (paper: 0, all; low-SNR first guesses keep a short training from converging)")
 	fs.BoolVar(&o.Cfg.KeepNoRUWE, "keep-no-ruwe", false, "keep stars without any RUWE (pre-cleaned member lists); default: cut them")
-	fs.BoolVar(&t.u0FromData, "u0-from-data", true, "compute RUWE from chi2 and n_good_obs normalised by u0(G, colour) from the data where the ruwe column is missing (DR2)")
-	fs.IntVar(&o.Fit.Flow.Blocks, "blocks", 5, "MADE -> BatchNorm -> Reverse blocks (paper: 35)")
-	fs.IntVar(&t.hidden, "hidden", 64, "hidden units per MADE layer (paper: 500)")
-	fs.IntVar(&t.layers, "layers", 2, "hidden layers per MADE")
-	fs.StringVar(&t.act, "activation", "relu", "relu or tanh")
-	fs.IntVar(&o.Fit.Passes, "passes", distance.DefaultPasses, "passes over the training stars")
-	fs.IntVar(&o.Fit.GridNodes, "grid-nodes", distance.DefaultTrainGridNodes, "recompute the training points with the flow distilled to a grid of this many nodes per dimension at each pass (fast); 0: with the flow itself (the paper)")
-	fs.IntVar(&o.Fit.Batch, "batch", 1024, "stars per mini-batch (paper: 2048)")
-	fs.Float64Var(&o.Fit.HoldOut, "holdout", 0.05, "fraction of the stars held out for the learning curve")
-	fs.Float64Var(&o.Fit.Opt.LR, "lr", 2e-3, "Adam learning rate")
-	fs.Float64Var(&o.Cfg.SigmaCMD, "sigma-cmd", distance.DefaultSigmaCMD, "intrinsic CMD width added in quadrature to sigma_P in the weight 1/(sigma_P^2 + sigma_cmd^2), mag; negative: the paper's 1/sigma_P^2")
-	o.Fit.Points, o.Fit.Redraws = distance.DefaultPoints, distance.DefaultRedraws
-	fs.IntVar(&o.Fit.Redraws, "redraws", distance.DefaultRedraws, "with --points posterior: fresh posterior draws (each an Adam step) per recomputation of a batch's posteriors")
+	fs.BoolVar(&t.u0FromData, "u0-from-data", d.U0FromData, "compute RUWE from chi2 and n_good_obs normalised by u0(G, colour) from the data where the ruwe column is missing (DR2)")
+	fs.IntVar(&o.Fit.Flow.Blocks, "blocks", d.Fit.Flow.Blocks, "MADE -> BatchNorm -> Reverse blocks (paper: 35)")
+	fs.IntVar(&t.hidden, "hidden", d.Fit.Flow.Hidden[0], "hidden units per MADE layer (paper: 500)")
+	fs.IntVar(&t.layers, "layers", len(d.Fit.Flow.Hidden), "hidden layers per MADE")
+	fs.StringVar(&t.act, "activation", d.Fit.Flow.Activation.String(), "relu or tanh")
+	fs.IntVar(&o.Fit.Passes, "passes", d.Fit.Passes, "passes over the training stars")
+	fs.IntVar(&o.Fit.GridNodes, "grid-nodes", d.Fit.GridNodes, "recompute the training points with the flow distilled to a grid of this many nodes per dimension at each pass (fast); 0: with the flow itself (the paper)")
+	fs.IntVar(&o.Fit.Batch, "batch", d.Fit.Batch, "stars per mini-batch (paper: 2048)")
+	fs.Float64Var(&o.Fit.HoldOut, "holdout", d.Fit.HoldOut, "fraction of the stars held out for the learning curve")
+	fs.Float64Var(&o.Fit.Opt.LR, "lr", d.Fit.Opt.LR, "Adam learning rate")
+	fs.Float64Var(&o.Cfg.SigmaCMD, "sigma-cmd", d.Cfg.SigmaCMD, "intrinsic CMD width added in quadrature to sigma_P in the weight 1/(sigma_P^2 + sigma_cmd^2), mag; negative: the paper's 1/sigma_P^2")
+	fs.IntVar(&o.Fit.Redraws, "redraws", d.Fit.Redraws, "with --points posterior: fresh posterior draws (each an Adam step) per recomputation of a batch's posteriors")
 	fs.IntVar(&o.Fit.StepBatch, "step-batch", 0, "points per Adam step, cutting each recomputed batch into several steps; 0: the whole batch (paper)")
 	fs.Func("points", "training points: posterior (default: draws from each star's posterior under the current flow, parallax and colour noise deconvolved) or mean (paper: g from the mean of the parallax samples, observed colours)", func(s string) error {
 		switch s {
@@ -59,10 +61,10 @@ func (t *trainSpec) declare(fs *flag.FlagSet) {
 		return nil
 	})
 	fs.Uint64Var(&o.Cfg.Seed, "seed", 0, "run seed: sample, parallax draws, weights, batches")
-	fs.StringVar(&t.prec, "precision", "float32", "arithmetic of the flow: float32 or float64")
-	fs.IntVar(&o.Fit.Opt.Workers, "workers", 1, "goroutines per matrix product while training")
-	fs.IntVar(&o.Cfg.K, "samples", 32, "parallax samples per star")
-	fs.IntVar(&o.Cfg.T, "iterations", 5, "iterations of eq. 2 per training point (paper: 5)")
+	fs.StringVar(&t.prec, "precision", d.Fit.Opt.Precision.String(), "arithmetic of the flow: float32 or float64")
+	fs.IntVar(&o.Fit.Opt.Workers, "workers", d.Fit.Opt.Workers, "goroutines per matrix product while training")
+	fs.IntVar(&o.Cfg.K, "samples", d.Cfg.K, "parallax samples per star")
+	fs.IntVar(&o.Cfg.T, "iterations", d.Cfg.T, "iterations of eq. 2 per training point (paper: 5)")
 	fs.Func("parallax-offset", "added to every parallax, mas (default +0.029, DR2; 0 for DR3 corrected elsewhere)", func(s string) error {
 		t.offsetSet = true
 		_, err := fmt.Sscan(s, &t.parallaxOffset)
@@ -186,21 +188,24 @@ the defaults train well in minutes on a laptop.`,
 	})
 }
 
-// traincmdOptions are the demo's training settings: a small flow, quick,
-// on the stars with parallax/error >= 5. Without that floor the low-SNR
-// stars' far-off first guesses swamp BatchNorm's unweighted batch statistics
-// and a short training does not converge (on the default demo sky: KL 13.6
-// nats after 3.5 minutes, against 1.7 after 14 s with the floor).
+// trainSpecOf returns the spec of a training with the options o, its flow
+// shape, precision and activation read from them (as the flags would give).
+func trainSpecOf(o traincmd.Options) *trainSpec {
+	t := &trainSpec{opt: o, layers: len(o.Fit.Flow.Hidden), prec: o.Fit.Opt.Precision.String(),
+		act: o.Fit.Flow.Activation.String(), u0FromData: o.U0FromData}
+	if t.layers > 0 {
+		t.hidden = o.Fit.Flow.Hidden[0]
+	}
+	return t
+}
+
+// traincmdOptions are the demo's training settings: traincmd's defaults
+// (traincmd.DefaultOptions) on the demo's sky, stars and passes.
 func traincmdOptions(inputs, out, dust string, f *simFlags) traincmd.Options {
-	o := traincmd.Options{Inputs: []string{inputs}, Out: out, Dust: dust, MaxStars: f.trainStars, Fraction: 1, U0FromData: true}
+	o := traincmd.DefaultOptions()
+	o.Inputs, o.Out, o.Dust = []string{inputs}, out, dust
+	o.MaxStars = f.trainStars
 	o.Cfg.Seed = f.seed
-	o.Cfg.MinParallaxSNR = 5
-	o.Fit.Flow.Blocks = 5
 	o.Fit.Passes = f.trainPasses
-	o.Fit.Batch = 1024
-	o.Fit.Points, o.Fit.Redraws = distance.DefaultPoints, distance.DefaultRedraws
-	o.Fit.GridNodes = distance.DefaultTrainGridNodes
-	o.Fit.HoldOut = 0.05
-	o.Fit.Opt.LR = 2e-3
 	return o
 }

@@ -120,8 +120,7 @@ func MakePlan(ctx context.Context, opt Options) (*Plan, error) {
 	if len(opt.Inputs) == 0 || opt.Out == "" || opt.Model == "" {
 		return nil, errors.New("distances: inputs, an output folder and a model are required")
 	}
-	cfg := opt.Cfg
-	cfg.Mode = distance.Catalog
+	cfg := opt.catalogConfig()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -158,8 +157,7 @@ func Build(plan *Plan, opt Options) (*beam.Pipeline, error) {
 	if len(plan.Todo) == 0 {
 		return nil, errors.New("distances: nothing to compute")
 	}
-	cfg := opt.Cfg
-	cfg.Mode = distance.Catalog
+	cfg := opt.catalogConfig()
 	p, s := beam.NewPipelineWithRoot()
 	_, hists := distances.Shards(s, distances.Options{Grid: plan.Grid, Model: opt.Model, Dust: opt.Dust, Cfg: cfg, BlockSize: opt.BlockSize}, opt.Out, plan.Todo)
 	distances.Fig4(s, store.Join(opt.Out, plan.Version, release.Fig4Name), hists)
@@ -209,8 +207,7 @@ func FollowOptions(opt Options, pollEvery, publishEvery time.Duration, notificat
 	if notifications != "" && !distances.ValidSubscription(notifications) {
 		return distances.FollowOptions{}, fmt.Errorf("distances: notifications %q: want a Pub/Sub subscription, projects/PROJECT/subscriptions/NAME", notifications)
 	}
-	cfg := opt.Cfg
-	cfg.Mode = distance.Catalog
+	cfg := opt.catalogConfig()
 	if err := cfg.Validate(); err != nil {
 		return distances.FollowOptions{}, err
 	}
@@ -244,4 +241,13 @@ func BuildHATS(plan *Plan, opt Options) *beam.Pipeline {
 			"gaiaflow_dust": opt.Dust},
 	}, beam.CreateList(s, shards))
 	return p
+}
+
+// catalogConfig is the estimator's configuration of a catalog run: o.Cfg in
+// Catalog mode, whatever the caller set (the mode is the pipeline's, not an
+// option).
+func (o Options) catalogConfig() distance.Config {
+	cfg := o.Cfg
+	cfg.Mode = distance.Catalog
+	return cfg
 }
