@@ -14,7 +14,7 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 	"github.com/gaiaflow/gaiaflow/model/star"
-	pdist "github.com/gaiaflow/gaiaflow/pipelines/distances"
+	"github.com/gaiaflow/gaiaflow/pipelines/distances"
 	"github.com/gaiaflow/gaiaflow/runners"
 )
 
@@ -71,10 +71,10 @@ func (c *catalogSpec) declare(fs *flag.FlagSet) {
 	alias(fs, "block", "block-size")
 }
 
-func (c *catalogSpec) options() (pdist.Options, error) {
+func (c *catalogSpec) options() (distances.Options, error) {
 	prior, err := distance.ParsePrior(c.Prior)
 	if err != nil {
-		return pdist.Options{}, err
+		return distances.Options{}, err
 	}
 	cfg := distance.Config{Seed: c.Seed, K: c.K, T: c.T, Quantiles: c.Quantiles, Prior: prior, StopEarly: c.StopEarly, RefineESS: c.RefineESS,
 		ObservedColours: c.ObservedColours}
@@ -85,7 +85,7 @@ func (c *catalogSpec) options() (pdist.Options, error) {
 			cfg.ParallaxOffset = *c.ParallaxOffset
 		}
 	}
-	return pdist.Options{Inputs: c.Inputs, Out: c.Out, Model: c.Model, Dust: c.Dust, Exact: c.Exact,
+	return distances.Options{Inputs: c.Inputs, Out: c.Out, Model: c.Model, Dust: c.Dust, Exact: c.Exact,
 		GridNodes: c.GridNodes, Cfg: cfg, BlockSize: c.BlockSize, HATSMaxRows: c.HATSMaxRows, NoHATS: c.NoHATS}, nil
 }
 
@@ -101,7 +101,7 @@ func runCatalog(ctx context.Context, c *catalogSpec, job string) error {
 	}
 	opt.DryRun = runners.DryRun()
 	cpu := startCPU()
-	plan, err := pdist.Begin(ctx, opt)
+	plan, err := distances.Begin(ctx, opt)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func runCatalog(ctx context.Context, c *catalogSpec, job string) error {
 	}
 	var computed int64 // rows this run read
 	if len(plan.Todo) > 0 {
-		p, err := pdist.Build(plan, opt)
+		p, err := distances.Build(plan, opt)
 		if err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func runCatalog(ctx context.Context, c *catalogSpec, job string) error {
 			fmt.Printf("%s: dry run: would compute %d partitions and publish %s; nothing written\n", job, len(plan.Todo), plan.Version)
 			return nil
 		}
-		counts, err := pdist.RunCounts(ctx, plan, opt)
+		counts, err := distances.RunCounts(ctx, plan, opt)
 		if err != nil {
 			return err
 		}
@@ -142,13 +142,13 @@ func runCatalog(ctx context.Context, c *catalogSpec, job string) error {
 	}
 	if !c.NoHATS {
 		start := time.Now()
-		if _, err := runJob(ctx, pdist.BuildHATS(plan, opt), job+" hats"); err != nil {
+		if _, err := runJob(ctx, distances.BuildHATS(plan, opt), job+" hats"); err != nil {
 			return fmt.Errorf("HATS catalog: %w", err)
 		}
 		fmt.Printf("  HATS catalog: %s (%.1f s)\n", store.Join(opt.Out, plan.Version, release.HATSDir), time.Since(start).Seconds())
 	}
 	start := time.Now()
-	m, t1, err := pdist.Publish(ctx, plan, opt)
+	m, t1, err := distances.Publish(ctx, plan, opt)
 	if err != nil {
 		return err
 	}

@@ -9,10 +9,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gaiaflow/gaiaflow/io/release"
-	pdist "github.com/gaiaflow/gaiaflow/pipelines/distances"
+	"github.com/gaiaflow/gaiaflow/pipelines/distances"
 	"github.com/gaiaflow/gaiaflow/runners"
-	"github.com/gaiaflow/gaiaflow/transforms/distances"
 )
 
 // runFollow runs the followed catalog's streaming pipeline. On the local
@@ -29,7 +27,7 @@ func runFollow(ctx context.Context, c *catalogSpec, f *followFlags) error {
 	if err != nil {
 		return err
 	}
-	p, err := pdist.BuildFollow(opt, f.poll, f.publish, f.notifications)
+	p, err := distances.BuildFollow(opt, f.poll, f.publish, f.notifications)
 	if err != nil {
 		return err
 	}
@@ -38,7 +36,6 @@ func runFollow(ctx context.Context, c *catalogSpec, f *followFlags) error {
 		_, err := runJob(ctx, p, "distances --follow")
 		return err
 	}
-	fo, _ := pdist.FollowOptions(opt, f.poll, f.publish, f.notifications)
 	fmt.Fprintf(os.Stderr, "gaiaflow distances --follow: following %v into %s (poll every %v, publish every %v); SIGINT or SIGTERM drains\n", c.Inputs, c.Out, f.poll, f.publish)
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
@@ -66,7 +63,7 @@ func runFollow(ctx context.Context, c *catalogSpec, f *followFlags) error {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	m, err := distances.PublishFollowed(ctx, fo, &release.KeyCache{})
+	m, err := distances.PublishFollowed(ctx, opt, f.poll, f.publish, f.notifications)
 	if err != nil {
 		return err
 	}

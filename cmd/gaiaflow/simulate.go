@@ -12,7 +12,6 @@ import (
 	"github.com/gaiaflow/gaiaflow/model/dust"
 	"github.com/gaiaflow/gaiaflow/model/mock"
 	"github.com/gaiaflow/gaiaflow/pipelines/simulate"
-	tsim "github.com/gaiaflow/gaiaflow/transforms/simulate"
 )
 
 // simFlags are the flags that describe a mock sky, shared by simulate and demo.
@@ -112,7 +111,7 @@ func runSimulate(ctx context.Context, f *simFlags) error {
 	if err != nil || t == nil {
 		return err
 	}
-	fmt.Printf("  throughput: %.0f stars/s written\n  mock sky in %s (manifest.json, dust.json, truth/)\n", float64(t[tsim.Simulated])/res.Elapsed.Seconds(), f.out)
+	fmt.Printf("  throughput: %.0f stars/s written\n  mock sky in %s (manifest.json, dust.json, truth/)\n", float64(simulate.Simulated(t))/res.Elapsed.Seconds(), f.out)
 	return nil
 }
 

@@ -12,9 +12,8 @@ import (
 	"github.com/gaiaflow/gaiaflow/model/sky"
 	"github.com/gaiaflow/gaiaflow/model/stream"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
-	pstreams "github.com/gaiaflow/gaiaflow/pipelines/streams"
+	"github.com/gaiaflow/gaiaflow/pipelines/streams"
 	"github.com/gaiaflow/gaiaflow/runners"
-	tstreams "github.com/gaiaflow/gaiaflow/transforms/streams"
 )
 
 // streamFlags are the flags of `gaiaflow streams`.
@@ -81,10 +80,10 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 	fs.StringVar(&f.since, "since", "", "build on an earlier search's output folder (same options): search again only the patches that hold a partition new, rewritten or gone since, and take the other patches' results from it")
 }
 
-func (f *streamFlags) options() (pstreams.Options, error) {
+func (f *streamFlags) options() (streams.Options, error) {
 	fs, err := anode.ParseFeatures(f.features)
 	if err != nil {
-		return pstreams.Options{}, err
+		return streams.Options{}, err
 	}
 	so := anode.Options{}
 	if f.quick {
@@ -95,7 +94,7 @@ func (f *streamFlags) options() (pstreams.Options, error) {
 		so.Epochs = f.epochs
 	}
 	so.Blocks, so.Hidden = f.blocks, f.hidden
-	o := tstreams.Options{
+	o := streams.SearchOptions{
 		Regions: anode.RegionOptions{MinStars: f.minSR, MaxStars: f.maxSR, Cluster: anode.ClusterOptions{Off: f.noClusterV}},
 		Score:   so,
 		Search: stream.Config{ROI: stream.ROIConfig{MinStars: f.minROI},
@@ -119,16 +118,16 @@ func (f *streamFlags) options() (pstreams.Options, error) {
 		}
 	}
 	if f.retrain < 0 {
-		return pstreams.Options{}, fmt.Errorf("--retrainings %d: want at least 1", f.retrain)
+		return streams.Options{}, fmt.Errorf("--retrainings %d: want at least 1", f.retrain)
 	}
 	o.Retrainings = max(f.retrain, 1)
 	if o.Scans, err = stream.ParseScans(scans); err != nil {
-		return pstreams.Options{}, fmt.Errorf("--scans: %w", err)
+		return streams.Options{}, fmt.Errorf("--scans: %w", err)
 	}
 	for _, s := range f.patches {
 		px, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			return pstreams.Options{}, fmt.Errorf("--patches: bad pixel %q", s)
+			return streams.Options{}, fmt.Errorf("--patches: bad pixel %q", s)
 		}
 		o.Pixels = append(o.Pixels, px)
 	}
@@ -137,11 +136,11 @@ func (f *streamFlags) options() (pstreams.Options, error) {
 		a, err1 := strconv.ParseFloat(lo, 64)
 		b, err2 := strconv.ParseFloat(hi, 64)
 		if !ok || err1 != nil || err2 != nil || !(a < b) {
-			return pstreams.Options{}, fmt.Errorf("--sr-range %q: want LO:HI with LO < HI", f.srRange)
+			return streams.Options{}, fmt.Errorf("--sr-range %q: want LO:HI with LO < HI", f.srRange)
 		}
 		o.SRRange = &anode.Window{Lo: a, Hi: b}
 	}
-	return pstreams.Options{Inputs: f.inputs, Rejects: f.rejects, BlockSize: f.block, Search: o, Since: f.since}, nil
+	return streams.Options{Inputs: f.inputs, Rejects: f.rejects, BlockSize: f.block, Search: o, Since: f.since}, nil
 }
 
 func runStreams(ctx context.Context, f *streamFlags) error {
@@ -150,13 +149,13 @@ func runStreams(ctx context.Context, f *streamFlags) error {
 		return err
 	}
 	opt.DryRun = runners.DryRun()
-	if opt, err = pstreams.Prepare(ctx, opt); err != nil {
+	if opt, err = streams.Prepare(ctx, opt); err != nil {
 		return err
 	}
 	if opt.Since != "" {
 		fmt.Printf("streams: building on %s: %d input partitions new or changed since\n", opt.Since, len(opt.Search.Changed))
 	}
-	p, err := pstreams.Build(opt)
+	p, err := streams.Build(opt)
 	if err != nil {
 		return err
 	}
@@ -164,21 +163,21 @@ func runStreams(ctx context.Context, f *streamFlags) error {
 	if err != nil || c == nil {
 		return err
 	}
-	if n := c[tstreams.SRScored]; n > 0 {
-		fmt.Printf("  ANODE: %d search regions in %d patches", n, c[tstreams.Patches]-c[tstreams.PatchesReused])
-		if k := c[tstreams.PatchesReused]; k > 0 {
-			fmt.Printf(" (%d more patches' results taken from --since)", k)
+	if st := streams.StatsOf(c); st.Regions > 0 {
+		fmt.Printf("  ANODE: %d search regions in %d patches", st.Regions, st.Patches)
+		if st.PatchesReused > 0 {
+			fmt.Printf(" (%d more patches' results taken from --since)", st.PatchesReused)
 		}
 		fmt.Printf(": %.3g CPU-s per region (CPU time of the training thread, summed over regions / regions; %.1f CPU-s in all), %.3g s of wall time per region",
-			float64(c[tstreams.SRTrainCPUMS])/1000/float64(n), float64(c[tstreams.SRTrainCPUMS])/1000, float64(c[tstreams.SRTrainMS])/1000/float64(n))
+			st.CPUPerRegion, st.TrainCPUSec, st.WallPerRegion)
 		if r := runners.Name(); r == "prism" || r == "direct" {
 			fmt.Printf(", regions trained side by side on this machine's %d cores", runtime.NumCPU())
 		}
 		fmt.Println()
 	}
-	if c[tstreams.WorkBytes] > 0 {
+	if st := streams.StatsOf(c); st.WorkBytes > 0 {
 		fmt.Printf("  staging: %d patches written once (%.1f MB); %.1f kB of search-region work through the shuffle\n",
-			c[tstreams.Patches]-c[tstreams.PatchesReused], float64(c[tstreams.StagedBytes])/1e6, float64(c[tstreams.WorkBytes])/1e3)
+			st.Patches, float64(st.StagedBytes)/1e6, float64(st.WorkBytes)/1e3)
 	}
 	return printCandidates(ctx, f.out)
 }

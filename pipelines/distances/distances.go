@@ -251,3 +251,22 @@ func (o Options) catalogConfig() distance.Config {
 	cfg.Mode = distance.Catalog
 	return cfg
 }
+
+// Drain makes the followed catalog running in this process start no new
+// partition (the local runners' graceful stop); InFlight says how many are
+// still being computed.
+func Drain() { distances.Drain() }
+
+// InFlight returns the number of partitions a followed catalog running in
+// this process is computing.
+func InFlight() int64 { return distances.InFlight() }
+
+// PublishFollowed publishes, after a drain, the shards a followed catalog
+// finished since its last version (nil if there were none).
+func PublishFollowed(ctx context.Context, opt Options, pollEvery, publishEvery time.Duration, notifications string) (*release.Manifest, error) {
+	fo, err := FollowOptions(opt, pollEvery, publishEvery, notifications)
+	if err != nil {
+		return nil, err
+	}
+	return distances.PublishFollowed(ctx, fo, &release.KeyCache{})
+}

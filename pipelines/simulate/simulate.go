@@ -44,3 +44,6 @@ func Reconcile(t star.Tally) error {
 	}
 	return nil
 }
+
+// Simulated returns the number of stars a run simulated, from its tally.
+func Simulated(t star.Tally) int64 { return t[tsim.Simulated] }
