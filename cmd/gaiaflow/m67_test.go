@@ -40,11 +40,11 @@ func TestM67ClusterDistance(t *testing.T) {
 	// The cluster fit itself, on cones of 0.2, 0.3 and 0.5 deg and both of
 	// the paper's SNR ceilings (issue 10 §5): the answers must agree within
 	// their error bars, and land within 5 % of 0.88 kpc at SNR < 15.
-	var ref [2]clusterResult
+	var ref [2]distance.ClusterResult
 	for i, radius := range []float64{0.3, 0.2, 0.5} {
 		cone := distance.M67Cone
 		cone.Radius = radius
-		res, err := clusterDistance(context.Background(), cat, clusterSpec{cone: cone, annulusIn: 2 * radius, annulusOut: 4 * radius}, []float64{15, 50})
+		res, err := clusterDistance(context.Background(), cat, distance.ClusterSelection{Cone: cone, AnnulusIn: 2 * radius, AnnulusOut: 4 * radius}, []float64{15, 50})
 		if err != nil {
 			t.Fatal(err)
 		}
