@@ -116,7 +116,7 @@ func runDemo(ctx context.Context, f *simFlags) error {
 		fmt.Printf("no candidate holds GD-1 stars (%d candidates)\n", sr.Candidates)
 		return nil
 	}
-	fmt.Printf("GD-1 found: candidate %d across patches %v, %d members of which %d GD-1 (purity %.2f); completeness %.2f of the %d GD-1 stars the search could reach\n",
-		sr.Best, sr.Patches, sr.Members, sr.True, sr.Purity, sr.Completeness, sr.Reachable)
+	fmt.Printf("GD-1 found: candidate %d across patches %v, %d members of which %d GD-1 (purity %.2f); completeness %.2f of the %d GD-1 stars inside the fiducial cuts, %.2f of the %d within reach\n",
+		sr.Best, sr.Patches, sr.Members, sr.True, sr.Purity, sr.CompletenessFiducial, sr.InCuts, sr.Completeness, sr.Reachable)
 	return nil
 }

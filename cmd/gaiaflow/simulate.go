@@ -24,6 +24,7 @@ type simFlags struct {
 	noDust     bool
 	zeroPoint  float64
 	noColour   float64
+	scale      float64
 	shardLevel int
 	streams    listFlag
 
@@ -40,6 +41,7 @@ func (f *simFlags) declare(fs *flag.FlagSet, out string, stars int64) {
 	fs.BoolVar(&f.background, "background", false, "add the halo and thick-disk background of the stream search")
 	fs.BoolVar(&f.noDust, "no-dust", false, "a dust-free sky (default: the 2D Gaussian dust map, uniform along each line of sight)")
 	fs.Float64Var(&f.zeroPoint, "parallax-zero-point", mock.DR2ZeroPoint, "added to every observed parallax, mas (DR2's global zero point, which distances corrects by default; 0 for none)")
+	fs.Float64Var(&f.scale, "distance-scale", 1000, "L of the paper-000 population's space density P(d) ∝ d² exp(-d/L), pc (paper 000 §4.1: 1 kpc); another L tests a catalog whose prior does not know it")
 	fs.Float64Var(&f.noColour, "no-colour-fraction", 0, "share of the stars, drawn at random, written without BP and RP (DR2: 18% of the sources with a parallax)")
 	fs.IntVar(&f.shardLevel, "shard-level", 0, "HEALPix level of a shard, 0..12 (0: chosen from --stars)")
 	fs.Var(&f.streams, "stream", "inject a stream: gd1:N (the embedded GD-1 track) or TRACK.ecsv:N[:width_deg[:pm_dispersion]] (a galstreams track); repeatable")
@@ -52,6 +54,7 @@ func (f *simFlags) config(ctx context.Context) (mock.Config, error) {
 	}
 	cfg.ParallaxZeroPoint, cfg.NoParallaxZeroPoint = f.zeroPoint, f.zeroPoint == 0
 	cfg.NoColourFraction = f.noColour
+	cfg.DistanceScale = f.scale
 	for _, spec := range f.streams {
 		st, err := parseStream(ctx, spec)
 		if err != nil {

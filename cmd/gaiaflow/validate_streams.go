@@ -107,11 +107,15 @@ type skyReport struct {
 	True       int    `json:"true_members"`
 	// Stream stars in the sky, and those a search of these patches could
 	// find: parallax < 1 mas, inside the inner 10 degrees of a searched patch.
-	StreamStars     int     `json:"stream_stars"`
-	Reachable       int     `json:"reachable_stream_stars"`
-	Purity          float64 `json:"purity"`
-	Completeness    float64 `json:"completeness_reachable"`
-	CompletenessAll float64 `json:"completeness_all"`
+	StreamStars int `json:"stream_stars"`
+	Reachable   int `json:"reachable_stream_stars"`
+	// InCuts are the reachable stream stars inside the search's fiducial
+	// cuts in a searched patch's frame: all its ROIs can hold.
+	InCuts               int     `json:"stream_stars_in_fiducial_cuts"`
+	Purity               float64 `json:"purity"`
+	CompletenessFiducial float64 `json:"completeness_fiducial"`
+	Completeness         float64 `json:"completeness_reachable"`
+	CompletenessAll      float64 `json:"completeness_all"`
 }
 
 // nullSkyReport: a search on a sky without the stream.
@@ -168,12 +172,26 @@ func validateSky(ctx context.Context, skyDir, runDir, label string) (*skyReport,
 	if m.Best >= 0 && m.Best < len(cands) {
 		rep.Patches = cands[m.Best].Patches
 	}
-	reach := search.NewReach(searched)
+	summary, err := streamio.ReadSummary(ctx, runDir)
+	if err != nil {
+		return nil, err
+	}
+	reach := search.NewReach(searched, summary.FiducialCuts.ROIConfig())
 	for _, f := range man.Files {
 		_, err := partition.ReadFile(ctx, store.Join(skyDir, f.Partition), partition.Options{}, func(b *star.Block) error {
 			for i := range b.Len() {
-				if truth[b.SourceID[i]] && reach.Reachable(b.RA[i], b.Dec[i], b.Parallax[i]) {
+				if !truth[b.SourceID[i]] {
+					continue
+				}
+				if reach.Reachable(b.RA[i], b.Dec[i], b.Parallax[i]) {
 					rep.Reachable++
+				}
+				bprp := b.BPRP[i]
+				if math.IsNaN(bprp) {
+					bprp = b.BP[i] - b.RP[i]
+				}
+				if reach.InCuts(b.RA[i], b.Dec[i], b.PMRA[i], b.PMDec[i], b.Parallax[i], b.G[i], bprp) {
+					rep.InCuts++
 				}
 			}
 			return nil
@@ -184,6 +202,9 @@ func validateSky(ctx context.Context, skyDir, runDir, label string) (*skyReport,
 	}
 	if rep.Reachable > 0 {
 		rep.Completeness = float64(rep.True) / float64(rep.Reachable)
+	}
+	if rep.InCuts > 0 {
+		rep.CompletenessFiducial = float64(rep.True) / float64(rep.InCuts)
 	}
 	if rep.StreamStars > 0 {
 		rep.CompletenessAll = float64(rep.True) / float64(rep.StreamStars)
@@ -226,8 +247,8 @@ func printStreamsReport(r *streamsReport) {
 	if s := r.Sky; s != nil {
 		fmt.Printf("## End to end on a simulated sky\n\n%d candidates; best for %s: #%d in patches %v, %d members, %d of them %s\n",
 			s.Candidates, s.Label, s.Best, s.Patches, s.Members, s.True, s.Label)
-		fmt.Printf("purity %.3f; completeness %.3f of the %d reachable %s stars (parallax < 1 mas, inner 10 deg of a searched patch), %.3f of all %d\n\n",
-			s.Purity, s.Completeness, s.Reachable, s.Label, s.CompletenessAll, s.StreamStars)
+		fmt.Printf("purity %.3f; completeness %.3f of the %d %s stars inside the fiducial cuts of a searched patch (what its ROIs can hold), %.3f of the %d reachable ones (parallax < 1 mas, inner 10 deg), %.3f of all %d\n\n",
+			s.Purity, s.CompletenessFiducial, s.InCuts, s.Label, s.Completeness, s.Reachable, s.CompletenessAll, s.StreamStars)
 	}
 	if n := r.NullSky; n != nil {
 		fmt.Printf("## A sky without streams\n\n%d candidates above the cuts (sigma_tot > %g, N_SR >= %d) in %d patches: %.3f false positives per patch (%d ROIs, largest sigma_L %.1f)\n",

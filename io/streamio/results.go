@@ -103,6 +103,33 @@ type Summary struct {
 	MinSigma       float64 `json:"min_sigma"`
 	MinNSR         int     `json:"min_nsr"`
 	MinRetrainings int     `json:"min_retrainings"`
+	// FiducialCuts are the cuts every ROI applied: what a search could
+	// find at all, for its completeness.
+	FiducialCuts FiducialCuts `json:"fiducial_cuts"`
+}
+
+// FiducialCuts are a search's fiducial cuts (stream.ROIConfig) as
+// summary.json holds them.
+type FiducialCuts struct {
+	RadiusDeg  float64 `json:"radius_deg"`
+	GMax       float64 `json:"g_max"`
+	PMZero     float64 `json:"pm_zero"`
+	ColourMin  float64 `json:"bp_rp_min"`
+	ColourMax  float64 `json:"bp_rp_max"`
+	Photometry bool    `json:"photometric_cuts"`
+}
+
+// ROIConfig returns the cuts as a stream.ROIConfig (the paper's for a
+// summary that does not record them).
+func (f FiducialCuts) ROIConfig() stream.ROIConfig {
+	if f.RadiusDeg == 0 {
+		return stream.ROIConfig{}
+	}
+	c := stream.ROIConfig{Radius: f.RadiusDeg, GMax: f.GMax, PMZero: f.PMZero, ColourMin: f.ColourMin, ColourMax: f.ColourMax}
+	if !f.Photometry {
+		c.Skip = stream.CutMag | stream.CutColour
+	}
+	return c
 }
 
 // Outputs returns the candidates of m as candidates.json holds them.
@@ -134,6 +161,10 @@ func SummaryOf(m *search.Merged) Summary {
 	s.Patches = len(seen)
 	s.Largest = stream.LargestByPatch(m.ProtoClusters)
 	s.MinSigma, s.MinNSR, s.MinRetrainings = m.Config.MinSigma, m.Config.MinNSR, m.Config.MinRetrainings
+	if r := m.ROI; r.Radius > 0 {
+		s.FiducialCuts = FiducialCuts{RadiusDeg: r.Radius, GMax: r.GMax, PMZero: r.PMZero, ColourMin: r.ColourMin, ColourMax: r.ColourMax,
+			Photometry: r.Skip&(stream.CutMag|stream.CutColour) == 0}
+	}
 	for _, r := range m.ROIs {
 		if !r.Vetoed && r.Fit.Sigma > s.MaxSigmaL {
 			s.MaxSigmaL = r.Fit.Sigma

@@ -155,16 +155,31 @@ func (s *Selector) pass(st *Stars, i int) Cut {
 	if math.IsNaN(st.R[i]) || math.IsNaN(st.Phi[i]) || math.IsNaN(st.Lambda[i]) || math.IsNaN(st.PMPhi[i]) {
 		return 255
 	}
-	if c.Skip&CutRadius == 0 && !(st.Phi[i]*st.Phi[i]+st.Lambda[i]*st.Lambda[i] < c.Radius*c.Radius) {
+	return c.Fiducial(st.Phi[i], st.Lambda[i], st.PMPhi[i], at(st.PMLambda, i), at(st.G, i), at(st.BPRP, i))
+}
+
+func at(col []float64, i int) float64 {
+	if col == nil {
+		return math.NaN()
+	}
+	return col[i]
+}
+
+// Fiducial returns the first fiducial cut of c (defaults filled in, as
+// Selector.Config returns them) that a star at (phi, lambda) in a patch's
+// frame, with proper motions (mu_phi*, mu_lambda), magnitude g and colour
+// b-r fails; 0 if it passes them all.
+func (c ROIConfig) Fiducial(phi, lambda, pmPhi, pmLambda, g, bprp float64) Cut {
+	if c.Skip&CutRadius == 0 && !(phi*phi+lambda*lambda < c.Radius*c.Radius) {
 		return CutRadius
 	}
-	if c.Skip&CutMag == 0 && !(st.G[i] < c.GMax) {
+	if c.Skip&CutMag == 0 && !(g < c.GMax) {
 		return CutMag
 	}
-	if c.Skip&CutPMZero == 0 && !(math.Abs(st.PMLambda[i]) > c.PMZero || math.Abs(st.PMPhi[i]) > c.PMZero) {
+	if c.Skip&CutPMZero == 0 && !(math.Abs(pmLambda) > c.PMZero || math.Abs(pmPhi) > c.PMZero) {
 		return CutPMZero
 	}
-	if c.Skip&CutColour == 0 && !(st.BPRP[i] >= c.ColourMin && st.BPRP[i] <= c.ColourMax) {
+	if c.Skip&CutColour == 0 && !(bprp >= c.ColourMin && bprp <= c.ColourMax) {
 		return CutColour
 	}
 	return 0

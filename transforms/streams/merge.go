@@ -11,6 +11,7 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/plot"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/io/streamio"
+	"github.com/gaiaflow/gaiaflow/model/stream"
 	"github.com/gaiaflow/gaiaflow/model/stream/search"
 )
 
@@ -66,6 +67,7 @@ func (fn *mergeFn) ProcessElement(ctx context.Context, _ []byte, iter func(*sear
 	}
 	run.Searched = affected.Patches
 	m := search.MergeResults(all, o.Search.Merge)
+	m.ROI = stream.NewSelector(o.Search.ROI).Config()
 	if err := streamio.WriteResults(ctx, o.Out, m); err != nil {
 		return err
 	}

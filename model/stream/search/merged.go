@@ -16,6 +16,9 @@ type Merged struct {
 	stream.Result
 	Members [][]stream.Member  // per candidate
 	Config  stream.MergeConfig // the merge's settings, defaults filled in
+	// ROI is the fiducial cuts and ROI settings the regions were searched
+	// with (defaults filled in), when the caller knows them.
+	ROI stream.ROIConfig
 }
 
 // MergeResults sorts the regions' results by (patch, scan, retraining, SR), gathers their

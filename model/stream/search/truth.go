@@ -2,6 +2,7 @@ package search
 
 import (
 	"github.com/gaiaflow/gaiaflow/model/sky"
+	"github.com/gaiaflow/gaiaflow/model/stream"
 )
 
 // Match is how a search's best candidate for one injected stream compares
@@ -42,15 +43,19 @@ func MatchTruth(members map[int]map[int64]bool, truth map[int64]bool) Match {
 
 // Reach says which stars a search of some patches could have found: those
 // with parallax < 1 mas (the paper's foreground cut) within 10 degrees of a
-// searched patch's centre (the inner disk of the default grid's patches).
+// searched patch's centre (the inner disk of the default grid's patches),
+// and of those the ones inside the search's fiducial cuts in that patch's
+// frame (InCuts), the stars its ROIs can hold at all.
 type Reach struct {
 	frames []*sky.Frame
+	cuts   stream.ROIConfig
 }
 
 // NewReach returns the Reach of a search of the patches searched (RING
-// pixels of the default grid).
-func NewReach(searched map[int64]bool) *Reach {
-	r := &Reach{}
+// pixels of the default grid) with the fiducial cuts of roi (the zero
+// value: the paper's).
+func NewReach(searched map[int64]bool, roi stream.ROIConfig) *Reach {
+	r := &Reach{cuts: stream.NewSelector(roi).Config()}
 	for _, p := range sky.NewGrid(sky.GridConfig{}).Patches {
 		if searched[p.Pixel] {
 			r.frames = append(r.frames, p.Frame())
@@ -68,6 +73,22 @@ func (r *Reach) Reachable(ra, dec, plx float64) bool {
 	for _, f := range r.frames {
 		phi, lam, _, _ := f.Star(ra, dec, 0, 0)
 		if phi*phi+lam*lam < 100 {
+			return true
+		}
+	}
+	return false
+}
+
+// InCuts reports whether a star (ICRS position and proper motion, parallax
+// in mas, g and b-r in mag) is reachable and passes the fiducial cuts in
+// the frame of a searched patch.
+func (r *Reach) InCuts(ra, dec, pmRA, pmDec, plx, g, bprp float64) bool {
+	if !(plx < 1) {
+		return false
+	}
+	for _, f := range r.frames {
+		phi, lam, pmPhi, pmLam := f.Star(ra, dec, pmRA, pmDec)
+		if r.cuts.Fiducial(phi, lam, pmPhi, pmLam, g, bprp) == 0 {
 			return true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/gaiaflow/gaiaflow/model/sky"
+	"github.com/gaiaflow/gaiaflow/model/stream"
 )
 
 // TestMatchTruthByHand: the candidate with the most stream stars wins, the
@@ -31,7 +32,7 @@ func TestMatchTruthByHand(t *testing.T) {
 func TestReachIsTheInnerDiskOfSearchedPatches(t *testing.T) {
 	p := sky.NewGrid(sky.GridConfig{}).Patches[10]
 	ra, dec := p.Frame().ToICRS(0, 0)
-	r := NewReach(map[int64]bool{p.Pixel: true})
+	r := NewReach(map[int64]bool{p.Pixel: true}, stream.ROIConfig{})
 	if !r.Reachable(ra, dec, 0.2) {
 		t.Error("the patch centre is not reachable")
 	}
@@ -42,7 +43,29 @@ func TestReachIsTheInnerDiskOfSearchedPatches(t *testing.T) {
 	if r.Reachable(ra2, dec2, 0.2) && math.Abs(dec2) < 89 {
 		t.Error("a star 12 degrees from the centre is reachable")
 	}
-	if NewReach(nil).Reachable(ra, dec, 0.2) {
+	if NewReach(nil, stream.ROIConfig{}).Reachable(ra, dec, 0.2) {
 		t.Error("reachable with no patch searched")
+	}
+	// Inside the cuts: a star at the centre moving 5 mas/yr in a frame
+	// axis, of g = 19 and b-r = 0.7; fainter than 20.2, too red, or moving
+	// under 2 mas/yr in both axes, it is not.
+	f := p.Frame()
+	raP, decP := f.ToICRS(0, 0)
+	pm := func(pmPhi, pmLam float64) (float64, float64) {
+		// Proper motions in ICRS for the frame's (mu_phi*, mu_lambda) by
+		// a finite step along the frame's axes.
+		const h = 1e-4
+		ra1, dec1 := f.ToICRS(h*pmPhi, h*pmLam)
+		return (ra1 - raP) / h * math.Cos(decP*math.Pi/180), (dec1 - decP) / h
+	}
+	pra, pdec := pm(5, 0)
+	if !r.InCuts(raP, decP, pra, pdec, 0.2, 19, 0.7) {
+		t.Error("a star inside the fiducial cuts is not counted")
+	}
+	for name, c := range map[string][3]float64{"faint": {20.5, 0.7, 5}, "red": {19, 1.2, 5}, "slow": {19, 0.7, 1}} {
+		pra, pdec := pm(c[2], 0)
+		if r.InCuts(raP, decP, pra, pdec, 0.2, c[0], c[1]) {
+			t.Errorf("%s star counted inside the cuts", name)
+		}
 	}
 }
