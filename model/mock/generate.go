@@ -285,10 +285,12 @@ const streamOffsetLimit = 6
 // streamPosition draws the position, distance and proper motion of star i
 // of stream s (already reset to its random stream) and the reddening and
 // absolute-magnitude limit there. Positions where no isochrone star would be
-// brighter than MagLimit are drawn again, so every stream star is visible.
-func (c *Config) streamPosition(r *rand.Rand, s *Stream, tp *trackPath, lf *imfSampler) (ra, dec, dpc, pmra, pmdec, e, mlim float64) {
+// brighter than MagLimit are drawn again, so every stream star is visible;
+// after maxStreamTries such positions in a row it gives up (ok false): the
+// stream is too distant or too reddened for any of its stars to be seen.
+func (c *Config) streamPosition(r *rand.Rand, s *Stream, tp *trackPath, lf *imfSampler) (ra, dec, dpc, pmra, pmdec, e, mlim float64, ok bool) {
 	w := s.Width * deg
-	for {
+	for try := 0; try < maxStreamTries; try++ {
 		pos, tan, d, pa, pd := tp.at(r.Float64() * tp.length())
 		n := pos.cross(tan)
 		z := r.NormFloat64()
@@ -306,10 +308,16 @@ func (c *Config) streamPosition(r *rand.Rand, s *Stream, tp *trackPath, lf *imfS
 		e = c.Dust.E(ra, dec, dpc)
 		mlim = c.MagLimit - (5*math.Log10(dpc) - 5) - c.Extinction.AG*e
 		if lf.gmin[0] < mlim {
-			return ra, dec, dpc, pmra, pmdec, e, mlim
+			return ra, dec, dpc, pmra, pmdec, e, mlim, true
 		}
 	}
+	return 0, 0, 0, 0, 0, 0, 0, false
 }
+
+// maxStreamTries bounds the positions streamPosition draws for one star: a
+// stream whose brightest isochrone star is visible along a thousandth of
+// its track still finds a place in a few thousand tries.
+const maxStreamTries = 100000
 
 // mayReach reports whether stream s (prepared as tp) can have stars in the
 // NESTED pixel pix at level: whether some track point lies within the
@@ -352,8 +360,9 @@ func (g *generator) streamStars() int64 {
 		for i := range s.N {
 			g.rng.reset(c.Seed, purposeStream, uint64(si), uint64(i))
 			r := g.rng.Rand
-			ra, dec, dpc, pmra, pmdec, _, mlim := c.streamPosition(r, s, tp, lf)
-			if sky.NestedPixel(nside, ra, dec) != sh.Pixel {
+			ra, dec, dpc, pmra, pmdec, _, mlim, ok := c.streamPosition(r, s, tp, lf)
+			if !ok || sky.NestedPixel(nside, ra, dec) != sh.Pixel {
+				// (Shards has already refused a stream with an invisible star.)
 				continue
 			}
 			mass, absG, bp, rp, _ := lf.sample(r, mlim)

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -73,7 +74,11 @@ func Shards(cfg Config) ([]Shard, error) {
 		lf := samplerFor(s.Isochrone)
 		for i := range s.N {
 			r.reset(c.Seed, purposeStream, uint64(si), uint64(i))
-			ra, dec, _, _, _, _, _ := c.streamPosition(r.Rand, s, tp, lf)
+			ra, dec, _, _, _, _, _, ok := c.streamPosition(r.Rand, s, tp, lf)
+			if !ok {
+				return nil, fmt.Errorf("%w: stream %d (%s): no star of its isochrone (brightest G = %.1f) is brighter than G = %g anywhere along its track in %d tries: too distant or too reddened for this sky",
+					ErrConfig, si, s.Name, lf.gmin[0], c.MagLimit, maxStreamTries)
+			}
 			streamCount[sky.NestedPixel(nside, ra, dec)]++
 		}
 	}

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"bufio"
+	"errors"
 	"math"
 	"os"
 	"strings"
@@ -152,5 +153,22 @@ func TestEmbeddedReadme(t *testing.T) {
 		if !strings.Contains(text.String(), s) {
 			t.Errorf("embedded/README.md does not mention %q", s)
 		}
+	}
+}
+
+// TestInvisibleStreamIsRefused: a stream so far away that none of its
+// isochrone's stars is brighter than the magnitude limit is a configuration
+// error naming the stream, not an endless search for a visible place.
+func TestInvisibleStreamIsRefused(t *testing.T) {
+	s := GD1Stream(10)
+	tr := s.Track
+	tr.Dist = append([]float64(nil), tr.Dist...)
+	for i := range tr.Dist {
+		tr.Dist[i] *= 100 // about 1 Mpc
+	}
+	s.Track = tr
+	_, err := Shards(Config{Seed: 1, Stars: 100, Streams: []Stream{s}})
+	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "GD-1") {
+		t.Fatalf("got %v, want a configuration error naming the stream", err)
 	}
 }
