@@ -27,7 +27,9 @@ func Build(cfg mock.Config, out string) (*beam.Pipeline, error) {
 	if cfg.ShardLevel == 0 {
 		cfg.ShardLevel = mock.SuggestShardLevel(cfg.Stars)
 	}
-	if err := cfg.Validate(); err != nil {
+	// The shards' plan checks what Validate cannot (every stream can be
+	// seen), so a bad configuration is an error here, not a panic in Write.
+	if _, err := mock.Shards(cfg); err != nil {
 		return nil, err
 	}
 	p, s := beam.NewPipelineWithRoot()
