@@ -86,6 +86,11 @@ func ReadGrid(r io.Reader) (*flow.Grid, map[string]string, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("flowfile: read grid: %w", err)
 	}
+	return decodeGrid(b)
+}
+
+// decodeGrid decodes the bytes of a grid file.
+func decodeGrid(b []byte) (*flow.Grid, map[string]string, error) {
 	const pre = 16
 	switch {
 	case len(b) > maxFile:
@@ -168,7 +173,7 @@ func FetchGrid(ctx context.Context, path string) (*flow.Grid, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	g, notes, err := ReadGrid(bytes.NewReader(data))
+	g, notes, err := decodeGrid(data)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", path, err)
 	}

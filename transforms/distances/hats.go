@@ -145,14 +145,26 @@ func pairs(n map[int64]int64) []int64 {
 // hatsCountsFn sums (pixel, count) pairs; exact in any order.
 type hatsCountsFn struct{}
 
+// MergeAccumulators merges two lists of (pixel, count) pairs sorted by
+// pixel (as pairs makes them) into one, in one linear pass.
 func (*hatsCountsFn) MergeAccumulators(a, b []int64) []int64 {
-	n := map[int64]int64{}
-	for _, p := range [][]int64{a, b} {
-		for i := 0; i+1 < len(p); i += 2 {
-			n[p[i]] += p[i+1]
+	out := make([]int64, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i+1 < len(a) && j+1 < len(b) {
+		switch pa, pb := a[i], b[j]; {
+		case pa < pb:
+			out = append(out, pa, a[i+1])
+			i += 2
+		case pb < pa:
+			out = append(out, pb, b[j+1])
+			j += 2
+		default:
+			out = append(out, pa, a[i+1]+b[j+1])
+			i, j = i+2, j+2
 		}
 	}
-	return pairs(n)
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
 }
 
 type hatsPlanFn struct{ Options string }

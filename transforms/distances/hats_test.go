@@ -2,8 +2,10 @@ package distances
 
 import (
 	"context"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -107,4 +109,31 @@ func dropLine(text []byte, prefix string) []byte {
 		}
 	}
 	return []byte(strings.Join(out, "\n"))
+}
+
+// TestHATSCountsMerge: merging sorted (pixel, count) lists gives the sums
+// a map gives, sorted, in any order of merging.
+func TestHATSCountsMerge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	want := map[int64]int64{}
+	var lists [][]int64
+	for range 6 {
+		n := map[int64]int64{}
+		for range 200 {
+			p, c := rng.Int64N(300), 1+rng.Int64N(9)
+			n[p] += c
+			want[p] += c
+		}
+		lists = append(lists, pairs(n))
+	}
+	var fn hatsCountsFn
+	for _, order := range [][]int{{0, 1, 2, 3, 4, 5}, {5, 3, 1, 0, 2, 4}} {
+		var acc []int64
+		for _, k := range order {
+			acc = fn.MergeAccumulators(acc, lists[k])
+		}
+		if got, w := acc, pairs(want); !slices.Equal(got, w) {
+			t.Fatalf("order %v: %d values, want %d", order, len(got), len(w))
+		}
+	}
 }
