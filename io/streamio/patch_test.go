@@ -4,34 +4,18 @@ import (
 	"bytes"
 	"errors"
 	"math"
-	"math/rand/v2"
 	"reflect"
 	"testing"
 
-	"github.com/gaiaflow/gaiaflow/model/stream/anode"
+	"github.com/gaiaflow/gaiaflow/model/stream/anode/anodetest"
 )
-
-func testPatch(n int, seed uint64) *anode.Patch {
-	rng := rand.New(rand.NewPCG(seed, 1))
-	p := &anode.Patch{ID: 31}
-	for i := 0; i < n; i++ {
-		p.SourceID = append(p.SourceID, rng.Int64())
-		p.Phi = append(p.Phi, rng.Float64()*30-15)
-		p.Lambda = append(p.Lambda, rng.Float64()*30-15)
-		p.PMPhi = append(p.PMPhi, rng.NormFloat64()*5)
-		p.PMLambda = append(p.PMLambda, rng.NormFloat64()*5)
-		p.BPRP = append(p.BPRP, rng.Float64())
-		p.G = append(p.G, 15+rng.Float64()*5)
-	}
-	if n > 0 {
-		p.BPRP[0] = math.NaN() // astrometric-only stars have no colour
-	}
-	return p
-}
 
 func TestPatchRoundTrip(t *testing.T) {
 	for _, n := range []int{0, 1, 40000} {
-		p := testPatch(n, uint64(n))
+		p := anodetest.UniformPatch(n, uint64(n))
+		if n > 0 {
+			p.BPRP[0] = math.NaN() // a star without a colour (astrometric features)
+		}
 		var buf bytes.Buffer
 		if err := WritePatch(&buf, p); err != nil {
 			t.Fatal(err)
@@ -51,7 +35,7 @@ func TestPatchRoundTrip(t *testing.T) {
 		}
 	}
 	var buf bytes.Buffer
-	WritePatch(&buf, testPatch(100, 2))
+	WritePatch(&buf, anodetest.UniformPatch(100, 2))
 	for _, cut := range []int{0, 4, buf.Len() / 2, buf.Len() - 1} {
 		if _, err := ReadPatch(bytes.NewReader(buf.Bytes()[:cut]), int64(cut), "cut.parquet"); !errors.Is(err, ErrFormat) {
 			t.Errorf("cut to %d bytes: %v", cut, err)
@@ -65,7 +49,7 @@ func TestPatchRoundTrip(t *testing.T) {
 func FuzzReadPatch(f *testing.F) {
 	for _, n := range []int{0, 3, 200} {
 		var buf bytes.Buffer
-		WritePatch(&buf, testPatch(n, 7))
+		WritePatch(&buf, anodetest.UniformPatch(n, 7))
 		f.Add(buf.Bytes())
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

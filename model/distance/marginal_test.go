@@ -91,6 +91,17 @@ func BenchmarkMarginalFlow(b *testing.B) {
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "evals/s")
 }
 
+// TestMarginalOfNaNIsZeroDensity: NaN log densities count as zero
+// density, so their marginal is -Inf.
+func TestMarginalOfNaNIsZeroDensity(t *testing.T) {
+	g := MarginalCMD(LogProbFunc(func(g, c, bpg float64) float64 { return math.NaN() }), Marginal{NX: 4, NY: 3, NBPG: 5})
+	for _, v := range g.LogP {
+		if !math.IsInf(v, -1) {
+			t.Errorf("marginal of a NaN density = %v, want -Inf (zero density)", v)
+		}
+	}
+}
+
 // cmdDensity is a toy CMD (main sequence, giant branch, white dwarfs) whose
 // bp-g is Gaussian about 0.45 bp-rp, so that its marginal over bp-g is
 // cmdMarginal in closed form.

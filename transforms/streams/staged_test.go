@@ -2,7 +2,6 @@ package streams
 
 import (
 	"context"
-	"math/rand/v2"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -10,29 +9,15 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/io/streamio"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
+	"github.com/gaiaflow/gaiaflow/model/stream/anode/anodetest"
 	"github.com/gaiaflow/gaiaflow/transforms/internal/gobcoder"
 )
-
-func syntheticPatch(n int) *anode.Patch {
-	rng := rand.New(rand.NewPCG(uint64(n), 9))
-	p := &anode.Patch{ID: 31}
-	for i := 0; i < n; i++ {
-		p.SourceID = append(p.SourceID, rng.Int64())
-		p.Phi = append(p.Phi, rng.Float64()*30-15)
-		p.Lambda = append(p.Lambda, rng.Float64()*30-15)
-		p.PMPhi = append(p.PMPhi, rng.NormFloat64()*5)
-		p.PMLambda = append(p.PMLambda, rng.NormFloat64()*5)
-		p.BPRP = append(p.BPRP, 0.5+rng.Float64())
-		p.G = append(p.G, 15+rng.Float64()*5)
-	}
-	return p
-}
 
 // TestStagedWorkIsSmall: a search region crosses the shuffle as a few
 // hundred bytes, whatever the patch's size, where it used to carry the
 // whole patch; the worker reads the staged patch back whole.
 func TestStagedWorkIsSmall(t *testing.T) {
-	p := syntheticPatch(20000)
+	p := anodetest.UniformPatch(20000, uint64(20000))
 	path := filepath.Join(t.TempDir(), "patch31.parquet")
 	w, _ := store.Create(context.Background(), path)
 	if err := streamio.WritePatch(w, p); err != nil {
@@ -63,7 +48,7 @@ func TestStagedWorkIsSmall(t *testing.T) {
 // moved through the shuffle before staging (the whole patch) and now, the
 // staged file's size, and the process's peak resident memory.
 func BenchmarkStagedPatch2M(b *testing.B) {
-	p := syntheticPatch(2_000_000)
+	p := anodetest.UniformPatch(2_000_000, uint64(2_000_000))
 	whole, _ := gobcoder.Marshal(p)
 	path := filepath.Join(b.TempDir(), "patch31.parquet")
 	ctx := context.Background()

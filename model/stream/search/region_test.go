@@ -7,6 +7,7 @@ import (
 
 	"github.com/gaiaflow/gaiaflow/model/stream"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
+	"github.com/gaiaflow/gaiaflow/model/stream/anode/anodetest"
 )
 
 // TestSearchRegionPhiScan: in the phi scan the search sees the patch with
@@ -15,7 +16,7 @@ import (
 // mu_lambda as staged, and each ROI's mu_phi* window the search region's,
 // its mu_lambda window one of the ROI windows.
 func TestSearchRegionPhiScan(t *testing.T) {
-	p := syntheticPatch(20000)
+	p := anodetest.UniformPatch(20000, uint64(20000))
 	sr := anode.Window{Lo: -2, Hi: 4}
 	view := ScanView(p, stream.ScanPhi)
 	if &view.PMLambda[0] != &p.PMPhi[0] || &view.PMPhi[0] != &p.PMLambda[0] {
@@ -52,21 +53,4 @@ func TestSearchRegionPhiScan(t *testing.T) {
 	if math.IsNaN(out.Region.PMLambdaMin) {
 		t.Error("region window missing")
 	}
-}
-
-// syntheticPatch is n uniform stars on a 30-degree square with Gaussian
-// proper motions and Gaia-like colours and magnitudes.
-func syntheticPatch(n int) *anode.Patch {
-	rng := rand.New(rand.NewPCG(uint64(n), 9))
-	p := &anode.Patch{ID: 31}
-	for i := 0; i < n; i++ {
-		p.SourceID = append(p.SourceID, rng.Int64())
-		p.Phi = append(p.Phi, rng.Float64()*30-15)
-		p.Lambda = append(p.Lambda, rng.Float64()*30-15)
-		p.PMPhi = append(p.PMPhi, rng.NormFloat64()*5)
-		p.PMLambda = append(p.PMLambda, rng.NormFloat64()*5)
-		p.BPRP = append(p.BPRP, 0.5+rng.Float64())
-		p.G = append(p.G, 15+rng.Float64()*5)
-	}
-	return p
 }
