@@ -70,28 +70,7 @@ func cpuNow() time.Duration {
 func BenchmarkComputeShard(b *testing.B) {
 	ctx := context.Background()
 	dir := b.TempDir()
-	part, rows := benchPartition(b, dir, 20)
-	model, data := cmdModel(b, dir, 1)
-	cfg := distance.Config{Mode: distance.Catalog}
-	if err := cfg.Validate(); err != nil {
-		b.Fatal(err)
-	}
-	grid := filepath.Join(dir, "cmd.grid")
-	if err := Distil(ctx, grid, model, data, 0); err != nil {
-		b.Fatal(err)
-	}
-	est, err := newEstimator(ctx, Options{Grid: grid, Model: model, Dust: "constant:0.03", Cfg: cfg})
-	if err != nil {
-		b.Fatal(err)
-	}
-	keys, err := release.MakeKeys(ctx, model, "constant:0.03", cfg, false, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ins, err := release.ListInputs(ctx, []string{part}, keys, false)
-	if err != nil || len(ins) != 1 {
-		b.Fatalf("inputs %v: %v", ins, err)
-	}
+	est, in, part, rows := m67Partition(b, dir, 20, 0)
 	var blocks []*star.Block
 	if _, err := partition.ReadPath(ctx, part, partition.Options{}, func(blk *star.Block) error {
 		blocks = append(blocks, blk)
@@ -115,7 +94,7 @@ func BenchmarkComputeShard(b *testing.B) {
 			est.CatalogBlock(&scratch, blk, &cuts)
 		}
 		c2 := cpuNow()
-		if _, err := ComputeShard(ctx, out, ins[0], est, 0, nil); err != nil {
+		if _, err := ComputeShard(ctx, out, in, est, 0, nil); err != nil {
 			b.Fatal(err)
 		}
 		c3 := cpuNow()
@@ -131,4 +110,37 @@ func BenchmarkComputeShard(b *testing.B) {
 	if w := whole - read - modelT; w > 0 {
 		b.ReportMetric(n/w.Seconds(), "write-stars/cpu-s")
 	}
+}
+
+// m67Partition writes a partition of copies of the real M67 cone
+// (benchPartition) and a small random CMD model distilled to a grid of
+// nodes per dimension (0: the default), and returns a catalog estimator
+// with the paper's settings and a constant dust screen, the partition as a
+// catalog input, its path and its rows.
+func m67Partition(tb testing.TB, dir string, copies, nodes int) (*distance.Estimator, release.Input, string, int) {
+	tb.Helper()
+	ctx := context.Background()
+	part, rows := benchPartition(tb, dir, copies)
+	model, data := cmdModel(tb, dir, 1)
+	cfg := distance.Config{Mode: distance.Catalog}
+	if err := cfg.Validate(); err != nil {
+		tb.Fatal(err)
+	}
+	grid := filepath.Join(dir, "cmd.grid")
+	if err := Distil(ctx, grid, model, data, nodes); err != nil {
+		tb.Fatal(err)
+	}
+	est, err := newEstimator(ctx, Options{Grid: grid, Model: model, Dust: "constant:0.03", Cfg: cfg})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	keys, err := release.MakeKeys(ctx, model, "constant:0.03", cfg, false, nodes)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ins, err := release.ListInputs(ctx, []string{part}, keys, false)
+	if err != nil || len(ins) != 1 {
+		tb.Fatalf("inputs %v: %v", ins, err)
+	}
+	return est, ins[0], part, rows
 }

@@ -12,9 +12,6 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
-
-	"github.com/gaiaflow/gaiaflow/io/release"
-	"github.com/gaiaflow/gaiaflow/model/distance"
 )
 
 func TestMain(m *testing.M) { ptest.Main(m) }
@@ -28,30 +25,9 @@ func TestMain(m *testing.M) { ptest.Main(m) }
 func TestHATSOnARunnerMatchesTheSequentialBuild(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	part, _ := benchPartition(t, dir, 1)
-	model, data := cmdModel(t, dir, 1)
-	cfg := distance.Config{Mode: distance.Catalog}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	grid := filepath.Join(dir, "cmd.grid")
-	if err := Distil(ctx, grid, model, data, 16); err != nil {
-		t.Fatal(err)
-	}
-	est, err := newEstimator(ctx, Options{Grid: grid, Model: model, Dust: "constant:0.03", Cfg: cfg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := release.MakeKeys(ctx, model, "constant:0.03", cfg, false, 16)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ins, err := release.ListInputs(ctx, []string{part}, keys, false)
-	if err != nil || len(ins) != 1 {
-		t.Fatalf("inputs %v: %v", ins, err)
-	}
+	est, in, _, _ := m67Partition(t, dir, 1, 16)
 	cat := filepath.Join(dir, "catalog")
-	sc, err := ComputeShard(ctx, cat, ins[0], est, 0, nil)
+	sc, err := ComputeShard(ctx, cat, in, est, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
