@@ -17,13 +17,12 @@ import (
 // stars of the search region k of patch p (as its scan sees it) scored by
 // res, to out/r/patch<pixel>[_<scan>]_sr<k>[_r<retraining>].csv.gz.
 func WriteR(ctx context.Context, out string, k search.Key, p *anode.Patch, res *anode.Result) error {
-	w := &k
-	name := fmt.Sprintf("patch%d_sr%d", w.Pixel, w.SR)
-	if w.Scan != stream.ScanLambda {
-		name = fmt.Sprintf("patch%d_%s_sr%d", w.Pixel, w.Scan, w.SR)
+	name := fmt.Sprintf("patch%d_sr%d", k.Pixel, k.SR)
+	if k.Scan != stream.ScanLambda {
+		name = fmt.Sprintf("patch%d_%s_sr%d", k.Pixel, k.Scan, k.SR)
 	}
-	if w.Retraining > 0 {
-		name += fmt.Sprintf("_r%d", w.Retraining)
+	if k.Retraining > 0 {
+		name += fmt.Sprintf("_r%d", k.Retraining)
 	}
 	name += ".csv.gz"
 	path := store.Join(out, "r", name)
@@ -35,7 +34,7 @@ func WriteR(ctx context.Context, out string, k search.Key, p *anode.Patch, res *
 	bw := bufio.NewWriter(zw)
 	bw.WriteString("source_id,phi,lambda,pm_phi,pm_lambda,log_r\n")
 	pmPhi, pmLambda := p.PMPhi, p.PMLambda
-	if w.Scan == stream.ScanPhi {
+	if k.Scan == stream.ScanPhi {
 		pmPhi, pmLambda = pmLambda, pmPhi
 	}
 	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 8, 64) }

@@ -36,13 +36,13 @@ type SRResult struct {
 	TopCount   int // distinct stars kept in Region
 }
 
-// SearchRegion runs the ROI search of s on the search region k of the patch
+// SearchRegion runs the ROI search of s on the search region key of the patch
 // p (as its scan sees it: ScanView) scored by ANODE (res; sel must have the
 // ROI configuration of s) and returns the region's result: its ROIs, and a
 // compact stream.Region holding only the highest-R stars of its ROIs, which
 // the ROIs' Members index.
-func SearchRegion(s *stream.Searcher, sel *stream.Selector, k Key, p *anode.Patch, res *anode.Result) SRResult {
-	w := &k
+func SearchRegion(s *stream.Searcher, sel *stream.Selector, key Key, p *anode.Patch, res *anode.Result) SRResult {
+	w := &key
 	reg := stream.Region{Patch: int(w.Pixel), RA0: w.RA0, Dec0: w.Dec0, Scan: w.Scan, Retraining: w.Retraining, SR: w.SR,
 		PMLambdaMin: w.Window.Lo, PMLambdaMax: w.Window.Hi}
 	st := &reg.Stars
