@@ -118,5 +118,7 @@ func runDemo(ctx context.Context, f *simFlags) error {
 	}
 	fmt.Printf("GD-1 found: candidate %d across patches %v, %d members of which %d GD-1 (purity %.2f); completeness %.2f of the %d GD-1 stars inside the fiducial cuts, %.2f of the %d within reach\n",
 		sr.Best, sr.Patches, sr.Members, sr.True, sr.Purity, sr.CompletenessFiducial, sr.InCuts, sr.Completeness, sr.Reachable)
+	fmt.Printf("on its coherent proper-motion track (p_stream >= 0.5): %d members, %d GD-1: purity %.2f, completeness %.2f\n",
+		sr.CoherentMembers, sr.CoherentTrue, sr.CoherentPurity, sr.CoherentCompleteness)
 	return nil
 }

@@ -111,8 +111,15 @@ type skyReport struct {
 	Reachable   int `json:"reachable_stream_stars"`
 	// InCuts are the reachable stream stars inside the search's fiducial
 	// cuts in a searched patch's frame: all its ROIs can hold.
-	InCuts               int     `json:"stream_stars_in_fiducial_cuts"`
-	Purity               float64 `json:"purity"`
+	InCuts int     `json:"stream_stars_in_fiducial_cuts"`
+	Purity float64 `json:"purity"`
+	// The best candidate's members with p_stream >= 0.5 (proper motions
+	// on its coherent track), their stream stars, purity and completeness
+	// over the stars inside the fiducial cuts.
+	CoherentMembers      int     `json:"coherent_members"`
+	CoherentTrue         int     `json:"coherent_true_members"`
+	CoherentPurity       float64 `json:"coherent_purity"`
+	CoherentCompleteness float64 `json:"coherent_completeness_fiducial"`
 	CompletenessFiducial float64 `json:"completeness_fiducial"`
 	Completeness         float64 `json:"completeness_reachable"`
 	CompletenessAll      float64 `json:"completeness_all"`
@@ -154,7 +161,11 @@ func validateSky(ctx context.Context, skyDir, runDir, label string) (*skyReport,
 	if err != nil {
 		return nil, err
 	}
-	members, err := streamio.ReadMemberIDs(ctx, runDir)
+	members, err := streamio.ReadMemberIDs(ctx, runDir, 0)
+	if err != nil {
+		return nil, err
+	}
+	coherent, err := streamio.ReadMemberIDs(ctx, runDir, 0.5)
 	if err != nil {
 		return nil, err
 	}
@@ -169,6 +180,20 @@ func validateSky(ctx context.Context, skyDir, runDir, label string) (*skyReport,
 	m := search.MatchTruth(members, truth)
 	rep := &skyReport{Label: label, Candidates: len(cands), Best: m.Best, Members: m.Members, True: m.True,
 		StreamStars: len(truth), Purity: m.Purity()}
+	if m.Best >= 0 {
+		// The same candidate's members whose proper motions follow its
+		// coherent track (p_stream >= 0.5).
+		ids := coherent[m.Best]
+		for id := range ids {
+			if truth[id] {
+				rep.CoherentTrue++
+			}
+		}
+		rep.CoherentMembers = len(ids)
+		if len(ids) > 0 {
+			rep.CoherentPurity = float64(rep.CoherentTrue) / float64(len(ids))
+		}
+	}
 	if m.Best >= 0 && m.Best < len(cands) {
 		rep.Patches = cands[m.Best].Patches
 	}
@@ -205,6 +230,7 @@ func validateSky(ctx context.Context, skyDir, runDir, label string) (*skyReport,
 	}
 	if rep.InCuts > 0 {
 		rep.CompletenessFiducial = float64(rep.True) / float64(rep.InCuts)
+		rep.CoherentCompleteness = float64(rep.CoherentTrue) / float64(rep.InCuts)
 	}
 	if rep.StreamStars > 0 {
 		rep.CompletenessAll = float64(rep.True) / float64(rep.StreamStars)
@@ -247,8 +273,10 @@ func printStreamsReport(r *streamsReport) {
 	if s := r.Sky; s != nil {
 		fmt.Printf("## End to end on a simulated sky\n\n%d candidates; best for %s: #%d in patches %v, %d members, %d of them %s\n",
 			s.Candidates, s.Label, s.Best, s.Patches, s.Members, s.True, s.Label)
-		fmt.Printf("purity %.3f; completeness %.3f of the %d %s stars inside the fiducial cuts of a searched patch (what its ROIs can hold), %.3f of the %d reachable ones (parallax < 1 mas, inner 10 deg), %.3f of all %d\n\n",
+		fmt.Printf("purity %.3f; completeness %.3f of the %d %s stars inside the fiducial cuts of a searched patch (what its ROIs can hold), %.3f of the %d reachable ones (parallax < 1 mas, inner 10 deg), %.3f of all %d\n",
 			s.Purity, s.CompletenessFiducial, s.InCuts, s.Label, s.Completeness, s.Reachable, s.CompletenessAll, s.StreamStars)
+		fmt.Printf("members on the candidate's coherent proper-motion track (p_stream >= 0.5): %d, %d of them %s: purity %.3f, completeness %.3f over the stars inside the fiducial cuts\n\n",
+			s.CoherentMembers, s.CoherentTrue, s.Label, s.CoherentPurity, s.CoherentCompleteness)
 	}
 	if n := r.NullSky; n != nil {
 		fmt.Printf("## A sky without streams\n\n%d candidates above the cuts (sigma_tot > %g, N_SR >= %d) in %d patches: %.3f false positives per patch (%d ROIs, largest sigma_L %.1f)\n",

@@ -22,7 +22,7 @@ func FuzzSearchTables(f *testing.F) {
 		os.WriteFile(filepath.Join(dir, MembersCSV), members, 0o644)
 		os.WriteFile(filepath.Join(dir, ROIsCSV), rois, 0o644)
 		ctx := context.Background()
-		if m, err := ReadMemberIDs(ctx, dir); err == nil {
+		if m, err := ReadMemberIDs(ctx, dir, 0); err == nil {
 			for c, ids := range m {
 				if len(ids) == 0 {
 					t.Errorf("candidate %d read with no member", c)

@@ -35,10 +35,12 @@ func readJSON(ctx context.Context, path string, v any) error {
 }
 
 // ReadMemberIDs reads members.csv of the search output folder dir: the
-// distinct source_ids of each candidate, by candidate number.
-func ReadMemberIDs(ctx context.Context, dir string) (map[int]map[int64]bool, error) {
+// distinct source_ids of each candidate, by candidate number, of the rows
+// whose p_stream is at least minPStream (every row if the table has no
+// p_stream column, as searches before it).
+func ReadMemberIDs(ctx context.Context, dir string, minPStream float64) (map[int]map[int64]bool, error) {
 	path := store.Join(dir, MembersCSV)
-	rows, err := readColumns(ctx, path, "candidate", "source_id")
+	rows, err := readColumns(ctx, path, []string{"candidate", "source_id"}, "p_stream")
 	if err != nil {
 		return nil, err
 	}
@@ -48,6 +50,15 @@ func ReadMemberIDs(ctx context.Context, dir string) (map[int]map[int64]bool, err
 		id, err2 := strconv.ParseInt(r[1], 10, 64)
 		if err1 != nil || err2 != nil {
 			return nil, fmt.Errorf("%s: row %d: candidate %q, source_id %q", path, i+2, r[0], r[1])
+		}
+		if len(r) > 2 { // an older table has no p_stream: every member counts
+			p, err := strconv.ParseFloat(r[2], 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s: row %d: p_stream %q", path, i+2, r[2])
+			}
+			if !(p >= minPStream) {
+				continue
+			}
 		}
 		if out[c] == nil {
 			out[c] = map[int64]bool{}
@@ -61,7 +72,7 @@ func ReadMemberIDs(ctx context.Context, dir string) (map[int]map[int64]bool, err
 // patches (RING pixels) that have at least one ROI.
 func ReadSearchedPatches(ctx context.Context, dir string) (map[int64]bool, error) {
 	path := store.Join(dir, ROIsCSV)
-	rows, err := readColumns(ctx, path, "patch")
+	rows, err := readColumns(ctx, path, []string{"patch"}, "")
 	if err != nil {
 		return nil, err
 	}
@@ -77,8 +88,9 @@ func ReadSearchedPatches(ctx context.Context, dir string) (map[int64]bool, error
 }
 
 // readColumns reads the named columns of the CSV file (with a header) at
-// path, row by row.
-func readColumns(ctx context.Context, path string, names ...string) ([][]string, error) {
+// path, row by row, and the optional column after them where the file has it
+// ("" for none).
+func readColumns(ctx context.Context, path string, names []string, optional string) ([][]string, error) {
 	data, err := store.ReadFile(ctx, path)
 	if err != nil {
 		return nil, err
@@ -90,21 +102,28 @@ func readColumns(ctx context.Context, path string, names ...string) ([][]string,
 	if len(recs) == 0 {
 		return nil, fmt.Errorf("%s: no header", path)
 	}
-	idx := make([]int, len(names))
-	for k, n := range names {
-		idx[k] = -1
+	col := func(n string) int {
 		for j, h := range recs[0] {
 			if h == n {
-				idx[k] = j
+				return j
 			}
 		}
-		if idx[k] < 0 {
+		return -1
+	}
+	var idx []int
+	for _, n := range names {
+		j := col(n)
+		if j < 0 {
 			return nil, fmt.Errorf("%s: no column %s", path, n)
 		}
+		idx = append(idx, j)
+	}
+	if j := col(optional); optional != "" && j >= 0 {
+		idx = append(idx, j)
 	}
 	out := make([][]string, 0, len(recs)-1)
 	for _, r := range recs[1:] {
-		row := make([]string, len(names))
+		row := make([]string, len(idx))
 		for k, j := range idx {
 			row[k] = r[j]
 		}

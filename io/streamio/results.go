@@ -202,12 +202,13 @@ func WriteResults(ctx context.Context, out string, m *search.Merged) error {
 		return err
 	}
 
-	rows = [][]string{{"candidate", "source_id", "r", "patch", "sr", "pm", "roi", "ra", "dec", "scan", "retraining", "selected"}}
+	rows = [][]string{{"candidate", "source_id", "r", "patch", "sr", "pm", "roi", "ra", "dec", "scan", "retraining", "selected", "p_stream"}}
 	for i, ms := range m.Members {
 		sel := stream.Selections(ms)
 		for _, mb := range ms {
 			rows = append(rows, []string{d(i), strconv.FormatInt(mb.SourceID, 10), f(mb.R), d(mb.Patch), d(mb.SR), d(mb.PM),
-				d(mb.ROI), f(mb.RA), f(mb.Dec), mb.Scan.String(), d(mb.Retraining), d(sel[mb.SourceID])})
+				d(mb.ROI), f(mb.RA), f(mb.Dec), mb.Scan.String(), d(mb.Retraining), d(sel[mb.SourceID]),
+				strconv.FormatFloat(mb.PStream, 'f', 4, 64)})
 		}
 	}
 	if err := writeCSV(ctx, store.Join(out, MembersCSV), rows); err != nil {

@@ -32,7 +32,7 @@ func TestResultsOfAnEmptySearchRoundTrip(t *testing.T) {
 	if err != nil || s.Candidates != 0 || s.MinSigma == 0 {
 		t.Errorf("summary %+v, %v (the cuts applied must be there)", s, err)
 	}
-	m, err := ReadMemberIDs(ctx, dir)
+	m, err := ReadMemberIDs(ctx, dir, 0)
 	if err != nil || len(m) != 0 {
 		t.Errorf("members %v, %v", m, err)
 	}
@@ -44,12 +44,16 @@ func TestReadMemberIDs(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, MembersCSV), []byte("source_id,candidate,r\n7,0,1.5\n8,0,2\n7,1,3\n"), 0o644)
-	m, err := ReadMemberIDs(ctx, dir)
+	m, err := ReadMemberIDs(ctx, dir, 0)
 	if err != nil || len(m) != 2 || len(m[0]) != 2 || !m[1][7] {
 		t.Fatalf("%v, %v", m, err)
 	}
+	os.WriteFile(filepath.Join(dir, MembersCSV), []byte("source_id,candidate,p_stream\n7,0,0.9\n8,0,0.1\n9,1,0.5\n"), 0o644)
+	if m, err := ReadMemberIDs(ctx, dir, 0.5); err != nil || len(m[0]) != 1 || !m[0][7] || !m[1][9] {
+		t.Errorf("p_stream >= 0.5: %v, %v", m, err)
+	}
 	os.WriteFile(filepath.Join(dir, MembersCSV), []byte("source_id,candidate\n7,x\n"), 0o644)
-	if _, err := ReadMemberIDs(ctx, dir); err == nil || !strings.Contains(err.Error(), "row 2") {
+	if _, err := ReadMemberIDs(ctx, dir, 0); err == nil || !strings.Contains(err.Error(), "row 2") {
 		t.Errorf("malformed row: %v", err)
 	}
 	os.WriteFile(filepath.Join(dir, ROIsCSV), []byte("roi,sr\n0,1\n"), 0o644)

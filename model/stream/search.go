@@ -146,6 +146,11 @@ type Member struct {
 	Retraining int
 	SR, PM     int
 	RA, Dec    float64 // ICRS, degrees
+	// PStream is the probability that the star's proper motion belongs to
+	// the candidate's coherent track in its patch rather than to the
+	// background its ROI window holds (FitPMTrack; set by the merge of
+	// model/stream/search, 1 where a patch has too few members to tell).
+	PStream float64
 }
 
 // Members returns the member stars of candidate cd: for every ROI of every

@@ -155,6 +155,24 @@ func searchGD1(t *testing.T, scans []stream.Scan, retrainings int) {
 		}
 	}
 	t.Logf("candidate: sigma_tot %.1f, N_SR %d, patches %v, %d members, %d GD-1", cands[0].SigmaTot, cands[0].NSR, cands[0].Patches, n, good)
+	// The members on the candidate's coherent proper-motion track
+	// (p_stream >= 0.5): most GD-1 members are, and they are at least as
+	// pure as the whole candidate.
+	pCol := slices.Index(rows[0], "p_stream")
+	coherent, coherentGood := map[int64]bool{}, 0
+	for _, r := range rows[1:] {
+		id, _ := strconv.ParseInt(r[1], 10, 64)
+		if p, err := strconv.ParseFloat(r[pCol], 64); err == nil && p >= 0.5 && !coherent[id] {
+			coherent[id] = true
+			if gd1[id] {
+				coherentGood++
+			}
+		}
+	}
+	t.Logf("on the coherent proper-motion track: %d members, %d GD-1", len(coherent), coherentGood)
+	if pCol < 0 || 2*coherentGood < good || float64(coherentGood)/float64(len(coherent)) < float64(good)/float64(n) {
+		t.Errorf("coherent track: %d members, %d GD-1, against %d and %d in the candidate", len(coherent), coherentGood, n, good)
+	}
 	if retrainings > 1 {
 		selCol := slices.Index(rows[0], "selected")
 		multi, gd1Rows := 0, map[int64]bool{}

@@ -38,9 +38,62 @@ func MergeResults(results []SRResult, cfg stream.MergeConfig) *Merged {
 	}
 	m.Result.Merge(cfg)
 	for i := range m.Candidates {
-		m.Members = append(m.Members, m.Candidates[i].Members(m.ROIs, m.Seeds, m.ProtoClusters, m.Regions))
+		ms := m.Candidates[i].Members(m.ROIs, m.Seeds, m.ProtoClusters, m.Regions)
+		pmCoherence(ms, m.ROIs, m.Regions)
+		m.Members = append(m.Members, ms)
 	}
 	return m
+}
+
+// pmCoherence sets the PStream of a candidate's members: in each patch, the
+// mixture of a coherent proper-motion track along the line and a background
+// uniform over each ROI's window (stream.FitPMTrack), fitted to the distinct
+// stars the candidate holds there.
+func pmCoherence(ms []stream.Member, rois []stream.ROI, regions []stream.Region) {
+	type key struct {
+		patch       int
+		region, row int // the star's first place, when it has no source_id
+		id          int64
+	}
+	byPatch := map[int][]int{} // member indices by patch, in order
+	for k := range ms {
+		byPatch[ms[k].Patch] = append(byPatch[ms[k].Patch], k)
+	}
+	patches := make([]int, 0, len(byPatch))
+	for p := range byPatch {
+		patches = append(patches, p)
+	}
+	slices.Sort(patches)
+	var stars []stream.PMStar
+	var prob []float64
+	for _, patch := range patches {
+		first := map[key]int{} // star -> its index in stars
+		of := make([]int, 0, len(byPatch[patch]))
+		stars = stars[:0]
+		for _, k := range byPatch[patch] {
+			mb := &ms[k]
+			id := key{patch: patch, id: mb.SourceID}
+			if mb.SourceID < 0 {
+				id = key{patch: patch, region: mb.Region, row: mb.Star, id: -1}
+			}
+			j, seen := first[id]
+			if !seen {
+				r := &rois[mb.ROI]
+				st := &regions[mb.Region].Stars
+				s, c := math.Sincos(r.Fit.Line.Theta)
+				j = len(stars)
+				first[id] = j
+				stars = append(stars, stream.PMStar{T: st.Phi[mb.Star]*c + st.Lambda[mb.Star]*s,
+					PMPhi: st.PMPhi[mb.Star], PMLambda: st.PMLambda[mb.Star],
+					WindowArea: (r.PMPhiMax - r.PMPhiMin) * (r.PMLambdaMax - r.PMLambdaMin)})
+			}
+			of = append(of, j)
+		}
+		_, prob, _ = stream.FitPMTrack(stars, prob)
+		for n, k := range byPatch[patch] {
+			ms[k].PStream = prob[of[n]]
+		}
+	}
 }
 
 // Focus returns the ROI the single-ROI figures show: the best ROI of the

@@ -1,0 +1,122 @@
+package stream
+
+import "math"
+
+// PMTrack is a stream's proper motion along its line in one patch: each
+// proper-motion coordinate varies linearly with the position t along the
+// line, mu(t) = A + B t, and the stream's stars scatter about it with a
+// Gaussian of width S in each coordinate; F is the stream's share of the
+// stars fitted.
+type PMTrack struct {
+	A, B [2]float64 // (mu_phi*, mu_lambda) at t = 0, mas/yr, and their slopes, mas/yr/deg
+	S, F float64
+}
+
+// PMStar is one candidate member as FitPMTrack sees it: its position T
+// along the line (degrees), its proper motions (mas/yr), and the area of
+// the proper-motion window its ROI searched (mas²/yr²), over which a
+// background star is uniform.
+type PMStar struct {
+	T, PMPhi, PMLambda float64
+	WindowArea         float64
+}
+
+// minPMTrackStars is the fewest stars FitPMTrack fits a track to.
+const minPMTrackStars = 5
+
+// FitPMTrack fits the mixture of a stream whose proper motions follow a
+// PMTrack and a background uniform over each star's ROI window to the
+// members of a candidate in one patch, by expectation-maximisation, and
+// writes into p (grown to len(stars)) each star's probability of belonging
+// to the stream. The stream is what the candidate's line selects; its
+// proper motions are coherent (a few tenths of a mas/yr about a smooth
+// track), while the background stars that the line's band also collects
+// spread over the whole window. The fit starts from the proper motion with
+// the most neighbours within 1 mas/yr. With fewer than five stars there is
+// nothing to fit: every p is 1 and ok is false.
+func FitPMTrack(stars []PMStar, p []float64) (tr PMTrack, probs []float64, ok bool) {
+	n := len(stars)
+	p = p[:0]
+	for range n {
+		p = append(p, 1)
+	}
+	if n < minPMTrackStars {
+		return PMTrack{}, p, false
+	}
+	// Start: the densest proper motion, no slope, 0.5 mas/yr, half stream.
+	best, most := 0, -1
+	for i := range stars {
+		k := 0
+		for j := range stars {
+			if math.Hypot(stars[j].PMPhi-stars[i].PMPhi, stars[j].PMLambda-stars[i].PMLambda) < 1 {
+				k++
+			}
+		}
+		if k > most {
+			best, most = i, k
+		}
+	}
+	tr = PMTrack{A: [2]float64{stars[best].PMPhi, stars[best].PMLambda}, S: 0.5, F: 0.5}
+	const minS = 0.02 // mas/yr: a floor against collapse onto a few stars
+	for iter := 0; iter < 200; iter++ {
+		// E step.
+		var sumP float64
+		for i, s := range stars {
+			dp := s.PMPhi - tr.A[0] - tr.B[0]*s.T
+			dl := s.PMLambda - tr.A[1] - tr.B[1]*s.T
+			g := tr.F * math.Exp(-0.5*(dp*dp+dl*dl)/(tr.S*tr.S)) / (2 * math.Pi * tr.S * tr.S)
+			u := (1 - tr.F) / math.Max(s.WindowArea, 1e-9)
+			p[i] = g / (g + u)
+			if math.IsNaN(p[i]) {
+				p[i] = 0
+			}
+			sumP += p[i]
+		}
+		if sumP < 2 {
+			// No coherent group: the stream, if any, is not separable.
+			for i := range p {
+				p[i] = 1
+			}
+			return tr, p, false
+		}
+		// M step: weighted least squares of each coordinate on t.
+		var sw, st, stt float64
+		for i, s := range stars {
+			sw += p[i]
+			st += p[i] * s.T
+			stt += p[i] * s.T * s.T
+		}
+		det := sw*stt - st*st
+		prev := tr
+		for c := 0; c < 2; c++ {
+			var sy, sty float64
+			for i, s := range stars {
+				y := s.PMPhi
+				if c == 1 {
+					y = s.PMLambda
+				}
+				sy += p[i] * y
+				sty += p[i] * s.T * y
+			}
+			if det > 1e-9*sw*sw {
+				tr.B[c] = (sw*sty - st*sy) / det
+				tr.A[c] = (sy - tr.B[c]*st) / sw
+			} else {
+				tr.B[c], tr.A[c] = 0, sy/sw
+			}
+		}
+		var ss float64
+		for i, s := range stars {
+			dp := s.PMPhi - tr.A[0] - tr.B[0]*s.T
+			dl := s.PMLambda - tr.A[1] - tr.B[1]*s.T
+			ss += p[i] * (dp*dp + dl*dl)
+		}
+		tr.S = math.Max(math.Sqrt(ss/(2*sw)), minS)
+		tr.F = math.Min(math.Max(sw/float64(n), 1e-3), 1-1e-3)
+		if math.Abs(tr.S-prev.S) < 1e-6 && math.Abs(tr.F-prev.F) < 1e-6 &&
+			math.Abs(tr.A[0]-prev.A[0]) < 1e-6 && math.Abs(tr.A[1]-prev.A[1]) < 1e-6 {
+			break
+		}
+	}
+	return tr, p, true
+}
