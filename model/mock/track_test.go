@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gaiaflow/gaiaflow/model/dust"
 	"github.com/gaiaflow/gaiaflow/model/sky"
 )
 
@@ -170,5 +171,36 @@ func TestInvisibleStreamIsRefused(t *testing.T) {
 	_, err := Shards(Config{Seed: 1, Stars: 100, Streams: []Stream{s}})
 	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "GD-1") {
 		t.Fatalf("got %v, want a configuration error naming the stream", err)
+	}
+}
+
+// TestPal5HiddenByTheDefaultDust: Pal 5 (the galstreams track, 19-22 kpc)
+// under the default dust map, whose reddening grows without limit along a
+// sight line near its centre, has no visible star: a configuration error;
+// on a dust-free sky its stars are placed.
+func TestPal5HiddenByTheDefaultDust(t *testing.T) {
+	f, err := os.Open("testdata/track.st.Pal5.pricewhelan2019.ecsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tr, err := ReadTrack(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := Stream{Name: "Pal5", Track: tr, N: 50}
+	if _, err := Shards(Config{Seed: 1, Stars: 100, Streams: []Stream{s}}); !errors.Is(err, ErrConfig) {
+		t.Errorf("default dust: %v, want a configuration error", err)
+	}
+	sh, err := Shards(Config{Seed: 1, Stars: 100, Streams: []Stream{s}, Dust: &dust.Gaussian{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for _, x := range sh {
+		n += x.Stream
+	}
+	if n != 50 {
+		t.Errorf("%d stream stars placed, want 50", n)
 	}
 }
