@@ -26,6 +26,8 @@ type streamFlags struct {
 	dropDusty  bool
 	published  bool
 	features   string
+	distances  string
+	minDist    float64
 	quick      bool
 	epochs     int
 	blocks     int
@@ -56,6 +58,8 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 	fs.Var(&f.patches, "patches", "search only these patches: nside-6 Galactic RING pixels (comma-separated; default all)")
 	fs.BoolVar(&f.dropDusty, "drop-dusty", false, "leave out the 36 patches the paper marks as dusty")
 	fs.BoolVar(&f.published, "published", false, "the published list of 200 patches instead of the 202 of the default grid")
+	fs.StringVar(&f.distances, "distances", "", "a published distance catalog of the same partitions ('gaiaflow distances'): a star it holds is foreground when its model distance dist_q50 is at most --min-distance, instead of when its parallax is at least 1 mas (stars the catalog cut keep the parallax cut)")
+	fs.Float64Var(&f.minDist, "min-distance", 1000, "with --distances: the foreground's far limit, pc (1000: the distance of the paper's parallax cut)")
 	fs.StringVar(&f.features, "features", "full", "ANODE features: full (phi, lambda, mu_phi*, b-r, g) or astrometric (no photometry; the colour and magnitude cuts are skipped)")
 	fs.BoolVar(&f.quick, "quick", false, "scaled-down ANODE (anode.QuickOptions: 20 epochs, batch 128, lr 1e-3, Stretch) instead of the paper's 150 epochs")
 	fs.IntVar(&f.epochs, "epochs", 0, "ANODE epochs per flow (0: the paper's 150, or 20 with --quick)")
@@ -100,6 +104,7 @@ func (f *streamFlags) options() (streams.Options, error) {
 		Search: stream.Config{ROI: stream.ROIConfig{MinStars: f.minROI},
 			Merge: stream.MergeConfig{MinSigma: f.minSigma, MinNSR: f.minNSR}},
 		Out: f.out, WriteR: f.writeR, Plots: !f.noPlots,
+		Distances: f.distances, MinDistance: f.minDist,
 	}
 	if f.ring {
 		o.Search.Hough.Background = stream.BackgroundRing

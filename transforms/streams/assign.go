@@ -7,6 +7,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/gaiaflow/gaiaflow/io/release"
 	"github.com/gaiaflow/gaiaflow/model/sky"
 	"github.com/gaiaflow/gaiaflow/model/star"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
@@ -17,6 +18,7 @@ import (
 // stars_out; PatchMembers counts (star, patch) pairs.
 const (
 	CutParallax  = "parallax"        // parallax >= Cuts.MaxParallax, or none
+	CutDistance  = "distance"        // with Options.Distances: dist_q50 <= MinDistance
 	CutMissing   = "missing"         // a needed position, proper motion or (Full) photometric value is missing
 	CutNoPatch   = "outside_patches" // in no searched patch
 	PatchMembers = "patch.members"
@@ -46,6 +48,7 @@ type assignFn struct {
 	in      []int
 	keep    [][]bool // per patch index, lazily
 	counted []int
+	shards  map[string]release.Input // Options.Distances' shards by input file name, once read
 }
 
 func (fn *assignFn) Setup() error {
@@ -62,16 +65,28 @@ func (fn *assignFn) Setup() error {
 	return nil
 }
 
-func (fn *assignFn) ProcessElement(ctx context.Context, b star.Block, emit func(int64, star.Block), tally func(star.Tally), touch func(Touch)) {
+func (fn *assignFn) ProcessElement(ctx context.Context, b star.Block, emit func(int64, star.Block), tally func(star.Tally), touch func(Touch)) error {
 	maxPlx := fn.opt.Cuts.MaxParallax
 	if maxPlx == 0 {
 		maxPlx = 1
 	}
+	var dist map[int64]float64
+	if fn.opt.Distances != "" {
+		var err error
+		if dist, err = fn.distances(ctx, b.File); err != nil {
+			return err
+		}
+	}
 	needPhot := fn.opt.Cuts.Features == anode.Full
 	fn.counted = fn.counted[:0]
-	var nPlx, nMiss, nNone, nOut, nMem int64
+	var nPlx, nDist, nMiss, nNone, nOut, nMem int64
 	for i := range b.Len() {
-		if !(b.Parallax[i] < maxPlx) {
+		if d, ok := dist[b.SourceID[i]]; ok && !math.IsNaN(d) {
+			if !(d > fn.opt.MinDistance) {
+				nDist++
+				continue
+			}
+		} else if !(b.Parallax[i] < maxPlx) {
 			nPlx++
 			continue
 		}
@@ -112,11 +127,15 @@ func (fn *assignFn) ProcessElement(ctx context.Context, b star.Block, emit func(
 	}
 	t := star.Tally{star.StarsOut: nOut, PatchMembers: nMem}
 	t.Cut(CutParallax, nPlx)
+	if fn.opt.Distances != "" {
+		t.Cut(CutDistance, nDist)
+	}
 	t.Cut(CutMissing, nMiss)
 	t.Cut(CutNoPatch, nNone)
 	stars.Monitor(ctx, t)
 	tally(t)
 	stars.Progress("stars assigned to patches", int64(b.Len()))
+	return nil
 }
 
 // used reports whether patch p already has stars from the current block.
@@ -130,6 +149,6 @@ func (fn *assignFn) used(p int) bool {
 }
 
 func init() {
-	register.DoFn5x0[context.Context, star.Block, func(int64, star.Block), func(star.Tally), func(Touch)](&assignFn{})
+	register.DoFn5x1[context.Context, star.Block, func(int64, star.Block), func(star.Tally), func(Touch), error](&assignFn{})
 	register.Emitter2[int64, star.Block]()
 }

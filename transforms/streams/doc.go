@@ -21,9 +21,9 @@
 //     (streamio.WriteResults) and figures (plot.StreamFigures).
 //
 // Counters (namespace stars.Namespace): every star read leaves once, in
-// stars_out (it is in at least one patch) or under a cut (parallax,
-// missing, outside_patches), so the run reconciles with rows_in; patch
-// assignments are counted apart (patch.members, patch.dropped.*), as are
+// stars_out (it is in at least one patch) or under a cut (parallax, or
+// distance with Options.Distances; missing, outside_patches), so the run
+// reconciles with rows_in; patch assignments are counted apart (patch.members, patch.dropped.*), as are
 // search regions by veto (sr.*), ROIs (roi.*) and training time
 // (sr.train_ms).
 package streams

@@ -25,8 +25,16 @@ type Options struct {
 	// pixels of the grid's nside).
 	Pixels []int64
 
-	Cuts    anode.Cuts          // selection of a patch's stars (Features is set from Score.Features)
-	Regions anode.RegionOptions // search regions and their vetoes
+	Cuts anode.Cuts // selection of a patch's stars (Features is set from Score.Features)
+	// Distances, if not empty, is a published distance catalog of the same
+	// partitions (gaiaflow distances): a star it holds is foreground when
+	// its model distance dist_q50 is at most MinDistance pc (0: 1000, the
+	// distance of the paper's parallax cut of 1 mas), instead of when its
+	// parallax is at least Cuts.MaxParallax; the stars it does not hold
+	// (cut from the catalog) keep the parallax cut.
+	Distances   string
+	MinDistance float64
+	Regions     anode.RegionOptions // search regions and their vetoes
 	// SRRange, if not nil, trains only the search regions whose window
 	// lies inside it (mas/yr); the others are counted as sr.out_of_range.
 	SRRange *anode.Window
@@ -72,6 +80,12 @@ func (o Options) stage() string {
 // normalized returns o with the settings that follow from others filled in.
 func (o Options) normalized() Options {
 	o.Cuts.Features = o.Score.Features
+	// With a distance catalog the foreground is cut in Assign, star by
+	// star, by distance or parallax: the patches keep what reaches them.
+	o.Cuts.NoParallaxCut = o.Distances != ""
+	if o.MinDistance == 0 {
+		o.MinDistance = 1000
+	}
 	o.Score.OnEpoch = nil
 	if len(o.Scans) == 0 {
 		o.Scans = []stream.Scan{stream.ScanLambda}

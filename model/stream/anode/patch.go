@@ -78,6 +78,10 @@ type Cuts struct {
 	// MaxParallax keeps stars with parallax < MaxParallax mas; 0 means 1.
 	// A star without a parallax fails it.
 	MaxParallax float64
+	// NoParallaxCut keeps every star whatever its parallax: the foreground
+	// was cut before, by another measure (the model distances of a
+	// catalog: streams --distances).
+	NoParallaxCut bool
 	// Radius keeps stars within Radius degrees of the patch centre; 0
 	// means sky.PatchRadius (15), negative keeps all.
 	Radius float64
@@ -123,7 +127,7 @@ func (p *Patch) Add(f *sky.Frame, b *star.Block, cuts Cuts) Counts {
 	var n Counts
 	n.In = b.Len()
 	for i := range b.Len() {
-		if !(b.Parallax[i] < maxPlx) {
+		if !cuts.NoParallaxCut && !(b.Parallax[i] < maxPlx) {
 			n.Parallax++
 			continue
 		}
