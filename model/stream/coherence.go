@@ -33,7 +33,9 @@ const minPMTrackStars = 5
 // track), while the background stars that the line's band also collects
 // spread over the whole window. The fit starts from the proper motion with
 // the most neighbours within 1 mas/yr. With fewer than five stars there is
-// nothing to fit: every p is 1 and ok is false.
+// nothing to fit, and where the fit finds no group of at least two stars it
+// cannot tell the stream from the background: in both cases every p is 1
+// (no member is set aside) and ok is false.
 func FitPMTrack(stars []PMStar, p []float64) (tr PMTrack, probs []float64, ok bool) {
 	n := len(stars)
 	p = p[:0]

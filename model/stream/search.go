@@ -149,7 +149,8 @@ type Member struct {
 	// PStream is the probability that the star's proper motion belongs to
 	// the candidate's coherent track in its patch rather than to the
 	// background its ROI window holds (FitPMTrack; set by the merge of
-	// model/stream/search, 1 where a patch has too few members to tell).
+	// model/stream/search; 1 where the fit cannot tell, with too few
+	// members in the patch or no coherent group among them).
 	PStream float64
 }
 
