@@ -35,13 +35,16 @@ type distanceReport struct {
 func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints int) (*distanceReport, error) {
 	truth := map[int64]float64{}
 	truthCMD := map[int64]float64{} // the paper-000 population alone
-	sky, err := mockio.ReadSkyTruth(ctx, skyDir, func(t *mock.Truth) {
+	sky, err := mockio.ReadManifest(ctx, skyDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := mockio.ReadSkyTruth(ctx, skyDir, sky, func(t *mock.Truth) {
 		truth[t.SourceID] = t.Dist
 		if t.Component == mock.CMDStar {
 			truthCMD[t.SourceID] = t.Dist
 		}
-	})
-	if err != nil {
+	}); err != nil {
 		return nil, err
 	}
 	rows, man, err := release.ReadPublished(ctx, catDir, nil)

@@ -138,13 +138,12 @@ type nullSkyReport struct {
 // simulated sky's truth tables.
 func readTruthLabels(ctx context.Context, skyDir, label string) (map[int64]bool, *mockio.Manifest, error) {
 	ids := map[int64]bool{}
-	var streams []mock.Stream
 	man, err := mockio.ReadManifest(ctx, skyDir)
 	if err != nil {
 		return nil, nil, err
 	}
-	streams = man.Config.Defaults().Streams
-	if _, err := mockio.ReadSkyTruth(ctx, skyDir, func(t *mock.Truth) {
+	streams := man.Config.Defaults().Streams
+	if err := mockio.ReadSkyTruth(ctx, skyDir, man, func(t *mock.Truth) {
 		if t.Label(streams) == label {
 			ids[t.SourceID] = true
 		}
@@ -161,11 +160,7 @@ func validateSky(ctx context.Context, skyDir, runDir, label string) (*skyReport,
 	if err != nil {
 		return nil, err
 	}
-	members, err := streamio.ReadMemberIDs(ctx, runDir, 0)
-	if err != nil {
-		return nil, err
-	}
-	coherent, err := streamio.ReadMemberIDs(ctx, runDir, 0.5)
+	members, err := streamio.ReadMembers(ctx, runDir)
 	if err != nil {
 		return nil, err
 	}
@@ -177,23 +172,13 @@ func validateSky(ctx context.Context, skyDir, runDir, label string) (*skyReport,
 	if err != nil {
 		return nil, err
 	}
-	m := search.MatchTruth(members, truth)
+	m := search.MatchTruth(search.Above(members, 0), truth)
 	rep := &skyReport{Label: label, Candidates: len(cands), Best: m.Best, Members: m.Members, True: m.True,
 		StreamStars: len(truth), Purity: m.Purity()}
-	if m.Best >= 0 {
-		// The same candidate's members whose proper motions follow its
-		// coherent track (p_stream >= 0.5).
-		ids := coherent[m.Best]
-		for id := range ids {
-			if truth[id] {
-				rep.CoherentTrue++
-			}
-		}
-		rep.CoherentMembers = len(ids)
-		if len(ids) > 0 {
-			rep.CoherentPurity = float64(rep.CoherentTrue) / float64(len(ids))
-		}
-	}
+	// The same candidate's members whose proper motions follow its
+	// coherent track (p_stream >= 0.5).
+	c := m.Of(search.Above(members, 0.5), truth)
+	rep.CoherentMembers, rep.CoherentTrue, rep.CoherentPurity = c.Members, c.True, c.Purity()
 	if m.Best >= 0 && m.Best < len(cands) {
 		rep.Patches = cands[m.Best].Patches
 	}

@@ -24,21 +24,17 @@ func ReadManifest(ctx context.Context, dir string) (*Manifest, error) {
 	return &m, nil
 }
 
-// ReadSkyTruth reads the manifest of the simulated sky in folder dir and
-// calls each with every row of its truth tables.
-func ReadSkyTruth(ctx context.Context, dir string, each func(*mock.Truth)) (*Manifest, error) {
-	m, err := ReadManifest(ctx, dir)
-	if err != nil {
-		return nil, err
-	}
+// ReadSkyTruth calls each with every row of the truth tables of the
+// simulated sky in folder dir, whose manifest is m (ReadManifest).
+func ReadSkyTruth(ctx context.Context, dir string, m *Manifest, each func(*mock.Truth)) error {
 	for _, f := range m.Files {
 		rows, err := ReadTruthFile(ctx, store.Join(dir, f.Truth))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for i := range rows {
 			each(&rows[i])
 		}
 	}
-	return m, nil
+	return nil
 }

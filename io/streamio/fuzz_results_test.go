@@ -2,6 +2,7 @@ package streamio
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -22,10 +23,15 @@ func FuzzSearchTables(f *testing.F) {
 		os.WriteFile(filepath.Join(dir, MembersCSV), members, 0o644)
 		os.WriteFile(filepath.Join(dir, ROIsCSV), rois, 0o644)
 		ctx := context.Background()
-		if m, err := ReadMemberIDs(ctx, dir, 0); err == nil {
+		if m, err := ReadMembers(ctx, dir); err == nil {
 			for c, ids := range m {
 				if len(ids) == 0 {
 					t.Errorf("candidate %d read with no member", c)
+				}
+				for id, p := range ids {
+					if math.IsNaN(p) {
+						t.Errorf("candidate %d, star %d: p_stream NaN", c, id)
+					}
 				}
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -34,36 +35,34 @@ func readJSON(ctx context.Context, path string, v any) error {
 	return nil
 }
 
-// ReadMemberIDs reads members.csv of the search output folder dir: the
-// distinct source_ids of each candidate, by candidate number, of the rows
-// whose p_stream is at least minPStream (every row if the table has no
-// p_stream column, as searches before it).
-func ReadMemberIDs(ctx context.Context, dir string, minPStream float64) (map[int]map[int64]bool, error) {
+// ReadMembers reads members.csv of the search output folder dir: for each
+// candidate (by number) its distinct source_ids with their p_stream, the
+// largest over the star's rows (1 for a table from before p_stream).
+func ReadMembers(ctx context.Context, dir string) (map[int]map[int64]float64, error) {
 	path := store.Join(dir, MembersCSV)
 	rows, err := readColumns(ctx, path, []string{"candidate", "source_id"}, "p_stream")
 	if err != nil {
 		return nil, err
 	}
-	out := map[int]map[int64]bool{}
+	out := map[int]map[int64]float64{}
 	for i, r := range rows {
 		c, err1 := strconv.Atoi(r[0])
 		id, err2 := strconv.ParseInt(r[1], 10, 64)
 		if err1 != nil || err2 != nil {
 			return nil, fmt.Errorf("%s: row %d: candidate %q, source_id %q", path, i+2, r[0], r[1])
 		}
-		if len(r) > 2 { // an older table has no p_stream: every member counts
-			p, err := strconv.ParseFloat(r[2], 64)
-			if err != nil {
+		p := 1.0
+		if len(r) > 2 {
+			if p, err = strconv.ParseFloat(r[2], 64); err != nil || math.IsNaN(p) {
 				return nil, fmt.Errorf("%s: row %d: p_stream %q", path, i+2, r[2])
-			}
-			if !(p >= minPStream) {
-				continue
 			}
 		}
 		if out[c] == nil {
-			out[c] = map[int64]bool{}
+			out[c] = map[int64]float64{}
 		}
-		out[c][id] = true
+		if q, seen := out[c][id]; !seen || p > q {
+			out[c][id] = p
+		}
 	}
 	return out, nil
 }

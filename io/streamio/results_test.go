@@ -32,28 +32,29 @@ func TestResultsOfAnEmptySearchRoundTrip(t *testing.T) {
 	if err != nil || s.Candidates != 0 || s.MinSigma == 0 {
 		t.Errorf("summary %+v, %v (the cuts applied must be there)", s, err)
 	}
-	m, err := ReadMemberIDs(ctx, dir, 0)
+	m, err := ReadMembers(ctx, dir)
 	if err != nil || len(m) != 0 {
 		t.Errorf("members %v, %v", m, err)
 	}
 }
 
-// TestReadMemberIDs reads a members table by column name, and names the
-// file and row of a malformed one.
-func TestReadMemberIDs(t *testing.T) {
+// TestReadMembers reads a members table by column name (p_stream 1 where
+// the table has none, the largest of a star's rows where it has), and names
+// the file and row of a malformed one.
+func TestReadMembers(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, MembersCSV), []byte("source_id,candidate,r\n7,0,1.5\n8,0,2\n7,1,3\n"), 0o644)
-	m, err := ReadMemberIDs(ctx, dir, 0)
-	if err != nil || len(m) != 2 || len(m[0]) != 2 || !m[1][7] {
+	m, err := ReadMembers(ctx, dir)
+	if err != nil || len(m) != 2 || len(m[0]) != 2 || m[1][7] != 1 {
 		t.Fatalf("%v, %v", m, err)
 	}
-	os.WriteFile(filepath.Join(dir, MembersCSV), []byte("source_id,candidate,p_stream\n7,0,0.9\n8,0,0.1\n9,1,0.5\n"), 0o644)
-	if m, err := ReadMemberIDs(ctx, dir, 0.5); err != nil || len(m[0]) != 1 || !m[0][7] || !m[1][9] {
-		t.Errorf("p_stream >= 0.5: %v, %v", m, err)
+	os.WriteFile(filepath.Join(dir, MembersCSV), []byte("source_id,candidate,p_stream\n7,0,0.9\n8,0,0.1\n9,1,0.5\n8,0,0.3\n"), 0o644)
+	if m, err := ReadMembers(ctx, dir); err != nil || m[0][7] != 0.9 || m[0][8] != 0.3 || m[1][9] != 0.5 {
+		t.Errorf("p_stream: %v, %v", m, err)
 	}
 	os.WriteFile(filepath.Join(dir, MembersCSV), []byte("source_id,candidate\n7,x\n"), 0o644)
-	if _, err := ReadMemberIDs(ctx, dir, 0); err == nil || !strings.Contains(err.Error(), "row 2") {
+	if _, err := ReadMembers(ctx, dir); err == nil || !strings.Contains(err.Error(), "row 2") {
 		t.Errorf("malformed row: %v", err)
 	}
 	os.WriteFile(filepath.Join(dir, ROIsCSV), []byte("roi,sr\n0,1\n"), 0o644)

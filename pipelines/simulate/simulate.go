@@ -29,11 +29,12 @@ func Build(cfg mock.Config, out string) (*beam.Pipeline, error) {
 	}
 	// The shards' plan checks what Validate cannot (every stream can be
 	// seen), so a bad configuration is an error here, not a panic in Write.
-	if _, err := mock.Shards(cfg); err != nil {
+	shards, err := mock.Shards(cfg)
+	if err != nil {
 		return nil, err
 	}
 	p, s := beam.NewPipelineWithRoot()
-	tallies := tsim.Write(s, cfg, out)
+	tallies := tsim.WriteShards(s, cfg, shards, out)
 	stars.WriteTally(s, store.Join(out, CountsName), stars.Sum(s, tallies))
 	return p, nil
 }

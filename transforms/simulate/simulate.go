@@ -38,11 +38,17 @@ const (
 // out/manifest.json. It returns per shard its tally (PCollection<star.Tally>)
 // for stars.Sum. It panics if cfg is invalid, before any data flows.
 func Write(s beam.Scope, cfg mock.Config, out string) beam.PCollection {
-	s = s.Scope("simulate.Write")
 	shards, err := mock.Shards(cfg)
 	if err != nil {
 		panic(fmt.Sprintf("simulate: %v", err))
 	}
+	return WriteShards(s, cfg, shards, out)
+}
+
+// WriteShards is Write with the shards of cfg already planned
+// (mock.Shards), for a caller that checked the plan before building.
+func WriteShards(s beam.Scope, cfg mock.Config, shards []mock.Shard, out string) beam.PCollection {
+	s = s.Scope("simulate.Write")
 	js, err := json.Marshal(cfg)
 	if err != nil {
 		panic(fmt.Sprintf("simulate: config: %v", err))

@@ -41,6 +41,41 @@ func MatchTruth(members map[int]map[int64]bool, truth map[int64]bool) Match {
 	return m
 }
 
+// Of returns the match of the same candidate as m among other members
+// (its members with a high p_stream, say): their number and how many are
+// stream stars.
+func (m Match) Of(members map[int]map[int64]bool, truth map[int64]bool) Match {
+	o := Match{Best: m.Best}
+	if m.Best < 0 {
+		return o
+	}
+	for id := range members[m.Best] {
+		o.Members++
+		if truth[id] {
+			o.True++
+		}
+	}
+	return o
+}
+
+// Above returns, per candidate, the members whose p_stream is at least
+// minP (members: source_id -> p_stream by candidate, as members.csv holds
+// them).
+func Above(members map[int]map[int64]float64, minP float64) map[int]map[int64]bool {
+	out := map[int]map[int64]bool{}
+	for c, ps := range members {
+		for id, p := range ps {
+			if p >= minP {
+				if out[c] == nil {
+					out[c] = map[int64]bool{}
+				}
+				out[c][id] = true
+			}
+		}
+	}
+	return out
+}
+
 // Reach says which stars a search of some patches could have found: those
 // with parallax < 1 mas (the paper's foreground cut) within 10 degrees of a
 // searched patch's centre (the inner disk of the default grid's patches),

@@ -26,6 +26,23 @@ func TestMatchTruthByHand(t *testing.T) {
 	}
 }
 
+// TestCoherentSubsetOfTheBestCandidate: Above keeps the members at or over
+// a p_stream; Of counts them for the candidate MatchTruth chose.
+func TestCoherentSubsetOfTheBestCandidate(t *testing.T) {
+	truth := map[int64]bool{1: true, 2: true, 3: true}
+	ps := map[int]map[int64]float64{0: {1: 0.9, 2: 0.2, 9: 0.6, 10: 0.1}, 1: {3: 0.7}}
+	m := MatchTruth(Above(ps, 0), truth)
+	if m.Best != 0 || m.Members != 4 || m.True != 2 {
+		t.Fatalf("%+v", m)
+	}
+	if c := m.Of(Above(ps, 0.5), truth); c.Best != 0 || c.Members != 2 || c.True != 1 || c.Purity() != 0.5 {
+		t.Errorf("coherent %+v", c)
+	}
+	if c := (Match{Best: -1}).Of(Above(ps, 0.5), truth); c.Members != 0 {
+		t.Errorf("no candidate: %+v", c)
+	}
+}
+
 // TestReachIsTheInnerDiskOfSearchedPatches: a star at a searched patch's
 // centre with parallax < 1 mas is reachable; one 12 degrees away, one with
 // parallax 1.5 mas, and any star when nothing was searched are not.
