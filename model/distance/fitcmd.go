@@ -49,6 +49,15 @@ type CMDFit struct {
 	// value is MeanPoints, the paper's.
 	Points Points
 
+	// Survey, if not empty, is a random sample of the catalogue the
+	// training stars were drawn from, of every parallax/error (SurveyStar):
+	// the loss weights are then corrected for the selection of the
+	// parallax/error floor and for their own dependence on it
+	// (FitSelection), so that the flow learns the catalogue's CMD rather
+	// than that of its nearest stars. Empty: the paper's training, whose
+	// CMD over-represents the intrinsically faint stars.
+	Survey []SurveyStar `json:"-"`
+
 	// OnPass, if not nil, is called after each pass with the flow (valid
 	// during the call only).
 	OnPass func(p Pass) `json:"-"`
@@ -162,6 +171,20 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 		st.XMean[j], st.XScale[j] = m, math.Sqrt(math.Max(s2/float64(len(col))-m*m, 1e-12))
 	}
 
+	var sel *Selection
+	if len(opt.Survey) > 0 {
+		// The weights as the loss will use them (g_best does not depend
+		// on the density, so one fit serves the whole training).
+		trainingPoints(e, &ts, opt.Points, nil)
+		var err error
+		sel, err = FitSelection(ts.G, ts.Weight, opt.Survey, SelectionFit{
+			MinParallaxSNR: e.cfg.MinParallaxSNR, ParallaxOffset: e.cfg.ParallaxOffset,
+			AG: e.cfg.Extinction.AG, Dust: e.dust})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+
 	cfg := opt.Flow
 	cfg.D, cfg.C = 3, 0
 	f, err := flow.New(cfg, opt.Opt.Init, keyrand.New(opt.Opt.Seed, 0x636d6466))
@@ -213,6 +236,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 					ts.Redraw(uint64(stepper.Steps() + 1))
 				}
 				xs = trainingPoints(e, &ts, opt.Points, xs)
+				sel.apply(&ts)
 				for lo := 0; lo < ts.Len(); lo += opt.StepBatch {
 					hi := min(lo+opt.StepBatch, ts.Len())
 					x := mat.NewDense(hi-lo, 3, xs[3*lo:3*hi])
@@ -226,7 +250,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 				}
 			}
 		}
-		held, ess := heldOutNLL(e, &hold, &ts, f, opt.Points)
+		held, ess := heldOutNLL(e, &hold, &ts, f, opt.Points, sel)
 		pt := Pass{Pass: pass, Steps: stepper.Steps(), TrainLoss: lossSum / wSum, HeldOutLoss: held, HeldOutESS: ess, Flow: f}
 		// Keep the best pass, not the last: the training points move with
 		// the flow, and a pass can end worse than an earlier one.
@@ -250,13 +274,15 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 // heldOutNLL returns the weighted mean negative log-likelihood of the
 // held-out stars' training points, made with the current flow, and the
 // Kish effective number of stars of their weights.
-func heldOutNLL(e *Estimator, hold *Prepared, ts *TrainSet, f *flow.Flow, kind Points) (nll, ess float64) {
+func heldOutNLL(e *Estimator, hold *Prepared, ts *TrainSet, f *flow.Flow, kind Points, sel *Selection) (nll, ess float64) {
 	ts.Round = 0
 	e.Train(ts, hold)
 	if ts.Len() == 0 {
 		return math.NaN(), 0
 	}
-	lp := f.LogProb(nil, mat.NewDense(ts.Len(), 3, trainingPoints(e, ts, kind, nil)), nil)
+	x := trainingPoints(e, ts, kind, nil)
+	sel.apply(ts)
+	lp := f.LogProb(nil, mat.NewDense(ts.Len(), 3, x), nil)
 	var s, w, w2 float64
 	for i, v := range lp {
 		s -= ts.Weight[i] * v

@@ -133,7 +133,7 @@ func (e *Estimator) Prepare(dst *Prepared, b *star.Block, c *Counts) *Prepared {
 			cut = CutPhotometry
 		case !star.Finite(plx) || !(plxErr > 0) || math.IsInf(plxErr, 1):
 			cut = CutParallax
-		case cfg.Mode == Training && cfg.MinParallaxSNR > 0 && !(plx/plxErr >= cfg.MinParallaxSNR):
+		case cfg.Mode == Training && !cfg.PassesFloor(plx, plxErr):
 			cut = CutParallax
 		case math.IsNaN(ruwe):
 			if cfg.Mode == Training && !cfg.KeepNoRUWE {

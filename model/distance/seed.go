@@ -17,6 +17,7 @@ const (
 	purposeRefineDust                      // their dust-map draws
 	purposeColour                          // the colour-noise draw of each parallax sample
 	purposeRefineColour                    // the same for a refined estimate's samples
+	purposeSurvey                          // whether a star is in the selection survey
 )
 
 // SelectionKey returns a uniform variate in (0, 1) for the star, from the

@@ -22,6 +22,11 @@ type Options struct {
 	Fit      distance.CMDFit // Fit.Opt.Seed is set to Cfg.Seed by Build
 	Fraction float64         // seeded random fraction of the stars that pass the cuts
 	MaxStars int             // at most this many training stars
+	// SurveyStars is the size of the random survey of the catalogue that
+	// corrects the training for the selection of the parallax/error floor
+	// (distance.FitSelection); 0 trains as the paper does, on the floor's
+	// CMD.
+	SurveyStars int
 	// U0FromData computes the RUWE normalisation from the data, for
 	// partitions without a ruwe column (DR2); otherwise stars without ruwe
 	// are cut (no_ruwe).
@@ -41,7 +46,7 @@ type Options struct {
 // statistics and a short training does not converge (on the demo sky: KL
 // 13.6 nats after 3.5 minutes, against 1.7 after 14 s with it).
 func DefaultOptions() Options {
-	o := Options{Dust: "none", Fraction: 1, MaxStars: 200000, U0FromData: true}
+	o := Options{Dust: "none", Fraction: 1, MaxStars: 200000, SurveyStars: DefaultSurveyStars, U0FromData: true}
 	o.Cfg.MinParallaxSNR = 5
 	o.Cfg.SigmaCMD = distance.DefaultSigmaCMD
 	o.Cfg.K, o.Cfg.T = 32, 5
@@ -55,6 +60,13 @@ func DefaultOptions() Options {
 	o.Fit.Points, o.Fit.Redraws = distance.DefaultPoints, distance.DefaultRedraws
 	return o
 }
+
+// DefaultSurveyStars is the default size of the selection survey: enough
+// that the deconvolved count of stars in each 0.25-mag bin of absolute
+// magnitude, and the part of it over the floor, are measured to a few per
+// cent where the CMD holds most of its stars (FitSelection takes about a
+// second for it).
+const DefaultSurveyStars = 20000
 
 // CountsPath returns where the run's tally is written.
 func (o Options) CountsPath() string {
@@ -88,8 +100,8 @@ func Build(opt Options) (*beam.Pipeline, error) {
 	} else {
 		u0 = beam.Create(s, distance.U0{})
 	}
-	sample, cuts := traincmd.Sample(s, traincmd.SampleOptions{Dust: opt.Dust, Cfg: opt.Cfg, Fraction: opt.Fraction}, blocks, u0)
-	_, used := traincmd.Fit(s, traincmd.FitOptions{Dust: opt.Dust, Cfg: opt.Cfg, Fit: opt.Fit, MaxStars: opt.MaxStars, Out: opt.Out}, sample, u0)
+	sample, cuts, survey := traincmd.Sample(s, traincmd.SampleOptions{Dust: opt.Dust, Cfg: opt.Cfg, Fraction: opt.Fraction, SurveyStars: opt.SurveyStars}, blocks, u0)
+	_, used := traincmd.Fit(s, traincmd.FitOptions{Dust: opt.Dust, Cfg: opt.Cfg, Fit: opt.Fit, MaxStars: opt.MaxStars, Out: opt.Out}, sample, u0, survey)
 	stars.WriteTally(s, opt.CountsPath(), stars.Sum(s, read, cuts, used))
 	return p, nil
 }

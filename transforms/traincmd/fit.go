@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"github.com/gaiaflow/gaiaflow/io/dustfile"
 	"os"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -41,7 +42,10 @@ const OverMax = "over_max_stars"
 // returns the singleton PCollection<string> of the model's path and the
 // singleton PCollection<star.Tally> of the stars it trained on (stars_out)
 // and of those beyond MaxStars (cut.over_max_stars).
-func Fit(s beam.Scope, opt FitOptions, blocks, u0 beam.PCollection) (model, tally beam.PCollection) {
+// The singleton PCollection<[]distance.SurveyStar> survey, if not empty,
+// corrects the training for the selection of the parallax/error floor
+// (distance.CMDFit.Survey).
+func Fit(s beam.Scope, opt FitOptions, blocks, u0, survey beam.PCollection) (model, tally beam.PCollection) {
 	s = s.Scope("traincmd.Fit")
 	opt.Cfg.Mode = distance.Training
 	js, err := json.Marshal(opt)
@@ -49,14 +53,14 @@ func Fit(s beam.Scope, opt FitOptions, blocks, u0 beam.PCollection) (model, tall
 		panic(err)
 	}
 	grouped := beam.GroupByKey(s, beam.AddFixedKey(s, blocks))
-	return beam.ParDo2(s, &fitFn{Options: string(js)}, grouped, beam.SideInput{Input: u0})
+	return beam.ParDo2(s, &fitFn{Options: string(js)}, grouped, beam.SideInput{Input: u0}, beam.SideInput{Input: survey})
 }
 
 type fitFn struct {
 	Options string // FitOptions as JSON
 }
 
-func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Block) bool, u0 distance.U0, emit func(string), tally func(star.Tally)) error {
+func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Block) bool, u0 distance.U0, survey []distance.SurveyStar, emit func(string), tally func(star.Tally)) error {
 	var opt FitOptions
 	if err := json.Unmarshal([]byte(fn.Options), &opt); err != nil {
 		return err
@@ -106,6 +110,7 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 	var curve strings.Builder
 	curve.WriteString("pass,steps,train_nll,heldout_nll,seconds,heldout_ess,best\n")
 	fit := opt.Fit
+	fit.Survey = survey
 	fit.OnPass = func(pt distance.Pass) {
 		fmt.Fprintf(&curve, "%d,%d,%.6f,%.6f,%.1f,%.0f,%t\n", pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss, time.Since(start).Seconds(), pt.HeldOutESS, pt.Best)
 		// Straight to stderr: on a local run that is the user's terminal, on
@@ -123,6 +128,7 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 	}
 	f.Meta.Notes["training_stars"] = fmt.Sprint(p.Len())
 	f.Meta.Notes["dust"] = opt.Dust
+	f.Meta.Notes["selection_survey_stars"] = fmt.Sprint(len(survey))
 	var buf bytes.Buffer
 	if err := flowfile.Write(&buf, f); err != nil {
 		return err
@@ -151,6 +157,7 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 }
 
 func init() {
-	register.DoFn6x1[context.Context, int, func(*star.Block) bool, distance.U0, func(string), func(star.Tally), error](&fitFn{})
+	register.DoFn7x1[context.Context, int, func(*star.Block) bool, distance.U0, []distance.SurveyStar, func(string), func(star.Tally), error](&fitFn{})
+	beam.RegisterType(reflect.TypeOf((*distance.SurveyStar)(nil)).Elem())
 	register.Iter1[star.Block]()
 }

@@ -18,17 +18,25 @@ type SampleOptions struct {
 	Dust     string          // dust map spec (dustfile.SharedSpec)
 	Cfg      distance.Config // Mode Training; U0 comes from the side input
 	Fraction float64         // keep a star if its SelectionKey is below; 0 means 1
+	// SurveyStars is the size of the survey of the catalogue (every star
+	// that passes the cuts but the parallax/error floor, the lowest
+	// SurveyKeys) that corrects the training for the floor's selection
+	// (distance.FitSelection); 0: none.
+	SurveyStars int
 }
 
 // NotSampled is the cut under which stars outside the random sample count.
 const NotSampled = "not_sampled"
 
 // Sample applies the training cuts (dec, photometry, parallax, RUWE with u0
-// from the singleton PCollection<distance.U0> u0, dust coverage) to every
-// block, counts each cut, and keeps a seeded random fraction of the rest:
-// PCollection<star.Block> of the training stars, and per block the tally of
-// its cuts (PCollection<star.Tally>; the stars kept are counted by Fit).
-func Sample(s beam.Scope, opt SampleOptions, blocks, u0 beam.PCollection) (sample, tallies beam.PCollection) {
+// from the singleton PCollection<distance.U0> u0, dust coverage, then the
+// parallax/error floor) to every block, counts each cut, and keeps a seeded
+// random fraction of the rest: PCollection<star.Block> of the training
+// stars, per block the tally of its cuts (PCollection<star.Tally>; the
+// stars kept are counted by Fit), and the singleton
+// PCollection<[]distance.SurveyStar> of the survey (empty if
+// opt.SurveyStars is 0).
+func Sample(s beam.Scope, opt SampleOptions, blocks, u0 beam.PCollection) (sample, tallies, survey beam.PCollection) {
 	s = s.Scope("traincmd.Sample")
 	opt.Cfg.Mode = distance.Training
 	if opt.Fraction == 0 {
@@ -38,13 +46,30 @@ func Sample(s beam.Scope, opt SampleOptions, blocks, u0 beam.PCollection) (sampl
 	if err != nil {
 		panic(err)
 	}
-	return beam.ParDo2(s, &sampleFn{Dust: opt.Dust, Config: string(cfg), Fraction: opt.Fraction}, blocks, beam.SideInput{Input: u0})
+	sample, tallies, parts := beam.ParDo3(s, &sampleFn{Dust: opt.Dust, Config: string(cfg), Fraction: opt.Fraction, SurveyStars: opt.SurveyStars},
+		blocks, beam.SideInput{Input: u0})
+	survey = beam.Combine(s, &surveyFn{K: opt.SurveyStars}, parts)
+	return sample, tallies, survey
+}
+
+// surveyFn keeps the K survey stars of lowest key over all blocks.
+type surveyFn struct{ K int }
+
+func (fn *surveyFn) CreateAccumulator() []distance.SurveyStar { return nil }
+
+func (fn *surveyFn) AddInput(acc, in []distance.SurveyStar) []distance.SurveyStar {
+	return distance.SmallestSurvey(append(acc, in...), fn.K)
+}
+
+func (fn *surveyFn) MergeAccumulators(a, b []distance.SurveyStar) []distance.SurveyStar {
+	return distance.SmallestSurvey(append(a, b...), fn.K)
 }
 
 type sampleFn struct {
-	Dust     string
-	Config   string
-	Fraction float64
+	Dust        string
+	Config      string
+	Fraction    float64
+	SurveyStars int
 
 	est  *distance.Estimator
 	cfg  distance.Config
@@ -55,13 +80,16 @@ func (fn *sampleFn) Setup(ctx context.Context) error {
 	return json.Unmarshal([]byte(fn.Config), &fn.cfg)
 }
 
-func (fn *sampleFn) ProcessElement(ctx context.Context, b star.Block, u0 distance.U0, emit func(star.Block), tally func(star.Tally)) error {
+func (fn *sampleFn) ProcessElement(ctx context.Context, b star.Block, u0 distance.U0, emit func(star.Block), tally func(star.Tally), survey func([]distance.SurveyStar)) error {
 	if fn.est == nil {
 		m, err := dustfile.SharedSpec(ctx, fn.Dust, dustfile.Options{})
 		if err != nil {
 			return fmt.Errorf("dust map %s: %w", fn.Dust, err)
 		}
+		// The floor is applied below, after the survey has seen the stars
+		// it cuts.
 		cfg := fn.cfg
+		cfg.MinParallaxSNR = 0
 		if u0.NG > 0 {
 			cfg.U0 = &u0
 		}
@@ -74,14 +102,25 @@ func (fn *sampleFn) ProcessElement(ctx context.Context, b star.Block, u0 distanc
 	p := fn.est.Prepare(&fn.prep, &b, &c)
 	t := c.Tally()
 	keep := make([]bool, b.Len())
-	kept := 0
-	for _, r := range p.Row {
-		if distance.SelectionKey(fn.cfg.Seed, b.SourceID[r]) < fn.Fraction {
+	kept, floor := 0, 0
+	var sv []distance.SurveyStar
+	for i, r := range p.Row {
+		if fn.SurveyStars > 0 {
+			sv = append(sv, distance.NewSurveyStar(fn.cfg.Seed, p, i))
+		}
+		switch {
+		case !fn.cfg.PassesFloor(p.Parallax[i], p.ParallaxError[i]):
+			floor++
+		case distance.SelectionKey(fn.cfg.Seed, b.SourceID[r]) < fn.Fraction:
 			keep[r] = true
 			kept++
 		}
 	}
-	t.Cut(NotSampled, int64(p.Len()-kept))
+	t.Cut(distance.CutParallax.String(), int64(floor))
+	t.Cut(NotSampled, int64(p.Len()-floor-kept))
+	if len(sv) > 0 {
+		survey(distance.SmallestSurvey(sv, fn.SurveyStars))
+	}
 	stars.Monitor(ctx, t)
 	tally(t)
 	if kept > 0 {
@@ -91,5 +130,6 @@ func (fn *sampleFn) ProcessElement(ctx context.Context, b star.Block, u0 distanc
 }
 
 func init() {
-	register.DoFn5x1[context.Context, star.Block, distance.U0, func(star.Block), func(star.Tally), error](&sampleFn{})
+	register.DoFn6x1[context.Context, star.Block, distance.U0, func(star.Block), func(star.Tally), func([]distance.SurveyStar), error](&sampleFn{})
+	register.Combiner3[[]distance.SurveyStar, []distance.SurveyStar, []distance.SurveyStar](&surveyFn{})
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gaiaflow/gaiaflow/io/flowfile"
+
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
@@ -44,9 +46,9 @@ func TestSampleAndFit(t *testing.T) {
 	col := beam.CreateList(s, blocks)
 	u0 := U0FromData(s, col)
 	dcfg := distance.Config{Mode: distance.Training, Seed: 3, MinParallaxSNR: 5}
-	sample, cuts := Sample(s, SampleOptions{Dust: "none", Cfg: dcfg}, col, u0)
+	sample, cuts, survey := Sample(s, SampleOptions{Dust: "none", Cfg: dcfg, SurveyStars: 2000}, col, u0)
 	fit := distance.CMDFit{Flow: flow.Config{Blocks: 2, Hidden: []int{16}}, Opt: flow.Train{LR: 3e-3, Seed: 1}, Passes: 2, Batch: 256}
-	_, used := Fit(s, FitOptions{Dust: "none", Cfg: dcfg, Fit: fit, MaxStars: 500, Out: out}, sample, u0)
+	_, used := Fit(s, FitOptions{Dust: "none", Cfg: dcfg, Fit: fit, MaxStars: 500, Out: out}, sample, u0, survey)
 	counts := filepath.Join(out, "counts.json")
 	stars.WriteTally(s, counts, stars.Sum(s, cuts, used))
 	if err := ptest.Run(p); err != nil {
@@ -69,6 +71,13 @@ func TestSampleAndFit(t *testing.T) {
 		if fi, err := os.Stat(filepath.Join(out, name)); err != nil || fi.Size() == 0 {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+	f, err := flowfile.Load(context.Background(), filepath.Join(out, "cmd.gff"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Meta.Notes["selection_survey_stars"]; got != "2000" {
+		t.Errorf("the fit saw a survey of %s stars, want 2000", got)
 	}
 	curve, _ := os.ReadFile(filepath.Join(out, "learning_curve.csv"))
 	if lines := strings.Count(string(curve), "\n"); lines != 3 {
