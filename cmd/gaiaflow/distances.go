@@ -43,7 +43,7 @@ func (c *catalogSpec) declare(fs *flag.FlagSet) {
 	fs.StringVar(&c.Model, "model", "", "CMD flow from 'gaiaflow traincmd' (.gff)")
 	d := config.DefaultCatalog
 	fs.StringVar(&c.Dust, "dust", d.Dust, "dust map: a .gfdust, Bayestar .h5 or mock dust.json file, constant:E, or none")
-	fs.StringVar(&c.Prior, "prior", d.Prior, "distance prior: flat-parallax (paper eq. 2), flat-distance, or exp-decreasing:L (space density decreasing with length L pc)")
+	fs.StringVar(&c.Prior, "prior", d.Prior, "distance prior: auto (survey where the model holds one, else flat-parallax), survey (the distance distribution the model's training measured on the catalogue, traincmd --survey-stars; a followed catalog keeps the table it started with), flat-parallax (paper eq. 2), flat-distance, or exp-decreasing:L (space density decreasing with length L pc)")
 	fs.Uint64Var(&c.Seed, "seed", 0, "run seed; with source_id it keys every random draw")
 	fs.IntVar(&c.K, "samples", d.K, "parallax samples per star")
 	fs.IntVar(&c.T, "iterations", d.T, "iterations of eq. 2")
@@ -71,7 +71,7 @@ func (c *catalogSpec) declare(fs *flag.FlagSet) {
 	alias(fs, "block", "block-size")
 }
 
-func (c *catalogSpec) options() (distances.Options, error) {
+func (c *catalogSpec) options(ctx context.Context) (distances.Options, error) {
 	prior, err := distance.ParsePrior(c.Prior)
 	if err != nil {
 		return distances.Options{}, err
@@ -85,8 +85,10 @@ func (c *catalogSpec) options() (distances.Options, error) {
 			cfg.ParallaxOffset = *c.ParallaxOffset
 		}
 	}
-	return distances.Options{Inputs: c.Inputs, Out: c.Out, Model: c.Model, Dust: c.Dust, Exact: c.Exact,
-		GridNodes: c.GridNodes, Cfg: cfg, BlockSize: c.BlockSize, HATSMaxRows: c.HATSMaxRows, NoHATS: c.NoHATS}, nil
+	opt := distances.Options{Inputs: c.Inputs, Out: c.Out, Model: c.Model, Dust: c.Dust, Exact: c.Exact,
+		GridNodes: c.GridNodes, Cfg: cfg, BlockSize: c.BlockSize, HATSMaxRows: c.HATSMaxRows, NoHATS: c.NoHATS,
+		DryRun: runners.DryRun()}
+	return opt, distances.ResolvePrior(ctx, &opt)
 }
 
 // runCatalog takes the catalog's lock, plans, runs what is left and
@@ -95,11 +97,10 @@ func runCatalog(ctx context.Context, c *catalogSpec, job string) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	opt, err := c.options()
+	opt, err := c.options(ctx)
 	if err != nil {
 		return err
 	}
-	opt.DryRun = runners.DryRun()
 	cpu := startCPU()
 	plan, err := distances.Begin(ctx, opt)
 	if err != nil {

@@ -23,7 +23,10 @@ func runFollow(ctx context.Context, c *catalogSpec, f *followFlags) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	opt, err := c.options()
+	if err := distances.CheckFollow(f.poll, f.publish, f.notifications); err != nil {
+		return err
+	}
+	opt, err := c.options(ctx)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ type Catalog struct {
 	Out            string   `json:"out"`
 	Model          string   `json:"model"`
 	Dust           string   `json:"dust"`
-	Prior          string   `json:"prior"` // flat-parallax (paper eq. 2), flat-distance, exp-decreasing:L_pc
+	Prior          string   `json:"prior"` // auto, survey, flat-parallax (paper eq. 2), flat-distance, exp-decreasing:L_pc
 	Seed           uint64   `json:"seed"`
 	K              int      `json:"samples"`         // parallax samples per star
 	T              int      `json:"iterations"`      // iterations of eq. 2
@@ -35,9 +35,15 @@ type Catalog struct {
 }
 
 // DefaultCatalog holds the defaults: paper 000's K = 32 samples and T = 10
-// iterations, its flat-in-parallax prior, no dust, a 128^3 grid, blocks of
-// 4096 stars.
-var DefaultCatalog = Catalog{Dust: "none", Prior: "flat-parallax", K: 32, T: 10, GridNodes: 128, BlockSize: 4096}
+// iterations, no dust, a 128^3 grid, blocks of 4096 stars, and the prior
+// "auto": the distance distribution the model's training measured on the
+// catalogue (the survey prior) where the model holds one, else the paper's
+// flat-in-parallax prior. Measured against the paper's on three simulated
+// skies (the demo's, 60,000 paper-000 stars with L = 1 and 1.5 kpc), the
+// survey prior lowers the median error on each (demo, all stars: 15.6 % ->
+// 14.2 %) and brings the quantile pulls' median nearer 0 at the same
+// coverage.
+var DefaultCatalog = Catalog{Dust: "none", Prior: "auto", K: 32, T: 10, GridNodes: 128, BlockSize: 4096}
 
 // WithDefaults returns c with every unset field at its default.
 func (c Catalog) WithDefaults() Catalog {

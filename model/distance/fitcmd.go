@@ -105,6 +105,11 @@ const (
 	PosteriorPoints
 )
 
+// SurveyPriorNote is the model note that holds the distance distribution
+// of the catalogue a flow was trained on (Selection.Prior, String form),
+// where the training had a survey.
+const SurveyPriorNote = "survey_prior"
+
 // Pass is one point of the learning curve.
 type Pass struct {
 	Pass        int
@@ -179,7 +184,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 		var err error
 		sel, err = FitSelection(ts.G, ts.Weight, opt.Survey, SelectionFit{
 			MinParallaxSNR: e.cfg.MinParallaxSNR, ParallaxOffset: e.cfg.ParallaxOffset,
-			AG: e.cfg.Extinction.AG, Dust: e.dust})
+			AG: e.cfg.Extinction.AG, EBPRP: e.cfg.Extinction.BPRP, Dust: e.dust})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -267,6 +272,11 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	}
 	f = best
 	f.Meta.Notes = map[string]string{"trained_by": "distance.FitCMD (paper 000 §3.2)", "columns": "g, bp_rp, bp_g (dereddened absolute g and colours, mag)"}
+	if sel != nil {
+		// The distance distribution the survey measured, for catalogs
+		// made with --prior survey.
+		f.Meta.Notes[SurveyPriorNote] = sel.Prior().String()
+	}
 	f.Meta.XNames = []string{"g", "bp_rp", "bp_g"}
 	return f, curve, nil
 }

@@ -2,6 +2,7 @@ package distance
 
 import (
 	"math"
+	"reflect"
 	"testing"
 )
 
@@ -32,14 +33,29 @@ func TestWeightedQuantiles(t *testing.T) {
 }
 
 func TestPriorNames(t *testing.T) {
-	for _, p := range []Prior{{Kind: FlatParallax}, {Kind: FlatDistance}, {Kind: ExpDecreasing, L: 1350}} {
+	tab := Prior{Kind: Tabulated, LogD0: 0, DLogD: 0.05, LogNu: []float64{-3.5, -1.25, 0, -0.5}}
+	for _, p := range []Prior{{Kind: FlatParallax}, {Kind: FlatDistance}, {Kind: ExpDecreasing, L: 1350}, tab} {
 		q, err := ParsePrior(p.String())
-		if err != nil || q != p {
+		if err != nil || !reflect.DeepEqual(q, p) {
 			t.Errorf("ParsePrior(%q) = %v, %v", p.String(), q, err)
 		}
 	}
 	if p, err := ParsePrior("exp-decreasing:500"); err != nil || p.L != 500 || p.Kind != ExpDecreasing {
 		t.Errorf("exp-decreasing:500 -> %v, %v", p, err)
+	}
+	// The table is interpolated linearly in log10 d between bin centres,
+	// with the d of the Jacobian: at d = 10^0.05 pc, halfway between the
+	// centres of bins 0 and 1.
+	if got, want := tab.logWeight(math.Pow(10, 0.05)), -2.375+0.05*math.Ln10; math.Abs(got-want) > 1e-12 {
+		t.Errorf("tabulated weight %v, want %v", got, want)
+	}
+	if got := tab.logWeight(1e9); math.Abs(got-(-0.5+9*math.Ln10)) > 1e-9 {
+		t.Errorf("tabulated weight beyond the table %v", got)
+	}
+	for _, bad := range []string{"tabulated:0:0.05:1", "tabulated:0:0:1,2", "tabulated:0:0.05:1,x", "tabulated:0:0.05"} {
+		if _, err := ParsePrior(bad); err == nil {
+			t.Errorf("ParsePrior(%q): no error", bad)
+		}
 	}
 	if (Prior{Kind: ExpDecreasing}).String() != "exp-decreasing(L=1000pc)" {
 		t.Errorf("default length: %v", Prior{Kind: ExpDecreasing})

@@ -1,10 +1,13 @@
 package distance
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/gaiaflow/gaiaflow/model/star"
 )
 
 // PriorKind is the shape of the distance prior.
@@ -23,6 +26,14 @@ const (
 	// Bailer-Jones (2015), p(d) ∝ d² exp(-d/L), the prior of the §4.1
 	// simulation: an extra weight d⁴ exp(-d/L).
 	ExpDecreasing
+	// Tabulated is a distance distribution measured from the catalogue
+	// itself: the sky-averaged nu(d) that FitSelection deconvolves from the
+	// survey's parallaxes and magnitudes (Selection.Prior), tabulated in
+	// log10 d; an extra weight nu(d) d, nu per unit log d (the d² of the
+	// Jacobian over the d of the logarithm). The space density is not
+	// assumed but measured, so a catalogue whose stars lie farther or
+	// nearer than 1 kpc gets the prior its stars follow.
+	Tabulated
 )
 
 // Prior is the distance prior of the catalog posterior. The samples are
@@ -35,7 +46,36 @@ const (
 type Prior struct {
 	Kind PriorKind
 	L    float64 // length scale of ExpDecreasing, pc; 0 means 1000 (the L = 1 kpc of §4.1)
+
+	// Tabulated: LogNu[b] is the natural log of nu, per unit log10 d and
+	// up to a constant, at log10 d = LogD0 + (b + 0.5) DLogD (d in pc);
+	// linear in between, the end values beyond the ends.
+	LogD0, DLogD float64
+	LogNu        []float64
+	// OrFlat, on a Tabulated prior without values (AutoPrior), lets the
+	// table's resolution fall back to FlatParallax where the model holds
+	// no survey prior.
+	OrFlat bool `json:",omitempty"`
 }
+
+// SurveyPrior names, on the command line, the Tabulated prior that the
+// model's training measured (SurveyPriorNote): a Prior of kind Tabulated
+// without values, which Validate refuses until the table is filled in
+// (NeedsTable).
+const SurveyPrior = "survey"
+
+// AutoPrior names, on the command line, the survey prior where the model
+// holds one and FlatParallax (eq. 2) where it does not.
+const AutoPrior = "auto"
+
+// NeedsTable reports whether p is the survey prior still waiting for its
+// table.
+func (p Prior) NeedsTable() bool { return p.Kind == Tabulated && len(p.LogNu) == 0 }
+
+// tabulatedFloor is how far below its peak the tabulated prior may fall, in
+// nats: the deconvolution leaves bins empty where no star is, and a prior
+// of zero there would leave a star seen there without a posterior.
+const tabulatedFloor = 25.0
 
 // DefaultPriorLength is the ExpDecreasing length scale used when Prior.L is 0.
 const DefaultPriorLength = 1000.0
@@ -57,6 +97,26 @@ func (p Prior) String() string {
 		return "flat-distance"
 	case ExpDecreasing:
 		return "exp-decreasing(L=" + strconv.FormatFloat(p.length(), 'g', -1, 64) + "pc)"
+	case Tabulated:
+		if p.NeedsTable() {
+			if p.OrFlat {
+				return AutoPrior
+			}
+			return SurveyPrior
+		}
+		var b strings.Builder
+		b.WriteString("tabulated:")
+		b.WriteString(strconv.FormatFloat(p.LogD0, 'g', -1, 64))
+		b.WriteString(":")
+		b.WriteString(strconv.FormatFloat(p.DLogD, 'g', -1, 64))
+		b.WriteString(":")
+		for i, v := range p.LogNu {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(strconv.FormatFloat(v, 'f', 4, 64))
+		}
+		return b.String()
 	}
 	return fmt.Sprintf("Prior(%d)", int(p.Kind))
 }
@@ -64,6 +124,15 @@ func (p Prior) String() string {
 // ParsePrior reads a prior written by String, or "exp-decreasing" alone for
 // the default length, or "exp-decreasing:<L>" with L in pc.
 func ParsePrior(s string) (Prior, error) {
+	if rest, ok := strings.CutPrefix(s, "tabulated:"); ok {
+		return parseTabulated(rest)
+	}
+	switch s {
+	case SurveyPrior:
+		return Prior{Kind: Tabulated}, nil
+	case AutoPrior:
+		return Prior{Kind: Tabulated, OrFlat: true}, nil
+	}
 	switch s {
 	case "flat-parallax", "":
 		return Prior{Kind: FlatParallax}, nil
@@ -79,7 +148,7 @@ func ParsePrior(s string) (Prior, error) {
 	case strings.HasPrefix(s, "exp-decreasing:"):
 		num = strings.TrimPrefix(s, "exp-decreasing:")
 	default:
-		return Prior{}, fmt.Errorf("distance: unknown prior %q (want flat-parallax, flat-distance or exp-decreasing:<L pc>)", s)
+		return Prior{}, fmt.Errorf("distance: unknown prior %q (want flat-parallax, flat-distance, exp-decreasing:<L pc>, survey or auto)", s)
 	}
 	l, err := strconv.ParseFloat(num, 64)
 	if err != nil || !(l > 0) || math.IsInf(l, 1) {
@@ -98,6 +167,19 @@ func (p Prior) Validate() error {
 			return fmt.Errorf("distance: exp-decreasing prior length %g pc is not positive and finite", p.L)
 		}
 		return nil
+	case Tabulated:
+		if p.NeedsTable() {
+			return errors.New("distance: the survey prior has no table: the model's training had no survey (traincmd --survey-stars), or the model was not read")
+		}
+		if len(p.LogNu) < 2 || !(p.DLogD > 0) || math.IsInf(p.DLogD, 1) || !star.Finite(p.LogD0) {
+			return errors.New("distance: a tabulated prior needs two values or more and a positive, finite step")
+		}
+		for _, v := range p.LogNu {
+			if !star.Finite(v) {
+				return fmt.Errorf("distance: tabulated prior value %v is not finite", v)
+			}
+		}
+		return nil
 	}
 	return fmt.Errorf("distance: unknown prior kind %d", int(p.Kind))
 }
@@ -110,6 +192,48 @@ func (p Prior) logWeight(dPC float64) float64 {
 		return 2 * math.Log(dPC)
 	case ExpDecreasing:
 		return 4*math.Log(dPC) - dPC/p.length()
+	case Tabulated:
+		return p.logNuAt(math.Log10(dPC)) + math.Log(dPC)
 	}
 	return 0
+}
+
+// logNuAt interpolates LogNu at log10 d = x.
+func (p Prior) logNuAt(x float64) float64 {
+	n := len(p.LogNu)
+	t := (x-p.LogD0)/p.DLogD - 0.5
+	switch {
+	case !(t > 0):
+		return p.LogNu[0]
+	case t >= float64(n-1):
+		return p.LogNu[n-1]
+	}
+	i := int(t)
+	f := t - float64(i)
+	return p.LogNu[i] + f*(p.LogNu[i+1]-p.LogNu[i])
+}
+
+// parseTabulated reads "<LogD0>:<DLogD>:<v0>,<v1>,..." (String's form after
+// "tabulated:").
+func parseTabulated(s string) (Prior, error) {
+	parts := strings.SplitN(s, ":", 3)
+	if len(parts) != 3 {
+		return Prior{}, errors.New("distance: a tabulated prior is tabulated:<log10 d0>:<step>:<v0>,<v1>,...")
+	}
+	p := Prior{Kind: Tabulated}
+	var err error
+	if p.LogD0, err = strconv.ParseFloat(parts[0], 64); err != nil {
+		return Prior{}, fmt.Errorf("distance: tabulated prior start: %w", err)
+	}
+	if p.DLogD, err = strconv.ParseFloat(parts[1], 64); err != nil {
+		return Prior{}, fmt.Errorf("distance: tabulated prior step: %w", err)
+	}
+	for _, f := range strings.Split(parts[2], ",") {
+		v, err := strconv.ParseFloat(f, 64)
+		if err != nil {
+			return Prior{}, fmt.Errorf("distance: tabulated prior value: %w", err)
+		}
+		p.LogNu = append(p.LogNu, v)
+	}
+	return p, p.Validate()
 }

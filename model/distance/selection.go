@@ -16,6 +16,7 @@ type SurveyStar struct {
 	SourceID      int64
 	Key           float64 // SurveyKey: the survey keeps the lowest keys
 	G             float64 // observed apparent G, mag
+	BPRP          float64 // observed BP-RP, mag
 	Parallax      float64 // mas, as published
 	ParallaxError float64 // mas, as published
 	L, B          float64 // Galactic, degrees
@@ -33,7 +34,7 @@ func SurveyKey(seed uint64, sourceID int64) float64 {
 // keyed by seed.
 func NewSurveyStar(seed uint64, p *Prepared, i int) SurveyStar {
 	return SurveyStar{SourceID: p.SourceID[i], Key: SurveyKey(seed, p.SourceID[i]), G: p.G[i],
-		Parallax: p.Parallax[i], ParallaxError: p.ParallaxError[i], L: p.L[i], B: p.B[i]}
+		BPRP: p.BPRP[i], Parallax: p.Parallax[i], ParallaxError: p.ParallaxError[i], L: p.L[i], B: p.B[i]}
 }
 
 // SmallestSurvey returns the k stars of s with the lowest keys (ties by
@@ -93,6 +94,10 @@ func (c Config) PassesFloor(plx, plxErr float64) bool {
 type Selection struct {
 	M0, DM float64   // the M grid: bin a covers [M0 + a DM, M0 + (a+1) DM)
 	Factor []float64 // per M bin, the multiplier of a star's loss weight
+
+	// Nu is the fitted distance distribution of the catalogue's stars,
+	// per bin of log10 d from 1 pc in steps of 0.05 dex (sums to 1).
+	Nu []float64
 }
 
 // SelectionFit configures FitSelection. Zero values are the defaults named.
@@ -100,6 +105,7 @@ type SelectionFit struct {
 	MinParallaxSNR float64 // the floor the training sample passed
 	ParallaxOffset float64 // added to a published parallax (Config.ParallaxOffset)
 	AG             float64 // A_G per unit of the dust map's E
+	EBPRP          float64 // E(BP-RP) per unit of the dust map's E
 	Dust           Dust    // the dust map of the training
 	// SightLines is the number of survey stars whose sight lines average
 	// T and W; 0 means 1000.
@@ -125,7 +131,10 @@ const (
 	selMaxIter  = 300
 	selM0       = -8.0
 	selNM       = 104 // to M = 18
-	selMinGroup = 5   // stars per G bin for the survey's median parallax error
+	selC0       = -1.0
+	selDC       = 0.1
+	selNC       = 50 // to BP-RP = 4
+	selMinGroup = 5  // stars per G bin for the survey's median parallax error
 )
 
 // FitSelection fits the selection correction for training stars of
@@ -160,23 +169,24 @@ func FitSelection(m, w []float64, survey []SurveyStar, opt SelectionFit) (*Selec
 	// magnitude bin its G puts the star in there and the likelihood of its
 	// parallax.
 	type cell struct {
-		a, b int32
-		like float64
+		a, b, k int32 // M, distance and colour bins
+		like    float64
 	}
 	cells := make([]cell, 0, len(sv)*nb/4)
 	starEnd := make([]int, 0, len(sv))
 	for _, s := range sv {
 		for b := 0; b < nb; b++ {
 			dist := math.Pow(10, logD(b))
-			a := sel.bin(s.G - 5*logD(b) + 5 - opt.extinction(s.L, s.B, dist))
-			if a < 0 || a >= na {
-				continue
-			}
 			z := (s.Parallax + opt.ParallaxOffset - 1000/dist) / s.ParallaxError
 			if z*z > 60 {
 				continue
 			}
-			cells = append(cells, cell{int32(a), int32(b), math.Exp(-0.5 * z * z)})
+			e := opt.reddening(s.L, s.B, dist)
+			a := sel.bin(s.G - 5*logD(b) + 5 - opt.AG*e)
+			if a < 0 || a >= na {
+				continue
+			}
+			cells = append(cells, cell{int32(a), int32(b), int32(colourBin(s.BPRP - opt.EBPRP*e)), math.Exp(-0.5 * z * z)})
 		}
 		starEnd = append(starEnd, len(cells))
 	}
@@ -188,7 +198,7 @@ func FitSelection(m, w []float64, survey []SurveyStar, opt SelectionFit) (*Selec
 	ext := make([]float64, nb)
 	for _, s := range lines {
 		for b := range ext {
-			ext[b] = opt.extinction(s.L, s.B, math.Pow(10, logD(b)))
+			ext[b] = opt.AG * opt.reddening(s.L, s.B, math.Pow(10, logD(b)))
 		}
 		for a := 0; a < na; a++ {
 			absM := sel.M0 + (float64(a)+0.5)*selDM
@@ -200,17 +210,22 @@ func FitSelection(m, w []float64, survey []SurveyStar, opt SelectionFit) (*Selec
 		}
 	}
 
-	// EM for phi(M) nu(d) W(M, d) over the survey: each star's
+	// EM for phi(M, c) nu(d) W(M, d) over the survey: each star's
 	// responsibilities over its cells, then the truncated model's fixed
-	// point with the expected counts.
-	phi, nu := make([]float64, na), make([]float64, nb)
+	// point with the expected counts. The colour c = (BP-RP)_0 is what
+	// tells a dwarf seen near from a luminous star seen far when the
+	// parallax cannot: without it the fit trades distant luminous stars
+	// for near faint ones.
+	nc := selNC
+	phi, nu := make([]float64, na*nc), make([]float64, nb)
 	for a := range phi {
 		phi[a] = 1
 	}
 	for b := range nu {
 		nu[b] = 1
 	}
-	cA, cB := make([]float64, na), make([]float64, nb)
+	cA, cB := make([]float64, na*nc), make([]float64, nb)
+	phiM := make([]float64, na) // phi summed over colour
 	for it := 0; it < selMaxIter; it++ {
 		clear(cA)
 		clear(cB)
@@ -218,32 +233,36 @@ func FitSelection(m, w []float64, survey []SurveyStar, opt SelectionFit) (*Selec
 		for _, hi := range starEnd {
 			var z float64
 			for _, c := range cells[lo:hi] {
-				z += phi[c.a] * nu[c.b] * c.like
+				z += phi[int(c.a)*nc+int(c.k)] * nu[c.b] * c.like
 			}
 			if z > 0 {
 				for _, c := range cells[lo:hi] {
-					r := phi[c.a] * nu[c.b] * c.like / z
-					cA[c.a] += r
+					r := phi[int(c.a)*nc+int(c.k)] * nu[c.b] * c.like / z
+					cA[int(c.a)*nc+int(c.k)] += r
 					cB[c.b] += r
 				}
 			}
 			lo = hi
 		}
-		for a := range phi {
+		for a := 0; a < na; a++ {
 			var s float64
 			for b := range nu {
 				s += nu[b] * W[a*nb+b]
 			}
-			phi[a] = 0
-			if s > 0 {
-				phi[a] = cA[a] / s
+			phiM[a] = 0
+			for k := 0; k < nc; k++ {
+				phi[a*nc+k] = 0
+				if s > 0 {
+					phi[a*nc+k] = cA[a*nc+k] / s
+				}
+				phiM[a] += phi[a*nc+k]
 			}
 		}
 		var tot float64
 		for b := range nu {
 			var s float64
-			for a := range phi {
-				s += phi[a] * W[a*nb+b]
+			for a := 0; a < na; a++ {
+				s += phiM[a] * W[a*nb+b]
 			}
 			nu[b] = 0
 			if s > 0 {
@@ -254,9 +273,11 @@ func FitSelection(m, w []float64, survey []SurveyStar, opt SelectionFit) (*Selec
 		for b := range nu {
 			nu[b] /= tot
 		}
-		smooth(phi, selSmoothM)
+		smooth2(phi, na, nc, selSmoothM)
 		smooth(nu, selSmoothD)
 	}
+
+	sel.Nu = nu
 
 	// The survey's stars of each M bin, deconvolved, and those of them that
 	// pass the floor: the selected fraction without a model of the
@@ -269,11 +290,11 @@ func FitSelection(m, w []float64, survey []SurveyStar, opt SelectionFit) (*Selec
 		pass := Config{MinParallaxSNR: opt.MinParallaxSNR}.PassesFloor(s.Parallax, s.ParallaxError)
 		var z float64
 		for _, c := range cells[lo:hi] {
-			z += phi[c.a] * nu[c.b] * c.like
+			z += phi[int(c.a)*nc+int(c.k)] * nu[c.b] * c.like
 		}
 		if z > 0 {
 			for _, c := range cells[lo:hi] {
-				r := phi[c.a] * nu[c.b] * c.like / z
+				r := phi[int(c.a)*nc+int(c.k)] * nu[c.b] * c.like / z
 				all[c.a] += r
 				if pass {
 					kept[c.a] += r
@@ -339,9 +360,9 @@ func FitSelection(m, w []float64, survey []SurveyStar, opt SelectionFit) (*Selec
 	return sel, nil
 }
 
-// extinction is A_G on the sight line (l, b) at dist pc (0 without a map or
-// where it does not reach).
-func (o SelectionFit) extinction(l, b, dist float64) float64 {
+// reddening is the dust map's median E on the sight line (l, b) at dist pc
+// (0 without a map or where it does not reach).
+func (o SelectionFit) reddening(l, b, dist float64) float64 {
 	if o.Dust == nil {
 		return 0
 	}
@@ -349,7 +370,43 @@ func (o SelectionFit) extinction(l, b, dist float64) float64 {
 	if !covered || math.IsNaN(med) {
 		return 0
 	}
-	return o.AG * med
+	return med
+}
+
+// colourBin is the bin of intrinsic BP-RP c on the selection's colour grid
+// (the end bins hold what lies beyond; NaN the last).
+func colourBin(c float64) int {
+	if math.IsNaN(c) {
+		return selNC - 1
+	}
+	return min(max(int(math.Floor((c-selC0)/selDC)), 0), selNC-1)
+}
+
+// Prior returns the fitted distance distribution as a Tabulated prior
+// (floored tabulatedFloor nats below its peak).
+func (s *Selection) Prior() Prior {
+	p := Prior{Kind: Tabulated, LogD0: selLogD0, DLogD: selDLogD, LogNu: make([]float64, len(s.Nu))}
+	peak := math.Inf(-1)
+	for _, v := range s.Nu {
+		peak = max(peak, math.Log(v))
+	}
+	for i, v := range s.Nu {
+		p.LogNu[i] = max(math.Log(v), peak-tabulatedFloor) - peak
+	}
+	return p
+}
+
+// nuQuantile returns the distance (pc) below which a fraction q of the
+// fitted distance distribution lies, linear in log d within a bin.
+func (s *Selection) nuQuantile(q float64) float64 {
+	var c float64
+	for b, v := range s.Nu {
+		if c+v >= q && v > 0 {
+			return math.Pow(10, selLogD0+(float64(b)+(q-c)/v)*selDLogD)
+		}
+		c += v
+	}
+	return math.Pow(10, selLogD0+float64(len(s.Nu))*selDLogD)
 }
 
 // bin returns the M bin of absolute magnitude m (may be out of range).
@@ -389,5 +446,23 @@ func smooth(v []float64, n int) {
 			tmp[i] = 0.25*l + 0.5*v[i] + 0.25*r
 		}
 		copy(v, tmp)
+	}
+}
+
+// smooth2 applies n passes of a [1 2 1]/4 kernel to the rows x cols grid v
+// (row-major) along each axis.
+func smooth2(v []float64, rows, cols, n int) {
+	for r := 0; r < rows; r++ {
+		smooth(v[r*cols:(r+1)*cols], n)
+	}
+	col := make([]float64, rows)
+	for c := 0; c < cols; c++ {
+		for r := range col {
+			col[r] = v[r*cols+c]
+		}
+		smooth(col, n)
+		for r := range col {
+			v[r*cols+c] = col[r]
+		}
 	}
 }

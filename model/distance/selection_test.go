@@ -11,6 +11,7 @@ import (
 	"github.com/gaiaflow/gaiaflow/model/mock"
 	"github.com/gaiaflow/gaiaflow/model/star"
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/mathext"
 )
 
 // selectionSky is a mock sky of n stars prepared twice, for training
@@ -92,7 +93,7 @@ func TestSelectionRestoresTheCatalogueCMD(t *testing.T) {
 	}
 	survey := SmallestSurvey(slices.Clone(s.survey), 10000)
 	sel, err := FitSelection(s.train.G, ones, survey, SelectionFit{MinParallaxSNR: 5,
-		ParallaxOffset: s.e.cfg.ParallaxOffset, AG: s.e.cfg.Extinction.AG, Dust: s.e.dust})
+		ParallaxOffset: s.e.cfg.ParallaxOffset, AG: s.e.cfg.Extinction.AG, EBPRP: s.e.cfg.Extinction.BPRP, Dust: s.e.dust})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,5 +200,66 @@ func TestFitCMDCorrectsTheSelection(t *testing.T) {
 	t.Logf("%d training stars, 30 passes: KL %.3f without the survey, %.3f with it", s.prep.Len(), kl[0], kl[1])
 	if !(kl[1] < kl[0]-0.1) || !(kl[1] < 0.5) {
 		t.Errorf("KL %.3f with the survey, want below 0.5 and at least 0.1 below %.3f without", kl[1], kl[0])
+	}
+}
+
+// TestSelectionOnAGaiaLikeSurvey checks FitSelection where the reference is
+// the generating distribution itself: stars of the mock's true CMD at
+// distances drawn from p(d) ∝ d² exp(-d/L), L = 1.5 kpc (not the 1 kpc the
+// mock uses elsewhere), seen inside 3 <= G <= 20.7 with DR2-like parallax
+// errors that grow with G (mock.ParallaxErrorDR2). The fitted distance
+// distribution must reproduce the quantiles of that prior within 8 %, and
+// the factor must undo the floor's selection: factor x (true selected
+// fraction) the same, within 15 %, over absolute magnitudes whose selected
+// fraction spans 0.55 to 0.12.
+func TestSelectionOnAGaiaLikeSurvey(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	const L = 1500.0
+	cmd := mock.DefaultCMD()
+	var sv []SurveyStar
+	var m []float64
+	nAll, nSel := map[int]float64{}, map[int]float64{}
+	bin := func(M float64) int { return int(math.Floor(M / 0.5)) }
+	for len(sv) < 20000 {
+		M, c, _, _ := cmd.Sample(r)
+		d := L * mathext.GammaIncRegInv(3, r.Float64())
+		G := M + 5*math.Log10(d) - 5
+		if G < 3 || G > 20.7 {
+			continue
+		}
+		s := mock.ParallaxErrorDR2(G)
+		plx := 1000/d + s*r.NormFloat64()
+		sv = append(sv, SurveyStar{SourceID: int64(len(sv)), Key: r.Float64(), G: G, BPRP: c, Parallax: plx, ParallaxError: s})
+		nAll[bin(M)]++
+		if plx/s >= 5 {
+			m = append(m, M)
+			nSel[bin(M)]++
+		}
+	}
+	ones := make([]float64, len(m))
+	for i := range ones {
+		ones[i] = 1
+	}
+	sel, err := FitSelection(m, ones, sv, SelectionFit{MinParallaxSNR: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prod []float64
+	for _, M := range []float64{-0.75, 1.25, 3.25, 4.25, 6.25} {
+		b := bin(M)
+		p := sel.At(M) * nSel[b] / nAll[b]
+		t.Logf("M %5.2f: true selected fraction %.3f (%4.0f stars), factor x fraction %.3f", M, nSel[b]/nAll[b], nAll[b], p)
+		prod = append(prod, p)
+	}
+	lo, hi := slices.Min(prod), slices.Max(prod)
+	if hi/lo > 1.15 {
+		t.Errorf("factor x selected fraction spans %.3f to %.3f, want within 15 %%", lo, hi)
+	}
+	for _, q := range []float64{0.16, 0.5, 0.84} {
+		got, want := sel.nuQuantile(q), L*mathext.GammaIncRegInv(3, q)
+		t.Logf("distance quantile %.2f: fitted %.0f pc, true %.0f pc", q, got, want)
+		if math.Abs(got/want-1) > 0.08 {
+			t.Errorf("distance quantile %.2f: fitted %.0f pc, want %.0f within 8 %%", q, got, want)
+		}
 	}
 }

@@ -15,7 +15,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"time"
+
+	"github.com/gaiaflow/gaiaflow/io/flowfile"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/gaiaflow/gaiaflow/io/release"
@@ -194,6 +197,18 @@ func BuildFollow(opt Options, pollEvery, publishEvery time.Duration, notificatio
 	return p, nil
 }
 
+// CheckFollow checks the follow mode's own settings: positive intervals and
+// a well-formed Pub/Sub subscription, if any.
+func CheckFollow(pollEvery, publishEvery time.Duration, notifications string) error {
+	if pollEvery <= 0 || publishEvery <= 0 {
+		return fmt.Errorf("distances: poll and publication intervals must be positive, got %v and %v", pollEvery, publishEvery)
+	}
+	if notifications != "" && !distances.ValidSubscription(notifications) {
+		return fmt.Errorf("distances: notifications %q: want a Pub/Sub subscription, projects/PROJECT/subscriptions/NAME", notifications)
+	}
+	return nil
+}
+
 // FollowOptions returns the options of distances.Follow for a catalog run's
 // options; notifications, if not empty, is the Pub/Sub subscription of the
 // input bucket's notifications (Dataflow only).
@@ -201,11 +216,8 @@ func FollowOptions(opt Options, pollEvery, publishEvery time.Duration, notificat
 	if len(opt.Inputs) == 0 || opt.Out == "" || opt.Model == "" {
 		return distances.FollowOptions{}, errors.New("distances: inputs, an output folder and a model are required")
 	}
-	if pollEvery <= 0 || publishEvery <= 0 {
-		return distances.FollowOptions{}, fmt.Errorf("distances: poll and publication intervals must be positive, got %v and %v", pollEvery, publishEvery)
-	}
-	if notifications != "" && !distances.ValidSubscription(notifications) {
-		return distances.FollowOptions{}, fmt.Errorf("distances: notifications %q: want a Pub/Sub subscription, projects/PROJECT/subscriptions/NAME", notifications)
+	if err := CheckFollow(pollEvery, publishEvery, notifications); err != nil {
+		return distances.FollowOptions{}, err
 	}
 	cfg := opt.catalogConfig()
 	if err := cfg.Validate(); err != nil {
@@ -246,6 +258,42 @@ func BuildHATS(plan *Plan, opt Options) *beam.Pipeline {
 // catalogConfig is the estimator's configuration of a catalog run: o.Cfg in
 // Catalog mode, whatever the caller set (the mode is the pipeline's, not an
 // option).
+// ResolvePrior fills in the table of the survey prior (--prior survey, or
+// auto) from the model's notes: the distance distribution its training
+// measured on the catalogue. Where the model holds none, auto becomes
+// flat-parallax and survey is an error. Other priors are left as they are.
+// A followed catalog keeps the table it started with. A dry run that cannot
+// read the model (a gs:// model without credentials) plans with
+// flat-parallax and says so on stderr.
+func ResolvePrior(ctx context.Context, opt *Options) error {
+	if !opt.Cfg.Prior.NeedsTable() {
+		return nil
+	}
+	f, err := flowfile.Load(ctx, opt.Model)
+	if err != nil && opt.DryRun {
+		fmt.Fprintf(os.Stderr, "dry run: model %s not read (%v); planned with the flat-parallax prior instead of %s\n", opt.Model, err, opt.Cfg.Prior)
+		opt.Cfg.Prior = distance.Prior{Kind: distance.FlatParallax}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("prior survey: model %s: %w", opt.Model, err)
+	}
+	note, ok := f.Meta.Notes[distance.SurveyPriorNote]
+	if !ok && opt.Cfg.Prior.OrFlat {
+		opt.Cfg.Prior = distance.Prior{Kind: distance.FlatParallax}
+		return nil
+	}
+	if !ok {
+		return fmt.Errorf("prior survey: model %s holds no survey prior (train it with traincmd --survey-stars > 0)", opt.Model)
+	}
+	p, err := distance.ParsePrior(note)
+	if err != nil {
+		return fmt.Errorf("prior survey: model %s: %w", opt.Model, err)
+	}
+	opt.Cfg.Prior = p
+	return nil
+}
+
 func (o Options) catalogConfig() distance.Config {
 	cfg := o.Cfg
 	cfg.Mode = distance.Catalog
