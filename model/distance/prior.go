@@ -75,7 +75,7 @@ func (p Prior) NeedsTable() bool { return p.Kind == Tabulated && len(p.LogNu) ==
 // tabulatedFloor is how far below its peak the tabulated prior may fall, in
 // nats: the deconvolution leaves bins empty where no star is, and a prior
 // of zero there would leave a star seen there without a posterior.
-const tabulatedFloor = 25.0
+const tabulatedFloor = 8.0
 
 // DefaultPriorLength is the ExpDecreasing length scale used when Prior.L is 0.
 const DefaultPriorLength = 1000.0

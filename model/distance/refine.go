@@ -22,7 +22,13 @@ import "math"
 const refineRelWeight = 1e-3
 
 // maxRefineDepth is the number of refinement rounds a star may go through.
-const maxRefineDepth = 3
+// Where the colour draws collapse too, half of a round's samples span the
+// whole likelihood (the defensive mixture) and a round narrows little: on
+// the demo sky with the survey prior, 3 rounds leave 1.5 % of the stars
+// with too few effective samples, 10 rounds 0.52 %, 16 rounds 0.38 %, for
+// 9 % more CPU time than 3 (the stars that need them are faint, red,
+// low-SNR background stars).
+const maxRefineDepth = 16
 
 // needsRefinement reports whether star s of the chunk just iterated has an
 // effective sample size below Config.RefineESS.
