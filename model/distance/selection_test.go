@@ -20,7 +20,7 @@ type selectionSky struct {
 	e       *Estimator
 	all     *star.Block // every star of the sky
 	prep    *Prepared   // the training stars
-	train   *TrainSet // their g_best points under a flat density
+	train   *TrainSet   // their g_best points under a flat density
 	survey  []SurveyStar
 	truth   map[int64]mock.Truth
 	nAll    map[int]float64 // the paper-000 stars passing the other cuts, per 0.5-mag bin of true M
