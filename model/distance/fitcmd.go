@@ -49,8 +49,9 @@ type CMDFit struct {
 	// value is MeanPoints, the paper's.
 	Points Points
 
-	// Survey, if not empty, is a random sample of the catalogue the
-	// training stars were drawn from, of every parallax/error (SurveyStar):
+	// Survey, if it holds MinSurveyStars or more, is a random sample of the
+	// catalogue the training stars were drawn from, of every
+	// parallax/error (SurveyStar):
 	// the loss weights are then corrected for the selection of the
 	// parallax/error floor and for their own dependence on it
 	// (FitSelection), so that the flow learns the catalogue's CMD rather
@@ -107,6 +108,12 @@ const (
 	// of g_best.
 	PosteriorPoints
 )
+
+// MinSurveyStars is the smallest survey FitCMD corrects the selection with:
+// below it (a cluster's member list, a test's few stars) the deconvolution
+// has too few stars per bin of absolute magnitude, and the training is the
+// paper's, said in the model's notes.
+const MinSurveyStars = 1000
 
 // SurveyPriorNote is the model note that holds the distance distribution
 // of the catalogue a flow was trained on (Selection.Prior, String form),
@@ -180,7 +187,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	}
 
 	var sel *Selection
-	if len(opt.Survey) > 0 {
+	if len(opt.Survey) >= MinSurveyStars {
 		// The weights as the loss will use them (g_best does not depend
 		// on the density, so one fit serves the whole training).
 		trainingPoints(e, &ts, opt.Points, nil)
@@ -275,10 +282,13 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	}
 	f = best
 	f.Meta.Notes = map[string]string{"trained_by": "distance.FitCMD (paper 000 §3.2)", "columns": "g, bp_rp, bp_g (dereddened absolute g and colours, mag)"}
-	if sel != nil {
+	switch {
+	case sel != nil:
 		// The distance distribution the survey measured, for catalogs
 		// made with --prior survey.
 		f.Meta.Notes[SurveyPriorNote] = sel.Prior().String()
+	case len(opt.Survey) > 0:
+		f.Meta.Notes["selection"] = fmt.Sprintf("not corrected: a survey of %d stars is below the %d the fit needs", len(opt.Survey), MinSurveyStars)
 	}
 	f.Meta.XNames = []string{"g", "bp_rp", "bp_g"}
 	return f, curve, nil

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gaiaflow/gaiaflow/model/dust"
@@ -332,5 +333,23 @@ func TestSurveyTrainedCatalogIsCalibrated(t *testing.T) {
 	}
 	if !(a.MedianRelErr < 0.6*a.MedianRelErrInvParallax) {
 		t.Errorf("median error %.3f, want 40 %% below 1/parallax's %.3f", a.MedianRelErr, a.MedianRelErrInvParallax)
+	}
+}
+
+// TestSmallSurveyTrainsAsThePaper: a survey too small to deconvolve leaves
+// the training uncorrected and says so in the model, instead of failing.
+func TestSmallSurveyTrainsAsThePaper(t *testing.T) {
+	s := newSelectionSky(t, 20000)
+	f, _, err := FitCMD(s.e, s.prep, CMDFit{Flow: flow.Config{Blocks: 2, Hidden: []int{16}},
+		Opt: flow.Train{LR: 2e-3, Seed: 1}, Passes: 1, Batch: 1024,
+		Survey: SmallestSurvey(slices.Clone(s.survey), MinSurveyStars-1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f.Meta.Notes[SurveyPriorNote]; ok {
+		t.Error("a survey prior from a survey below MinSurveyStars")
+	}
+	if note := f.Meta.Notes["selection"]; !strings.Contains(note, "not corrected") {
+		t.Errorf("selection note %q, want it to say the training was not corrected", note)
 	}
 }
