@@ -50,6 +50,28 @@ func SmallestSurvey(s []SurveyStar, k int) []SurveyStar {
 	return s[:min(len(s), max(k, 0))]
 }
 
+// MergeSurvey adds the stars of in to the survey acc (the output of
+// SmallestSurvey or MergeSurvey: sorted, at most k stars) and returns the k
+// of lowest key. Once acc is full, only the stars of in that would enter it
+// are sorted, so adding a block costs about its length: a whole catalogue
+// passes through the survey's combiner.
+func MergeSurvey(acc, in []SurveyStar, k int) []SurveyStar {
+	if len(acc) >= k && k > 0 {
+		last := acc[len(acc)-1]
+		n := len(acc)
+		for _, s := range in {
+			if s.Key < last.Key || (s.Key == last.Key && s.SourceID < last.SourceID) {
+				acc = append(acc, s)
+			}
+		}
+		if len(acc) == n {
+			return acc
+		}
+		return SmallestSurvey(acc, k)
+	}
+	return SmallestSurvey(append(acc, in...), k)
+}
+
 // PassesFloor reports whether a star of published parallax plx and error
 // plxErr (mas) passes the training's parallax/error floor.
 func (c Config) PassesFloor(plx, plxErr float64) bool {

@@ -58,11 +58,11 @@ type surveyFn struct{ K int }
 func (fn *surveyFn) CreateAccumulator() []distance.SurveyStar { return nil }
 
 func (fn *surveyFn) AddInput(acc, in []distance.SurveyStar) []distance.SurveyStar {
-	return distance.SmallestSurvey(append(acc, in...), fn.K)
+	return distance.MergeSurvey(acc, in, fn.K)
 }
 
 func (fn *surveyFn) MergeAccumulators(a, b []distance.SurveyStar) []distance.SurveyStar {
-	return distance.SmallestSurvey(append(a, b...), fn.K)
+	return distance.MergeSurvey(a, b, fn.K)
 }
 
 type sampleFn struct {
