@@ -42,7 +42,8 @@ const OverMax = "over_max_stars"
 // returns the singleton PCollection<string> of the model's path and the
 // singleton PCollection<star.Tally> of the stars it trained on (stars_out)
 // and of those beyond MaxStars (cut.over_max_stars).
-// The singleton PCollection<[]distance.SurveyStar> survey, if not empty,
+// The PCollection<[]distance.SurveyStar> survey (a singleton, or empty
+// without a survey), if it holds distance.MinSurveyStars stars or more,
 // corrects the training for the selection of the parallax/error floor
 // (distance.CMDFit.Survey).
 func Fit(s beam.Scope, opt FitOptions, blocks, u0, survey beam.PCollection) (model, tally beam.PCollection) {
@@ -60,7 +61,7 @@ type fitFn struct {
 	Options string // FitOptions as JSON
 }
 
-func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Block) bool, u0 distance.U0, survey []distance.SurveyStar, emit func(string), tally func(star.Tally)) error {
+func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Block) bool, u0 distance.U0, surveys func(*[]distance.SurveyStar) bool, emit func(string), tally func(star.Tally)) error {
 	var opt FitOptions
 	if err := json.Unmarshal([]byte(fn.Options), &opt); err != nil {
 		return err
@@ -109,6 +110,12 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 	start := time.Now()
 	var curve strings.Builder
 	curve.WriteString("pass,steps,train_nll,heldout_nll,seconds,heldout_ess,best\n")
+	// The survey's combiner gives one value, or none where no block was
+	// sampled for it (--survey-stars 0).
+	var survey, part []distance.SurveyStar
+	for surveys(&part) {
+		survey = append(survey, part...)
+	}
 	fit := opt.Fit
 	fit.Survey = survey
 	fit.OnPass = func(pt distance.Pass) {
@@ -157,7 +164,8 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 }
 
 func init() {
-	register.DoFn7x1[context.Context, int, func(*star.Block) bool, distance.U0, []distance.SurveyStar, func(string), func(star.Tally), error](&fitFn{})
+	register.DoFn7x1[context.Context, int, func(*star.Block) bool, distance.U0, func(*[]distance.SurveyStar) bool, func(string), func(star.Tally), error](&fitFn{})
+	register.Iter1[[]distance.SurveyStar]()
 	beam.RegisterType(reflect.TypeOf((*distance.SurveyStar)(nil)).Elem())
 	register.Iter1[star.Block]()
 }

@@ -2,6 +2,7 @@ package traincmd
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,8 +25,15 @@ func TestMain(m *testing.M) { ptest.Main(m) }
 // The training transforms on a mock sky in several blocks: u0 from the
 // data, the cuts, the sample and the fit write a model, its grid and the
 // learning curve, and every star is accounted for: stars in = stars out +
-// the cuts, from the tallies the transforms emit.
+// the cuts, from the tallies the transforms emit. With a survey the fit sees
+// it; without one (--survey-stars 0) it trains as the paper does.
 func TestSampleAndFit(t *testing.T) {
+	for _, n := range []int{2000, 0} {
+		t.Run(fmt.Sprintf("survey %d", n), func(t *testing.T) { sampleAndFit(t, n) })
+	}
+}
+
+func sampleAndFit(t *testing.T, surveyStars int) {
 	cfg := mock.Config{Seed: 2, Stars: 6000, ShardLevel: 1}
 	shards, err := mock.Shards(cfg)
 	if err != nil {
@@ -46,7 +54,7 @@ func TestSampleAndFit(t *testing.T) {
 	col := beam.CreateList(s, blocks)
 	u0 := U0FromData(s, col)
 	dcfg := distance.Config{Mode: distance.Training, Seed: 3, MinParallaxSNR: 5}
-	sample, cuts, survey := Sample(s, SampleOptions{Dust: "none", Cfg: dcfg, SurveyStars: 2000}, col, u0)
+	sample, cuts, survey := Sample(s, SampleOptions{Dust: "none", Cfg: dcfg, SurveyStars: surveyStars}, col, u0)
 	fit := distance.CMDFit{Flow: flow.Config{Blocks: 2, Hidden: []int{16}}, Opt: flow.Train{LR: 3e-3, Seed: 1}, Passes: 2, Batch: 256}
 	_, used := Fit(s, FitOptions{Dust: "none", Cfg: dcfg, Fit: fit, MaxStars: 500, Out: out}, sample, u0, survey)
 	counts := filepath.Join(out, "counts.json")
@@ -76,8 +84,11 @@ func TestSampleAndFit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := f.Meta.Notes["selection_survey_stars"]; got != "2000" {
-		t.Errorf("the fit saw a survey of %s stars, want 2000", got)
+	if got := f.Meta.Notes["selection_survey_stars"]; got != fmt.Sprint(surveyStars) {
+		t.Errorf("the fit saw a survey of %s stars, want %d", got, surveyStars)
+	}
+	if _, ok := f.Meta.Notes[distance.SurveyPriorNote]; ok != (surveyStars >= distance.MinSurveyStars) {
+		t.Errorf("survey of %d stars: survey prior in the model %v", surveyStars, ok)
 	}
 	curve, _ := os.ReadFile(filepath.Join(out, "learning_curve.csv"))
 	if lines := strings.Count(string(curve), "\n"); lines != 3 {
