@@ -180,3 +180,35 @@ func TestDustUnreliable(t *testing.T) {
 		t.Errorf("flags %v (200 pc) and %v (2 kpc), reliable to 500 pc", r.Flags[0], r.Flags[1])
 	}
 }
+
+// FuzzParsePrior: a prior comes from the command line, a regen config and a
+// model's notes (the survey prior's table). Any string is refused or read
+// into a valid prior whose String reads back to the same prior.
+func FuzzParsePrior(f *testing.F) {
+	for _, s := range []string{"flat-parallax", "flat-distance", "exp-decreasing:1350", "exp-decreasing(L=900pc)",
+		"survey", "auto", "tabulated:0:0.05:-3.5,-1.25,0,-0.5", "tabulated:0:0:1", "tabulated:x", "tabulated:0:0.05:NaN,1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := ParsePrior(s)
+		if err != nil {
+			return
+		}
+		if p.NeedsTable() {
+			if p.Validate() == nil {
+				t.Fatalf("%q: a prior without its table validates", s)
+			}
+			return
+		}
+		if err := p.Validate(); err != nil {
+			t.Fatalf("%q parsed into an invalid prior: %v", s, err)
+		}
+		q, err := ParsePrior(p.String())
+		if err != nil {
+			t.Fatalf("%q -> %q does not parse: %v", s, p.String(), err)
+		}
+		if q.String() != p.String() {
+			t.Fatalf("%q: %q reads back as %q", s, p.String(), q.String())
+		}
+	})
+}

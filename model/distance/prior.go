@@ -175,8 +175,11 @@ func (p Prior) Validate() error {
 			return errors.New("distance: a tabulated prior needs two values or more and a positive, finite step")
 		}
 		for _, v := range p.LogNu {
-			if !star.Finite(v) {
-				return fmt.Errorf("distance: tabulated prior value %v is not finite", v)
+			// Relative log densities (Selection.Prior writes 0 at the
+			// peak, -25 at most below): a value beyond 1000 nats would
+			// overflow the weights it is added to.
+			if !star.Finite(v) || math.Abs(v) > 1000 {
+				return fmt.Errorf("distance: tabulated prior value %v is not a finite relative log density within 1000 nats", v)
 			}
 		}
 		return nil
