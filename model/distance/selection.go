@@ -3,15 +3,18 @@ package distance
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
+
+	"github.com/gaiaflow/gaiaflow/model/star"
 )
 
 // SurveyStar is one star of the catalogue the training sample is drawn
 // from: a star that passes every training cut except the parallax/error
 // floor (Config.MinParallaxSNR). A random sample of them tells the
-// selection correction where the catalogue's stars are on the sky, how
-// faint it goes and how the parallax error grows with G.
+// selection correction where the catalogue's stars are, on the sky and in
+// absolute magnitude, and how many of them the floor keeps.
 type SurveyStar struct {
 	SourceID      int64
 	Key           float64 // SurveyKey: the survey keeps the lowest keys
@@ -95,24 +98,30 @@ func (c Config) PassesFloor(plx, plxErr float64) bool {
 //
 // The fraction of the catalogue's stars of absolute magnitude M that the
 // floor keeps depends on how their distances are distributed, which the
-// selected stars show only inside the floor. As in the stepwise maximum
-// likelihood of luminosity functions (Efstathiou, Ellis & Peterson 1988),
-// the selected stars' (M, d) are taken as drawn from a separable
-// phi(M) nu(d) restricted to where a star would be selected: on grids of M
-// and log d, with T(M, d) the probability that a star at (M, d) passes the
-// floor and the catalogue's magnitude window, averaged over the survey's
-// sight lines (their dust and their parallax errors), the fixed point
+// selected stars show only inside the floor; the rest of the catalogue
+// shows it through parallaxes too noisy to place any one star. FitSelection
+// deconvolves a random survey of the catalogue (every parallax/error) into
+// phi(M, c) nu(d), c the intrinsic BP-RP, restricted to the catalogue's
+// magnitude window W(M, d) averaged over the survey's sight lines: each
+// survey star, whose G and colour fix M and c at every trial distance,
+// spreads over the distance bins by its parallax likelihood times the
+// current phi nu (the E step), and the truncated model's fixed point
 //
-//	phi_a = N_a / sum_b nu_b T_ab,    nu_b = N_b / sum_a phi_a T_ab
+//	phi_ac = sum_s r_s(a, c) / sum_b nu_b W_ab,    nu_b = sum_s r_s(b) / sum_a phi_a W_ab
 //
-// is the maximum-likelihood pair, and the catalogue holds phi_a sum_b nu_b
-// W_ab stars of M_a, W the window without the floor. The weight of a
-// training star in bin a makes the bin's total weight that share: the
-// selection is corrected without assuming a space density, only that the
-// distances of stars do not depend on their absolute magnitude beyond what
-// the window does (separability). Distances beyond the farthest selected
-// star carry no nu; the catalogue's stars there (luminous stars far in the
-// halo) are not restored.
+// is the M step (the stepwise maximum likelihood of luminosity functions,
+// Efstathiou, Ellis & Peterson 1988, with each star's parallax; smoothed
+// every step as in EMS, Silverman et al. 1990). The colour tells a near
+// dwarf from a far luminous star where the parallax cannot. The selected
+// fraction of each M bin is then counted, not modelled: the survey stars'
+// responsibilities in the bin, those of the stars that pass the floor over
+// all of them, so the parallax errors need no model (they depend on G and
+// the scanning law in Gaia, on distance in paper 000's simulation). A
+// training star's weight is multiplied by the inverse of its bin's selected
+// fraction and of the bin's mean weight: no space density is assumed, only
+// that distances do not depend on absolute magnitude beyond what the window
+// does (separability). nu(d) is also the catalogue's distance distribution,
+// a prior for its posteriors (Prior).
 type Selection struct {
 	M0, DM float64   // the M grid: bin a covers [M0 + a DM, M0 + (a+1) DM)
 	Factor []float64 // per M bin, the multiplier of a star's loss weight
@@ -130,7 +139,7 @@ type SelectionFit struct {
 	EBPRP          float64 // E(BP-RP) per unit of the dust map's E
 	Dust           Dust    // the dust map of the training
 	// SightLines is the number of survey stars whose sight lines average
-	// T and W; 0 means 1000.
+	// the magnitude window W; 0 means 1000.
 	SightLines int
 	// MaxFactor caps a bin's multiplier at this many times the mean weight
 	// (a handful of luminous stars standing for many would make the
@@ -148,15 +157,15 @@ const (
 	// EMS: the EM's steps are smoothed by selSmooth passes of a [1 2 1]/4
 	// kernel (Silverman et al. 1990), so the deconvolution does not
 	// sharpen into spikes: about 0.35 mag in M and 0.07 dex in distance.
-	selSmoothM  = 2
-	selSmoothD  = 2
-	selMaxIter  = 300
-	selM0       = -8.0
-	selNM       = 104 // to M = 18
-	selC0       = -1.0
-	selDC       = 0.1
-	selNC       = 50 // to BP-RP = 4
-	selMinGroup = 5  // stars per G bin for the survey's median parallax error
+	selSmoothM   = 2
+	selSmoothD   = 2
+	selMaxIter   = 300
+	selM0        = -8.0
+	selNM        = 104 // to M = 18
+	selC0        = -1.0
+	selDC        = 0.1
+	selNC        = 50 // to BP-RP = 4
+	selMinSurvey = 10 // usable survey stars FitSelection needs at the least
 )
 
 // FitSelection fits the selection correction for training stars of
@@ -167,8 +176,15 @@ func FitSelection(m, w []float64, survey []SurveyStar, opt SelectionFit) (*Selec
 	if len(m) != len(w) || len(m) == 0 {
 		return nil, errors.New("distance: selection: no training stars, or columns of unequal length")
 	}
-	if len(survey) < 2*selMinGroup {
-		return nil, errors.New("distance: selection: the survey holds too few stars")
+	// Survey stars without a usable G, colour or parallax take no part.
+	sv := make([]SurveyStar, 0, len(survey))
+	for _, s := range survey {
+		if star.Finite(s.G) && star.Finite(s.BPRP) && star.Finite(s.Parallax) && s.ParallaxError > 0 && star.Finite(s.ParallaxError) {
+			sv = append(sv, s)
+		}
+	}
+	if len(sv) < selMinSurvey {
+		return nil, fmt.Errorf("distance: selection: the survey holds %d usable stars, fewer than %d", len(sv), selMinSurvey)
 	}
 	if opt.SightLines <= 0 {
 		opt.SightLines = 1000
@@ -176,7 +192,7 @@ func FitSelection(m, w []float64, survey []SurveyStar, opt SelectionFit) (*Selec
 	if opt.MaxFactor <= 0 {
 		opt.MaxFactor = 20
 	}
-	sv := SmallestSurvey(slices.Clone(survey), len(survey))
+	sv = SmallestSurvey(sv, len(sv))
 	gLo, gHi := math.Inf(1), math.Inf(-1)
 	for _, s := range sv {
 		gLo, gHi = min(gLo, s.G), max(gHi, s.G)
