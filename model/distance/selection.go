@@ -434,19 +434,6 @@ func (s *Selection) Prior() Prior {
 	return p
 }
 
-// nuQuantile returns the distance (pc) below which a fraction q of the
-// fitted distance distribution lies, linear in log d within a bin.
-func (s *Selection) nuQuantile(q float64) float64 {
-	var c float64
-	for b, v := range s.Nu {
-		if c+v >= q && v > 0 {
-			return math.Pow(10, selLogD0+(float64(b)+(q-c)/v)*selDLogD)
-		}
-		c += v
-	}
-	return math.Pow(10, selLogD0+float64(len(s.Nu))*selDLogD)
-}
-
 // bin returns the M bin of absolute magnitude m (may be out of range).
 func (s *Selection) bin(m float64) int { return int(math.Floor((m - s.M0) / s.DM)) }
 

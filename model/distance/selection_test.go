@@ -262,7 +262,7 @@ func TestSelectionOnAGaiaLikeSurvey(t *testing.T) {
 		t.Errorf("factor x selected fraction spans %.3f to %.3f, want within 15 %%", lo, hi)
 	}
 	for _, q := range []float64{0.16, 0.5, 0.84} {
-		got, want := sel.nuQuantile(q), L*mathext.GammaIncRegInv(3, q)
+		got, want := nuQuantile(sel, q), L*mathext.GammaIncRegInv(3, q)
 		t.Logf("distance quantile %.2f: fitted %.0f pc, true %.0f pc", q, got, want)
 		if math.Abs(got/want-1) > 0.08 {
 			t.Errorf("distance quantile %.2f: fitted %.0f pc, want %.0f within 8 %%", q, got, want)
@@ -357,3 +357,17 @@ func TestSmallSurveyTrainsAsThePaper(t *testing.T) {
 		t.Errorf("selection note %q, want it to say the training was not corrected", note)
 	}
 }
+
+// nuQuantile returns the distance (pc) below which a fraction q of the
+// fitted distance distribution lies, linear in log d within a bin.
+func nuQuantile(s *Selection, q float64) float64 {
+	var c float64
+	for b, v := range s.Nu {
+		if c+v >= q && v > 0 {
+			return math.Pow(10, selLogD0+(float64(b)+(q-c)/v)*selDLogD)
+		}
+		c += v
+	}
+	return math.Pow(10, selLogD0+float64(len(s.Nu))*selDLogD)
+}
+
