@@ -370,4 +370,3 @@ func nuQuantile(s *Selection, q float64) float64 {
 	}
 	return math.Pow(10, selLogD0+float64(len(s.Nu))*selDLogD)
 }
-
