@@ -61,3 +61,9 @@ func (c *Counts) Tally() star.Tally {
 	}
 	return t
 }
+
+// PassesFloor reports whether a star of published parallax plx and error
+// plxErr (mas) passes the training's parallax/error floor.
+func (c Config) PassesFloor(plx, plxErr float64) bool {
+	return !(c.MinParallaxSNR > 0) || plx/plxErr >= c.MinParallaxSNR
+}

@@ -1,85 +1,12 @@
 package distance
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/gaiaflow/gaiaflow/model/star"
 )
-
-// SurveyStar is one star of the catalogue the training sample is drawn
-// from: a star that passes every training cut except the parallax/error
-// floor (Config.MinParallaxSNR). A random sample of them tells the
-// selection correction where the catalogue's stars are, on the sky and in
-// absolute magnitude, and how many of them the floor keeps.
-type SurveyStar struct {
-	SourceID      int64
-	Key           float64 // SurveyKey: the survey keeps the lowest keys
-	G             float64 // observed apparent G, mag
-	BPRP          float64 // observed BP-RP, mag
-	Parallax      float64 // mas, as published
-	ParallaxError float64 // mas, as published
-	L, B          float64 // Galactic, degrees
-}
-
-// SurveyKey returns the star's uniform variate in (0, 1) for the survey,
-// from the run seed and its source_id alone (independent of SelectionKey).
-func SurveyKey(seed uint64, sourceID int64) float64 {
-	var s stream
-	s.reset(seed, sourceID, purposeSurvey)
-	return s.open()
-}
-
-// NewSurveyStar returns star i of the prepared stars p as a survey star
-// keyed by seed.
-func NewSurveyStar(seed uint64, p *Prepared, i int) SurveyStar {
-	return SurveyStar{SourceID: p.SourceID[i], Key: SurveyKey(seed, p.SourceID[i]), G: p.G[i],
-		BPRP: p.BPRP[i], Parallax: p.Parallax[i], ParallaxError: p.ParallaxError[i], L: p.L[i], B: p.B[i]}
-}
-
-// SmallestSurvey returns the k stars of s with the lowest keys (ties by
-// source_id), in that order, reusing s's storage: merging two surveys
-// this way gives the same stars whatever the order in which they arrive.
-func SmallestSurvey(s []SurveyStar, k int) []SurveyStar {
-	slices.SortFunc(s, func(a, b SurveyStar) int {
-		if c := cmp.Compare(a.Key, b.Key); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.SourceID, b.SourceID)
-	})
-	return s[:min(len(s), max(k, 0))]
-}
-
-// MergeSurvey adds the stars of in to the survey acc (the output of
-// SmallestSurvey or MergeSurvey: sorted, at most k stars) and returns the k
-// of lowest key. Once acc is full, only the stars of in that would enter it
-// are sorted, so adding a block costs about its length: a whole catalogue
-// passes through the survey's combiner.
-func MergeSurvey(acc, in []SurveyStar, k int) []SurveyStar {
-	if len(acc) >= k && k > 0 {
-		last := acc[len(acc)-1]
-		n := len(acc)
-		for _, s := range in {
-			if s.Key < last.Key || (s.Key == last.Key && s.SourceID < last.SourceID) {
-				acc = append(acc, s)
-			}
-		}
-		if len(acc) == n {
-			return acc
-		}
-		return SmallestSurvey(acc, k)
-	}
-	return SmallestSurvey(append(acc, in...), k)
-}
-
-// PassesFloor reports whether a star of published parallax plx and error
-// plxErr (mas) passes the training's parallax/error floor.
-func (c Config) PassesFloor(plx, plxErr float64) bool {
-	return !(c.MinParallaxSNR > 0) || plx/plxErr >= c.MinParallaxSNR
-}
 
 // Selection re-weights the training stars so that their CMD is the CMD of
 // the catalogue they were drawn from rather than that of the stars that
@@ -192,160 +119,25 @@ func FitSelection(m, w []float64, survey []SurveyStar, opt SelectionFit) (*Selec
 	if opt.MaxFactor <= 0 {
 		opt.MaxFactor = 20
 	}
-	sv = SmallestSurvey(sv, len(sv))
-	gLo, gHi := math.Inf(1), math.Inf(-1)
-	for _, s := range sv {
-		gLo, gHi = min(gLo, s.G), max(gHi, s.G)
+	g := newSurveyGrid(SmallestSurvey(sv, len(sv)), opt)
+	phi, nu := g.fit()
+	all, kept := g.selected(phi, nu)
+	sel := &Selection{M0: selM0, DM: selDM, Nu: nu}
+	var err error
+	sel.Factor, err = selectionFactors(sel, m, w, all, kept, opt.MaxFactor)
+	if err != nil {
+		return nil, err
 	}
-	lines := sv[:min(len(sv), opt.SightLines)]
+	return sel, nil
+}
 
-	sel := &Selection{M0: selM0, DM: selDM}
-	na, nb := selNM, selNLogD
-	logD := func(b int) float64 { return selLogD0 + (float64(b)+0.5)*selDLogD }
-
-	// The survey's stars on the grid: for each distance bin, the absolute
-	// magnitude bin its G puts the star in there and the likelihood of its
-	// parallax.
-	type cell struct {
-		a, b, k int32 // M, distance and colour bins
-		like    float64
-	}
-	cells := make([]cell, 0, len(sv)*nb/4)
-	starEnd := make([]int, 0, len(sv))
-	for _, s := range sv {
-		for b := 0; b < nb; b++ {
-			dist := math.Pow(10, logD(b))
-			z := (s.Parallax + opt.ParallaxOffset - 1000/dist) / s.ParallaxError
-			if z*z > 60 {
-				continue
-			}
-			e := opt.reddening(s.L, s.B, dist)
-			a := sel.bin(s.G - 5*logD(b) + 5 - opt.AG*e)
-			if a < 0 || a >= na {
-				continue
-			}
-			cells = append(cells, cell{int32(a), int32(b), int32(colourBin(s.BPRP - opt.EBPRP*e)), math.Exp(-0.5 * z * z)})
-		}
-		starEnd = append(starEnd, len(cells))
-	}
-
-	// W on the grid: the fraction of the sight lines on which a star at
-	// (M, d) falls inside the catalogue's magnitude window. The dust of
-	// each line at each distance is asked once.
-	W := make([]float64, na*nb)
-	ext := make([]float64, nb)
-	for _, s := range lines {
-		for b := range ext {
-			ext[b] = opt.AG * opt.reddening(s.L, s.B, math.Pow(10, logD(b)))
-		}
-		for a := 0; a < na; a++ {
-			absM := sel.M0 + (float64(a)+0.5)*selDM
-			for b := 0; b < nb; b++ {
-				if g := absM + 5*logD(b) - 5 + ext[b]; g >= gLo && g <= gHi {
-					W[a*nb+b]++
-				}
-			}
-		}
-	}
-
-	// EM for phi(M, c) nu(d) W(M, d) over the survey: each star's
-	// responsibilities over its cells, then the truncated model's fixed
-	// point with the expected counts. The colour c = (BP-RP)_0 is what
-	// tells a dwarf seen near from a luminous star seen far when the
-	// parallax cannot: without it the fit trades distant luminous stars
-	// for near faint ones.
-	nc := selNC
-	phi, nu := make([]float64, na*nc), make([]float64, nb)
-	for a := range phi {
-		phi[a] = 1
-	}
-	for b := range nu {
-		nu[b] = 1
-	}
-	cA, cB := make([]float64, na*nc), make([]float64, nb)
-	phiM := make([]float64, na) // phi summed over colour
-	for it := 0; it < selMaxIter; it++ {
-		clear(cA)
-		clear(cB)
-		lo := 0
-		for _, hi := range starEnd {
-			var z float64
-			for _, c := range cells[lo:hi] {
-				z += phi[int(c.a)*nc+int(c.k)] * nu[c.b] * c.like
-			}
-			if z > 0 {
-				for _, c := range cells[lo:hi] {
-					r := phi[int(c.a)*nc+int(c.k)] * nu[c.b] * c.like / z
-					cA[int(c.a)*nc+int(c.k)] += r
-					cB[c.b] += r
-				}
-			}
-			lo = hi
-		}
-		for a := 0; a < na; a++ {
-			var s float64
-			for b := range nu {
-				s += nu[b] * W[a*nb+b]
-			}
-			phiM[a] = 0
-			for k := 0; k < nc; k++ {
-				phi[a*nc+k] = 0
-				if s > 0 {
-					phi[a*nc+k] = cA[a*nc+k] / s
-				}
-				phiM[a] += phi[a*nc+k]
-			}
-		}
-		var tot float64
-		for b := range nu {
-			var s float64
-			for a := 0; a < na; a++ {
-				s += phiM[a] * W[a*nb+b]
-			}
-			nu[b] = 0
-			if s > 0 {
-				nu[b] = cB[b] / s
-			}
-			tot += nu[b]
-		}
-		for b := range nu {
-			nu[b] /= tot
-		}
-		smooth2(phi, na, nc, selSmoothM)
-		smooth(nu, selSmoothD)
-	}
-
-	sel.Nu = nu
-
-	// The survey's stars of each M bin, deconvolved, and those of them that
-	// pass the floor: the selected fraction without a model of the
-	// parallax errors, which only the data know (they depend on G and the
-	// scanning law in Gaia, on distance in paper 000's simulation).
-	all, kept := make([]float64, na), make([]float64, na)
-	lo := 0
-	for i, hi := range starEnd {
-		s := &sv[i]
-		pass := Config{MinParallaxSNR: opt.MinParallaxSNR}.PassesFloor(s.Parallax, s.ParallaxError)
-		var z float64
-		for _, c := range cells[lo:hi] {
-			z += phi[int(c.a)*nc+int(c.k)] * nu[c.b] * c.like
-		}
-		if z > 0 {
-			for _, c := range cells[lo:hi] {
-				r := phi[int(c.a)*nc+int(c.k)] * nu[c.b] * c.like / z
-				all[c.a] += r
-				if pass {
-					kept[c.a] += r
-				}
-			}
-		}
-		lo = hi
-	}
-	smooth(all, selSmoothM)
-	smooth(kept, selSmoothM)
-
-	// The training stars' mean weight in each M bin: the multiplier undoes
-	// the selected fraction and the weight.
+// selectionFactors returns the multiplier of each M bin: the inverse of
+// its selected fraction kept/all and of its training stars' mean weight,
+// normalised to a mean weight of 1 over the training stars (m, w), each
+// bin's mean capped at maxFactor; bins without training stars take the
+// nearest such bin's factor.
+func selectionFactors(sel *Selection, m, w, all, kept []float64, maxFactor float64) ([]float64, error) {
+	na := len(all)
 	nA, wA := make([]float64, na), make([]float64, na)
 	for i, v := range m {
 		if a := sel.bin(v); a >= 0 && a < na && !math.IsNaN(v) {
@@ -353,71 +145,46 @@ func FitSelection(m, w []float64, survey []SurveyStar, opt SelectionFit) (*Selec
 			wA[a] += w[i]
 		}
 	}
-	sel.Factor = make([]float64, na)
+	f := make([]float64, na)
 	var n, wTot float64
-	for a := range sel.Factor {
+	for a := range f {
 		if nA[a] > 0 && kept[a] > 0 {
-			sel.Factor[a] = all[a] / kept[a] * nA[a] / wA[a]
+			f[a] = all[a] / kept[a] * nA[a] / wA[a]
 		}
 		n += nA[a]
-		wTot += wA[a] * sel.Factor[a]
+		wTot += wA[a] * f[a]
 	}
 	if !(wTot > 0) {
 		return nil, errors.New("distance: selection: no training star in the fitted range")
 	}
-	// Mean weight 1 over the training stars, each bin's mean capped.
-	for a := range sel.Factor {
-		sel.Factor[a] *= n / wTot
+	for a := range f {
+		f[a] *= n / wTot
 		if nA[a] > 0 {
-			if meanW := wA[a] / nA[a] * sel.Factor[a]; meanW > opt.MaxFactor {
-				sel.Factor[a] *= opt.MaxFactor / meanW
+			if meanW := wA[a] / nA[a] * f[a]; meanW > maxFactor {
+				f[a] *= maxFactor / meanW
 			}
 		}
 	}
-	// Stars outside the range of bins with training stars take the nearest
-	// such bin's factor.
 	first, last := -1, -1
-	for a := range sel.Factor {
-		if sel.Factor[a] > 0 {
+	for a := range f {
+		if f[a] > 0 {
 			if first < 0 {
 				first = a
 			}
 			last = a
 		}
 	}
-	for a := range sel.Factor {
+	for a := range f {
 		switch {
 		case a < first:
-			sel.Factor[a] = sel.Factor[first]
+			f[a] = f[first]
 		case a > last:
-			sel.Factor[a] = sel.Factor[last]
-		case sel.Factor[a] == 0:
-			sel.Factor[a] = sel.Factor[a-1]
+			f[a] = f[last]
+		case f[a] == 0:
+			f[a] = f[a-1]
 		}
 	}
-	return sel, nil
-}
-
-// reddening is the dust map's median E on the sight line (l, b) at dist pc
-// (0 without a map or where it does not reach).
-func (o SelectionFit) reddening(l, b, dist float64) float64 {
-	if o.Dust == nil {
-		return 0
-	}
-	med, _, covered, _ := o.Dust.Query(l, b, dist)
-	if !covered || math.IsNaN(med) {
-		return 0
-	}
-	return med
-}
-
-// colourBin is the bin of intrinsic BP-RP c on the selection's colour grid
-// (the end bins hold what lies beyond; NaN the last).
-func colourBin(c float64) int {
-	if math.IsNaN(c) {
-		return selNC - 1
-	}
-	return min(max(int(math.Floor((c-selC0)/selDC)), 0), selNC-1)
+	return f, nil
 }
 
 // Prior returns the fitted distance distribution as a Tabulated prior
@@ -455,39 +222,5 @@ func (s *Selection) apply(ts *TrainSet) {
 	}
 	for i, g := range ts.G {
 		ts.Weight[i] *= s.At(g)
-	}
-}
-
-// smooth applies n passes of a [1 2 1]/4 kernel to v in place, the ends
-// reflected.
-func smooth(v []float64, n int) {
-	if len(v) < 3 {
-		return
-	}
-	tmp := make([]float64, len(v))
-	for ; n > 0; n-- {
-		for i := range v {
-			l, r := v[max(i-1, 0)], v[min(i+1, len(v)-1)]
-			tmp[i] = 0.25*l + 0.5*v[i] + 0.25*r
-		}
-		copy(v, tmp)
-	}
-}
-
-// smooth2 applies n passes of a [1 2 1]/4 kernel to the rows x cols grid v
-// (row-major) along each axis.
-func smooth2(v []float64, rows, cols, n int) {
-	for r := 0; r < rows; r++ {
-		smooth(v[r*cols:(r+1)*cols], n)
-	}
-	col := make([]float64, rows)
-	for c := 0; c < cols; c++ {
-		for r := range col {
-			col[r] = v[r*cols+c]
-		}
-		smooth(col, n)
-		for r := range col {
-			v[r*cols+c] = col[r]
-		}
 	}
 }
