@@ -69,12 +69,12 @@ type CMDFit struct {
 // under the current flow, 8 per recomputation of a batch's posteriors (the
 // paper's g_best points are MeanPoints). With the selection survey, the
 // draws deconvolve the parallax noise that g_best carries into the CMD: KL
-// to the true CMD 0.27 against 0.36 nats on a 60,000-star paper-000 sky,
-// 0.34 against 0.54 on one with L = 1.5 kpc, 0.50 against 0.59 on the demo,
-// median errors 0.2-1.1 points lower, and the catalog's coverage within a
-// point of the g_best model's on each (66-68 %). They cost the demo's
-// training 28 s instead of 17, and the catalog 8 % of its speed (the
-// sharper CMD collapses more posteriors, which are refined).
+// to the true CMD 0.24-0.27 against 0.36 nats on a 60,000-star paper-000
+// sky, 0.34 against 0.54 on one with L = 1.5 kpc, 0.50-0.53 against 0.59
+// on the demo, median errors 0.1-1.1 points lower, and the catalog's
+// coverage within 1-2 points of the g_best model's on each (65-68 %). They
+// cost the demo's training 28 s instead of 17, and the catalog 8 % of its
+// speed (the sharper CMD collapses more posteriors, which are refined).
 const (
 	DefaultPoints  = PosteriorPoints
 	DefaultRedraws = 8
