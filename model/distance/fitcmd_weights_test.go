@@ -17,19 +17,7 @@ import (
 // cuts and parallax/error >= 5), with the Estimator and the mock's true CMD.
 func mockTrainingStars(t *testing.T, n int64, cfg Config) (*Estimator, *Prepared, *mock.CMD) {
 	t.Helper()
-	sky := mock.Config{Seed: 1, Stars: n}
-	shards, err := mock.Shards(sky)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all star.Block
-	for _, sh := range shards {
-		b, _, err := mock.Generate(sky, sh)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all.AppendBlock(&b)
-	}
+	all, _ := mockSky(t, 1, n)
 	cfg.Mode = Training
 	e, err := New(cfg, LogProbFunc(func(_, _, _ float64) float64 { return 0 }), MapDust{Map: dust.NewExact(mock.DefaultDust())})
 	if err != nil {
@@ -37,6 +25,41 @@ func mockTrainingStars(t *testing.T, n int64, cfg Config) (*Estimator, *Prepared
 	}
 	var c Counts
 	return e, e.Prepare(nil, &all, &c), mock.DefaultCMD()
+}
+
+// mockSky generates every shard of the mock sky of n stars and seed, and
+// returns its stars in one block with their truth by source_id.
+func mockSky(t *testing.T, seed uint64, n int64) (star.Block, map[int64]mock.Truth) {
+	t.Helper()
+	sky := mock.Config{Seed: seed, Stars: n}
+	shards, err := mock.Shards(sky)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all star.Block
+	truth := map[int64]mock.Truth{}
+	for _, sh := range shards {
+		b, tr, err := mock.Generate(sky, sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.AppendBlock(&b)
+		for _, x := range tr {
+			truth[x.SourceID] = x
+		}
+	}
+	return all, truth
+}
+
+// fewSamplesFraction is the fraction of rows flagged few_samples.
+func fewSamplesFraction(rows *Rows) float64 {
+	var few float64
+	for _, fl := range rows.Flags {
+		if fl&FlagFewSamples != 0 {
+			few++
+		}
+	}
+	return few / float64(len(rows.Flags))
 }
 
 // klToTruth is KL(true CMD || f) in nats, estimated on 5000 draws of the
@@ -150,13 +173,7 @@ func TestTrainingWeightsKeepTheSampleEffective(t *testing.T) {
 		rows.Append(ce.CatalogBlock(nil, &b, nil))
 	}
 	acc := CompareTruth(&rows, truth)
-	var few float64
-	for _, fl := range rows.Flags {
-		if fl&FlagFewSamples != 0 {
-			few++
-		}
-	}
-	few /= float64(rows.Len())
+	few := fewSamplesFraction(&rows)
 	t.Logf("catalog of %d stars: coverage %.3f, pulls %.2f / %.2f, median relative error %.3f (1/parallax %.3f), few_samples %.4f",
 		acc.N, acc.Coverage68, acc.PullMedian, acc.PullSpread, acc.MedianRelErr, acc.MedianRelErrInvParallax, few)
 	if acc.Coverage68 < 0.57 || acc.Coverage68 > 0.76 {

@@ -31,27 +31,13 @@ type selectionSky struct {
 
 func newSelectionSky(t *testing.T, n int64) *selectionSky {
 	t.Helper()
-	sky := mock.Config{Seed: 1, Stars: n}
-	shards, err := mock.Shards(sky)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all star.Block
-	s := &selectionSky{all: &all, truth: map[int64]mock.Truth{}, nAll: map[int]float64{}, nSel: map[int]float64{},
+	all, truth := mockSky(t, 1, n)
+	s := &selectionSky{all: &all, truth: truth, nAll: map[int]float64{}, nSel: map[int]float64{},
 		trueBin: func(m float64) int { return int(math.Floor(m / 0.5)) }}
-	for _, sh := range shards {
-		b, tr, err := mock.Generate(sky, sh)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all.AppendBlock(&b)
-		for _, x := range tr {
-			s.truth[x.SourceID] = x
-		}
-	}
 	d := MapDust{Map: dust.NewExact(mock.DefaultDust())}
 	flat := LogProbFunc(func(_, _, _ float64) float64 { return 0 })
 	cfg := Config{Seed: 3, MinParallaxSNR: 5, Mode: Training}
+	var err error
 	if s.e, err = New(cfg, flat, d); err != nil {
 		t.Fatal(err)
 	}
@@ -314,13 +300,7 @@ func TestSurveyTrainedCatalogIsCalibrated(t *testing.T) {
 		truth[id] = tr.Dist
 	}
 	a := CompareTruth(rows, truth)
-	few := 0
-	for _, fl := range rows.Flags {
-		if fl&FlagFewSamples != 0 {
-			few++
-		}
-	}
-	fewFrac := float64(few) / float64(len(rows.Flags))
+	fewFrac := fewSamplesFraction(rows)
 	t.Logf("KL %.3f; %d stars: median error %.3f (1/parallax %.3f), coverage %.3f, quantile pulls %.2f/%.2f, few_samples %.4f",
 		kl, a.N, a.MedianRelErr, a.MedianRelErrInvParallax, a.Coverage68, a.QuantilePullMedian, a.QuantilePullSpread, fewFrac)
 	if !(kl < 0.5) {

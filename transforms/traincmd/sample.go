@@ -35,7 +35,10 @@ const NotSampled = "not_sampled"
 // stars, per block the tally of its cuts (PCollection<star.Tally>; the
 // stars kept are counted by Fit), and the singleton
 // PCollection<[]distance.SurveyStar> of the survey (empty if
-// opt.SurveyStars is 0).
+// opt.SurveyStars is 0). With a survey the floor comes last, so a star that
+// fails it and the RUWE or dust cut counts under the latter (cut.ruwe,
+// cut.dust); without one it counts under cut.parallax, as in
+// distance.Cut's order. The stars kept are the same either way.
 func Sample(s beam.Scope, opt SampleOptions, blocks, u0 beam.PCollection) (sample, tallies, survey beam.PCollection) {
 	s = s.Scope("traincmd.Sample")
 	opt.Cfg.Mode = distance.Training
@@ -86,10 +89,13 @@ func (fn *sampleFn) ProcessElement(ctx context.Context, b star.Block, u0 distanc
 		if err != nil {
 			return fmt.Errorf("dust map %s: %w", fn.Dust, err)
 		}
-		// The floor is applied below, after the survey has seen the stars
-		// it cuts.
+		// With a survey, the floor is applied below, after the survey has
+		// seen the stars it cuts; without one, Prepare applies it and
+		// spares the samples of the stars it cuts.
 		cfg := fn.cfg
-		cfg.MinParallaxSNR = 0
+		if fn.SurveyStars > 0 {
+			cfg.MinParallaxSNR = 0
+		}
 		if u0.NG > 0 {
 			cfg.U0 = &u0
 		}
