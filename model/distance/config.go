@@ -77,6 +77,18 @@ type Config struct {
 	// statistics, unlike the loss, are not weighted: such stars can keep a
 	// small, quick training from converging.
 	MinParallaxSNR float64
+	// MaxColourError, in training only, cuts stars whose BP-RP error
+	// (sigma_BP and sigma_RP from the flux_over_error columns, in
+	// quadrature) is above it, mag (counted under "colour_error"); 0
+	// means no such cut, as in the paper; a star whose errors are unknown
+	// is kept. A faint star's colour noise (0.4 mag at G = 20.5 in DR2)
+	// is several times the width of the sequences it lies on, and the
+	// training's stochastic EM deconvolves it at a rate of about
+	// 1 - (width/noise)² per pass: the white-dwarf sequence, whose stars
+	// are nearly all that faint, stays as wide as its noise. The floor
+	// selects on apparent magnitude, so it enters the selection the
+	// survey corrects (FitSelection), like the parallax/error floor.
+	MaxColourError float64
 	// U0 computes a RUWE from astrometric_chi2_al, astrometric_n_good_obs_al,
 	// G and BP-RP where the ruwe column is missing (DR2); nil means only
 	// the column.

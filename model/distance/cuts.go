@@ -12,12 +12,13 @@ import (
 type Cut int
 
 const (
-	CutDec        Cut = iota // "dec": no dec, or dec <= MinDec (-30): outside Bayestar
-	CutPhotometry            // "photometry": no G, BP, or BP-RP (nor BP and RP to form it)
-	CutParallax              // "parallax": no parallax, or a parallax error that is not positive and finite
-	CutNoRUWE                // "no_ruwe": training only: no ruwe value and no chi2, n_good and u0 table to compute it
-	CutRUWE                  // "ruwe": training only: RUWE >= Config.MaxRUWE (1.4)
-	CutDust                  // "dust": the dust map has no value on the line of sight (a hole), or no l, b
+	CutDec         Cut = iota // "dec": no dec, or dec <= MinDec (-30): outside Bayestar
+	CutPhotometry             // "photometry": no G, BP, or BP-RP (nor BP and RP to form it)
+	CutParallax               // "parallax": no parallax, or a parallax error that is not positive and finite
+	CutNoRUWE                 // "no_ruwe": training only: no ruwe value and no chi2, n_good and u0 table to compute it
+	CutRUWE                   // "ruwe": training only: RUWE >= Config.MaxRUWE (1.4)
+	CutDust                   // "dust": the dust map has no value on the line of sight (a hole), or no l, b
+	CutColourError            // "colour_error": training only: BP-RP error above Config.MaxColourError
 	NumCuts
 )
 
@@ -25,7 +26,7 @@ const (
 // the southern limit of the Bayestar map (paper 000 §2).
 const MinDec = -30.0
 
-var cutNames = [NumCuts]string{"dec", "photometry", "parallax", "no_ruwe", "ruwe", "dust"}
+var cutNames = [NumCuts]string{"dec", "photometry", "parallax", "no_ruwe", "ruwe", "dust", "colour_error"}
 
 // String returns the cut's counter name.
 func (c Cut) String() string {
@@ -66,4 +67,17 @@ func (c *Counts) Tally() star.Tally {
 // plxErr (mas) passes the training's parallax/error floor.
 func (c Config) PassesFloor(plx, plxErr float64) bool {
 	return !(c.MinParallaxSNR > 0) || plx/plxErr >= c.MinParallaxSNR
+}
+
+// PassesColourFloor reports whether a star whose BP-RP error is sigmaBPRP
+// (mag; 0 if unknown) passes the training's colour-error floor.
+func (c Config) PassesColourFloor(sigmaBPRP float64) bool {
+	return !(c.MaxColourError > 0) || !(sigmaBPRP > c.MaxColourError)
+}
+
+// PassesFloors reports whether a star passes both training floors, the
+// parallax/error one and the colour-error one: the selection FitSelection
+// corrects.
+func (c Config) PassesFloors(plx, plxErr, sigmaBPRP float64) bool {
+	return c.PassesFloor(plx, plxErr) && c.PassesColourFloor(sigmaBPRP)
 }

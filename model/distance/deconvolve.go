@@ -11,7 +11,7 @@ type surveyGrid struct {
 	// likelihood weighs the bin. Star i's are cells[end[i-1]:end[i]].
 	cells []surveyCell
 	end   []int
-	pass  []bool // whether star i passes the parallax/error floor
+	pass  []bool // whether star i passes the training's floors
 
 	// w is the window W(M, d): the fraction of the survey's sight lines on
 	// which a star at (M, d) falls inside the catalogue's G range.
@@ -32,7 +32,7 @@ func newSurveyGrid(sv []SurveyStar, opt SelectionFit) *surveyGrid {
 	na, nb := selNM, selNLogD
 	grid := Selection{M0: selM0, DM: selDM}
 	g := &surveyGrid{cells: make([]surveyCell, 0, len(sv)*nb/4), end: make([]int, 0, len(sv)), pass: make([]bool, 0, len(sv))}
-	floor := Config{MinParallaxSNR: opt.MinParallaxSNR}
+	floor := Config{MinParallaxSNR: opt.MinParallaxSNR, MaxColourError: opt.MaxColourError}
 	gLo, gHi := math.Inf(1), math.Inf(-1)
 	for _, s := range sv {
 		gLo, gHi = min(gLo, s.G), max(gHi, s.G)
@@ -50,7 +50,7 @@ func newSurveyGrid(sv []SurveyStar, opt SelectionFit) *surveyGrid {
 			g.cells = append(g.cells, surveyCell{int32(a), int32(b), int32(colourBin(s.BPRP - opt.EBPRP*e)), math.Exp(-0.5 * z * z)})
 		}
 		g.end = append(g.end, len(g.cells))
-		g.pass = append(g.pass, floor.PassesFloor(s.Parallax, s.ParallaxError))
+		g.pass = append(g.pass, floor.PassesFloors(s.Parallax, s.ParallaxError, s.SigmaBPRP))
 	}
 	// The dust of each sight line at each distance is asked once.
 	g.w = make([]float64, na*nb)

@@ -389,6 +389,9 @@ func TestCuts(t *testing.T) {
 		mk(func(r *star.Row) { r.RUWE, r.Chi2AL, r.NGoodObsAL = math.NaN(), 300, 305 }),  // UWE 1: kept with u0 = 1
 		mk(func(r *star.Row) { r.RUWE, r.Chi2AL, r.NGoodObsAL = math.NaN(), 1200, 305 }), // UWE 2: ruwe with u0 = 1
 		mk(func(r *star.Row) { r.L = 250.5 }),                                            // dust (hole at 250)
+		// sigma_BP 0.217, sigma_RP 0.011 mag: colour_error (training, MaxColourError 0.1)
+		mk(func(r *star.Row) { r.BPFluxOverError, r.RPFluxOverError = 5, 100 }),
+		mk(func(r *star.Row) { r.BPFluxOverError, r.RPFluxOverError = 100, 100 }), // sigma(BP-RP) 0.015: kept
 	}
 	u0 := &U0{G0: 10, DG: 1, NG: 2, C0: 0, DC: 1, NC: 2, Values: []float64{1, 1, 1, 1}, GOnly: []float64{1, 1}}
 	dust := constDust{hole: 250}
@@ -398,11 +401,11 @@ func TestCuts(t *testing.T) {
 		kept int64
 		cut  [NumCuts]int64
 	}{
-		{Training, nil, 2, [NumCuts]int64{CutDec: 2, CutPhotometry: 2, CutParallax: 2, CutNoRUWE: 3, CutRUWE: 1, CutDust: 1}},
-		{Training, u0, 3, [NumCuts]int64{CutDec: 2, CutPhotometry: 2, CutParallax: 2, CutNoRUWE: 1, CutRUWE: 2, CutDust: 1}},
-		{Catalog, nil, 6, [NumCuts]int64{CutDec: 2, CutPhotometry: 2, CutParallax: 2, CutDust: 1}},
+		{Training, nil, 3, [NumCuts]int64{CutDec: 2, CutPhotometry: 2, CutParallax: 2, CutNoRUWE: 3, CutRUWE: 1, CutDust: 1, CutColourError: 1}},
+		{Training, u0, 4, [NumCuts]int64{CutDec: 2, CutPhotometry: 2, CutParallax: 2, CutNoRUWE: 1, CutRUWE: 2, CutDust: 1, CutColourError: 1}},
+		{Catalog, nil, 8, [NumCuts]int64{CutDec: 2, CutPhotometry: 2, CutParallax: 2, CutDust: 1}},
 	} {
-		e := mustNew(t, Config{Mode: c.mode, U0: c.u0}, flat, dust)
+		e := mustNew(t, Config{Mode: c.mode, U0: c.u0, MaxColourError: 0.1}, flat, dust)
 		var cnt Counts
 		p := e.Prepare(nil, blockOf(rows...), &cnt)
 		if cnt.In != int64(len(rows)) || cnt.Kept != c.kept || cnt.Cut != c.cut || int64(p.Len()) != c.kept {

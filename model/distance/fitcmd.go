@@ -193,7 +193,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 		trainingPoints(e, &ts, opt.Points, nil)
 		var err error
 		sel, err = FitSelection(ts.G, ts.Weight, opt.Survey, SelectionFit{
-			MinParallaxSNR: e.cfg.MinParallaxSNR, ParallaxOffset: e.cfg.ParallaxOffset,
+			MinParallaxSNR: e.cfg.MinParallaxSNR, MaxColourError: e.cfg.MaxColourError, ParallaxOffset: e.cfg.ParallaxOffset,
 			AG: e.cfg.Extinction.AG, EBPRP: e.cfg.Extinction.BPRP, Dust: e.dust})
 		if err != nil {
 			return nil, nil, err

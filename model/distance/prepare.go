@@ -123,6 +123,7 @@ func (e *Estimator) Prepare(dst *Prepared, b *star.Block, c *Counts) *Prepared {
 		if math.IsNaN(ruwe) && cfg.U0 != nil {
 			ruwe = cfg.U0.RUWE(b.Chi2AL[i], b.NGoodObsAL[i], g, bprp)
 		}
+		sg, sbp, srp := magError(b.GFluxOverError[i]), magError(b.BPFluxOverError[i]), magError(b.RPFluxOverError[i])
 		cut := NumCuts
 		switch {
 		case !(b.Dec[i] > MinDec) || b.Dec[i] > 90:
@@ -135,6 +136,8 @@ func (e *Estimator) Prepare(dst *Prepared, b *star.Block, c *Counts) *Prepared {
 			cut = CutParallax
 		case cfg.Mode == Training && !cfg.PassesFloor(plx, plxErr):
 			cut = CutParallax
+		case cfg.Mode == Training && !cfg.PassesColourFloor(math.Hypot(sbp, srp)):
+			cut = CutColourError
 		case math.IsNaN(ruwe):
 			if cfg.Mode == Training && !cfg.KeepNoRUWE {
 				cut = CutNoRUWE
@@ -158,7 +161,6 @@ func (e *Estimator) Prepare(dst *Prepared, b *star.Block, c *Counts) *Prepared {
 		}
 		n := dst.Len()
 		dst.appendSamples(e, b.SourceID[i], plx+cfg.ParallaxOffset, plxErr)
-		sg, sbp, srp := magError(b.GFluxOverError[i]), magError(b.BPFluxOverError[i]), magError(b.RPFluxOverError[i])
 		dst.appendColourNoise(e, b.SourceID[i], purposeColour, sg, sbp, srp)
 		// The coverage cut, at the prior-weighted mean distance of the
 		// samples: the first distance the iteration asks the map about.

@@ -61,6 +61,7 @@ type Selection struct {
 // SelectionFit configures FitSelection. Zero values are the defaults named.
 type SelectionFit struct {
 	MinParallaxSNR float64 // the floor the training sample passed
+	MaxColourError float64 // and the colour-error floor (Config.MaxColourError)
 	ParallaxOffset float64 // added to a published parallax (Config.ParallaxOffset)
 	AG             float64 // A_G per unit of the dust map's E
 	EBPRP          float64 // E(BP-RP) per unit of the dust map's E

@@ -203,49 +203,86 @@ func TestFitCMDCorrectsTheSelection(t *testing.T) {
 // distribution must reproduce the quantiles of that prior within 8 %, and
 // the factor must undo the floor's selection: factor x (true selected
 // fraction) the same, within 15 %, over absolute magnitudes whose selected
-// fraction spans 0.55 to 0.12.
+// fraction spans 0.55 to 0.12; and, within 20 %, with a colour-error floor
+// added (BP-RP error at most 0.015 mag, DR2-like photometric errors,
+// mock.PhotErrorsDR2) that cuts the faint stars by apparent magnitude, where
+// a fit that ignores the colour floor must miss by over 30 %.
 func TestSelectionOnAGaiaLikeSurvey(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
 	const L = 1500.0
 	cmd := mock.DefaultCMD()
-	var sv []SurveyStar
-	var m []float64
-	nAll, nSel := map[int]float64{}, map[int]float64{}
 	bin := func(M float64) int { return int(math.Floor(M / 0.5)) }
-	for len(sv) < 20000 {
-		M, c, _, _ := cmd.Sample(r)
-		d := L * mathext.GammaIncRegInv(3, r.Float64())
-		G := M + 5*math.Log10(d) - 5
-		if G < 3 || G > 20.7 {
-			continue
+	var sel *Selection
+	for _, c := range []struct {
+		name           string
+		parallaxError  func(G, d float64) float64
+		maxColourError float64
+		absM           []float64
+		tol            float64
+	}{
+		{"DR2 parallax errors", func(G, _ float64) float64 { return mock.ParallaxErrorDR2(G) }, 0,
+			[]float64{-0.75, 1.25, 3.25, 4.25, 6.25}, 0.15},
+		// A colour floor of 0.015 mag (G below about 17) cuts deeper
+		// than the parallax floor at M = 6.25 (it keeps 0.089 of the
+		// stars, not 0.118; about 100 stars, so 20 %).
+		{"DR2 parallax errors, colour floor 0.015 mag", func(G, _ float64) float64 { return mock.ParallaxErrorDR2(G) }, 0.015,
+			[]float64{-0.75, 1.25, 3.25, 4.25, 6.25}, 0.2},
+	} {
+		r := rand.New(rand.NewPCG(3, 4))
+		var sv []SurveyStar
+		var m []float64
+		nAll, nSel := map[int]float64{}, map[int]float64{}
+		floors := Config{MinParallaxSNR: 5, MaxColourError: c.maxColourError}
+		for len(sv) < 20000 {
+			M, bprp, _, _ := cmd.Sample(r)
+			d := L * mathext.GammaIncRegInv(3, r.Float64())
+			G := M + 5*math.Log10(d) - 5
+			if G < 3 || G > 20.7 {
+				continue
+			}
+			s := c.parallaxError(G, d)
+			plx := 1000/d + s*r.NormFloat64()
+			_, band := mock.PhotErrorsDR2(G)
+			star := SurveyStar{SourceID: int64(len(sv)), Key: r.Float64(), G: G, BPRP: bprp, SigmaBPRP: math.Sqrt2 * band,
+				Parallax: plx, ParallaxError: s}
+			sv = append(sv, star)
+			nAll[bin(M)]++
+			if floors.PassesFloors(star.Parallax, star.ParallaxError, star.SigmaBPRP) {
+				m = append(m, M)
+				nSel[bin(M)]++
+			}
 		}
-		s := mock.ParallaxErrorDR2(G)
-		plx := 1000/d + s*r.NormFloat64()
-		sv = append(sv, SurveyStar{SourceID: int64(len(sv)), Key: r.Float64(), G: G, BPRP: c, Parallax: plx, ParallaxError: s})
-		nAll[bin(M)]++
-		if plx/s >= 5 {
-			m = append(m, M)
-			nSel[bin(M)]++
+		ones := make([]float64, len(m))
+		for i := range ones {
+			ones[i] = 1
 		}
-	}
-	ones := make([]float64, len(m))
-	for i := range ones {
-		ones[i] = 1
-	}
-	sel, err := FitSelection(m, ones, sv, SelectionFit{MinParallaxSNR: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var prod []float64
-	for _, M := range []float64{-0.75, 1.25, 3.25, 4.25, 6.25} {
-		b := bin(M)
-		p := sel.At(M) * nSel[b] / nAll[b]
-		t.Logf("M %5.2f: true selected fraction %.3f (%4.0f stars), factor x fraction %.3f", M, nSel[b]/nAll[b], nAll[b], p)
-		prod = append(prod, p)
-	}
-	lo, hi := slices.Min(prod), slices.Max(prod)
-	if hi/lo > 1.15 {
-		t.Errorf("factor x selected fraction spans %.3f to %.3f, want within 15 %%", lo, hi)
+		var err error
+		if sel, err = FitSelection(m, ones, sv, SelectionFit{MinParallaxSNR: 5, MaxColourError: c.maxColourError}); err != nil {
+			t.Fatal(err)
+		}
+		spread := func(sel *Selection) float64 {
+			var prod []float64
+			for _, M := range c.absM {
+				b := bin(M)
+				p := sel.At(M) * nSel[b] / nAll[b]
+				t.Logf("%s: M %5.2f: true selected fraction %.3f (%4.0f stars), factor x fraction %.3f", c.name, M, nSel[b]/nAll[b], nAll[b], p)
+				prod = append(prod, p)
+			}
+			return slices.Max(prod)/slices.Min(prod) - 1
+		}
+		if s := spread(sel); s > c.tol {
+			t.Errorf("%s: factor x selected fraction spans %.0f %%, want within %.0f %%", c.name, 100*s, 100*c.tol)
+		}
+		if c.maxColourError > 0 {
+			// The same stars fitted as if only the parallax floor had
+			// selected them: the faint bin's factor is then too small.
+			blind, err := FitSelection(m, ones, sv, SelectionFit{MinParallaxSNR: 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s := spread(blind); !(s > 0.3) {
+				t.Errorf("%s, fitted without the colour floor: factor x selected fraction spans %.0f %%, want over 30 %% (the test cannot tell the floor is corrected)", c.name, 100*s)
+			}
+		}
 	}
 	for _, q := range []float64{0.16, 0.5, 0.84} {
 		got, want := nuQuantile(sel, q), L*mathext.GammaIncRegInv(3, q)

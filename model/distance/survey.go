@@ -2,12 +2,13 @@ package distance
 
 import (
 	"cmp"
+	"math"
 	"slices"
 )
 
 // SurveyStar is one star of the catalogue the training sample is drawn
-// from: a star that passes every training cut except the parallax/error
-// floor (Config.MinParallaxSNR). A random sample of them tells the
+// from: a star that passes every training cut except the floors
+// (Config.MinParallaxSNR, Config.MaxColourError). A random sample of them tells the
 // selection correction where the catalogue's stars are, on the sky and in
 // absolute magnitude, and how many of them the floor keeps.
 type SurveyStar struct {
@@ -15,6 +16,7 @@ type SurveyStar struct {
 	Key           float64 // SurveyKey: the survey keeps the lowest keys
 	G             float64 // observed apparent G, mag
 	BPRP          float64 // observed BP-RP, mag
+	SigmaBPRP     float64 // BP-RP error, mag (0 if unknown)
 	Parallax      float64 // mas, as published
 	ParallaxError float64 // mas, as published
 	L, B          float64 // Galactic, degrees
@@ -32,7 +34,7 @@ func SurveyKey(seed uint64, sourceID int64) float64 {
 // keyed by seed.
 func NewSurveyStar(seed uint64, p *Prepared, i int) SurveyStar {
 	return SurveyStar{SourceID: p.SourceID[i], Key: SurveyKey(seed, p.SourceID[i]), G: p.G[i],
-		BPRP: p.BPRP[i], Parallax: p.Parallax[i], ParallaxError: p.ParallaxError[i], L: p.L[i], B: p.B[i]}
+		BPRP: p.BPRP[i], SigmaBPRP: math.Hypot(p.SigmaBP[i], p.SigmaRP[i]), Parallax: p.Parallax[i], ParallaxError: p.ParallaxError[i], L: p.L[i], B: p.B[i]}
 }
 
 // SmallestSurvey returns the k stars of s with the lowest keys (ties by

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/gaiaflow/gaiaflow/io/dustfile"
+	"math"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -94,7 +95,7 @@ func (fn *sampleFn) ProcessElement(ctx context.Context, b star.Block, u0 distanc
 		// spares the samples of the stars it cuts.
 		cfg := fn.cfg
 		if fn.SurveyStars > 0 {
-			cfg.MinParallaxSNR = 0
+			cfg.MinParallaxSNR, cfg.MaxColourError = 0, 0
 		}
 		if u0.NG > 0 {
 			cfg.U0 = &u0
@@ -108,7 +109,7 @@ func (fn *sampleFn) ProcessElement(ctx context.Context, b star.Block, u0 distanc
 	p := fn.est.Prepare(&fn.prep, &b, &c)
 	t := c.Tally()
 	keep := make([]bool, b.Len())
-	kept, floor := 0, 0
+	kept, floor, colourFloor := 0, 0, 0
 	var sv []distance.SurveyStar
 	for i, r := range p.Row {
 		if fn.SurveyStars > 0 {
@@ -117,13 +118,16 @@ func (fn *sampleFn) ProcessElement(ctx context.Context, b star.Block, u0 distanc
 		switch {
 		case !fn.cfg.PassesFloor(p.Parallax[i], p.ParallaxError[i]):
 			floor++
+		case !fn.cfg.PassesColourFloor(math.Hypot(p.SigmaBP[i], p.SigmaRP[i])):
+			colourFloor++
 		case distance.SelectionKey(fn.cfg.Seed, b.SourceID[r]) < fn.Fraction:
 			keep[r] = true
 			kept++
 		}
 	}
 	t.Cut(distance.CutParallax.String(), int64(floor))
-	t.Cut(NotSampled, int64(p.Len()-floor-kept))
+	t.Cut(distance.CutColourError.String(), int64(colourFloor))
+	t.Cut(NotSampled, int64(p.Len()-floor-colourFloor-kept))
 	if len(sv) > 0 {
 		survey(distance.SmallestSurvey(sv, fn.SurveyStars))
 	}
