@@ -44,6 +44,7 @@ func (t *trainSpec) declare(fs *flag.FlagSet) {
 	fs.IntVar(&t.layers, "layers", len(d.Fit.Flow.Hidden), "hidden layers per MADE")
 	fs.StringVar(&t.act, "activation", d.Fit.Flow.Activation.String(), "relu or tanh")
 	fs.IntVar(&o.Fit.Passes, "passes", d.Fit.Passes, "passes over the training stars")
+	fs.IntVar(&o.Fit.Average, "average-passes", d.Fit.Average, "make the model the mean of the flows of the last this many passes (all if fewer), which removes most of the pass-to-pass noise of the training; 0: the flow of the pass with the best held-out loss")
 	fs.IntVar(&o.Fit.GridNodes, "grid-nodes", d.Fit.GridNodes, "recompute the training points with the flow distilled to a grid of this many nodes per dimension at each pass (fast); 0: with the flow itself (the paper)")
 	fs.IntVar(&o.Fit.Batch, "batch", d.Fit.Batch, "stars per mini-batch (paper: 2048)")
 	fs.Float64Var(&o.Fit.HoldOut, "holdout", d.Fit.HoldOut, "fraction of the stars held out for the learning curve")
@@ -123,6 +124,9 @@ func runTrain(ctx context.Context, t *trainSpec) (string, error) {
 	fmt.Printf("\nlearning curve (%s):\n%s", store.Join(o.Out, "learning_curve.csv"), curve)
 	if err := trainPlots(ctx, o.Out, model, curve); err != nil {
 		return "", err
+	}
+	if f, err := flowfile.Load(ctx, model); err == nil && f.Meta.Notes["kept"] != "" {
+		fmt.Printf("model: %s\n", f.Meta.Notes["kept"])
 	}
 	fmt.Printf("model: %s\nplots: %s, %s\n", model, store.Join(o.Out, "learning_curve.png"), store.Join(o.Out, "fig3_cmd_learned.png"))
 	return model, nil

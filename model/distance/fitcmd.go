@@ -59,6 +59,18 @@ type CMDFit struct {
 	// CMD over-represents the intrinsically faint stars.
 	Survey []SurveyStar `json:"-"`
 
+	// Average, if positive, makes FitCMD return the mean of the flows
+	// after each of the last Average passes (all of them if fewer), every
+	// weight and BatchNorm statistic averaged (Polyak-Ruppert), instead of
+	// the flow of the pass with the best held-out loss. The training
+	// points are draws that move with the flow, so any one pass's flow
+	// carries that noise, and so does the choice of the best by a
+	// held-out loss over a few hundred effective stars: on a 60,000-star
+	// paper-000 sky, seeds 0, 1 and 2 give KL 0.30, 0.24, 0.23 with the
+	// best pass and 0.226-0.230 with the mean of the last 30 of 60 passes.
+	// 0: the best pass.
+	Average int
+
 	// OnPass, if not nil, is called after each pass with the flow (valid
 	// during the call only).
 	OnPass func(p Pass) `json:"-"`
@@ -91,6 +103,11 @@ const (
 	DefaultTrainGridNodes = 64
 	DefaultPasses         = 60
 )
+
+// DefaultAveragePasses is the number of final passes whose flows
+// gaiaflow's commands average into the model (CMDFit.Average): half the
+// default passes, the half after the points have settled.
+const DefaultAveragePasses = DefaultPasses / 2
 
 // Points is the kind of training point a star contributes.
 type Points int
@@ -129,7 +146,7 @@ type Pass struct {
 	// HeldOutESS is the Kish effective number of held-out stars,
 	// (Σw)²/Σw²: how many stars the held-out loss really averages over.
 	HeldOutESS float64
-	Best       bool // whether HeldOutLoss is the lowest so far (the flow FitCMD will return)
+	Best       bool // whether HeldOutLoss is the lowest so far (the flow FitCMD returns unless CMDFit.Average)
 	Flow       *flow.Flow
 }
 
@@ -217,11 +234,16 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	dens := FlowDensity{Flow: f}
 	e.SetDensity(dens)
 
+	avgFrom := opt.Passes + 1 // no averaging
+	if opt.Average > 0 {
+		avgFrom = max(opt.Passes-opt.Average+1, 1)
+	}
 	nb := (train.Len() + opt.Batch - 1) / opt.Batch
 	shuffle := keyrand.New(opt.Opt.Seed, 0x62617463)
 	var curve []Pass
 	var xs []float64
-	var best *flow.Flow
+	var best, avg *flow.Flow
+	bestPass := 0
 	bestLoss := math.Inf(1)
 	for pass := 1; pass <= opt.Passes; pass++ {
 		if opt.GridNodes > 0 {
@@ -265,6 +287,13 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 				}
 			}
 		}
+		if pass >= avgFrom {
+			if avg == nil {
+				avg = f.Clone()
+			} else if err := avg.Blend(f, 1/float64(pass-avgFrom+1)); err != nil {
+				return f, curve, err
+			}
+		}
 		held, ess := heldOutNLL(e, &hold, &ts, f, opt.Points, sel)
 		pt := Pass{Pass: pass, Steps: stepper.Steps(), TrainLoss: lossSum / wSum, HeldOutLoss: held, HeldOutESS: ess, Flow: f}
 		// Keep the best pass, not the last: the training points move with
@@ -273,15 +302,28 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 			if math.IsNaN(score) {
 				score = math.Inf(1)
 			}
-			pt.Best, bestLoss, best = true, score, f.Clone()
+			pt.Best, bestLoss, best, bestPass = true, score, f.Clone(), pass
 		}
 		curve = append(curve, pt)
 		if opt.OnPass != nil {
 			opt.OnPass(pt)
 		}
 	}
+	kept := fmt.Sprintf("the flow of pass %d, the best held-out loss (%.4f nats)", bestPass, bestLoss)
+	info := flow.TrainInfo{Epochs: opt.Passes, BestEpoch: bestPass, HeldOutLoss: bestLoss, Weighted: true}
+	if avg != nil {
+		// The points of the held-out stars made with the average itself.
+		e.SetDensity(FlowDensity{Flow: avg})
+		held, _ := heldOutNLL(e, &hold, &ts, avg, opt.Points, sel)
+		kept = fmt.Sprintf("the mean of the flows of passes %d-%d (held-out loss %.4f nats; the best single pass, %d, %.4f)",
+			avgFrom, opt.Passes, held, bestPass, bestLoss)
+		info.BestEpoch, info.HeldOutLoss = 0, held
+		best = avg
+	}
 	f = best
-	f.Meta.Notes = map[string]string{"trained_by": "distance.FitCMD (paper 000 §3.2)", "columns": "g, bp_rp, bp_g (dereddened absolute g and colours, mag)"}
+	f.Meta.Train = info
+	f.Meta.Notes = map[string]string{"trained_by": "distance.FitCMD (paper 000 §3.2)", "columns": "g, bp_rp, bp_g (dereddened absolute g and colours, mag)",
+		"kept": kept}
 	switch {
 	case sel != nil:
 		// The distance distribution the survey measured, for catalogs

@@ -85,7 +85,7 @@ type TrainInfo struct {
 	Rows        int     // training rows (after the held-out fraction)
 	HeldOutRows int     // rows held out for early stopping
 	Epochs      int     // epochs run
-	BestEpoch   int     // epoch whose parameters were kept (1-based), or Epochs
+	BestEpoch   int     // epoch whose parameters were kept (1-based), or Epochs; 0 if the flow is an average of several (Meta.Notes says which)
 	Loss        float64 // weighted mean negative log-likelihood of the last epoch (train mode)
 	HeldOutLoss float64 // weighted mean negative log-likelihood on the held-out rows at BestEpoch (eval mode); NaN if none
 	Weighted    bool    // whether per-row weights were given
