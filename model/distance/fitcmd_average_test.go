@@ -13,8 +13,9 @@ import (
 // the model FitCMD returns, the mean of the last 30 passes' flows, with
 // the flow of the pass with the best held-out loss (captured from the
 // same runs): the average must land nearer the true CMD on the mean over
-// the seeds and spread less from seed to seed (on the sky of `gaiaflow
-// simulate --stars 60000`: KL 0.226-0.230 against 0.230-0.297).
+// the seeds and spread less from seed to seed (here KL 0.221-0.238
+// against 0.252-0.296; on the sky of `gaiaflow simulate --stars 60000`
+// through traincmd, 0.226-0.230 against 0.230-0.297).
 func TestAveragedFlowIsStableAcrossSeeds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains three CMD flows on a 60,000-star mock sky")
