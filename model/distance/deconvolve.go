@@ -98,7 +98,7 @@ func (g *surveyGrid) estep(phi, nu, perMC, perD, perMPass []float64) {
 	}
 }
 
-// fit runs the EM (EMS: each step smoothed) from flat phi and nu and
+// fit runs the EM (EMS: each step smooths nu) from flat phi and nu and
 // returns phi (M-major, colour minor) and nu (summing to 1).
 func (g *surveyGrid) fit() (phi, nu []float64) {
 	na, nb, nc := selNM, selNLogD, selNC
@@ -145,14 +145,13 @@ func (g *surveyGrid) fit() (phi, nu []float64) {
 		for b := range nu {
 			nu[b] /= tot
 		}
-		smooth2(phi, na, nc, selSmoothM)
 		smooth(nu, selSmoothD)
 	}
 	return phi, nu
 }
 
 // selected returns, per M bin, the survey's stars deconvolved with phi
-// and nu, and those of them that pass the floor (smoothed like phi): their
+// and nu, and those of them that pass the floor (both smoothed in M): their
 // ratio is the selected fraction, counted rather than modelled.
 func (g *surveyGrid) selected(phi, nu []float64) (all, kept []float64) {
 	na, nc := selNM, selNC
@@ -204,23 +203,5 @@ func smooth(v []float64, n int) {
 			tmp[i] = 0.25*l + 0.5*v[i] + 0.25*r
 		}
 		copy(v, tmp)
-	}
-}
-
-// smooth2 applies n passes of a [1 2 1]/4 kernel to the rows x cols grid v
-// (row-major) along each axis.
-func smooth2(v []float64, rows, cols, n int) {
-	for r := 0; r < rows; r++ {
-		smooth(v[r*cols:(r+1)*cols], n)
-	}
-	col := make([]float64, rows)
-	for c := 0; c < cols; c++ {
-		for r := range col {
-			col[r] = v[r*cols+c]
-		}
-		smooth(col, n)
-		for r := range col {
-			v[r*cols+c] = col[r]
-		}
 	}
 }
