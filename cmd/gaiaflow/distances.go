@@ -43,7 +43,7 @@ func (c *catalogSpec) declare(fs *flag.FlagSet) {
 	fs.StringVar(&c.Model, "model", "", "CMD flow from 'gaiaflow traincmd' (.gff)")
 	d := config.DefaultCatalog
 	fs.StringVar(&c.Dust, "dust", d.Dust, "dust map: a .gfdust, Bayestar .h5 or mock dust.json file, constant:E, or none")
-	fs.StringVar(&c.Prior, "prior", d.Prior, "distance prior: flat-parallax (paper eq. 2), survey (the distance distribution the model's training measured on the catalogue, traincmd --survey-stars: more accurate, a fifth slower; a followed catalog keeps the table it started with), auto (survey where the model holds one, else flat-parallax), flat-distance, or exp-decreasing:L (space density decreasing with length L pc)")
+	fs.StringVar(&c.Prior, "prior", d.Prior, "distance prior: auto (default: survey where the model holds one, else flat-parallax), survey (the distance distribution the model's training measured on the catalogue, traincmd --survey-stars: calibrated posteriors, a fifth slower; a followed catalog keeps the table it started with), flat-parallax (paper eq. 2, faster; places stars with uninformative parallaxes too near), flat-distance, or exp-decreasing:L (space density decreasing with length L pc)")
 	fs.Uint64Var(&c.Seed, "seed", 0, "run seed; with source_id it keys every random draw")
 	fs.IntVar(&c.K, "samples", d.K, "parallax samples per star")
 	fs.IntVar(&c.T, "iterations", d.T, "iterations of eq. 2")

@@ -35,13 +35,16 @@ type Catalog struct {
 }
 
 // DefaultCatalog holds the defaults: paper 000's K = 32 samples and T = 10
-// iterations and its flat-in-parallax prior, no dust, a 128^3 grid, blocks
-// of 4096 stars. The survey prior ("survey", or "auto": survey where the
-// model holds one) is more accurate on every simulated sky measured (demo,
-// all stars: median error 15.4 % -> 14.2 %, quantile-pull median -0.32 ->
-// -0.16) but costs a fifth of the catalog's speed (more posteriors collapse
-// and are refined), so it is an option.
-var DefaultCatalog = Catalog{Dust: "none", Prior: "flat-parallax", K: 32, T: 10, GridNodes: 128, BlockSize: 4096}
+// iterations, no dust, a 128^3 grid, blocks of 4096 stars, and the prior
+// "auto": the distance distribution the model's training measured on the
+// catalogue (the survey prior) where the model holds one, else paper 000's
+// flat-in-parallax prior (eq. 2). The flat-in-parallax prior places the
+// stars whose parallaxes say little too near: on the demo's paper-000
+// population it covers the true distance with [q16, q84] 65.7 % of the
+// time, quantile-pull median -0.31, against 67.9 % and -0.07 with the
+// survey prior, which costs about a fifth of the catalog's speed (more
+// posteriors collapse and are refined); "flat-parallax" is the paper's.
+var DefaultCatalog = Catalog{Dust: "none", Prior: "auto", K: 32, T: 10, GridNodes: 128, BlockSize: 4096}
 
 // WithDefaults returns c with every unset field at its default.
 func (c Catalog) WithDefaults() Catalog {

@@ -14,7 +14,7 @@ func TestReadCatalog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.K != 32 || c.T != 10 || c.Prior != "flat-parallax" || c.Dust != "none" || c.GridNodes != 128 || c.Seed != 3 {
+	if c.K != 32 || c.T != 10 || c.Prior != "auto" || c.Dust != "none" || c.GridNodes != 128 || c.Seed != 3 {
 		t.Errorf("defaults not applied: %+v", c)
 	}
 	for _, bad := range []string{

@@ -152,23 +152,37 @@ func selectionFactors(sel *Selection, m, w, all, kept []float64, maxFactor float
 		}
 	}
 	f := make([]float64, na)
-	var n, wTot float64
+	var n float64
 	for a := range f {
 		if nA[a] > 0 && kept[a] > 0 {
 			f[a] = all[a] / kept[a] * nA[a] / wA[a]
 		}
 		n += nA[a]
-		wTot += wA[a] * f[a]
 	}
-	if !(wTot > 0) {
-		return nil, errors.New("distance: selection: no training star in the fitted range")
-	}
-	for a := range f {
-		f[a] *= n / wTot
-		if nA[a] > 0 {
-			if meanW := wA[a] / nA[a] * f[a]; meanW > maxFactor {
-				f[a] *= maxFactor / meanW
+	// Normalise to a mean weight of 1 and cap each bin's mean weight at
+	// maxFactor; a cap lowers the mean, so normalise again until no bin is
+	// over (a bin of a nearly empty selected fraction would otherwise set
+	// the normalisation and leave every other bin's weight near 0).
+	for range na {
+		var wTot float64
+		for a := range f {
+			wTot += wA[a] * f[a]
+		}
+		if !(wTot > 0) {
+			return nil, errors.New("distance: selection: no training star in the fitted range")
+		}
+		capped := false
+		for a := range f {
+			f[a] *= n / wTot
+			if nA[a] > 0 {
+				if meanW := wA[a] / nA[a] * f[a]; meanW > maxFactor*(1+1e-9) {
+					f[a] *= maxFactor / meanW
+					capped = true
+				}
 			}
+		}
+		if !capped {
+			break
 		}
 	}
 	first, last := -1, -1
