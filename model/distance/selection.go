@@ -159,29 +159,40 @@ func selectionFactors(sel *Selection, m, w, all, kept []float64, maxFactor float
 		}
 		n += nA[a]
 	}
-	// Normalise to a mean weight of 1 and cap each bin's mean weight at
-	// maxFactor; a cap lowers the mean, so normalise again until no bin is
-	// over (a bin of a nearly empty selected fraction would otherwise set
-	// the normalisation and leave every other bin's weight near 0).
-	for range na {
-		var wTot float64
+	// Normalise to a mean weight of 1 with each bin's mean weight capped at
+	// maxFactor: the capped bins sit at the cap and the others share the
+	// rest in their ratios. A cap lowers the others' scale, which can push
+	// another bin over, so the capped set grows until it is stable. (A
+	// bin of a nearly empty selected fraction would otherwise set the
+	// normalisation and leave every other bin's weight near 0.)
+	capped := make([]bool, na)
+	for range na + 1 {
+		var fixed, free float64
 		for a := range f {
-			wTot += wA[a] * f[a]
-		}
-		if !(wTot > 0) {
-			return nil, errors.New("distance: selection: no training star in the fitted range")
-		}
-		capped := false
-		for a := range f {
-			f[a] *= n / wTot
-			if nA[a] > 0 {
-				if meanW := wA[a] / nA[a] * f[a]; meanW > maxFactor*(1+1e-9) {
-					f[a] *= maxFactor / meanW
-					capped = true
-				}
+			if capped[a] {
+				fixed += nA[a] * maxFactor
+			} else {
+				free += wA[a] * f[a]
 			}
 		}
-		if !capped {
+		if !(free > 0) || !(n > fixed) {
+			return nil, errors.New("distance: selection: no training star in the fitted range")
+		}
+		scale := (n - fixed) / free
+		grew := false
+		for a := range f {
+			if !capped[a] && nA[a] > 0 && wA[a]/nA[a]*f[a]*scale > maxFactor {
+				capped[a], grew = true, true
+			}
+		}
+		if !grew {
+			for a := range f {
+				if capped[a] {
+					f[a] = maxFactor * nA[a] / wA[a]
+				} else {
+					f[a] *= scale
+				}
+			}
 			break
 		}
 	}

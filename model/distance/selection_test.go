@@ -396,3 +396,27 @@ func nuQuantile(s *Selection, q float64) float64 {
 	}
 	return math.Pow(10, selLogD0+float64(len(s.Nu))*selDLogD)
 }
+
+// TestSelectionFactorsCapAndRenormalise: a bin of a few training stars
+// whose selected fraction is nearly empty is capped at MaxFactor times the
+// mean weight, and the other bins keep the ratio of their inverse selected
+// fractions, renormalised after the cap (mean weight 1). Before, that bin
+// set the normalisation and every other star's weight fell near 0 (on the
+// demo: a held-out loss over 1 effective star of 1,000).
+func TestSelectionFactorsCapAndRenormalise(t *testing.T) {
+	sel := &Selection{M0: 0, DM: 1}
+	var m, w []float64
+	for a, n := range []int{149, 149, 2} {
+		for range n {
+			m, w = append(m, float64(a)+0.5), append(w, 1)
+		}
+	}
+	f, err := selectionFactors(sel, m, w, []float64{10, 10, 10}, []float64{5, 2.5, 1e-9}, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean := (149*f[0] + 149*f[1] + 2*f[2]) / 300
+	if math.Abs(mean-1) > 1e-9 || math.Abs(f[2]-20) > 1e-6 || math.Abs(f[1]/f[0]-2) > 1e-9 {
+		t.Errorf("factors %v (mean weight %g): want bin 2 capped at 20, bin 1 twice bin 0, mean 1", f, mean)
+	}
+}
