@@ -49,8 +49,9 @@ func TestPriorNames(t *testing.T) {
 	if got, want := tab.logWeight(math.Pow(10, 0.05)), -2.375+0.05*math.Ln10; math.Abs(got-want) > 1e-12 {
 		t.Errorf("tabulated weight %v, want %v", got, want)
 	}
-	if got := tab.logWeight(1e9); math.Abs(got-(-0.5+9*math.Ln10)) > 1e-9 {
-		t.Errorf("tabulated weight beyond the table %v", got)
+	// Beyond the last bin's centre (log10 d = 0.175) nu falls as d^-3.
+	if got, want := tab.logWeight(1e9), -0.5-tabulatedTail*math.Ln10*(9-0.175)+9*math.Ln10; math.Abs(got-want) > 1e-9 {
+		t.Errorf("tabulated weight beyond the table %v, want %v", got, want)
 	}
 	for _, bad := range []string{"tabulated:0:0.05:1", "tabulated:0:0:1,2", "tabulated:0:0.05:1,x", "tabulated:0:0.05"} {
 		if _, err := ParsePrior(bad); err == nil {
