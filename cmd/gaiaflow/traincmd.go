@@ -180,7 +180,10 @@ fits the CMD flow P(g, bp-rp, bp-g) on one worker as paper 000 §3.2 does: mini-
 2048 stars whose training points (K parallax samples, T iterations of eq. 2 with the current
 model, dust at the final distance) are recomputed before every step, loss weighted by
 1/sigma_P^2. Writes <out>/cmd.gff and the learning curve. The paper's model is 35 blocks x 500;
-the defaults train well in minutes on a laptop.`,
+the defaults train well in minutes on a laptop. By default gaiaflow goes beyond the paper: the
+points are draws from each star's posterior (--points), the parallax/error floor's selection is
+corrected with a survey of the catalogue (--survey-stars, which also gives the catalog's default
+prior), and the model is the mean of the flows of the last 30 passes (--average-passes).`,
 		example: "gaiaflow traincmd --input 'gs://b/gdr2/GaiaSource_*.csv.gz' --dust gs://b/dust/bayestar2019.gfdust --stars 1000000 --blocks 35 --hidden 500 --out gs://b/models/cmd-v1",
 		setup: func(fs *flag.FlagSet) func(context.Context, []string) error {
 			t := &trainSpec{}
