@@ -20,7 +20,7 @@ type SampleOptions struct {
 	Cfg      distance.Config // Mode Training; U0 comes from the side input
 	Fraction float64         // keep a star if its SelectionKey is below; 0 means 1
 	// SurveyStars is the size of the survey of the catalogue (every star
-	// that passes the cuts but the parallax/error floor, the lowest
+	// that passes the cuts but the training's floors, the lowest
 	// SurveyKeys) that corrects the training for the floor's selection
 	// (distance.FitSelection); 0: none.
 	SurveyStars int
@@ -31,15 +31,15 @@ const NotSampled = "not_sampled"
 
 // Sample applies the training cuts (dec, photometry, parallax, RUWE with u0
 // from the singleton PCollection<distance.U0> u0, dust coverage, then the
-// parallax/error floor) to every block, counts each cut, and keeps a seeded
+// parallax/error floor and the colour-error floor) to every block, counts each cut, and keeps a seeded
 // random fraction of the rest: PCollection<star.Block> of the training
 // stars, per block the tally of its cuts (PCollection<star.Tally>; the
 // stars kept are counted by Fit), and the singleton
 // PCollection<[]distance.SurveyStar> of the survey (empty if
-// opt.SurveyStars is 0). With a survey the floor comes last, so a star that
-// fails it and the RUWE or dust cut counts under the latter (cut.ruwe,
-// cut.dust); without one it counts under cut.parallax, as in
-// distance.Cut's order. The stars kept are the same either way.
+// opt.SurveyStars is 0). With a survey the floors come last, so a star that
+// fails one and the RUWE or dust cut counts under the latter (cut.ruwe,
+// cut.dust); without one it counts under cut.parallax or cut.colour_error,
+// as in Prepare's order. The stars kept are the same either way.
 func Sample(s beam.Scope, opt SampleOptions, blocks, u0 beam.PCollection) (sample, tallies, survey beam.PCollection) {
 	s = s.Scope("traincmd.Sample")
 	opt.Cfg.Mode = distance.Training
