@@ -89,7 +89,7 @@ const (
 	// parallaxes say nothing (paper 000's errors beyond 1.4 kpc) a star's
 	// distance comes from where its colour puts it in phi, and smoothing
 	// phi across colour and magnitude widened the main sequence enough to
-	// place the catalogue 12-22 % too near (3-6 % unsmoothed).
+	// place the catalogue 12-22 % too near (1-6 % unsmoothed).
 	selSmoothM   = 2
 	selSmoothD   = 2
 	selMaxIter   = 300
