@@ -79,7 +79,7 @@ func TestLogitIsTheLogLikelihoodRatio(t *testing.T) {
 			y[i], w[i] = true, float64(nA+nB)/(2*nA)
 		} else {
 			x.Set(i, 0, rng.NormFloat64())
-			w[i] = float64(nA+nB)/(2*nB)
+			w[i] = float64(nA+nB) / (2 * nB)
 		}
 	}
 	n, err := New(Config{In: 1, Hidden: []int{32, 32}}, 1)
