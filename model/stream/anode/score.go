@@ -34,6 +34,12 @@ func (m Model) String() string {
 type Options struct {
 	Features Features // x; the zero value is Full
 
+	// Method forms R: ANODE (the zero value, the paper's: two flows) or
+	// CATHODE (the CR flow's samples against the SR's stars, a classifier
+	// between them; Cathode holds its settings).
+	Method  Method
+	Cathode CathodeOptions
+
 	// Stretch maps the hard edges of the patch to infinity before the
 	// features are standardised: the circular edge of (phi, lambda)
 	// radially by r -> r_max atanh(r/r_max), the faint and bright limits of
@@ -83,6 +89,7 @@ func (o Options) withDefaults() Options {
 		o.Average = 20
 	}
 	o.Average = min(o.Average, o.Epochs)
+	o.Cathode = o.Cathode.withDefaults()
 	if o.Workers == 0 {
 		o.Workers = 1
 	}
@@ -98,6 +105,10 @@ func (o Options) validate() error {
 			o.Blocks, o.Hidden, o.Batch, o.Epochs, o.Average, o.Workers)
 	case !(o.LR > 0) || math.IsInf(o.LR, 0):
 		return fmt.Errorf("anode: options: learning rate %g", o.LR)
+	case o.Method != ANODE && o.Method != Cathode:
+		return fmt.Errorf("anode: unknown method %d", int(o.Method))
+	case o.Method == Cathode:
+		return o.Cathode.validate()
 	}
 	return nil
 }
@@ -183,68 +194,15 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 	if err := opt.validate(); err != nil {
 		return nil, err
 	}
-	cols := p.columns(opt.Features)
-	var stretchJac []float64 // per star; nil without Stretch
-	if opt.Stretch {
-		cols, stretchJac = stretch(p, opt.Features)
-	}
-	d := len(cols)
-	res := &Result{Window: sr, Average: opt.Average, Epochs: opt.Epochs}
-	res.Members = p.Members(nil, sr)
-	nSR := len(res.Members)
-	nCR := p.Len() - nSR
-	res.CRStars = nCR
-	if nSR < 2 || nCR < 2 {
-		return nil, fmt.Errorf("anode: patch %d region %v: %d SR and %d CR stars: %w", p.ID, sr, nSR, nCR, ErrTooFew)
-	}
-
-	// Standardisation over the patch.
-	res.Mean, res.Scale = make([]float64, d), make([]float64, d)
-	for j, c := range cols {
-		m, s, err := moments(c)
-		if err != nil {
-			return nil, fmt.Errorf("anode: patch %d feature %d: %w", p.ID, j, err)
-		}
-		res.Mean[j], res.Scale[j] = m, s
-	}
-	var err error
-	res.CondMean, res.CondScale, err = moments(p.PMLambda)
+	res, rd, err := prepare(p, sr, opt)
 	if err != nil {
-		return nil, fmt.Errorf("anode: patch %d mu_lambda: %w", p.ID, err)
+		return nil, err
 	}
-	logJac := 0.0 // log |dz/dx|, turns densities of z into densities of x
-	for _, s := range res.Scale {
-		logJac -= math.Log(s)
+	if opt.Method == Cathode {
+		return scoreCathode(p, sr, opt, res, rd)
 	}
-	// jac is log |dz/dx| of each SR star, z the flows' coordinates.
-	jac := make([]float64, nSR)
-	for k, i := range res.Members {
-		jac[k] = logJac
-		if stretchJac != nil {
-			jac[k] += stretchJac[i]
-		}
-	}
-	xSR, cSR := mat.NewDense(nSR, d, nil), mat.NewDense(nSR, 1, nil)
-	xCR, cCR := mat.NewDense(nCR, d, nil), mat.NewDense(nCR, 1, nil)
-	xs, cs, xc, cc := xSR.RawMatrix().Data, cSR.RawMatrix().Data, xCR.RawMatrix().Data, cCR.RawMatrix().Data
-	is, ic := 0, 0
-	for i, mu := range p.PMLambda {
-		z := (mu - res.CondMean) / res.CondScale
-		if sr.Contains(mu) {
-			for j, c := range cols {
-				xs[is*d+j] = (c[i] - res.Mean[j]) / res.Scale[j]
-			}
-			cs[is] = z
-			is++
-		} else {
-			for j, c := range cols {
-				xc[ic*d+j] = (c[i] - res.Mean[j]) / res.Scale[j]
-			}
-			cc[ic] = z
-			ic++
-		}
-	}
-
+	nSR, d := len(res.Members), len(res.Mean)
+	xSR, cSR, xCR, cCR, jac := rd.xSR, rd.cSR, rd.xCR, rd.cCR, rd.jac
 	cfg := flow.Config{D: d, C: 1, Blocks: opt.Blocks, Hidden: []int{opt.Hidden, opt.Hidden}}
 	ev := newEvaluator(xSR, cSR, opt.Workers, jac)
 	ring := newRing(nSR, opt.Average)
@@ -334,6 +292,80 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 		res.LogR[i] = res.LogPSR[i] - res.LogPCR[i]
 	}
 	return res, nil
+}
+
+// region is a search region's stars in the flows' coordinates: the
+// standardised features x and condition c of the SR and the CR, and log
+// |dz/dx| of each SR star.
+type region struct {
+	xSR, cSR, xCR, cCR *mat.Dense
+	jac                []float64
+}
+
+// prepare finds the members of sr, standardises the patch (Result.Mean,
+// Scale, CondMean, CondScale) and splits it into the two regions.
+func prepare(p *Patch, sr Window, opt Options) (*Result, *region, error) {
+	cols := p.columns(opt.Features)
+	var stretchJac []float64 // per star; nil without Stretch
+	if opt.Stretch {
+		cols, stretchJac = stretch(p, opt.Features)
+	}
+	d := len(cols)
+	res := &Result{Window: sr, Average: opt.Average, Epochs: opt.Epochs}
+	res.Members = p.Members(nil, sr)
+	nSR := len(res.Members)
+	nCR := p.Len() - nSR
+	res.CRStars = nCR
+	if nSR < 2 || nCR < 2 {
+		return nil, nil, fmt.Errorf("anode: patch %d region %v: %d SR and %d CR stars: %w", p.ID, sr, nSR, nCR, ErrTooFew)
+	}
+
+	// Standardisation over the patch.
+	res.Mean, res.Scale = make([]float64, d), make([]float64, d)
+	for j, c := range cols {
+		m, s, err := moments(c)
+		if err != nil {
+			return nil, nil, fmt.Errorf("anode: patch %d feature %d: %w", p.ID, j, err)
+		}
+		res.Mean[j], res.Scale[j] = m, s
+	}
+	var err error
+	res.CondMean, res.CondScale, err = moments(p.PMLambda)
+	if err != nil {
+		return nil, nil, fmt.Errorf("anode: patch %d mu_lambda: %w", p.ID, err)
+	}
+	logJac := 0.0 // log |dz/dx|, turns densities of z into densities of x
+	for _, s := range res.Scale {
+		logJac -= math.Log(s)
+	}
+	rd := &region{jac: make([]float64, nSR)}
+	for k, i := range res.Members {
+		rd.jac[k] = logJac
+		if stretchJac != nil {
+			rd.jac[k] += stretchJac[i]
+		}
+	}
+	rd.xSR, rd.cSR = mat.NewDense(nSR, d, nil), mat.NewDense(nSR, 1, nil)
+	rd.xCR, rd.cCR = mat.NewDense(nCR, d, nil), mat.NewDense(nCR, 1, nil)
+	xs, cs, xc, cc := rd.xSR.RawMatrix().Data, rd.cSR.RawMatrix().Data, rd.xCR.RawMatrix().Data, rd.cCR.RawMatrix().Data
+	is, ic := 0, 0
+	for i, mu := range p.PMLambda {
+		z := (mu - res.CondMean) / res.CondScale
+		if sr.Contains(mu) {
+			for j, c := range cols {
+				xs[is*d+j] = (c[i] - res.Mean[j]) / res.Scale[j]
+			}
+			cs[is] = z
+			is++
+		} else {
+			for j, c := range cols {
+				xc[ic*d+j] = (c[i] - res.Mean[j]) / res.Scale[j]
+			}
+			cc[ic] = z
+			ic++
+		}
+	}
+	return res, rd, nil
 }
 
 // reflectedSpread is the App. A criterion: the standard deviation of the

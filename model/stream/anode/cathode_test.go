@@ -1,0 +1,100 @@
+package anode
+
+import (
+	"errors"
+	"slices"
+	"testing"
+)
+
+// cathodeOptions is smallOptions with CATHODE and a classifier small and
+// quick enough for unit tests.
+func cathodeOptions() Options {
+	o := smallOptions()
+	o.Method = Cathode
+	o.Cathode = CathodeOptions{Hidden: 32, Epochs: 12, Batch: 256, LR: 3e-3, Average: 3}
+	return o
+}
+
+// The clump of TestScoreFindsClump, found by the classifier instead of the
+// SR flow; ANODE's AUC on the same patch is logged beside it.
+func TestCathodeFindsClump(t *testing.T) {
+	p, sig := clumpPatch(8000, 100, 3)
+	w := Window{Lo: -2, Hi: 2}
+	res, err := Score(p, w, cathodeOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := p.Members(nil, w)
+	if !slices.Equal(res.Members, members) || len(res.LogR) != len(members) {
+		t.Fatalf("members: %d, want %d", len(res.Members), len(members))
+	}
+	s := make([]bool, len(members))
+	for k, i := range members {
+		s[k] = sig[i]
+	}
+	auc := AUC(res.LogR, s)
+	an, err := Score(p, w, smallOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("clump: CATHODE AUC %.4f (max SIC %.2f), ANODE %.4f; classifiers' validation loss %.3f",
+		auc, MaxSIC(res.LogR, s, MinBackground).Max, AUC(an.LogR, s), res.LossSR)
+	if auc < 0.95 {
+		t.Errorf("AUC %.4f, want > 0.95", auc)
+	}
+	for k := range res.LogR {
+		if d := res.LogPSR[k] - res.LogPCR[k] - res.LogR[k]; d > 1e-9 || d < -1e-9 {
+			t.Fatalf("star %d: log R %v, terms %v %v", k, res.LogR[k], res.LogPSR[k], res.LogPCR[k])
+		}
+	}
+	// Away from the clump the background is the same in the SR and the CR,
+	// so R is near 1 there: the median log R of the background stars.
+	var bg []float64
+	for k, v := range res.LogR {
+		if !s[k] {
+			bg = append(bg, v)
+		}
+	}
+	slices.Sort(bg)
+	if med := bg[len(bg)/2]; med < -0.5 || med > 0.5 {
+		t.Errorf("background median log R %.3f, want near 0", med)
+	}
+}
+
+// The scores do not depend on the number of goroutines.
+func TestCathodeDoesNotDependOnWorkers(t *testing.T) {
+	p, _ := clumpPatch(3000, 50, 5)
+	w := Window{Lo: -2, Hi: 2}
+	o := cathodeOptions()
+	o.Epochs, o.Cathode.Epochs = 4, 4
+	a, err := Score(p, w, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Workers = 3
+	b, err := Score(p, w, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(a.LogR, b.LogR) {
+		t.Fatal("log R differs between 1 and 3 workers")
+	}
+}
+
+func TestCathodeOptionsAreChecked(t *testing.T) {
+	p, _ := clumpPatch(500, 10, 6)
+	o := cathodeOptions()
+	o.Cathode.Folds = 2
+	if _, err := Score(p, Window{Lo: -2, Hi: 2}, o); err == nil {
+		t.Error("2 folds: no error")
+	}
+	if _, err := ParseMethod("curtains"); err == nil {
+		t.Error("unknown method parsed")
+	}
+	// Too few SR stars for every fold to hold both classes.
+	o = cathodeOptions()
+	q := uniformPatch(400, -10, 10, 7)
+	if _, err := Score(q, Window{Lo: 0, Hi: 0.1}, o); !errors.Is(err, ErrTooFew) {
+		t.Errorf("a nearly empty region: %v, want ErrTooFew", err)
+	}
+}
