@@ -47,6 +47,9 @@ type streamFlags struct {
 	since      string
 	scans      string
 	retrain    int
+	method     string
+	clsEpochs  int
+	oversample int
 }
 
 func (f *streamFlags) declare(fs *flag.FlagSet) {
@@ -62,6 +65,9 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 	fs.Float64Var(&f.minDist, "min-distance", 1000, "with --distances: the foreground's far limit, pc (1000: the distance of the paper's parallax cut)")
 	fs.StringVar(&f.features, "features", "full", "ANODE features: full (phi, lambda, mu_phi*, b-r, g) or astrometric (no photometry; the colour and magnitude cuts are skipped)")
 	fs.BoolVar(&f.quick, "quick", false, "scaled-down ANODE (anode.QuickOptions: 20 epochs, batch 128, lr 1e-3, Stretch) instead of the paper's 150 epochs")
+	fs.StringVar(&f.method, "method", "anode", "how each search region's R is formed: anode (two flows, the paper's) or cathode (Via Machinae 3.0: samples of the control-region flow at the region's mu_lambda against its stars, a classifier between them)")
+	fs.IntVar(&f.clsEpochs, "classifier-epochs", 0, "with --method cathode: epochs of each fold's classifier (0: CATHODE's 100, or --epochs with --quick)")
+	fs.IntVar(&f.oversample, "oversample", 0, "with --method cathode: samples of the control-region flow per search-region star (0: CATHODE's 4)")
 	fs.IntVar(&f.epochs, "epochs", 0, "ANODE epochs per flow (0: the paper's 150, or 20 with --quick)")
 	fs.IntVar(&f.blocks, "blocks", 0, "flow blocks (0: 20, the paper's)")
 	alias(fs, "flow-blocks", "blocks")
@@ -98,6 +104,16 @@ func (f *streamFlags) options() (streams.Options, error) {
 		so.Epochs = f.epochs
 	}
 	so.Blocks, so.Hidden = f.blocks, f.hidden
+	if so.Method, err = anode.ParseMethod(f.method); err != nil {
+		return streams.Options{}, fmt.Errorf("--method: %w", err)
+	}
+	if f.clsEpochs < 0 || f.oversample < 0 {
+		return streams.Options{}, fmt.Errorf("--classifier-epochs %d, --oversample %d: want at least 1 (0: the default)", f.clsEpochs, f.oversample)
+	}
+	so.Cathode.Epochs, so.Cathode.Oversample = f.clsEpochs, f.oversample
+	if f.quick && so.Cathode.Epochs == 0 {
+		so.Cathode.Epochs = so.Epochs
+	}
 	o := streams.SearchOptions{
 		Regions: anode.RegionOptions{MinStars: f.minSR, MaxStars: f.maxSR, Cluster: anode.ClusterOptions{Off: f.noClusterV}},
 		Score:   so,
@@ -169,7 +185,7 @@ func runStreams(ctx context.Context, f *streamFlags) error {
 		return err
 	}
 	if st := streams.StatsOf(c); st.Regions > 0 {
-		fmt.Printf("  ANODE: %d search regions in %d patches", st.Regions, st.Patches)
+		fmt.Printf("  %s: %d search regions in %d patches", strings.ToUpper(opt.Search.Score.Method.String()), st.Regions, st.Patches)
 		if st.PatchesReused > 0 {
 			fmt.Printf(" (%d more patches' results taken from --since)", st.PatchesReused)
 		}

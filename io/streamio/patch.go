@@ -24,6 +24,7 @@ type patchRow struct {
 	PMLambda float64 `parquet:"pm_lambda"` // mas/yr
 	BPRP     float64 `parquet:"bp_rp"`     // mag; NaN without photometry
 	G        float64 `parquet:"g"`         // mag
+	PMError  float64 `parquet:"pm_error"`  // mas/yr per coordinate; 0 if unknown
 }
 
 const idKey = "gaiaflow.patch_id"
@@ -35,11 +36,18 @@ func WritePatch(w io.Writer, p *anode.Patch) error {
 	if len(p.Lambda) != n || len(p.PMPhi) != n || len(p.PMLambda) != n || len(p.BPRP) != n || len(p.G) != n || len(p.SourceID) != n {
 		return fmt.Errorf("streamio: patch %d: columns of different lengths", p.ID)
 	}
+	if p.PMError != nil && len(p.PMError) != n {
+		return fmt.Errorf("streamio: patch %d: %d proper-motion errors for %d stars", p.ID, len(p.PMError), n)
+	}
 	pw := parquet.NewGenericWriter[patchRow](w, parquet.Compression(&parquet.Zstd),
 		parquet.CreatedBy("gaiaflow", "", ""), parquet.KeyValueMetadata(idKey, strconv.FormatInt(p.ID, 10)))
 	buf := make([]patchRow, 0, 1<<14)
 	for i := 0; i < n; i++ {
-		buf = append(buf, patchRow{p.SourceID[i], p.Phi[i], p.Lambda[i], p.PMPhi[i], p.PMLambda[i], p.BPRP[i], p.G[i]})
+		r := patchRow{p.SourceID[i], p.Phi[i], p.Lambda[i], p.PMPhi[i], p.PMLambda[i], p.BPRP[i], p.G[i], 0}
+		if p.PMError != nil {
+			r.PMError = p.PMError[i]
+		}
+		buf = append(buf, r)
 		if len(buf) == cap(buf) || i == n-1 {
 			if _, err := pw.Write(buf); err != nil {
 				return fmt.Errorf("streamio: patch %d: %w", p.ID, err)
@@ -111,6 +119,7 @@ func readPatch(r io.ReaderAt, size int64) (*anode.Patch, error) {
 			p.PMLambda = append(p.PMLambda, s.PMLambda)
 			p.BPRP = append(p.BPRP, s.BPRP)
 			p.G = append(p.G, s.G)
+			p.PMError = append(p.PMError, s.PMError)
 		}
 		if errors.Is(err, io.EOF) {
 			break

@@ -4,21 +4,24 @@ import "math"
 
 // PMTrack is a stream's proper motion along its line in one patch: each
 // proper-motion coordinate varies linearly with the position t along the
-// line, mu(t) = A + B t, and the stream's stars scatter about it with a
-// Gaussian of width S in each coordinate; F is the stream's share of the
-// stars fitted.
+// line, mu(t) = A + B t, and the stream's stars' true proper motions
+// scatter about it with a Gaussian of width S in each coordinate (the
+// intrinsic width: a star's measurement error comes on top); F is the
+// stream's share of the stars fitted.
 type PMTrack struct {
 	A, B [2]float64 // (mu_phi*, mu_lambda) at t = 0, mas/yr, and their slopes, mas/yr/deg
 	S, F float64
 }
 
 // PMStar is one candidate member as FitPMTrack sees it: its position T
-// along the line (degrees), its proper motions (mas/yr), and the area of
-// the proper-motion window its ROI searched (mas²/yr²), over which a
-// background star is uniform.
+// along the line (degrees), its proper motions (mas/yr), the area of the
+// proper-motion window its ROI searched (mas²/yr²), over which a background
+// star is uniform, and the standard error of each of its proper-motion
+// coordinates (mas/yr; 0 if unknown).
 type PMStar struct {
 	T, PMPhi, PMLambda float64
 	WindowArea         float64
+	PMError            float64
 }
 
 // minPMTrackStars is the fewest stars FitPMTrack fits a track to.
@@ -36,6 +39,15 @@ const minPMTrackStars = 5
 // nothing to fit, and where the fit finds no group of at least two stars it
 // cannot tell the stream from the background: in both cases every p is 1
 // (no member is set aside) and ok is false.
+//
+// Each star's measured proper motion is its true one plus its own error, so
+// a stream star's likelihood is a Gaussian of variance S^2 + PMError^2 per
+// coordinate: the faint stars of a distant stream, whose errors exceed the
+// stream's width several times, are judged by their own errors rather than
+// by the bright stars' width. The track is fitted by extreme deconvolution
+// (Bovy, Hogg & Roweis 2011): the M step fits the stars' expected true
+// proper motions, and S^2 from their expected squared deviations and
+// posterior variances, an EM that never lowers the likelihood.
 func FitPMTrack(stars []PMStar, p []float64) (tr PMTrack, probs []float64, ok bool) {
 	n := len(stars)
 	p = p[:0]
@@ -66,7 +78,8 @@ func FitPMTrack(stars []PMStar, p []float64) (tr PMTrack, probs []float64, ok bo
 		for i, s := range stars {
 			dp := s.PMPhi - tr.A[0] - tr.B[0]*s.T
 			dl := s.PMLambda - tr.A[1] - tr.B[1]*s.T
-			g := tr.F * math.Exp(-0.5*(dp*dp+dl*dl)/(tr.S*tr.S)) / (2 * math.Pi * tr.S * tr.S)
+			v := tr.S*tr.S + pmVar(s)
+			g := tr.F * math.Exp(-0.5*(dp*dp+dl*dl)/v) / (2 * math.Pi * v)
 			u := (1 - tr.F) / math.Max(s.WindowArea, 1e-9)
 			p[i] = g / (g + u)
 			if math.IsNaN(p[i]) {
@@ -81,7 +94,10 @@ func FitPMTrack(stars []PMStar, p []float64) (tr PMTrack, probs []float64, ok bo
 			}
 			return tr, p, false
 		}
-		// M step: weighted least squares of each coordinate on t.
+		// M step. The expected true proper motion of a stream star is the
+		// track plus the shrunk residual b = S^2/V r; its posterior variance
+		// per coordinate is S^2 - S^4/V.
+		s2 := tr.S * tr.S
 		var sw, st, stt float64
 		for i, s := range stars {
 			sw += p[i]
@@ -90,15 +106,22 @@ func FitPMTrack(stars []PMStar, p []float64) (tr PMTrack, probs []float64, ok bo
 		}
 		det := sw*stt - st*st
 		prev := tr
+		var sq float64 // sum of p (|b|^2 + 2 posterior variance)
+		var y [2][]float64
+		y[0], y[1] = make([]float64, n), make([]float64, n)
+		for i, s := range stars {
+			dp := s.PMPhi - tr.A[0] - tr.B[0]*s.T
+			dl := s.PMLambda - tr.A[1] - tr.B[1]*s.T
+			k := s2 / (s2 + pmVar(s))
+			y[0][i] = tr.A[0] + tr.B[0]*s.T + k*dp
+			y[1][i] = tr.A[1] + tr.B[1]*s.T + k*dl
+			sq += p[i] * 2 * (s2 - k*s2)
+		}
 		for c := 0; c < 2; c++ {
 			var sy, sty float64
 			for i, s := range stars {
-				y := s.PMPhi
-				if c == 1 {
-					y = s.PMLambda
-				}
-				sy += p[i] * y
-				sty += p[i] * s.T * y
+				sy += p[i] * y[c][i]
+				sty += p[i] * s.T * y[c][i]
 			}
 			if det > 1e-9*sw*sw {
 				tr.B[c] = (sw*sty - st*sy) / det
@@ -107,13 +130,12 @@ func FitPMTrack(stars []PMStar, p []float64) (tr PMTrack, probs []float64, ok bo
 				tr.B[c], tr.A[c] = 0, sy/sw
 			}
 		}
-		var ss float64
 		for i, s := range stars {
-			dp := s.PMPhi - tr.A[0] - tr.B[0]*s.T
-			dl := s.PMLambda - tr.A[1] - tr.B[1]*s.T
-			ss += p[i] * (dp*dp + dl*dl)
+			dp := y[0][i] - tr.A[0] - tr.B[0]*s.T
+			dl := y[1][i] - tr.A[1] - tr.B[1]*s.T
+			sq += p[i] * (dp*dp + dl*dl)
 		}
-		tr.S = math.Max(math.Sqrt(ss/(2*sw)), minS)
+		tr.S = math.Max(math.Sqrt(sq/(2*sw)), minS)
 		tr.F = math.Min(math.Max(sw/float64(n), 1e-3), 1-1e-3)
 		if math.Abs(tr.S-prev.S) < 1e-6 && math.Abs(tr.F-prev.F) < 1e-6 &&
 			math.Abs(tr.A[0]-prev.A[0]) < 1e-6 && math.Abs(tr.A[1]-prev.A[1]) < 1e-6 {
@@ -121,4 +143,12 @@ func FitPMTrack(stars []PMStar, p []float64) (tr PMTrack, probs []float64, ok bo
 		}
 	}
 	return tr, p, true
+}
+
+// pmVar is the variance of a star's proper-motion error per coordinate.
+func pmVar(s PMStar) float64 {
+	if e := s.PMError; e > 0 && !math.IsInf(e, 0) {
+		return e * e
+	}
+	return 0
 }

@@ -17,6 +17,7 @@ type Stars struct {
 	G, BPRP         []float64 // mag; may be nil when the cuts on them are skipped
 	R               []float64 // ANODE's p_SR / p_CR
 	SourceID        []int64   // optional (nil): Gaia source_id, for the members of candidates
+	PMError         []float64 // optional (nil): proper-motion error per coordinate, mas/yr (anode.Patch.PMError)
 }
 
 // Len returns the number of stars.
@@ -29,7 +30,7 @@ func (s *Stars) check(skip Cut) {
 		(skip&CutPMZero == 0 && len(s.PMLambda) != n) ||
 		(skip&CutMag == 0 && len(s.G) != n) ||
 		(skip&CutColour == 0 && len(s.BPRP) != n) ||
-		(s.SourceID != nil && len(s.SourceID) != n)
+		(s.SourceID != nil && len(s.SourceID) != n) || (s.PMError != nil && len(s.PMError) != n)
 	if bad {
 		panic(fmt.Sprintf("stream: Stars: column lengths differ (phi %d, lambda %d, pmPhi %d, pmLambda %d, g %d, bp-rp %d, R %d, source_id %d)",
 			n, len(s.Lambda), len(s.PMPhi), len(s.PMLambda), len(s.G), len(s.BPRP), len(s.R), len(s.SourceID)))

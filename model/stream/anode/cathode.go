@@ -187,17 +187,28 @@ func scoreCathode(p *Patch, sr Window, opt Options, res *Result, rd *region) (*R
 	prob := make([]float64, nSR)
 	best := make([]float64, co.Folds)
 	errs := make([]error, co.Folds)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, opt.Workers)
-	for k := range co.Folds {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			best[k], errs[k] = scoreFold(k, co, rd.xSR, samples, foldSR, prob,
-				seedFor(opt.Seed, p.ID, sr, purposeClassifier+purpose(k)))
-		})
+	fold := func(k int) {
+		best[k], errs[k] = scoreFold(k, co, rd.xSR, samples, foldSR, prob,
+			seedFor(opt.Seed, p.ID, sr, purposeClassifier+purpose(k)))
 	}
-	wg.Wait()
+	// One worker runs every fold on the calling goroutine, so that the
+	// caller's measure of its thread's CPU time holds the whole cost.
+	if opt.Workers == 1 {
+		for k := range co.Folds {
+			fold(k)
+		}
+	} else {
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, opt.Workers)
+		for k := range co.Folds {
+			wg.Go(func() {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				fold(k)
+			})
+		}
+		wg.Wait()
+	}
 	for k, err := range errs {
 		if err != nil {
 			return nil, fmt.Errorf("anode: patch %d region %v: CATHODE fold %d: %w", p.ID, sr, k, err)
@@ -227,21 +238,26 @@ func sampleRows(f *flow.Flow, dst *mat.Dense, cond []float64, rows []int, seed u
 		next <- c
 	}
 	close(next)
-	var wg sync.WaitGroup
-	for range max(1, min(workers, chunks)) {
-		wg.Go(func() {
-			for ch := range next {
-				part := rows[ch*sampleChunk : min((ch+1)*sampleChunk, len(rows))]
-				c := mat.NewDense(len(part), 1, nil)
-				for r, j := range part {
-					c.Set(r, 0, cond[j%len(cond)])
-				}
-				x := f.Sample(nil, len(part), c, keyrand.New(seed, uint64(ch)))
-				for r, j := range part {
-					dst.SetRow(j, x.RawRowView(r))
-				}
+	draw := func() {
+		for ch := range next {
+			part := rows[ch*sampleChunk : min((ch+1)*sampleChunk, len(rows))]
+			c := mat.NewDense(len(part), 1, nil)
+			for r, j := range part {
+				c.Set(r, 0, cond[j%len(cond)])
 			}
-		})
+			x := f.Sample(nil, len(part), c, keyrand.New(seed, uint64(ch)))
+			for r, j := range part {
+				dst.SetRow(j, x.RawRowView(r))
+			}
+		}
+	}
+	if workers <= 1 {
+		draw()
+		return
+	}
+	var wg sync.WaitGroup
+	for range min(workers, chunks) {
+		wg.Go(draw)
 	}
 	wg.Wait()
 }

@@ -67,6 +67,13 @@ type Patch struct {
 	PMPhi       []float64 // mu_phi* = mu_phi cos(lambda), mas/yr
 	PMLambda    []float64 // mu_lambda, mas/yr
 	BPRP, G     []float64 // b-r (bp_rp) and g (phot_g_mean_mag), mag; NaN allowed with Astrometric
+
+	// PMError is each star's proper-motion error per coordinate, mas/yr:
+	// the root mean square of Gaia's pmra_error and pmdec_error (0 where
+	// they are missing). ANODE does not read it; the proper-motion
+	// coherence of a candidate's members does. Optional: nil, or one per
+	// star.
+	PMError []float64
 }
 
 // Len returns the number of stars in p.
@@ -154,6 +161,7 @@ func (p *Patch) Add(f *sky.Frame, b *star.Block, cuts Cuts) Counts {
 		p.PMLambda = append(p.PMLambda, pmLambda)
 		p.BPRP = append(p.BPRP, bprp)
 		p.G = append(p.G, g)
+		p.PMError = append(p.PMError, pmError(b.PMRAError[i], b.PMDecError[i]))
 		n.Kept++
 	}
 	return n
@@ -175,7 +183,16 @@ func (p *Patch) check() {
 	n := len(p.Phi)
 	if len(p.Lambda) != n || len(p.PMPhi) != n || len(p.PMLambda) != n ||
 		(p.BPRP != nil && len(p.BPRP) != n) || (p.G != nil && len(p.G) != n) ||
-		(p.SourceID != nil && len(p.SourceID) != n) {
+		(p.SourceID != nil && len(p.SourceID) != n) || (p.PMError != nil && len(p.PMError) != n) {
 		panic("anode: patch columns have different lengths")
 	}
+}
+
+// pmError is the root mean square of the two proper-motion errors, 0 if
+// either is missing or not positive.
+func pmError(ra, dec float64) float64 {
+	if !(ra > 0) || !(dec > 0) || math.IsInf(ra+dec, 0) {
+		return 0
+	}
+	return math.Sqrt((ra*ra + dec*dec) / 2)
 }

@@ -48,7 +48,7 @@ func MergeResults(results []SRResult, cfg stream.MergeConfig) *Merged {
 // pmCoherence sets the PStream of a candidate's members: in each patch, the
 // mixture of a coherent proper-motion track along the line and a background
 // uniform over each ROI's window (stream.FitPMTrack), fitted to the distinct
-// stars the candidate holds there.
+// stars the candidate holds there, each with its own proper-motion error.
 func pmCoherence(ms []stream.Member, rois []stream.ROI, regions []stream.Region) {
 	type key struct {
 		patch       int
@@ -83,9 +83,13 @@ func pmCoherence(ms []stream.Member, rois []stream.ROI, regions []stream.Region)
 				s, c := math.Sincos(r.Fit.Line.Theta)
 				j = len(stars)
 				first[id] = j
-				stars = append(stars, stream.PMStar{T: st.Phi[mb.Star]*c + st.Lambda[mb.Star]*s,
+				ps := stream.PMStar{T: st.Phi[mb.Star]*c + st.Lambda[mb.Star]*s,
 					PMPhi: st.PMPhi[mb.Star], PMLambda: st.PMLambda[mb.Star],
-					WindowArea: (r.PMPhiMax - r.PMPhiMin) * (r.PMLambdaMax - r.PMLambdaMin)})
+					WindowArea: (r.PMPhiMax - r.PMPhiMin) * (r.PMLambdaMax - r.PMLambdaMin)}
+				if st.PMError != nil {
+					ps.PMError = st.PMError[mb.Star]
+				}
+				stars = append(stars, ps)
 			}
 			of = append(of, j)
 		}

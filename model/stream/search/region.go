@@ -57,6 +57,9 @@ func SearchRegion(s *stream.Searcher, sel *stream.Selector, key Key, p *anode.Pa
 		if p.SourceID != nil {
 			st.SourceID = append(st.SourceID, p.SourceID[i])
 		}
+		if p.PMError != nil {
+			st.PMError = append(st.PMError, p.PMError[i])
+		}
 	}
 	rois := s.Region(nil, 0, &reg)
 	// Keep the stars of the ROIs' top lists only; Members are indices into
@@ -109,7 +112,7 @@ func subset(st *stream.Stars, idx []int32) stream.Stars {
 		return out
 	}
 	o.Phi, o.Lambda, o.PMPhi, o.PMLambda = pick(st.Phi), pick(st.Lambda), pick(st.PMPhi), pick(st.PMLambda)
-	o.G, o.BPRP, o.R = pick(st.G), pick(st.BPRP), pick(st.R)
+	o.G, o.BPRP, o.R, o.PMError = pick(st.G), pick(st.BPRP), pick(st.R), pick(st.PMError)
 	if st.SourceID != nil {
 		o.SourceID = make([]int64, len(idx))
 		for k, i := range idx {

@@ -3,6 +3,7 @@
 package anodetest
 
 import (
+	"math"
 	"math/rand/v2"
 
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
@@ -10,7 +11,9 @@ import (
 
 // UniformPatch returns patch 31 of n stars spread uniformly over a
 // 30-degree square, with Gaussian proper motions (5 mas/yr in each axis),
-// b-r in [0.5, 1.5] and g in [15, 20]; seed keys the draws.
+// b-r in [0.5, 1.5] and g in [15, 20], and proper-motion errors growing
+// with g as Gaia DR2's do (0.07 mas/yr at g = 15, 0.7 at 20); seed keys
+// the draws.
 func UniformPatch(n int, seed uint64) *anode.Patch {
 	rng := rand.New(rand.NewPCG(seed, 9))
 	p := &anode.Patch{ID: 31}
@@ -22,6 +25,7 @@ func UniformPatch(n int, seed uint64) *anode.Patch {
 		p.PMLambda = append(p.PMLambda, rng.NormFloat64()*5)
 		p.BPRP = append(p.BPRP, 0.5+rng.Float64())
 		p.G = append(p.G, 15+rng.Float64()*5)
+		p.PMError = append(p.PMError, 0.07*math.Pow(10, 0.2*(p.G[i]-15)))
 	}
 	return p
 }
