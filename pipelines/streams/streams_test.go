@@ -46,7 +46,7 @@ func TestSearchFindsInjectedGD1(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates a sky and trains about 60 search regions")
 	}
-	searchGD1(t, nil, 1)
+	searchGD1(t, nil, 1, anode.ANODE)
 }
 
 // TestBothScansFindGD1AsOneCandidate: with both proper-motion scans (Via
@@ -58,7 +58,7 @@ func TestBothScansFindGD1AsOneCandidate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates a sky and trains about 110 search regions")
 	}
-	searchGD1(t, []stream.Scan{stream.ScanLambda, stream.ScanPhi}, 1)
+	searchGD1(t, []stream.Scan{stream.ScanLambda, stream.ScanPhi}, 1, anode.ANODE)
 }
 
 // TestRetrainingsKeepGD1: with each search region trained three times
@@ -69,10 +69,21 @@ func TestRetrainingsKeepGD1(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates a sky and trains about 180 search regions")
 	}
-	searchGD1(t, nil, 3)
+	searchGD1(t, nil, 3, anode.ANODE)
 }
 
-func searchGD1(t *testing.T, scans []stream.Scan, retrainings int) {
+// TestCathodeFindsGD1: the search of TestSearchFindsInjectedGD1 with
+// CATHODE's classifier (a smaller one: 3 x 32, 4 epochs) in place of the SR
+// flow finds GD-1 the same way: one candidate across the patches, GD-1's
+// pole, and most GD-1 members on the coherent track.
+func TestCathodeFindsGD1(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates a sky and trains about 60 search regions with 5 classifiers each")
+	}
+	searchGD1(t, nil, 1, anode.Cathode)
+}
+
+func searchGD1(t *testing.T, scans []stream.Scan, retrainings int, method anode.Method) {
 	dir := t.TempDir()
 	skyDir := filepath.Join(dir, "sky")
 	cfg := mock.Config{Seed: 3, Stars: 400000, NoCMD: true, Background: true, Streams: []mock.Stream{mock.GD1Stream(3000)}}
@@ -84,6 +95,7 @@ func searchGD1(t *testing.T, scans []stream.Scan, retrainings int) {
 	out := filepath.Join(dir, "run")
 	so := anode.QuickOptions()
 	so.Epochs, so.Blocks, so.Hidden = 4, 4, 16
+	so.Method, so.Cathode = method, anode.CathodeOptions{Hidden: 32, Epochs: 4}
 	opt := streams.Options{Inputs: []string{filepath.Join(skyDir, "GaiaSource_*.csv.gz")}, Search: tstreams.Options{
 		Pixels:  gd1Patches,
 		Regions: anode.RegionOptions{MinStars: 300},
@@ -265,7 +277,8 @@ func truthIDs(t *testing.T, skyDir, label string) map[int64]bool {
 
 // TestNoStreamNoCandidate: the same sky and search as
 // TestSearchFindsInjectedGD1, without the stream, gives no candidate above
-// the paper's cuts (N_SR >= 3, sigma_tot > 8).
+// the paper's cuts (N_SR >= 3, sigma_tot > 8), with ANODE and with CATHODE
+// (the classifier of TestCathodeFindsGD1).
 func TestNoStreamNoCandidate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates a sky and trains its search regions")
@@ -277,9 +290,15 @@ func TestNoStreamNoCandidate(t *testing.T) {
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(dir, "run")
+	for _, method := range []anode.Method{anode.ANODE, anode.Cathode} {
+		t.Run(method.String(), func(t *testing.T) { searchNoStream(t, skyDir, filepath.Join(dir, "run-"+method.String()), method) })
+	}
+}
+
+func searchNoStream(t *testing.T, skyDir, out string, method anode.Method) {
 	so := anode.QuickOptions()
 	so.Epochs, so.Blocks, so.Hidden = 4, 4, 16
+	so.Method, so.Cathode = method, anode.CathodeOptions{Hidden: 32, Epochs: 4}
 	opt := streams.Options{Inputs: []string{filepath.Join(skyDir, "GaiaSource_*.csv.gz")}, Search: tstreams.Options{
 		Pixels: gd1Patches, Regions: anode.RegionOptions{MinStars: 300}, SRRange: &anode.Window{Lo: -20, Hi: 5},
 		Score: so, Search: stream.Config{ROI: stream.ROIConfig{MinStars: 50}}, Out: out, Plots: true,
