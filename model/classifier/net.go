@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/gaiaflow/gaiaflow/model/flow"
 	"github.com/gaiaflow/gaiaflow/model/keyrand"
 )
 
@@ -37,9 +36,6 @@ type Net struct {
 	w, b [][]float32
 	eval *workspace // evaluation scratch, reused by Logits
 }
-
-// blas32 is gonum's pure-Go BLAS (assembly kernels where it has them).
-var blas32 gonum.Implementation
 
 // purposeInit keys the initial weights' stream ("init").
 const purposeInit = 0x696e6974
@@ -113,14 +109,11 @@ func (n *Net) forward(ws *workspace, rows int) {
 		for r := 0; r < rows; r++ {
 			copy(dst[r*out:(r+1)*out], n.b[l])
 		}
-		blas32.Sgemm(blas.NoTrans, blas.NoTrans, rows, out, in, 1, ws.act[l], in, n.w[l], out, 1, dst, out)
+		flags := flow.MatMulAccumulate
 		if l+1 < len(n.w) {
-			for i, v := range dst {
-				if !(v > 0) {
-					dst[i] = 0
-				}
-			}
+			flags |= flow.MatMulReLU
 		}
+		flow.MatMul(false, rows, out, in, ws.act[l], in, n.w[l], out, dst, out, flags)
 	}
 }
 

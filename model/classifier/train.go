@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/gaiaflow/gaiaflow/model/flow"
 	"github.com/gaiaflow/gaiaflow/model/keyrand"
 )
 
@@ -126,6 +126,7 @@ type trainer struct {
 	gw, gb [][]float32 // gradients
 	mw, vw [][]float32 // Adam moments of the weights
 	mb, vb [][]float32 // and of the biases
+	wT     [][]float32 // the weights transposed (out x in), for the backward pass
 	steps  int
 }
 
@@ -141,8 +142,23 @@ func newTrainer(n *Net, opt Train) *trainer {
 		for _, p := range []*[][]float32{&t.gb, &t.mb, &t.vb} {
 			*p = append(*p, make([]float32, len(n.b[l])))
 		}
+		t.wT = append(t.wT, make([]float32, len(n.w[l])))
 	}
+	t.transpose()
 	return t
+}
+
+// transpose copies every layer's weights into wT.
+func (t *trainer) transpose() {
+	wd := t.n.widths()
+	for l, w := range t.n.w {
+		in, out := wd[l], wd[l+1]
+		for i := 0; i < in; i++ {
+			for o, v := range w[i*out : (i+1)*out] {
+				t.wT[l][o*in+i] = v
+			}
+		}
+	}
 }
 
 // step runs one mini-batch of rows rows (features in ws.act[0], labels t.y,
@@ -169,7 +185,7 @@ func (t *trainer) step(rows int) (loss, wsum float64) {
 		in, out := wd[l], wd[l+1]
 		d := t.delta[l][:rows*out]
 		act := t.ws.act[l][:rows*in]
-		blas32.Sgemm(blas.Trans, blas.NoTrans, in, out, rows, 1, act, in, d, out, 0, t.gw[l], out)
+		flow.MatMul(true, in, out, rows, act, in, d, out, t.gw[l], out, 0)
 		gb := t.gb[l]
 		clear(gb)
 		for r := 0; r < rows; r++ {
@@ -179,12 +195,8 @@ func (t *trainer) step(rows int) (loss, wsum float64) {
 		}
 		if l > 0 {
 			prev := t.delta[l-1][:rows*in]
-			blas32.Sgemm(blas.NoTrans, blas.Trans, rows, in, out, 1, d, out, n.w[l], out, 0, prev, in)
-			for i, a := range act {
-				if !(a > 0) {
-					prev[i] = 0
-				}
-			}
+			// act is the ReLU output of the layer below.
+			flow.MatMulMasked(rows, in, out, d, out, t.wT[l], in, prev, in, act, in)
 		}
 	}
 	t.adam()
@@ -211,6 +223,7 @@ func (t *trainer) adam() {
 		update(t.n.w[l], t.gw[l], t.mw[l], t.vw[l])
 		update(t.n.b[l], t.gb[l], t.mb[l], t.vb[l])
 	}
+	t.transpose()
 }
 
 // Loss returns the weighted mean binary cross-entropy of n on the rows of x

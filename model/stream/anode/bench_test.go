@@ -3,6 +3,7 @@ package anode
 import (
 	"fmt"
 	"testing"
+	"time"
 )
 
 var sinkR *Result
@@ -48,3 +49,39 @@ func BenchmarkRegions(b *testing.B) {
 }
 
 var sinkRegions []Region
+
+// BenchmarkPaperCost measures the cost of one search region at the paper's
+// settings, ANODE against CATHODE, on the patch of BenchmarkScore (65,536
+// stars, 30 % in the window), one goroutine. A unit of the schedule is 3
+// epochs of each flow and, for CATHODE, 2 epochs of its classifiers (the
+// ratio of the paper's 150 to CATHODE's 100); the region is scored with one
+// unit (T1) and with two (T2), and the cost of the full schedule is T1 + 49
+// (T2 - T1): what does not grow with the epochs (CATHODE's samples, drawn
+// over the last epochs, and the setup) is counted once. Reported per patch
+// of a million stars (cpu-h/1M-patch-stars, the unit of issue 12's target).
+func BenchmarkPaperCost(b *testing.B) {
+	const n = 65536
+	for _, m := range []Method{ANODE, Cathode} {
+		b.Run(m.String(), func(b *testing.B) {
+			p := uniformPatch(n, -10, 10, 1)
+			run := func(units int) time.Duration {
+				opt := Options{Epochs: 3 * units, Average: 3, Workers: 1, Method: m, Cathode: CathodeOptions{Epochs: 2 * units, Average: 2}}
+				t0 := time.Now()
+				r, err := Score(p, Window{Lo: -3, Hi: 3}, opt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				sinkR = r
+				return time.Since(t0)
+			}
+			var t1, t2 time.Duration
+			for b.Loop() {
+				t1 += run(1)
+				t2 += run(2)
+			}
+			full := (t1 + 49*(t2-t1)).Seconds() / float64(b.N)
+			b.ReportMetric(full*1e6/n/3600, "cpu-h/1M-patch-stars")
+			b.ReportMetric((t1-(t2-t1)).Seconds()/float64(b.N), "fixed-s")
+		})
+	}
+}
