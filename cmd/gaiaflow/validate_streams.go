@@ -296,13 +296,14 @@ Writes validation_streams.json to --out if given.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, []string) error {
 			var trials, epochs int
 			var ring, quick bool
-			var anodeFile, skyDir, runDir, nullRun, gd1, out, label string
+			var anodeFile, skyDir, runDir, nullRun, gd1, out, label, method string
 			var seed uint64
 			fs.IntVar(&trials, "hough-trials", 500, "trials of the Hough recovery and of the noise distribution")
 			fs.BoolVar(&ring, "ring-background", false, "the ring Hough background of the paper's text instead of the tiles")
 			fs.StringVar(&anodeFile, "anode", "", "the labelled development patch (anode_patch_dev.csv.gz)")
 			fs.BoolVar(&quick, "quick", true, "scaled-down ANODE (anode.QuickOptions); false: the paper's 150 epochs")
 			fs.IntVar(&epochs, "epochs", 0, "ANODE epochs (0: the setting's)")
+			fs.StringVar(&method, "method", "anode", "with --anode: anode, or cathode (the control-region flow's samples against a classifier; its classifiers train as many epochs as the flows with --quick, 100 without)")
 			fs.Uint64Var(&seed, "seed", 0, "ANODE seed")
 			fs.StringVar(&skyDir, "sky", "", "a simulated sky ('gaiaflow simulate --background --stream gd1:N')")
 			fs.StringVar(&runDir, "run", "", "the 'gaiaflow streams' output folder of a search of --sky")
@@ -319,8 +320,14 @@ Writes validation_streams.json to --out if given.`,
 				if epochs > 0 {
 					opt.Epochs = epochs
 				}
-				rep := &streamsReport{Hough: validateHough(trials, ring)}
 				var err error
+				if opt.Method, err = anode.ParseMethod(method); err != nil {
+					return fmt.Errorf("--method: %w", err)
+				}
+				if quick {
+					opt.Cathode.Epochs = opt.Epochs
+				}
+				rep := &streamsReport{Hough: validateHough(trials, ring)}
 				if anodeFile != "" {
 					if rep.ANODE, err = validateANODE(ctx, anodeFile, opt); err != nil {
 						return err

@@ -72,6 +72,9 @@ func Validate(dev *Dev, w Window, opt Options) (*Validation, error) {
 	var srRaw, srAvg [][]float64
 	logR := make([]float64, len(members))
 	opt.OnEpoch = func(e Epoch) error {
+		if opt.Method == Cathode {
+			return nil // no SR flow: the classifiers score the region at the end
+		}
 		if e.Model == SRModel {
 			srRaw = append(srRaw, append([]float64(nil), e.LogP...))
 			srAvg = append(srAvg, append([]float64(nil), e.LogPAvg...))
@@ -97,7 +100,9 @@ func Validate(dev *Dev, w Window, opt Options) (*Validation, error) {
 	}
 	v.Elapsed = time.Since(t0)
 	for k := range v.Curve {
-		v.Curve[k].Spread = res.Spread[k]
+		if k < len(res.Spread) {
+			v.Curve[k].Spread = res.Spread[k]
+		}
 	}
 	v.CREpoch = res.CREpoch
 	v.AUC = AUC(res.LogR, sig)
@@ -109,14 +114,18 @@ func Validate(dev *Dev, w Window, opt Options) (*Validation, error) {
 func (v *Validation) String() string {
 	var b strings.Builder
 	o := v.Options
-	fmt.Fprintf(&b, "ANODE on %d stars, search region %v: %d stars, %d in the stream\n", v.Stars, v.Window, v.SRStars, v.Signal)
+	fmt.Fprintf(&b, "%s on %d stars, search region %v: %d stars, %d in the stream\n", strings.ToUpper(o.Method.String()), v.Stars, v.Window, v.SRStars, v.Signal)
 	fmt.Fprintf(&b, "features %v, %d blocks x %d, batch %d, lr %g, %d epochs, averages over %d epochs, seed %d, %s\n\n",
 		o.Features, o.Blocks, o.Hidden, o.Batch, o.LR, o.Epochs, o.Average, o.Seed, v.Elapsed.Round(time.Millisecond))
 	fmt.Fprintf(&b, "| | AUC | max SIC (>= %d bkg) | eps_S | eps_B | S | B |\n|---|---|---|---|---|---|---|\n", MinBackground)
 	row := func(name string, auc float64, s SIC) {
 		fmt.Fprintf(&b, "| %s | %.4f | %.2f | %.3f | %.2e | %d | %d |\n", name, auc, s.Max, s.EffS, s.EffB, s.S, s.B)
 	}
-	row(fmt.Sprintf("ANODE (SR last %d, CR window ending %d)", o.Average, v.CREpoch), v.AUC, v.SIC)
+	if o.Method == Cathode {
+		row(fmt.Sprintf("CATHODE (CR last %d, %d folds, classifiers' best %d of %d epochs)", o.Average, o.Cathode.Folds, o.Cathode.Average, o.Cathode.Epochs), v.AUC, v.SIC)
+	} else {
+		row(fmt.Sprintf("ANODE (SR last %d, CR window ending %d)", o.Average, v.CREpoch), v.AUC, v.SIC)
+	}
 	row("true ratio", v.TrueAUC, v.TrueSIC)
 	fmt.Fprintf(&b, "\n| epoch | AUC | max SIC | AUC (avg) | max SIC (avg) | CR spread |\n|---|---|---|---|---|---|\n")
 	for _, e := range v.Curve {
