@@ -177,7 +177,7 @@ func (t *trainer) step(rows int) (loss, wsum float64) {
 	g := t.delta[len(t.delta)-1][:rows]
 	for r := 0; r < rows; r++ {
 		z, y, w := float64(t.ws.out[r]), float64(t.y[r]), float64(t.w[r])
-		loss += w * (max(z, 0) - z*y + math.Log1p(math.Exp(-math.Abs(z))))
+		loss += w * crossEntropy(z, y)
 		g[r] = float32(w * (1/(1+math.Exp(-z)) - y) / wsum)
 	}
 	wd := n.widths()
@@ -240,8 +240,15 @@ func (n *Net) Loss(x *mat.Dense, y []bool, w []float64) float64 {
 		if y[i] {
 			yi = 1
 		}
-		loss += wi * (max(zi, 0) - zi*yi + math.Log1p(math.Exp(-math.Abs(zi))))
+		loss += wi * crossEntropy(zi, yi)
 		wsum += wi
 	}
 	return loss / wsum
+}
+
+// crossEntropy is the binary cross-entropy of the logit z for the label y
+// (0 or 1), -y log sigmoid(z) - (1-y) log(1 - sigmoid(z)), in a form that
+// neither overflows nor loses digits for large |z|.
+func crossEntropy(z, y float64) float64 {
+	return max(z, 0) - z*y + math.Log1p(math.Exp(-math.Abs(z)))
 }

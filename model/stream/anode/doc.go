@@ -73,6 +73,20 @@
 // not depend on the order regions run in, on the worker, or on
 // Options.Workers.
 //
+// # CATHODE
+//
+// With Options.Method Cathode (Hallin et al. 2022; Via Machinae 3.0) the SR
+// flow is replaced by a classifier (model/classifier). The CR flow trains
+// as above; the mixture of its last Average epochs is sampled exactly at the
+// mu_lambda of the SR's stars (CathodeOptions.Oversample per star), and
+// classifiers trained on folds of the SR's stars against the samples, the
+// classes weighted equally, give log R as their logit, averaged over their
+// epochs of lowest validation loss; every star is scored by classifiers
+// that did not see it. On the development patch: AUC 0.81 and 0.74, max
+// SIC 1.93 and 1.31 with QuickOptions (seeds 0, 1; ANODE 0.85, 0.86 and
+// 3.01, 2.53); at the paper's settings 0.71, 0.75 and 1.81, 1.72 (ANODE
+// 0.64, 0.71 and 1.03, 1.46).
+//
 // # Measuring
 //
 // AUC and MaxSIC measure a score against labels; MaxSIC counts only cuts

@@ -151,7 +151,7 @@ type Result struct {
 	Spread []float64
 
 	CRStars        int     // stars in the control region
-	LossSR, LossCR float64 // last epochs' training losses (standardised units)
+	LossSR, LossCR float64 // last epochs' training losses (standardised units); with CATHODE, LossSR is its classifiers' mean best validation loss (nats)
 
 	// The standardisation over the patch: z = (x - Mean)/Scale for the
 	// features (after Stretch, if set) and (mu_lambda - CondMean)/CondScale.
