@@ -2,6 +2,7 @@ package anode
 
 import (
 	"fmt"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -82,6 +83,30 @@ func BenchmarkPaperCost(b *testing.B) {
 			full := (t1 + 49*(t2-t1)).Seconds() / float64(b.N)
 			b.ReportMetric(full*1e6/n/3600, "cpu-h/1M-patch-stars")
 			b.ReportMetric((t1-(t2-t1)).Seconds()/float64(b.N), "fixed-s")
+		})
+	}
+}
+
+// BenchmarkPeakMemory2M scores one search region (30 % of the patch) of a
+// patch of 2 million stars, the largest a worker holds, at the paper's
+// architecture for one epoch, and reports the process's peak resident
+// memory. The peak is the process's: run one method per process
+// (-bench 'PeakMemory2M/anode' or '/cathode').
+func BenchmarkPeakMemory2M(b *testing.B) {
+	for _, m := range []Method{ANODE, Cathode} {
+		b.Run(m.String(), func(b *testing.B) {
+			p := uniformPatch(2_000_000, -10, 10, 3)
+			opt := Options{Epochs: 1, Average: 1, Workers: 1, Method: m, Cathode: CathodeOptions{Epochs: 1, Average: 1}}
+			for b.Loop() {
+				r, err := Score(p, Window{Lo: -3, Hi: 3}, opt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				sinkR = r
+			}
+			var ru syscall.Rusage
+			syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+			b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MB")
 		})
 	}
 }
