@@ -70,9 +70,6 @@ func New(cfg Config, seed uint64) (*Net, error) {
 	return n, nil
 }
 
-// Config returns the network's shape.
-func (n *Net) Config() Config { return n.cfg }
-
 // widths returns the input width of every layer and, last, the output's (1).
 func (n *Net) widths() []int {
 	return append(append([]int{n.cfg.In}, n.cfg.Hidden...), 1)
