@@ -2,6 +2,7 @@ package distance
 
 import (
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -80,23 +81,43 @@ func (c *Rows) SortByKey(key []int64) {
 // permute reorders the rows: row a of the result is row idx[a].
 func (c *Rows) permute(idx []int) {
 	var out Rows
+	out.AppendRows(c, idx)
 	out.NQuantiles = c.NQuantiles
-	q := c.NQuantiles
-	src := c.floatColumns()
-	dst := out.floatColumns()
-	for _, i := range idx {
-		out.SourceID = append(out.SourceID, c.SourceID[i])
-		for k := range src {
-			*dst[k] = append(*dst[k], (*src[k])[i])
-		}
-		out.Iterations = append(out.Iterations, c.Iterations[i])
-		out.Samples = append(out.Samples, c.Samples[i])
-		out.Flags = append(out.Flags, c.Flags[i])
-		if q > 0 {
-			out.Quantiles = append(out.Quantiles, c.Quantiles[q*i:q*i+q]...)
+	*c = out
+}
+
+// AppendRows adds the rows idx of o, in that order, to the end of c, a
+// column at a time. It panics if their numbers of quantiles differ.
+func (c *Rows) AppendRows(o *Rows, idx []int) {
+	if c.Len() == 0 {
+		c.NQuantiles = o.NQuantiles
+	}
+	if len(idx) > 0 && c.NQuantiles != o.NQuantiles {
+		panic("distance: AppendRows of rows with different numbers of quantiles")
+	}
+	c.SourceID = gather(c.SourceID, o.SourceID, idx)
+	dst, src := c.floatColumns(), o.floatColumns()
+	for k := range dst {
+		*dst[k] = gather(*dst[k], *src[k], idx)
+	}
+	c.Iterations = gather(c.Iterations, o.Iterations, idx)
+	c.Samples = gather(c.Samples, o.Samples, idx)
+	c.Flags = gather(c.Flags, o.Flags, idx)
+	if q := o.NQuantiles; q > 0 {
+		c.Quantiles = slices.Grow(c.Quantiles, q*len(idx))
+		for _, i := range idx {
+			c.Quantiles = append(c.Quantiles, o.Quantiles[q*i:q*i+q]...)
 		}
 	}
-	*c = out
+}
+
+// gather appends src[i] for every i of idx to dst.
+func gather[T any](dst, src []T, idx []int) []T {
+	dst = slices.Grow(dst, len(idx))
+	for _, i := range idx {
+		dst = append(dst, src[i])
+	}
+	return dst
 }
 
 // FlagDuplicates sets FlagDuplicate on every row whose source_id another

@@ -1,6 +1,9 @@
 package distance
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 func TestAppendAndSort(t *testing.T) {
 	a := Rows{NQuantiles: 1, SourceID: []int64{5, 1}, Quantiles: []float64{50, 10}}
@@ -24,5 +27,32 @@ func TestAppendAndSort(t *testing.T) {
 		if c.SourceID[i] != want || c.DistMean[i] != w || c.DBest[i] != w || c.Quantiles[i] != 10*w || c.Flags[i] != Flag(want) || c.Iterations[i] != int32(want) {
 			t.Fatalf("row %d: %+v", i, c)
 		}
+	}
+}
+
+// AppendRows of some rows is Append of each of them, one at a time.
+func TestAppendRowsIsAppendOfEachRow(t *testing.T) {
+	var src Rows
+	src.NQuantiles = 2
+	for i := range 6 {
+		src.SourceID = append(src.SourceID, int64(100+i))
+		for k, col := range src.floatColumns() {
+			*col = append(*col, float64(10*i+k))
+		}
+		src.Iterations = append(src.Iterations, int32(i))
+		src.Samples = append(src.Samples, int32(2*i))
+		src.Flags = append(src.Flags, Flag(i))
+		src.Quantiles = append(src.Quantiles, float64(i), float64(-i))
+	}
+	idx := []int{4, 0, 5, 2}
+	var got, want Rows
+	got.Append(src.Slice(1, 2)) // a row already there
+	want.Append(src.Slice(1, 2))
+	got.AppendRows(&src, idx)
+	for _, i := range idx {
+		want.Append(src.Slice(i, i+1))
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("AppendRows %+v\nAppend one by one %+v", got, want)
 	}
 }

@@ -333,11 +333,13 @@ func writeOrReuse(ctx context.Context, opt HATSOptions, prev map[string][]string
 		if err != nil {
 			return "", err
 		}
+		var in []int
 		for i := range rows.SourceID {
 			if p.Contains(catalog.HEALPix29(rows.RA[i], rows.Dec[i])) {
-				mine.Append(rows.Slice(i, i+1))
+				in = append(in, i)
 			}
 		}
+		mine.AppendRows(rows, in)
 	}
 	if err := hats.WritePartition(ctx, opt.Root, p, &mine); err != nil {
 		return "", err
