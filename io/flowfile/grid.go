@@ -86,11 +86,12 @@ func ReadGrid(r io.Reader) (*flow.Grid, map[string]string, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("flowfile: read grid: %w", err)
 	}
-	return decodeGrid(b)
+	return DecodeGrid(b)
 }
 
-// decodeGrid decodes the bytes of a grid file.
-func decodeGrid(b []byte) (*flow.Grid, map[string]string, error) {
+// DecodeGrid decodes a grid file held in b: ReadGrid without its copy of
+// the bytes.
+func DecodeGrid(b []byte) (*flow.Grid, map[string]string, error) {
 	const pre = 16
 	switch {
 	case len(b) > maxFile:
@@ -173,7 +174,7 @@ func FetchGrid(ctx context.Context, path string) (*flow.Grid, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	g, notes, err := decodeGrid(data)
+	g, notes, err := DecodeGrid(data)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", path, err)
 	}

@@ -70,7 +70,7 @@ func Distil(ctx context.Context, path, modelPath string, model []byte, nodes int
 	if modelPath != "" {
 		// Copied as it is, once its checksums and its model's are right.
 		if data, err := store.ReadFile(ctx, flowfile.GridBeside(modelPath, nodes)); err == nil {
-			if _, notes, err := flowfile.ReadGrid(bytes.NewReader(data)); err == nil && notes[flowfile.ModelSumNote] == modelSum {
+			if _, notes, err := flowfile.DecodeGrid(data); err == nil && notes[flowfile.ModelSumNote] == modelSum {
 				return store.WriteFile(ctx, path, data)
 			}
 		}
