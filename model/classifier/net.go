@@ -78,13 +78,12 @@ func (n *Net) widths() []int {
 // workspace holds the activations of up to rows rows: act[l] is the input
 // of layer l (act[0] the features), rows x widths[l].
 type workspace struct {
-	rows int
-	act  [][]float32
-	out  []float32
+	act [][]float32
+	out []float32
 }
 
 func (n *Net) newWorkspace(rows int) *workspace {
-	ws := &workspace{rows: rows}
+	ws := &workspace{}
 	wd := n.widths()
 	for _, w := range wd[:len(wd)-1] {
 		ws.act = append(ws.act, make([]float32, rows*w))
@@ -118,7 +117,9 @@ func (n *Net) forward(ws *workspace, rows int) {
 const evalRows = 1024
 
 // Logits writes the logit z(x) of every row of x (rows x In) into dst,
-// allocated if nil, and returns it. It panics if x has the wrong width.
+// allocated if nil, and returns it. It panics if x has the wrong width. It
+// reuses scratch held by n, so one Net must not be evaluated from two
+// goroutines at once.
 func (n *Net) Logits(dst []float64, x *mat.Dense) []float64 {
 	rows, cols := x.Dims()
 	if cols != n.cfg.In {
@@ -134,8 +135,9 @@ func (n *Net) Logits(dst []float64, x *mat.Dense) []float64 {
 	for r0 := 0; r0 < rows; r0 += evalRows {
 		m := min(evalRows, rows-r0)
 		for r := 0; r < m; r++ {
-			for j := range cols {
-				ws.act[0][r*cols+j] = float32(x.At(r0+r, j))
+			dst := ws.act[0][r*cols : (r+1)*cols]
+			for j, v := range x.RawRowView(r0 + r) {
+				dst[j] = float32(v)
 			}
 		}
 		n.forward(ws, m)
