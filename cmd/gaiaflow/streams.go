@@ -50,6 +50,8 @@ type streamFlags struct {
 	method     string
 	clsEpochs  int
 	oversample int
+	patience   int
+	minDelta   float64
 }
 
 func (f *streamFlags) declare(fs *flag.FlagSet) {
@@ -69,6 +71,8 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 	fs.IntVar(&f.clsEpochs, "classifier-epochs", 0, "with --method cathode: epochs of each fold's classifier (0: CATHODE's 100, or --epochs with --quick)")
 	fs.IntVar(&f.oversample, "oversample", 0, "with --method cathode: samples of the control-region flow per search-region star (0: CATHODE's 4)")
 	fs.IntVar(&f.epochs, "epochs", 0, "ANODE epochs per flow (0: the paper's 150, or 20 with --quick)")
+	fs.IntVar(&f.patience, "patience", 0, "end each control-region flow's training once the loss of 10% of its stars, held out, has not fallen by --min-delta for this many optimiser steps (batches; 5000 is about 9 epochs of a 340,000-star patch), and not before the epochs of an average (0: the paper's, train every epoch)")
+	fs.Float64Var(&f.minDelta, "min-delta", 0.002, "with --patience: the smallest fall of the held-out loss, nats per star, that counts as learning")
 	fs.IntVar(&f.blocks, "blocks", 0, "flow blocks (0: 20, the paper's)")
 	alias(fs, "flow-blocks", "blocks")
 	fs.IntVar(&f.hidden, "hidden", 0, "hidden units per layer (0: 64, the paper's)")
@@ -111,6 +115,10 @@ func (f *streamFlags) options() (streams.Options, error) {
 		return streams.Options{}, fmt.Errorf("--classifier-epochs %d, --oversample %d: want at least 1 (0: the default)", f.clsEpochs, f.oversample)
 	}
 	so.Cathode.Epochs, so.Cathode.Oversample = f.clsEpochs, f.oversample
+	if f.patience < 0 || f.patience > 0 && !(f.minDelta >= 0) {
+		return streams.Options{}, fmt.Errorf("--patience %d, --min-delta %g: want a patience >= 0 and a delta >= 0", f.patience, f.minDelta)
+	}
+	so.Patience, so.MinDelta = f.patience, f.minDelta
 	if f.quick && so.Cathode.Epochs == 0 {
 		so.Cathode.Epochs = so.Epochs
 	}

@@ -294,7 +294,8 @@ func init() {
 Writes validation_streams.json to --out if given.`,
 		example: "gaiaflow validate streams --anode anode_patch_dev.csv.gz --quick --sky mock --run mock-streams --gd1 gd1_data.centerline_df.csv",
 		setup: func(fs *flag.FlagSet) func(context.Context, []string) error {
-			var trials, epochs int
+			var trials, epochs, patience int
+			var minDelta float64
 			var ring, quick bool
 			var anodeFile, skyDir, runDir, nullRun, gd1, out, label, method string
 			var seed uint64
@@ -303,6 +304,8 @@ Writes validation_streams.json to --out if given.`,
 			fs.StringVar(&anodeFile, "anode", "", "the labelled development patch (anode_patch_dev.csv.gz)")
 			fs.BoolVar(&quick, "quick", true, "scaled-down ANODE (anode.QuickOptions); false: the paper's 150 epochs")
 			fs.IntVar(&epochs, "epochs", 0, "ANODE epochs (0: the setting's)")
+			fs.IntVar(&patience, "patience", 0, "with --anode: end the control-region flow's training once its held-out loss has not fallen by --min-delta for this many optimiser steps (0: train every epoch)")
+			fs.Float64Var(&minDelta, "min-delta", 0.002, "with --patience: nats per star")
 			fs.StringVar(&method, "method", "anode", "with --anode: anode, or cathode (the control-region flow's samples against a classifier; its classifiers train as many epochs as the flows with --quick, 100 without)")
 			fs.Uint64Var(&seed, "seed", 0, "ANODE seed")
 			fs.StringVar(&skyDir, "sky", "", "a simulated sky ('gaiaflow simulate --background --stream gd1:N')")
@@ -316,7 +319,7 @@ Writes validation_streams.json to --out if given.`,
 				if quick {
 					opt = anode.QuickOptions()
 				}
-				opt.Seed = seed
+				opt.Seed, opt.Patience, opt.MinDelta = seed, patience, minDelta
 				if epochs > 0 {
 					opt.Epochs = epochs
 				}

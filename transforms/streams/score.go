@@ -91,9 +91,9 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, se
 		return nil
 	}
 	stars.Progress("search regions scored", 1)
-	// Both flows see every patch star each epoch: SR stars in one, CR stars
-	// in the other.
-	stars.Progress("patch-star-epochs", int64(p.Len())*int64(fn.opt.Score.WithDefaults().Epochs))
+	// The SR flow sees its stars every epoch, the CR flow the rest of the
+	// patch until it stops (Options.Patience).
+	stars.Progress("patch-star-epochs", int64(len(res.Members))*int64(res.Epochs)+int64(res.CRStars)*int64(res.CREpochs))
 	out := search.SearchRegion(fn.searcher, fn.sel, w.Key(), &w.Patch, res)
 	out.Seconds = el.Seconds()
 	t := star.Tally{SRScored: 1, SRTrainMS: el.Milliseconds(), SRTrainCPUMS: cpu.Milliseconds(), ROIs: int64(len(out.ROIs)), ROIVetoed: 0}

@@ -120,7 +120,7 @@ const (
 // averaged. Result.LogPCR is the CR flow's averaged density at the SR
 // stars, LogPSR = LogPCR + LogR the density the classifier implies; LossSR
 // is the classifiers' mean validation loss at their best epoch, CREpoch the
-// last epoch and Spread nil.
+// last epoch trained and Spread nil.
 func scoreCathode(p *Patch, sr Window, opt Options, res *Result, rd *region) (*Result, error) {
 	co := opt.Cathode
 	nSR, d := len(res.Members), len(res.Mean)
@@ -143,8 +143,11 @@ func scoreCathode(p *Patch, sr Window, opt Options, res *Result, rd *region) (*R
 	ev := newEvaluator(rd.xSR, rd.cSR, opt.Workers, rd.jac)
 	ring := newRing(nSR, opt.Average)
 	lp := make([]float64, nSR)
-	first := opt.Epochs - opt.Average + 1
+	// The flows of the last Average epochs, oldest first: which epochs
+	// are the last is known only when training ends (Options.Patience).
+	last := make([]*flow.Flow, 0, opt.Average)
 	cfg := flow.Config{D: d, C: 1, Blocks: opt.Blocks, Hidden: []int{opt.Hidden, opt.Hidden}}
+	stop := newPlateau(opt, crTrainRows(opt, rd.xCR))
 	var hookErr error
 	tr := flow.Train{
 		Epochs: opt.Epochs, Batch: opt.Batch, LR: opt.LR,
@@ -152,32 +155,49 @@ func scoreCathode(p *Patch, sr Window, opt Options, res *Result, rd *region) (*R
 		Workers: opt.Workers, NoStandardize: true,
 		OnEpoch: func(e flow.Epoch) error {
 			res.LossCR = e.Loss
-			if e.Epoch >= first {
+			res.CREpochs = e.Epoch
+			end := e.Epoch == opt.Epochs || stop.done(e.Epoch, e.HeldOutLoss)
+			if e.Epoch > opt.Epochs-opt.Average || opt.Patience > 0 {
 				ev.logProb(lp, e.Flow)
 				ring.push(lp)
-				sampleRows(e.Flow, samples, cond, bySlot[e.Epoch-first], srng.Uint64(), opt.Workers)
+				if len(last) == opt.Average {
+					last = append(last[:0], last[1:]...)
+				}
+				last = append(last, e.Flow.Clone())
 			}
 			if opt.OnEpoch != nil {
 				avg := make([]float64, nSR)
-				if e.Epoch >= first {
+				if ring.count > 0 {
 					ring.mean(avg)
 				}
-				if err := opt.OnEpoch(Epoch{Model: CRModel, Epoch: e.Epoch, Loss: e.Loss, LogP: lp, LogPAvg: avg, Flow: e.Flow}); err != nil {
+				if err := opt.OnEpoch(Epoch{Model: CRModel, Epoch: e.Epoch, Loss: e.Loss, HeldOutLoss: e.HeldOutLoss, LogP: lp, LogPAvg: avg, Flow: e.Flow}); err != nil {
 					hookErr = err
 					return errHook
 				}
 			}
+			if end {
+				return flow.ErrStop
+			}
 			return nil
 		},
 	}
+	tr.HoldOut, tr.Patience = crHoldOut(opt)
 	if _, err := flow.Fit(rd.xCR, rd.cCR, nil, cfg, tr); hookErr != nil {
 		return nil, hookErr
 	} else if err != nil {
 		return nil, fmt.Errorf("anode: patch %d region %v: CR flow: %w", p.ID, sr, err)
 	}
+	if n := len(last); n < opt.Average {
+		// Fewer epochs than Average cannot happen: the plateau waits for
+		// Average epochs and Epochs >= Average.
+		panic(fmt.Sprintf("anode: internal: CATHODE sampled %d of %d epochs", n, opt.Average))
+	}
+	for k, f := range last {
+		sampleRows(f, samples, cond, bySlot[k], srng.Uint64(), opt.Workers)
+	}
 	res.LogPCR = make([]float64, nSR)
 	ring.mean(res.LogPCR)
-	res.CREpoch = opt.Epochs
+	res.CREpoch = res.CREpochs
 
 	// The folds: SR stars by a keyed hash of their place in the patch, samples in turn.
 	foldSR := make([]int, nSR)

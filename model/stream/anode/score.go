@@ -58,6 +58,20 @@ type Options struct {
 	// density is averaged; 0 means 20. It is cut to Epochs if larger.
 	Average int
 
+	// Patience, if > 0, ends the CR flow's training once it has stopped
+	// learning, instead of after Epochs (0, the paper's): a share HoldOut
+	// of the control region's stars is kept out of its training, and
+	// training ends when their mean loss has not fallen by MinDelta below
+	// its value at the last such fall for Patience optimiser steps
+	// (batches; 5,000 is about 9 epochs of a 340,000-star patch), and not
+	// before Average epochs. The CR window is then chosen (ANODE) or
+	// sampled (CATHODE) among the epochs trained. Only the CR flow stops
+	// early: the SR flow trains on every SR star, whose densities R
+	// compares, for all Epochs.
+	Patience int
+	HoldOut  float64 // share of the CR stars held out; 0 means 0.1 (with Patience > 0)
+	MinDelta float64 // nats per star; 0 means 0.002 (with Patience > 0)
+
 	Seed      uint64         // run seed; with Patch.ID, the window and the model it seeds each flow
 	Workers   int            // goroutines for the matrix products and the evaluations; 0 means 1
 	Precision flow.Precision // arithmetic of the flows; the zero value is float32
@@ -89,6 +103,14 @@ func (o Options) withDefaults() Options {
 		o.Average = 20
 	}
 	o.Average = min(o.Average, o.Epochs)
+	if o.Patience > 0 {
+		if o.HoldOut == 0 {
+			o.HoldOut = 0.1
+		}
+		if o.MinDelta == 0 {
+			o.MinDelta = 0.002
+		}
+	}
 	o.Cathode = o.Cathode.withDefaults()
 	if o.Workers == 0 {
 		o.Workers = 1
@@ -105,6 +127,9 @@ func (o Options) validate() error {
 			o.Blocks, o.Hidden, o.Batch, o.Epochs, o.Average, o.Workers)
 	case !(o.LR > 0) || math.IsInf(o.LR, 0):
 		return fmt.Errorf("anode: options: learning rate %g", o.LR)
+	case o.Patience < 0 || o.Patience > 0 && !(o.HoldOut > 0 && o.HoldOut < 1 && o.MinDelta >= 0 && !math.IsInf(o.MinDelta, 0)):
+		return fmt.Errorf("anode: options: patience %d, held-out share %g, min delta %g (want patience >= 0; with patience, a share in (0, 1) and a finite delta >= 0)",
+			o.Patience, o.HoldOut, o.MinDelta)
 	case o.Method != ANODE && o.Method != Cathode:
 		return fmt.Errorf("anode: unknown method %d", int(o.Method))
 	case o.Method == Cathode:
@@ -118,6 +143,10 @@ type Epoch struct {
 	Model Model
 	Epoch int     // 1-based
 	Loss  float64 // mean negative log-likelihood of the epoch's batches, standardised units (flow.Epoch.Loss)
+
+	// HeldOutLoss is the CR flow's mean negative log-likelihood of its
+	// held-out stars (Options.Patience), standardised units; NaN without.
+	HeldOutLoss float64
 
 	// LogP is log p(x | mu_lambda) of every search-region star (in the
 	// order of Result.Members) under the flow after this epoch; LogPAvg is
@@ -139,13 +168,17 @@ type Result struct {
 	LogR, LogPSR, LogPCR []float64
 
 	Average int // epochs in each average (Options.Average cut to Epochs)
-	Epochs  int // epochs of each flow
+	Epochs  int // epochs of the SR flow (Options.Epochs)
+
+	// CREpochs is the number of epochs the CR flow trained: Epochs, or
+	// fewer if it stopped early (Options.Patience).
+	CREpochs int
 
 	// CREpoch is the last epoch of the chosen window of Average epochs of
 	// the CR flow; the SR flow's window always ends at Epochs.
 	CREpoch int
-	// Spread[e-1] is the criterion of App. A for the CR window ending at
-	// epoch e: the standard deviation of the log R < 0 values reflected
+	// Spread[e-1] (len CREpochs) is the criterion of App. A for the CR
+	// window ending at epoch e: the standard deviation of the log R < 0 values reflected
 	// across 0, sqrt(mean of logR^2 over the members with logR < 0). NaN
 	// where no window ends (e < Average) or no log R is negative.
 	Spread []float64
@@ -213,14 +246,14 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 	// half-trained without Score returning it.
 	var hookErr error
 	train := func(m Model, x, c *mat.Dense, onEpoch func(e flow.Epoch) error) (*flow.Flow, error) {
-		pu := purposeSR
-		if m == CRModel {
-			pu = purposeCR
-		}
 		tr := flow.Train{
 			Epochs: opt.Epochs, Batch: opt.Batch, LR: opt.LR,
-			Seed: seedFor(opt.Seed, p.ID, sr, pu), Precision: opt.Precision,
+			Seed: seedFor(opt.Seed, p.ID, sr, purposeSR), Precision: opt.Precision,
 			Workers: opt.Workers, NoStandardize: true, OnEpoch: onEpoch,
+		}
+		if m == CRModel {
+			tr.Seed = seedFor(opt.Seed, p.ID, sr, purposeCR)
+			tr.HoldOut, tr.Patience = crHoldOut(opt)
 		}
 		f, err := flow.Fit(x, c, nil, cfg, tr)
 		if hookErr != nil {
@@ -236,7 +269,7 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 			return nil
 		}
 		ring.mean(avg)
-		if err := opt.OnEpoch(Epoch{Model: m, Epoch: e.Epoch, Loss: e.Loss, LogP: lp, LogPAvg: avg, Flow: e.Flow}); err != nil {
+		if err := opt.OnEpoch(Epoch{Model: m, Epoch: e.Epoch, Loss: e.Loss, HeldOutLoss: e.HeldOutLoss, LogP: lp, LogPAvg: avg, Flow: e.Flow}); err != nil {
 			hookErr = err
 			return errHook
 		}
@@ -261,32 +294,42 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 	ring.mean(res.LogPSR)
 
 	// The CR flow: every window of Average epochs judged by the spread of
-	// the reflected negative log R.
+	// the reflected negative log R, until the last epoch or the plateau.
 	ring.reset()
 	res.LogPCR = make([]float64, nSR)
 	res.Spread = make([]float64, opt.Epochs)
 	best := math.Inf(1)
+	stop := newPlateau(opt, crTrainRows(opt, xCR))
 	_, err = train(CRModel, xCR, cCR, func(e flow.Epoch) error {
 		res.LossCR = e.Loss
+		res.CREpochs = e.Epoch
 		res.Spread[e.Epoch-1] = math.NaN()
 		ev.logProb(lp, e.Flow)
 		ring.push(lp)
+		last := e.Epoch == opt.Epochs || stop.done(e.Epoch, e.HeldOutLoss)
 		if e.Epoch >= opt.Average {
 			ring.mean(avg)
 			s := reflectedSpread(res.LogPSR, avg)
 			res.Spread[e.Epoch-1] = s
 			// A NaN spread never wins; if all are NaN the last window does.
-			if s < best || res.CREpoch == 0 && e.Epoch == opt.Epochs {
+			if s < best || res.CREpoch == 0 && last {
 				best = s
 				res.CREpoch = e.Epoch
 				copy(res.LogPCR, avg)
 			}
 		}
-		return hook(CRModel, e)
+		if err := hook(CRModel, e); err != nil {
+			return err
+		}
+		if last {
+			return flow.ErrStop
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	res.Spread = res.Spread[:res.CREpochs]
 	res.LogR = make([]float64, nSR)
 	for i := range res.LogR {
 		res.LogR[i] = res.LogPSR[i] - res.LogPCR[i]
@@ -366,6 +409,27 @@ func prepare(p *Patch, sr Window, opt Options) (*Result, *region, error) {
 		}
 	}
 	return res, rd, nil
+}
+
+// crHoldOut returns the CR flow's held-out share and flow.Train.Patience:
+// the flow only measures the held-out loss and never stops by itself
+// (Patience -1); the plateau rule of Score decides.
+func crHoldOut(opt Options) (float64, int) {
+	if opt.Patience <= 0 {
+		return 0, 0
+	}
+	return opt.HoldOut, -1
+}
+
+// crTrainRows is the number of CR stars the CR flow trains on: all but
+// those flow.Fit holds out (a share HoldOut, rounded, at least one).
+func crTrainRows(opt Options, xCR *mat.Dense) int {
+	n, _ := xCR.Dims()
+	h, _ := crHoldOut(opt)
+	if h == 0 {
+		return n
+	}
+	return n - max(1, int(math.Round(h*float64(n))))
 }
 
 // reflectedSpread is the App. A criterion: the standard deviation of the

@@ -24,8 +24,9 @@ type Validation struct {
 	TrueAUC float64 // of the true ratio (logp_sig_true - logp_bkg_true)
 	TrueSIC SIC
 
-	CREpoch int        // last epoch of the CR window chosen by the App. A criterion
-	Curve   []EpochSIC // one per epoch
+	CREpoch  int        // last epoch of the CR window chosen by the App. A criterion
+	CREpochs int        // epochs the CR flow trained (fewer than Options.Epochs if it stopped early)
+	Curve    []EpochSIC // one per epoch of the CR flow
 
 	Options Options       // with defaults filled in, without the hook
 	Elapsed time.Duration // wall time of Score
@@ -42,6 +43,7 @@ type EpochSIC struct {
 	// min(Average, Epoch) epochs.
 	AvgAUC, AvgSIC float64
 	Spread         float64 // the App. A criterion of the CR window ending here (NaN before Average)
+	HeldOutLoss    float64 // the CR flow's held-out loss (Options.Patience; NaN without)
 }
 
 // Validate runs Score on the search region w of a labelled patch (for the
@@ -80,8 +82,7 @@ func Validate(dev *Dev, w Window, opt Options) (*Validation, error) {
 			srAvg = append(srAvg, append([]float64(nil), e.LogPAvg...))
 			return nil
 		}
-		var es EpochSIC
-		es.Epoch = e.Epoch
+		es := EpochSIC{Epoch: e.Epoch, HeldOutLoss: e.HeldOutLoss}
 		for i := range logR {
 			logR[i] = srRaw[e.Epoch-1][i] - e.LogP[i]
 		}
@@ -104,7 +105,7 @@ func Validate(dev *Dev, w Window, opt Options) (*Validation, error) {
 			v.Curve[k].Spread = res.Spread[k]
 		}
 	}
-	v.CREpoch = res.CREpoch
+	v.CREpoch, v.CREpochs = res.CREpoch, res.CREpochs
 	v.AUC = AUC(res.LogR, sig)
 	v.SIC = MaxSIC(res.LogR, sig, MinBackground)
 	return v, nil
@@ -117,6 +118,10 @@ func (v *Validation) String() string {
 	fmt.Fprintf(&b, "%s on %d stars, search region %v: %d stars, %d in the stream\n", strings.ToUpper(o.Method.String()), v.Stars, v.Window, v.SRStars, v.Signal)
 	fmt.Fprintf(&b, "features %v, %d blocks x %d, batch %d, lr %g, %d epochs, averages over %d epochs, seed %d, %s\n\n",
 		o.Features, o.Blocks, o.Hidden, o.Batch, o.LR, o.Epochs, o.Average, o.Seed, v.Elapsed.Round(time.Millisecond))
+	if o.Patience > 0 {
+		fmt.Fprintf(&b, "the control-region flow stopped after %d of %d epochs (patience %d, min delta %g nats, %g of its stars held out)\n\n",
+			v.CREpochs, o.Epochs, o.Patience, o.MinDelta, o.HoldOut)
+	}
 	fmt.Fprintf(&b, "| | AUC | max SIC (>= %d bkg) | eps_S | eps_B | S | B |\n|---|---|---|---|---|---|---|\n", MinBackground)
 	row := func(name string, auc float64, s SIC) {
 		fmt.Fprintf(&b, "| %s | %.4f | %.2f | %.3f | %.2e | %d | %d |\n", name, auc, s.Max, s.EffS, s.EffB, s.S, s.B)
@@ -127,13 +132,15 @@ func (v *Validation) String() string {
 		row(fmt.Sprintf("ANODE (SR last %d, CR window ending %d)", o.Average, v.CREpoch), v.AUC, v.SIC)
 	}
 	row("true ratio", v.TrueAUC, v.TrueSIC)
-	fmt.Fprintf(&b, "\n| epoch | AUC | max SIC | AUC (avg) | max SIC (avg) | CR spread |\n|---|---|---|---|---|---|\n")
-	for _, e := range v.Curve {
-		sp := "-"
-		if !math.IsNaN(e.Spread) {
-			sp = fmt.Sprintf("%.4f", e.Spread)
+	fmt.Fprintf(&b, "\n| epoch | AUC | max SIC | AUC (avg) | max SIC (avg) | CR spread | CR held-out loss |\n|---|---|---|---|---|---|---|\n")
+	orDash := func(x float64) string {
+		if math.IsNaN(x) {
+			return "-"
 		}
-		fmt.Fprintf(&b, "| %d | %.4f | %.2f | %.4f | %.2f | %s |\n", e.Epoch, e.AUC, e.SIC, e.AvgAUC, e.AvgSIC, sp)
+		return fmt.Sprintf("%.4f", x)
+	}
+	for _, e := range v.Curve {
+		fmt.Fprintf(&b, "| %d | %.4f | %.2f | %.4f | %.2f | %s | %s |\n", e.Epoch, e.AUC, e.SIC, e.AvgAUC, e.AvgSIC, orDash(e.Spread), orDash(e.HeldOutLoss))
 	}
 	return b.String()
 }
