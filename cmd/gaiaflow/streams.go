@@ -219,6 +219,9 @@ func printCandidates(ctx context.Context, out string) error {
 	}
 	fmt.Printf("\n%d search regions, %d ROIs (%d vetoed), %d seeds, %d proto-clusters, %d stream candidates (largest sigma_L %.1f)\n",
 		s.SearchRegions, s.ROIs, s.Vetoed, s.Seeds, s.ProtoClusters, s.Candidates, s.MaxSigmaL)
+	if e := s.CREpochs; e.Max > 0 {
+		fmt.Printf("control-region flows trained %d to %d epochs (mean %.1f)\n", e.Min, e.Max, e.Mean)
+	}
 	cands, err := streamio.ReadCandidates(ctx, out)
 	if err != nil {
 		return err

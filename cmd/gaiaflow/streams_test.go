@@ -39,6 +39,10 @@ func TestStreamsNeedsInputAndOut(t *testing.T) {
 	if code == 0 || !strings.Contains(errOut, "--method") || !strings.Contains(errOut, "cathode") {
 		t.Errorf("--method curtains: exit %d: %s", code, errOut)
 	}
+	code, _, errOut = gaiaflow(t, "streams", "--input", "x", "--out", t.TempDir(), "--patience", "-5")
+	if code == 0 || !strings.Contains(errOut, "--patience") {
+		t.Errorf("--patience -5: exit %d: %s", code, errOut)
+	}
 }
 
 // TestValidateStreamsGD1Strip runs ANODE without photometry and the Hough

@@ -93,7 +93,10 @@ type Summary struct {
 	ProtoClusters int     `json:"proto_clusters"`
 	Candidates    int     `json:"candidates"`
 	TrainSeconds  float64 `json:"anode_seconds"` // summed over regions
-	MaxSigmaL     float64 `json:"max_sigma_l"`   // over ROIs not vetoed
+	// CREpochs are the epochs the control-region flows trained, over the
+	// regions: all of them unless streams --patience stopped them early.
+	CREpochs  EpochRange `json:"cr_epochs"`
+	MaxSigmaL float64    `json:"max_sigma_l"` // over ROIs not vetoed
 	// Patches is the number of patches with at least one scored search
 	// region; Largest the largest proto-cluster of each (on a sky without
 	// streams, what the candidate cuts are up against).
@@ -106,6 +109,14 @@ type Summary struct {
 	// FiducialCuts are the cuts every ROI applied: what a search could
 	// find at all, for its completeness.
 	FiducialCuts FiducialCuts `json:"fiducial_cuts"`
+}
+
+// EpochRange is the smallest, mean and largest number of epochs over the
+// search regions.
+type EpochRange struct {
+	Min  int     `json:"min"`
+	Mean float64 `json:"mean"`
+	Max  int     `json:"max"`
 }
 
 // FiducialCuts are a search's fiducial cuts (stream.ROIConfig) as
@@ -154,9 +165,14 @@ func SummaryOf(m *search.Merged) Summary {
 	s := Summary{SearchRegions: len(m.Results), ROIs: len(m.ROIs), Vetoed: m.Vetoed, Seeds: len(m.Seeds),
 		ProtoClusters: len(m.ProtoClusters), Candidates: len(m.Candidates)}
 	seen := map[int64]bool{}
-	for _, r := range m.Results {
+	for k, r := range m.Results {
 		s.TrainSeconds += r.Seconds
 		seen[r.Pixel] = true
+		if k == 0 || r.CREpochs < s.CREpochs.Min {
+			s.CREpochs.Min = r.CREpochs
+		}
+		s.CREpochs.Max = max(s.CREpochs.Max, r.CREpochs)
+		s.CREpochs.Mean += float64(r.CREpochs) / float64(len(m.Results))
 	}
 	s.Patches = len(seen)
 	s.Largest = stream.LargestByPatch(m.ProtoClusters)

@@ -2,6 +2,7 @@ package streamio
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,5 +61,24 @@ func TestReadMembers(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, ROIsCSV), []byte("roi,sr\n0,1\n"), 0o644)
 	if _, err := ReadSearchedPatches(ctx, dir); err == nil || !strings.Contains(err.Error(), "no column patch") {
 		t.Errorf("missing column: %v", err)
+	}
+}
+
+// TestSummaryCountsTheCREpochs: summary.json says how long the control-region
+// flows trained (all epochs, or fewer with streams --patience), over the
+// regions, and reads it back.
+func TestSummaryCountsTheCREpochs(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	results := []search.SRResult{{Pixel: 1, CREpochs: 150}, {Pixel: 1, SR: 1, CREpochs: 55}, {Pixel: 2, CREpochs: 61}}
+	if err := WriteResults(ctx, dir, search.MergeResults(results, stream.MergeConfig{})); err != nil {
+		t.Fatal(err)
+	}
+	s, err := ReadSummary(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := s.CREpochs; e.Min != 55 || e.Max != 150 || math.Abs(e.Mean-(150+55+61)/3.0) > 1e-12 || s.SearchRegions != 3 || s.Patches != 2 {
+		t.Errorf("summary %+v", s)
 	}
 }

@@ -29,7 +29,8 @@ type SRResult struct {
 	Window     anode.Window
 	Stars      int // search-region stars
 	CRStars    int
-	CREpoch    int
+	CREpoch    int     // last epoch of the CR window (anode.Result.CREpoch)
+	CREpochs   int     // epochs the CR flow trained (anode.Result.CREpochs)
 	Seconds    float64 // wall time of ANODE
 	Region     stream.Region
 	ROIs       []stream.ROI
@@ -95,7 +96,7 @@ func SearchRegion(s *stream.Searcher, sel *stream.Selector, key Key, p *anode.Pa
 		small.Stars.PMPhi, small.Stars.PMLambda = small.Stars.PMLambda, small.Stars.PMPhi
 	}
 	return SRResult{Pixel: w.Pixel, Scan: w.Scan, Retraining: w.Retraining, SR: w.SR, Window: w.Window, Stars: len(res.Members), CRStars: res.CRStars,
-		CREpoch: res.CREpoch, Region: small, ROIs: rois, TopCount: len(idx)}
+		CREpoch: res.CREpoch, CREpochs: res.CREpochs, Region: small, ROIs: rois, TopCount: len(idx)}
 }
 
 // subset returns the stars idx of st.
