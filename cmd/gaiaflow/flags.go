@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -73,6 +74,19 @@ func (l *listFlag) Set(v string) error {
 		}
 	}
 	return nil
+}
+
+// pixels parses the list of flag name as HEALPix pixel indices.
+func (l listFlag) pixels(name string) ([]int64, error) {
+	var px []int64
+	for _, s := range l {
+		p, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("--%s: bad pixel %q", name, s)
+		}
+		px = append(px, p)
+	}
+	return px, nil
 }
 
 // deprecatedPrefix starts the usage of a flag kept only as an old name.

@@ -27,6 +27,7 @@ type simFlags struct {
 	scale      float64
 	shardLevel int
 	streams    listFlag
+	patches    listFlag // simulate only
 
 	// demo only
 	skipDistances           bool
@@ -55,6 +56,10 @@ func (f *simFlags) config(ctx context.Context) (mock.Config, error) {
 	cfg.ParallaxZeroPoint, cfg.NoParallaxZeroPoint = f.zeroPoint, f.zeroPoint == 0
 	cfg.NoColourFraction = f.noColour
 	cfg.DistanceScale = f.scale
+	var err error
+	if cfg.Patches, err = f.patches.pixels("patches"); err != nil {
+		return cfg, err
+	}
 	for _, spec := range f.streams {
 		st, err := parseStream(ctx, spec)
 		if err != nil {
@@ -134,6 +139,7 @@ written in parallel, so tens of millions of stars are fine.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, []string) error {
 			f := &simFlags{}
 			f.declare(fs, "", 100000)
+			fs.Var(&f.patches, "patches", "write only the shards that reach into these stream-search patches (nside-6 Galactic RING pixels, as streams --patches): the sky of --stars at its full density there, nothing elsewhere")
 			return func(ctx context.Context, _ []string) error {
 				if f.out == "" {
 					return fmt.Errorf("--out is required")

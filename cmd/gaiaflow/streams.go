@@ -153,12 +153,8 @@ func (f *streamFlags) options() (streams.Options, error) {
 	if o.Scans, err = stream.ParseScans(scans); err != nil {
 		return streams.Options{}, fmt.Errorf("--scans: %w", err)
 	}
-	for _, s := range f.patches {
-		px, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return streams.Options{}, fmt.Errorf("--patches: bad pixel %q", s)
-		}
-		o.Pixels = append(o.Pixels, px)
+	if o.Pixels, err = f.patches.pixels("patches"); err != nil {
+		return streams.Options{}, err
 	}
 	if f.srRange != "" {
 		lo, hi, ok := strings.Cut(f.srRange, ":")

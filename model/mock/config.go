@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/gaiaflow/gaiaflow/model/dust"
+	"github.com/gaiaflow/gaiaflow/model/sky"
 )
 
 // Config describes a mock sky. Its zero value is a valid, empty mock of the
@@ -72,6 +73,15 @@ type Config struct {
 	// 12·4^level shards. Zero means level 0 (12 shards); SuggestShardLevel
 	// picks one for a number of stars.
 	ShardLevel int
+
+	// Patches, if not empty, keeps only the shards that reach into these
+	// stream-search patches (RING pixels at sky.PatchNside, Galactic, each
+	// a disc of sky.PatchRadius): the sky of Stars stars at its full
+	// density there and nothing elsewhere, so that a search at the density
+	// of the real sky costs the stars of its patches, not of the sky's.
+	// Stars still counts the whole sky's, and a stream keeps the stars that
+	// fall in the shards kept.
+	Patches []int64 `json:",omitempty"`
 }
 
 // Stream is a thin stellar stream injected along a track.
@@ -187,6 +197,11 @@ func (cfg Config) Validate() error {
 		return bad("ParallaxZeroPoint %g mas", c.ParallaxZeroPoint)
 	case !c.CMD.validate():
 		return bad("CMD: weights must be positive and sum to 1, widths positive")
+	}
+	for _, p := range c.Patches {
+		if p < 0 || p >= sky.NPix(sky.PatchNside) {
+			return bad("patch %d is not a RING pixel at nside %d", p, sky.PatchNside)
+		}
 	}
 	if err := c.Dust.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", ErrConfig, err)

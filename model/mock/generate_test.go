@@ -619,6 +619,8 @@ func TestConfigErrors(t *testing.T) {
 		{Streams: []Stream{{Track: shortTrack(), N: -5}}},
 		{Streams: []Stream{{Track: shortTrack(), N: 5, Isochrone: &Isochrone{Mass: []float64{1}}}}},
 		{CMD: &CMD{Sequences: []Sequence{{Weight: 0.5, SigmaG: 1, SigmaBPRP: 1, SigmaBPG: 1}}}},
+		{Stars: 10, Patches: []int64{432}},
+		{Stars: 10, Patches: []int64{-1}},
 	}
 	for _, cfg := range bad {
 		if _, err := Shards(cfg); !errors.Is(err, ErrConfig) {

@@ -84,11 +84,17 @@ func Shards(cfg Config) ([]Shard, error) {
 	}
 
 	var out []Shard
+	near := nearPatches(c.Patches, level)
 	add := func(pix int64) {
 		sh := Shard{Level: level, Pixel: pix, CMD: q, Stream: streamCount[pix]}
 		if len(extra) > 0 && extra[0] == pix {
 			sh.CMD++
 			extra = extra[1:]
+		}
+		if near != nil {
+			if _, ok := slices.BinarySearch(near, pix); !ok {
+				return
+			}
 		}
 		if bgCount != nil {
 			sh.Background = bgCount[pix]
@@ -115,6 +121,25 @@ func Shards(cfg Config) ([]Shard, error) {
 		}
 	}
 	return out, nil
+}
+
+// nearPatches returns the NESTED pixels at level, ascending, that may hold a
+// star of one of the patches (nil for none): those whose centres lie within
+// the patch radius plus twice a pixel's side of a patch centre, a margin
+// wider than any pixel's reach from its centre.
+func nearPatches(patches []int64, level int) []int64 {
+	if len(patches) == 0 {
+		return nil
+	}
+	grid := sky.NewGrid(sky.GridConfig{MinAbsB: -1, Avoid: []sky.Cloud{}})
+	side := math.Sqrt(4*math.Pi/float64(int64(12)<<(2*level))) * 180 / math.Pi
+	var near []int64
+	for _, p := range patches {
+		c := grid.Patches[p] // every RING pixel is a patch of this grid, in order
+		near = append(near, sky.NestedDisc(nil, int64(1)<<level, c.RA, c.Dec, sky.PatchRadius+2*side)...)
+	}
+	slices.Sort(near)
+	return slices.Compact(near)
 }
 
 // topRanked returns the k pixels (of npix) with the highest tie-breaking
