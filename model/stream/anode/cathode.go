@@ -147,7 +147,9 @@ func scoreCathode(p *Patch, sr Window, opt Options, res *Result, rd *region) (*R
 	// are the last is known only when training ends (Options.Patience).
 	last := make([]*flow.Flow, 0, opt.Average)
 	cfg := flow.Config{D: d, C: 1, Blocks: opt.Blocks, Hidden: []int{opt.Hidden, opt.Hidden}}
-	stop := newPlateau(opt, crTrainRows(opt, rd.xCR))
+	xTrain, cTrain, hold := splitCR(opt, seedFor(opt.Seed, p.ID, sr, purposeHoldOut), rd.xCR, rd.cCR)
+	res.CRHeldOut = res.CRStars - xTrain.RawMatrix().Rows
+	stop := newPlateau(opt, xTrain.RawMatrix().Rows)
 	var hookErr error
 	tr := flow.Train{
 		Epochs: opt.Epochs, Batch: opt.Batch, LR: opt.LR,
@@ -156,7 +158,8 @@ func scoreCathode(p *Patch, sr Window, opt Options, res *Result, rd *region) (*R
 		OnEpoch: func(e flow.Epoch) error {
 			res.LossCR = e.Loss
 			res.CREpochs = e.Epoch
-			end := e.Epoch == opt.Epochs || stop.done(e.Epoch, e.HeldOutLoss)
+			held := hold.loss(e.Flow)
+			end := e.Epoch == opt.Epochs || hold != nil && stop.done(e.Epoch, held)
 			if e.Epoch > opt.Epochs-opt.Average || opt.Patience > 0 {
 				ev.logProb(lp, e.Flow)
 				ring.push(lp)
@@ -170,7 +173,7 @@ func scoreCathode(p *Patch, sr Window, opt Options, res *Result, rd *region) (*R
 				if ring.count > 0 {
 					ring.mean(avg)
 				}
-				if err := opt.OnEpoch(Epoch{Model: CRModel, Epoch: e.Epoch, Loss: e.Loss, HeldOutLoss: e.HeldOutLoss, LogP: lp, LogPAvg: avg, Flow: e.Flow}); err != nil {
+				if err := opt.OnEpoch(Epoch{Model: CRModel, Epoch: e.Epoch, Loss: e.Loss, HeldOutLoss: held, LogP: lp, LogPAvg: avg, Flow: e.Flow}); err != nil {
 					hookErr = err
 					return errHook
 				}
@@ -181,8 +184,7 @@ func scoreCathode(p *Patch, sr Window, opt Options, res *Result, rd *region) (*R
 			return nil
 		},
 	}
-	tr.HoldOut, tr.Patience = crHoldOut(opt)
-	if _, err := flow.Fit(rd.xCR, rd.cCR, nil, cfg, tr); hookErr != nil {
+	if _, err := flow.Fit(xTrain, cTrain, nil, cfg, tr); hookErr != nil {
 		return nil, hookErr
 	} else if err != nil {
 		return nil, fmt.Errorf("anode: patch %d region %v: CR flow: %w", p.ID, sr, err)

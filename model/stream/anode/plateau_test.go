@@ -64,10 +64,12 @@ func TestPatienceStopsTheCRFlow(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The rule, written out: the first epoch e >= Average after
-			// which Patience steps (batches of the 90 % of the CR stars
-			// not held out) have passed without a loss below, by
+			// which Patience steps (batches of the CR stars not held out) have passed without a loss below, by
 			// MinDelta, the loss of the last epoch that was.
-			train := res.CRStars - int(math.Round(0.1*float64(res.CRStars)))
+			train := res.CRStars - res.CRHeldOut
+			if h := float64(res.CRHeldOut) / float64(res.CRStars); h < 0.08 || h > 0.12 {
+				t.Errorf("%d of %d CR stars held out, want about a tenth", res.CRHeldOut, res.CRStars)
+			}
 			steps := (train + opt.Batch - 1) / opt.Batch
 			want := opt.Epochs
 			mark, since := math.Inf(1), 0
@@ -146,5 +148,40 @@ func TestPatienceOptionsAreChecked(t *testing.T) {
 		if _, err := Score(p, Window{Lo: -2, Hi: 2}, o); err == nil {
 			t.Errorf("patience %d, held-out share %g, min delta %g: no error", opt.Patience, opt.HoldOut, opt.MinDelta)
 		}
+	}
+}
+
+// TestTrimmedLoss: a few held-out stars far in a tail (log p of -Inf, NaN or
+// -1e6) do not move the held-out loss; more than 1 % of them do.
+func TestTrimmedLoss(t *testing.T) {
+	lp := make([]float64, 1000)
+	for i := range lp {
+		lp[i] = -float64(i%10) / 10 // mean -0.45
+	}
+	bad := slices.Clone(lp)
+	bad[3], bad[500], bad[999] = math.Inf(-1), math.NaN(), -1e6
+	// Written out: the 997 good values, the 7 lowest dropped with the 3
+	// outliers (10 = 1 % of 1000), the mean of the other 990.
+	var good []float64
+	for i, v := range lp {
+		if i != 3 && i != 500 && i != 999 {
+			good = append(good, v)
+		}
+	}
+	slices.Sort(good)
+	want := 0.0
+	for _, v := range good[7:] {
+		want -= v
+	}
+	want /= 990
+	got := trimmedLoss(bad)
+	if math.Abs(got-want) > 1e-12 {
+		t.Errorf("with 3 outliers: %v, want %v", got, want)
+	}
+	for i := range 11 {
+		bad[i*7] = math.Inf(-1)
+	}
+	if got := trimmedLoss(bad); !math.IsInf(got, 1) {
+		t.Errorf("with 1.4 %% of the stars at -Inf: %v, want +Inf", got)
 	}
 }

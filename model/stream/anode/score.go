@@ -60,9 +60,10 @@ type Options struct {
 
 	// Patience, if > 0, ends the CR flow's training once it has stopped
 	// learning, instead of after Epochs (0, the paper's): a share HoldOut
-	// of the control region's stars is kept out of its training, and
-	// training ends when their mean loss has not fallen by MinDelta below
-	// its value at the last such fall for Patience optimiser steps
+	// of the control region's stars, drawn by a keyed hash, is kept out of
+	// its training, and training ends when their loss (the mean over the
+	// best-fit 99 % of them) has not fallen by MinDelta below its value at
+	// the last such fall for Patience optimiser steps
 	// (batches; 5,000 is about 9 epochs of a 340,000-star patch), and not
 	// before Average epochs. The CR window is then chosen (ANODE) or
 	// sampled (CATHODE) among the epochs trained. Only the CR flow stops
@@ -144,8 +145,9 @@ type Epoch struct {
 	Epoch int     // 1-based
 	Loss  float64 // mean negative log-likelihood of the epoch's batches, standardised units (flow.Epoch.Loss)
 
-	// HeldOutLoss is the CR flow's mean negative log-likelihood of its
-	// held-out stars (Options.Patience), standardised units; NaN without.
+	// HeldOutLoss is the CR flow's loss on its held-out stars
+	// (Options.Patience): the mean negative log-likelihood of the best-fit
+	// 99 % of them, standardised units; NaN without.
 	HeldOutLoss float64
 
 	// LogP is log p(x | mu_lambda) of every search-region star (in the
@@ -184,6 +186,7 @@ type Result struct {
 	Spread []float64
 
 	CRStars        int     // stars in the control region
+	CRHeldOut      int     // of them, held out of the CR flow's training (Options.Patience)
 	LossSR, LossCR float64 // last epochs' training losses (standardised units); with CATHODE, LossSR is its classifiers' mean best validation loss (nats)
 
 	// The standardisation over the patch: z = (x - Mean)/Scale for the
@@ -253,7 +256,6 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 		}
 		if m == CRModel {
 			tr.Seed = seedFor(opt.Seed, p.ID, sr, purposeCR)
-			tr.HoldOut, tr.Patience = crHoldOut(opt)
 		}
 		f, err := flow.Fit(x, c, nil, cfg, tr)
 		if hookErr != nil {
@@ -264,12 +266,12 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 		}
 		return f, nil
 	}
-	hook := func(m Model, e flow.Epoch) error {
+	hook := func(m Model, e flow.Epoch, held float64) error {
 		if opt.OnEpoch == nil {
 			return nil
 		}
 		ring.mean(avg)
-		if err := opt.OnEpoch(Epoch{Model: m, Epoch: e.Epoch, Loss: e.Loss, HeldOutLoss: e.HeldOutLoss, LogP: lp, LogPAvg: avg, Flow: e.Flow}); err != nil {
+		if err := opt.OnEpoch(Epoch{Model: m, Epoch: e.Epoch, Loss: e.Loss, HeldOutLoss: held, LogP: lp, LogPAvg: avg, Flow: e.Flow}); err != nil {
 			hookErr = err
 			return errHook
 		}
@@ -285,7 +287,7 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 		}
 		ev.logProb(lp, e.Flow)
 		ring.push(lp)
-		return hook(SRModel, e)
+		return hook(SRModel, e, math.NaN())
 	})
 	if err != nil {
 		return nil, err
@@ -299,14 +301,17 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 	res.LogPCR = make([]float64, nSR)
 	res.Spread = make([]float64, opt.Epochs)
 	best := math.Inf(1)
-	stop := newPlateau(opt, crTrainRows(opt, xCR))
-	_, err = train(CRModel, xCR, cCR, func(e flow.Epoch) error {
+	xTrain, cTrain, hold := splitCR(opt, seedFor(opt.Seed, p.ID, sr, purposeHoldOut), xCR, cCR)
+	res.CRHeldOut = res.CRStars - xTrain.RawMatrix().Rows
+	stop := newPlateau(opt, xTrain.RawMatrix().Rows)
+	_, err = train(CRModel, xTrain, cTrain, func(e flow.Epoch) error {
 		res.LossCR = e.Loss
 		res.CREpochs = e.Epoch
 		res.Spread[e.Epoch-1] = math.NaN()
 		ev.logProb(lp, e.Flow)
 		ring.push(lp)
-		last := e.Epoch == opt.Epochs || stop.done(e.Epoch, e.HeldOutLoss)
+		held := hold.loss(e.Flow)
+		last := e.Epoch == opt.Epochs || hold != nil && stop.done(e.Epoch, held)
 		if e.Epoch >= opt.Average {
 			ring.mean(avg)
 			s := reflectedSpread(res.LogPSR, avg)
@@ -318,7 +323,7 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 				copy(res.LogPCR, avg)
 			}
 		}
-		if err := hook(CRModel, e); err != nil {
+		if err := hook(CRModel, e, held); err != nil {
 			return err
 		}
 		if last {
@@ -409,27 +414,6 @@ func prepare(p *Patch, sr Window, opt Options) (*Result, *region, error) {
 		}
 	}
 	return res, rd, nil
-}
-
-// crHoldOut returns the CR flow's held-out share and flow.Train.Patience:
-// the flow only measures the held-out loss and never stops by itself
-// (Patience -1); the plateau rule of Score decides.
-func crHoldOut(opt Options) (float64, int) {
-	if opt.Patience <= 0 {
-		return 0, 0
-	}
-	return opt.HoldOut, -1
-}
-
-// crTrainRows is the number of CR stars the CR flow trains on: all but
-// those flow.Fit holds out (a share HoldOut, rounded, at least one).
-func crTrainRows(opt Options, xCR *mat.Dense) int {
-	n, _ := xCR.Dims()
-	h, _ := crHoldOut(opt)
-	if h == 0 {
-		return n
-	}
-	return n - max(1, int(math.Round(h*float64(n))))
 }
 
 // reflectedSpread is the App. A criterion: the standard deviation of the

@@ -12,8 +12,9 @@ import (
 type purpose uint64
 
 const (
-	purposeSR purpose = iota + 1 // the flow of the search region: initial weights and shuffling
-	purposeCR                    // the flow of the control region
+	purposeSR      purpose = iota + 1 // the flow of the search region: initial weights and shuffling
+	purposeCR                         // the flow of the control region
+	purposeHoldOut                    // the CR stars held out of the CR flow's training (Options.Patience)
 )
 
 // seedFor hashes (run seed, patch, search region, purpose) into the seed of
