@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -114,6 +115,12 @@ func TestFitRefusesBadInput(t *testing.T) {
 	} {
 		if err := n.Fit(x, c.y, c.w, Train{Epochs: 1}); err == nil {
 			t.Errorf("%s: no error", c.name)
+		}
+	}
+	for _, v := range []float64{math.NaN(), math.Inf(-1)} {
+		bad := mat.NewDense(2, 2, []float64{1, 2, v, 4})
+		if err := n.Fit(bad, []bool{true, false}, nil, Train{Epochs: 1}); err == nil || !strings.Contains(err.Error(), "row 1, column 0") {
+			t.Errorf("feature %v: error %v, want one naming row 1, column 0", v, err)
 		}
 	}
 	if _, err := New(Config{In: 0}, 1); err == nil {

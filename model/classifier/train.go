@@ -73,6 +73,14 @@ func (n *Net) Fit(x *mat.Dense, y []bool, w []float64, opt Train) error {
 			return fmt.Errorf("classifier: row %d: weight %v", i, v)
 		}
 	}
+	// One non-finite feature would make every later loss and weight NaN.
+	for i := range rows {
+		for j, v := range x.RawRowView(i) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("classifier: row %d, column %d: %v", i, j, v)
+			}
+		}
+	}
 	t := newTrainer(n, opt)
 	rng := keyrand.New(opt.Seed, purposeShuffle)
 	order := make([]int, rows)

@@ -197,6 +197,11 @@ func scoreCathode(p *Patch, sr Window, opt Options, res *Result, rd *region) (*R
 	for k, f := range last {
 		sampleRows(f, samples, cond, bySlot[k], srng.Uint64(), opt.Workers)
 	}
+	for j := range m {
+		if !usableSample(samples.RawRowView(j)) {
+			res.SamplesDropped++
+		}
+	}
 	res.LogPCR = make([]float64, nSR)
 	ring.mean(res.LogPCR)
 	res.CREpoch = res.CREpochs
@@ -244,6 +249,23 @@ func scoreCathode(p *Patch, sr Window, opt Options, res *Result, rd *region) (*R
 		res.LogPSR[i] = res.LogPCR[i] + res.LogR[i]
 	}
 	return res, nil
+}
+
+// maxSampleZ bounds a usable sample of the CR flow in the standardised
+// features: no star of a patch lies a thousand standard deviations from its
+// mean, so such a draw (or a non-finite one) is a numerical failure of the
+// flow's inverse in a far tail, not a sample of its density, and one of
+// them would make every classifier's loss NaN.
+const maxSampleZ = 1e3
+
+// usableSample reports whether a sample row is finite and within maxSampleZ.
+func usableSample(row []float64) bool {
+	for _, v := range row {
+		if !(math.Abs(v) <= maxSampleZ) {
+			return false
+		}
+	}
+	return true
 }
 
 // sampleChunk is the number of samples drawn from one keyed stream.
@@ -303,6 +325,9 @@ func scoreFold(k int, co CathodeOptions, xSR, samples *mat.Dense, foldSR []int, 
 		}
 	}
 	for j := range m {
+		if !usableSample(samples.RawRowView(j)) {
+			continue
+		}
 		switch j % co.Folds {
 		case k:
 		case val:

@@ -2,8 +2,12 @@ package anode
 
 import (
 	"errors"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // cathodeOptions is smallOptions with CATHODE and a classifier small and
@@ -121,5 +125,60 @@ func TestDevPatchCATHODE(t *testing.T) {
 	t.Logf("\n%v", v)
 	if v.AUC < 0.78 || v.SIC.Max < 1.5 {
 		t.Errorf("AUC %.4f, max SIC %.2f; want >= 0.78 and 1.5", v.AUC, v.SIC.Max)
+	}
+}
+
+// TestCathodeLeavesOutFailedSamples: a sample of the CR flow that is not
+// finite, or a thousand standard deviations out, is a numerical failure of
+// the flow's inverse; the folds leave it out instead of training on it
+// (where one NaN made every probability NaN: AUC 0.5 on a dense patch).
+func TestCathodeLeavesOutFailedSamples(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const nSR, m = 200, 800
+	xSR, samples := mat.NewDense(nSR, 2, nil), mat.NewDense(m, 2, nil)
+	for i := range nSR {
+		xSR.Set(i, 0, 1+rng.NormFloat64())
+		xSR.Set(i, 1, rng.NormFloat64())
+	}
+	for j := range m {
+		samples.Set(j, 0, rng.NormFloat64())
+		samples.Set(j, 1, rng.NormFloat64())
+	}
+	samples.Set(5, 0, math.NaN())
+	samples.Set(9, 1, math.Inf(1))
+	samples.Set(13, 0, 1e7)
+	fold := make([]int, nSR)
+	for i := range fold {
+		fold[i] = i % 5
+	}
+	co := CathodeOptions{Hidden: 16, Epochs: 20, Average: 5}.withDefaults()
+	prob := make([]float64, nSR)
+	for k := range 5 {
+		if _, err := scoreFold(k, co, xSR, samples, fold, prob, uint64(k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var lo, hi, nLo, nHi float64
+	for i, q := range prob {
+		if !(q > 0 && q < 1) {
+			t.Fatalf("star %d: probability %v", i, q)
+		}
+		if xSR.At(i, 0) > 1 {
+			hi, nHi = hi+q, nHi+1
+		} else {
+			lo, nLo = lo+q, nLo+1
+		}
+	}
+	// The SR is N(1, 1) in x, the samples N(0, 1): R grows with x.
+	if hi/nHi <= lo/nLo {
+		t.Errorf("stars beyond x = 1 score %.3f on average, the others %.3f", hi/nHi, lo/nLo)
+	}
+	for _, row := range [][]float64{{0, math.NaN()}, {math.Inf(-1), 0}, {1001, 0}} {
+		if usableSample(row) {
+			t.Errorf("%v usable", row)
+		}
+	}
+	if !usableSample([]float64{-999, 999}) {
+		t.Error("a sample within 1000 standard deviations left out")
 	}
 }

@@ -187,6 +187,7 @@ type Result struct {
 
 	CRStars        int     // stars in the control region
 	CRHeldOut      int     // of them, held out of the CR flow's training (Options.Patience)
+	SamplesDropped int     // CATHODE: samples of the CR flow left out as numerical failures (non-finite, or 1000 standard deviations out)
 	LossSR, LossCR float64 // last epochs' training losses (standardised units); with CATHODE, LossSR is its classifiers' mean best validation loss (nats)
 
 	// The standardisation over the patch: z = (x - Mean)/Scale for the
