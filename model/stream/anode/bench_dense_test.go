@@ -2,6 +2,8 @@ package anode_test
 
 import (
 	"fmt"
+	"os"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -19,9 +21,12 @@ import (
 // steps, MinDelta 0.002) side by side and reports, for each, the process's CPU
 // time per million patch stars, the CR flow's epochs and the AUC and
 // maximum SIC of GD-1's stars among the region's. Each sub-benchmark runs
-// the full training (minutes: use -benchtime 1x).
+// the full training (minutes: use -benchtime 1x). The environment variables
+// GAIAFLOW_BENCH_SKY_SEED (default 5) and GAIAFLOW_BENCH_SEED (default 1)
+// choose another mock sky and another training.
 func BenchmarkPaperCostDense(b *testing.B) {
-	mp, err := anodetest.GD1Patch(40_000_000, 3000, 5)
+	skySeed, seed := envSeed(b, "GAIAFLOW_BENCH_SKY_SEED", 5), envSeed(b, "GAIAFLOW_BENCH_SEED", 1)
+	mp, err := anodetest.GD1Patch(40_000_000, 3000, skySeed)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -34,7 +39,7 @@ func BenchmarkPaperCostDense(b *testing.B) {
 	for _, m := range []anode.Method{anode.ANODE, anode.Cathode} {
 		for _, patience := range []int{0, 5000} {
 			b.Run(fmt.Sprintf("%v/patience=%d", m, patience), func(b *testing.B) {
-				opt := anode.Options{Method: m, Workers: 2, Seed: 1, Patience: patience, MinDelta: 0.002}
+				opt := anode.Options{Method: m, Workers: 2, Seed: seed, Patience: patience, MinDelta: 0.002}
 				var res *anode.Result
 				var cpu time.Duration
 				for b.Loop() {
@@ -55,6 +60,19 @@ func BenchmarkPaperCostDense(b *testing.B) {
 			})
 		}
 	}
+}
+
+// envSeed returns the seed in the environment variable name, or def.
+func envSeed(b *testing.B, name string, def uint64) uint64 {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	s, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		b.Fatalf("%s=%q: %v", name, v, err)
+	}
+	return s
 }
 
 // cpuTime is the process's user and system CPU time so far: the cost of a
