@@ -19,8 +19,8 @@ import (
 // not epochs, because the learning per epoch grows with the stars: on the
 // development patch (37,000 CR stars, 73 steps an epoch) the paper's
 // schedule is still learning at epoch 150, while on a patch of 340,000
-// stars (577 steps an epoch) R has settled by epoch 25 (the closing note of
-// this change; BenchmarkPaperCostDense).
+// stars (577 steps an epoch) R has settled by epoch 25 (the README's
+// streams section; BenchmarkPaperCostDense).
 type plateau struct {
 	patience, perEpoch, min int
 	minDelta                float64

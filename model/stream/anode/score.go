@@ -180,9 +180,10 @@ type Result struct {
 	// the CR flow; the SR flow's window always ends at Epochs.
 	CREpoch int
 	// Spread[e-1] (len CREpochs) is the criterion of App. A for the CR
-	// window ending at epoch e: the standard deviation of the log R < 0 values reflected
-	// across 0, sqrt(mean of logR^2 over the members with logR < 0). NaN
-	// where no window ends (e < Average) or no log R is negative.
+	// window ending at epoch e: the standard deviation of the log R < 0
+	// values reflected across 0, sqrt(mean of logR^2 over the members with
+	// logR < 0). NaN where no window ends (e < Average) or no log R is
+	// negative.
 	Spread []float64
 
 	CRStars        int     // stars in the control region
@@ -250,13 +251,14 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 	// half-trained without Score returning it.
 	var hookErr error
 	train := func(m Model, x, c *mat.Dense, onEpoch func(e flow.Epoch) error) (*flow.Flow, error) {
+		pu := purposeSR
+		if m == CRModel {
+			pu = purposeCR
+		}
 		tr := flow.Train{
 			Epochs: opt.Epochs, Batch: opt.Batch, LR: opt.LR,
-			Seed: seedFor(opt.Seed, p.ID, sr, purposeSR), Precision: opt.Precision,
+			Seed: seedFor(opt.Seed, p.ID, sr, pu), Precision: opt.Precision,
 			Workers: opt.Workers, NoStandardize: true, OnEpoch: onEpoch,
-		}
-		if m == CRModel {
-			tr.Seed = seedFor(opt.Seed, p.ID, sr, purposeCR)
 		}
 		f, err := flow.Fit(x, c, nil, cfg, tr)
 		if hookErr != nil {
