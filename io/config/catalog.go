@@ -24,7 +24,8 @@ type Catalog struct {
 	ParallaxOffset *float64 `json:"parallax_offset"` // mas; null: +0.029 (DR2)
 	Exact          bool     `json:"exact"`           // the flow itself instead of the grid
 	StopEarly      bool     `json:"stop_early"`      // end a star's iterations once d_best settles
-	RefineESS      float64  `json:"refine_ess"`      // re-estimate stars whose effective sample size is below it; 0: 4, negative: never
+	RefineESS      float64  `json:"refine_ess"`      // re-estimate stars whose effective sample size is below it; 0: 8, negative: never
+	RefineK        int      `json:"refine_samples"`  // samples of a re-estimate; 0: 8 K
 	// ObservedColours evaluates the CMD at the observed colours (the
 	// paper), instead of integrating over their photometric errors.
 	ObservedColours bool  `json:"observed_colours"`

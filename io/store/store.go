@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -112,7 +113,7 @@ func Create(ctx context.Context, p string) (Writer, error) {
 		os.Remove(f.Name())
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	return &localWriter{File: f, final: p}, nil
+	return &localWriter{f: f, buf: bufio.NewWriterSize(f, localBuffer), final: p}, nil
 }
 
 // WriteFile writes data to p atomically.
@@ -135,26 +136,38 @@ type Writer interface {
 	Abort()
 }
 
+// localBuffer is the write buffer of a local file. Compressors write in
+// small pieces (the gzip of a catalog shard in blocks of 240 bytes), and
+// unbuffered each piece was a system call: 4 % of a whole distances run.
+const localBuffer = 256 << 10
+
 type localWriter struct {
-	*os.File
+	f     *os.File
+	buf   *bufio.Writer
 	final string
 }
 
+func (w *localWriter) Write(p []byte) (int, error) { return w.buf.Write(p) }
+
 func (w *localWriter) Close() error {
-	if err := w.File.Close(); err != nil {
-		os.Remove(w.File.Name())
+	err := w.buf.Flush()
+	if cerr := w.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(w.f.Name())
 		return fmt.Errorf("store: close %s: %w", w.final, err)
 	}
-	if err := os.Rename(w.File.Name(), w.final); err != nil {
-		os.Remove(w.File.Name())
+	if err := os.Rename(w.f.Name(), w.final); err != nil {
+		os.Remove(w.f.Name())
 		return fmt.Errorf("store: publish %s: %w", w.final, err)
 	}
 	return nil
 }
 
 func (w *localWriter) Abort() {
-	w.File.Close()
-	os.Remove(w.File.Name())
+	w.f.Close()
+	os.Remove(w.f.Name())
 }
 
 // Stat describes p.

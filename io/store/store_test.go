@@ -64,6 +64,39 @@ func exercise(t *testing.T, root string) {
 	if b, _ := store.ReadFile(ctx, got[0].Path); string(b) != "x" {
 		t.Fatalf("after abort: %q", b)
 	}
+	// A file written in many small pieces, as a compressor writes, reads
+	// back whole, and only once it is closed.
+	piece := []byte("0123456789abcdefghijklmnopqrstuvwxyz")
+	w, err = store.Create(ctx, store.Join(root, "c", "pieces.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20000; i++ {
+		if _, err := w.Write(piece[:1+i%len(piece)]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := store.Stat(ctx, store.Join(root, "c", "pieces.bin")); !errors.Is(err, store.ErrNotExist) {
+		t.Fatalf("before close: %v", err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err = store.ReadFile(ctx, store.Join(root, "c", "pieces.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20000; i++ {
+		n := 1 + i%len(piece)
+		if len(b) < n || string(b[:n]) != string(piece[:n]) {
+			t.Fatalf("piece %d of the small-piece file is wrong", i)
+		}
+		b = b[n:]
+	}
+	if len(b) != 0 {
+		t.Fatalf("%d bytes too many in the small-piece file", len(b))
+	}
+
 	if _, err := store.Open(ctx, store.Join(root, "missing")); !errors.Is(err, store.ErrNotExist) {
 		t.Fatalf("missing file: %v", err)
 	}

@@ -35,9 +35,22 @@ func (m Mode) String() string {
 // paper 000 §2 adds to every parallax (Lindegren et al. 2018), in mas.
 const DR2ParallaxOffset = 0.029
 
-// DefaultRefineESS is Config.RefineESS's default: below 4 effective samples
-// the 16th and 84th percentiles fall between two or three samples.
-const DefaultRefineESS = 4.0
+// DefaultRefineESS and DefaultRefineSamples (times K) are the defaults of
+// Config.RefineESS and Config.RefineK. A posterior's quantiles from a few
+// effective samples are not only noisy but too narrow on average, and the
+// noise in the width costs coverage too: against the exact posteriors of
+// 5,000 mock stars (the true CMD convolved with each star's colour noise,
+// integrated numerically over distance: 68.0 % inside [q16, q84]), the
+// estimator with the true CMD covers 60.7 % at K = 32 without enough
+// refinement, 66.9 % with K = 4,096. Refining below 8 effective samples
+// with 8 K samples costs 1.45 times the catalog's model time and brings a
+// learned CMD's catalog of a 60,000-star paper-000 sky from coverage 64.6 %
+// and pull spread 1.09 to 67.2 % and 1.01 (below 4 with 2 K: the former
+// defaults).
+const (
+	DefaultRefineESS     = 8.0
+	DefaultRefineSamples = 8
+)
 
 // DefaultSigmaCMD is Config.SigmaCMD's default, mag: about the intrinsic
 // width of the main sequence in absolute G (binaries, metallicity and age
@@ -146,7 +159,8 @@ type Config struct {
 	// interval where the first estimate found its posterior (FlagRefined).
 	// 0 means DefaultRefineESS; negative means never (the paper).
 	RefineESS float64
-	// RefineK is the number of samples of a refined estimate; 0 means K.
+	// RefineK is the number of samples of a refined estimate; 0 means
+	// DefaultRefineSamples K.
 	RefineK int
 
 	// MinESS is the effective sample size below which a row gets
@@ -189,7 +203,7 @@ func (c Config) withDefaults() Config {
 		c.RefineESS = DefaultRefineESS
 	}
 	if c.RefineK == 0 {
-		c.RefineK = 2 * c.K
+		c.RefineK = DefaultRefineSamples * c.K
 	}
 	if c.MinESS == 0 {
 		c.MinESS = 2

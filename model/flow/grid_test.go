@@ -96,3 +96,30 @@ func TestLogProb3MatchesLogProb(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkGridLogProb3 evaluates a 128³ grid as the distance catalog
+// does: each star's 32 samples share its colours and spread in g, so a
+// star's lookups fall in one column of the grid and the stars jump about it.
+func BenchmarkGridLogProb3(b *testing.B) {
+	const n, k, stars = 128, 32, 4096
+	g := &Grid{Lo: []float64{-5, -1, -1}, Hi: []float64{17, 5, 3}, N: []int{n, n, n}, Outside: math.Inf(-1)}
+	rng := rand.New(rand.NewPCG(1, 2))
+	g.Values = make([]float64, n*n*n)
+	for i := range g.Values {
+		g.Values[i] = -10 * rng.Float64()
+	}
+	x := make([]float64, 3*k*stars)
+	for s := 0; s < stars; s++ {
+		gm, c1, c2 := -3+18*rng.Float64(), -0.5+5*rng.Float64(), -0.5+3*rng.Float64()
+		for j := 0; j < k; j++ {
+			p := x[3*(s*k+j):]
+			p[0], p[1], p[2] = gm+0.5*rng.NormFloat64(), c1, c2
+		}
+	}
+	dst := make([]float64, k*stars)
+	b.ResetTimer()
+	for b.Loop() {
+		g.LogProb3(dst, x)
+	}
+	b.ReportMetric(float64(b.N)*float64(len(dst))/b.Elapsed().Seconds(), "points/s")
+}
