@@ -58,7 +58,7 @@ func (c *catalogSpec) declare(fs *flag.FlagSet) {
 	})
 	fs.BoolVar(&c.StopEarly, "stop-early", false, "end a star's iterations once d_best changes by less than 1e-3 (the paper always runs all; about 2x faster)")
 	fs.Float64Var(&c.RefineESS, "refine-ess", distance.DefaultRefineESS, "estimate again, with the samples drawn where the first estimate found the posterior, a star whose effective sample size is below this (up to 32 rounds); negative: never (the paper)")
-	fs.IntVar(&c.RefineK, "refine-samples", 0, "parallax samples of a star estimated again (--refine-ess); 0: 8 x --samples")
+	fs.IntVar(&c.RefineK, "refine-samples", 0, "parallax samples of a star estimated again (--refine-ess); 0: 4 x --samples")
 	fs.BoolVar(&c.ObservedColours, "observed-colours", false, "evaluate the CMD at the observed colours, as the paper does; default: integrate over their photometric errors (a draw per parallax sample), which costs about 25% more")
 	fs.BoolFunc("hats", "write each version as a HATS catalog too, in <version>/hats (LSDB, DuckDB); on by default, --hats=false for none", func(v string) error {
 		on, err := strconv.ParseBool(v)

@@ -25,7 +25,7 @@ type Catalog struct {
 	Exact          bool     `json:"exact"`           // the flow itself instead of the grid
 	StopEarly      bool     `json:"stop_early"`      // end a star's iterations once d_best settles
 	RefineESS      float64  `json:"refine_ess"`      // re-estimate stars whose effective sample size is below it; 0: 8, negative: never
-	RefineK        int      `json:"refine_samples"`  // samples of a re-estimate; 0: 8 K
+	RefineK        int      `json:"refine_samples"`  // samples of a re-estimate; 0: 4 K
 	// ObservedColours evaluates the CMD at the observed colours (the
 	// paper), instead of integrating over their photometric errors.
 	ObservedColours bool  `json:"observed_colours"`

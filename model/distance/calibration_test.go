@@ -125,10 +125,11 @@ func exactQuantiles(b *star.Block, i int) (q16, q50, q84 float64) {
 // populations (seeds 1-4), with the refinement of before (below 4
 // effective samples, 2 K samples): median width ratio 0.970-0.978, median
 // |q50 - exact|/width 0.098-0.101, coverage 3.2-5.3 points below the
-// exact; with the defaults (below 8, 8 K samples): 0.986-0.993, 0.051-0.056,
-// 1.5-3.0 points (--refine-ess 16: 0.990-0.994, 0.037-0.038, 1.7-1.9, at
-// 1.6 times the defaults' cost). The catalog's quantiles are those of an
-// importance sample, never exact: the test bounds how far they are.
+// exact; with the defaults (below 8, 4 K samples): 0.981-0.989,
+// 0.065-0.068, 2.1-3.5 points (with 8 K samples: 0.986-0.993, 0.051-0.056,
+// 1.5-3.0, at 1.7 times the defaults' cost on a demo sky). The catalog's
+// quantiles are those of an importance sample, never exact: the test
+// bounds how far they are.
 func TestCatalogIsCalibratedOnTheMockCMD(t *testing.T) {
 	const n = 3000
 	b, truth := mockPopulation(n, 1)
@@ -178,7 +179,7 @@ func TestCatalogIsCalibratedOnTheMockCMD(t *testing.T) {
 	before := run(old, ref)
 	t.Logf("exact: coverage %.3f; defaults: coverage %.3f, width ratio %.3f, |q50 - exact|/width %.3f; former refinement: %.3f, %.3f, %.3f",
 		refCov, got.coverage, got.widthRatio, got.spread, before.coverage, before.widthRatio, before.spread)
-	if got.coverage < refCov-0.035 || math.Abs(got.widthRatio-1) > 0.02 || got.spread > 0.075 {
+	if got.coverage < refCov-0.04 || math.Abs(got.widthRatio-1) > 0.025 || got.spread > 0.08 {
 		t.Errorf("the catalog's posteriors stray from the exact ones: coverage %.3f (exact %.3f), median width ratio %.3f, median |q50 - exact|/width %.3f",
 			got.coverage, refCov, got.widthRatio, got.spread)
 	}

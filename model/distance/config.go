@@ -38,18 +38,19 @@ const DR2ParallaxOffset = 0.029
 // DefaultRefineESS and DefaultRefineSamples (times K) are the defaults of
 // Config.RefineESS and Config.RefineK. A posterior's quantiles from a few
 // effective samples are not only noisy but too narrow on average, and the
-// noise in the width costs coverage too: against the exact posteriors of
-// 5,000 mock stars (the true CMD convolved with each star's colour noise,
-// integrated numerically over distance: 68.0 % inside [q16, q84]), the
-// estimator with the true CMD covers 60.7 % at K = 32 without enough
-// refinement, 66.9 % with K = 4,096. Refining below 8 effective samples
-// with 8 K samples costs 1.45 times the catalog's model time and brings a
-// learned CMD's catalog of a 60,000-star paper-000 sky from coverage 64.6 %
-// and pull spread 1.09 to 67.2 % and 1.01 (below 4 with 2 K: the former
-// defaults).
+// noise in their median and width costs coverage too. Against exact
+// posteriors (the true CMD convolved with each star's colour noise and
+// integrated over distance; TestCatalogIsCalibratedOnTheMockCMD), the
+// catalog with the true CMD at the former defaults (below 4 effective
+// samples, with 2 K) had widths 2-3 % narrow, medians 0.10 widths off the
+// exact ones and coverage 3-5 points short; at these, 1-2 %, 0.07 and 2-3.5
+// points, for 1.3 times the catalog's CPU time on the demo sky (8 K
+// samples: 0.05 widths, at 2.2 times). With a learned CMD on a
+// 60,000-star paper-000 sky: coverage 64.6 % -> 66.4 %, pull spread 1.09 ->
+// 1.03.
 const (
 	DefaultRefineESS     = 8.0
-	DefaultRefineSamples = 8
+	DefaultRefineSamples = 4
 )
 
 // DefaultSigmaCMD is Config.SigmaCMD's default, mag: about the intrinsic
