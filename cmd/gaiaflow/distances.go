@@ -46,7 +46,7 @@ func (c *catalogSpec) declare(fs *flag.FlagSet) {
 	fs.StringVar(&c.Prior, "prior", d.Prior, "distance prior: auto (default: survey where the model holds one, else flat-parallax), survey (the distance distribution the model's training measured on the catalogue, traincmd --survey-stars: calibrated posteriors, a fifth slower; a followed catalog keeps the table it started with), flat-parallax (paper eq. 2, faster; places stars with uninformative parallaxes too near), flat-distance, or exp-decreasing:L (space density decreasing with length L pc)")
 	fs.Uint64Var(&c.Seed, "seed", 0, "run seed; with source_id it keys every random draw")
 	fs.IntVar(&c.K, "samples", d.K, "parallax samples per star")
-	fs.IntVar(&c.T, "iterations", d.T, "iterations of eq. 2")
+	fs.IntVar(&c.T, "iterations", d.T, "iterations of eq. 2 (with --dust-at-dbest; the default needs one)")
 	fs.IntVar(&c.Quantiles, "quantiles", 0, "extra posterior quantiles per star (e.g. 100)")
 	fs.Func("parallax-offset", "added to every parallax, mas (default +0.029, DR2; give 0 for DR3 data corrected elsewhere)", func(s string) error {
 		var v float64
@@ -59,6 +59,7 @@ func (c *catalogSpec) declare(fs *flag.FlagSet) {
 	fs.BoolVar(&c.StopEarly, "stop-early", false, "end a star's iterations once d_best changes by less than 1e-3 (the paper always runs all; about 2x faster)")
 	fs.Float64Var(&c.RefineESS, "refine-ess", distance.DefaultRefineESS, "estimate again, with the samples drawn where the first estimate found the posterior, a star whose effective sample size is below this (up to 32 rounds); negative: never (the paper)")
 	fs.IntVar(&c.RefineK, "refine-samples", 0, "parallax samples of a star estimated again (--refine-ess); 0: 4 x --samples")
+	fs.BoolVar(&c.DustAtDBest, "dust-at-dbest", false, "deredden all of a star's samples with the dust at its current distance estimate and iterate eq. 2 --iterations times, as the paper does; default: each sample with the dust at its own distance, exact and in one pass")
 	fs.BoolVar(&c.ObservedColours, "observed-colours", false, "evaluate the CMD at the observed colours, as the paper does; default: integrate over their photometric errors (a draw per parallax sample), which costs about 25% more")
 	fs.BoolFunc("hats", "write each version as a HATS catalog too, in <version>/hats (LSDB, DuckDB); on by default, --hats=false for none", func(v string) error {
 		on, err := strconv.ParseBool(v)
@@ -78,7 +79,7 @@ func (c *catalogSpec) options(ctx context.Context) (distances.Options, error) {
 		return distances.Options{}, err
 	}
 	cfg := distance.Config{Seed: c.Seed, K: c.K, T: c.T, Quantiles: c.Quantiles, Prior: prior, StopEarly: c.StopEarly, RefineESS: c.RefineESS,
-		RefineK: c.RefineK, ObservedColours: c.ObservedColours}
+		RefineK: c.RefineK, ObservedColours: c.ObservedColours, DustAtDBest: c.DustAtDBest}
 	if c.ParallaxOffset != nil {
 		if *c.ParallaxOffset == 0 {
 			cfg.NoParallaxOffset = true

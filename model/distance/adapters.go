@@ -76,3 +76,25 @@ func (m MapDust) Samples(dst []float64, l, b, distPC float64) []float64 {
 	}
 	return dst
 }
+
+// Draws writes into dst (len(dist)) the map's posterior draw of E (in
+// E(g-r)) toward (l, b) at each distance dist[j], draw j being the map's
+// sample floor(u[j] n) of its n, as Samples followed by that choice gives,
+// with one lookup of the direction where the map is a dust.Liner. It
+// returns false, and leaves dst, where the map has no value toward (l, b).
+func (m MapDust) Draws(dst []float64, l, b float64, dist, u []float64) bool {
+	n := m.Map.Samples()
+	gr := m.Map.Units().GR
+	at := func(d float64, draw uint64) dust.Point { return m.Map.At(l, b, d, draw) }
+	if liner, ok := m.Map.(dust.Liner); ok {
+		at = liner.Line(l, b).At
+	}
+	for j, d := range dist {
+		p := at(d, dust.DrawFor(min(int(u[j]*float64(n)), n-1), n))
+		if p.Flags&dust.Covered == 0 {
+			return false
+		}
+		dst[j] = p.Sample * gr
+	}
+	return true
+}

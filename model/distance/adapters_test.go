@@ -46,3 +46,29 @@ func TestMapDust(t *testing.T) {
 		t.Errorf("Samples: %v", s)
 	}
 }
+
+// notLiner hides a map's Line method, so MapDust.Draws takes its path
+// for maps without one.
+type notLiner struct{ dust.Map }
+
+// TestMapDustDraws: the per-sample draws of E are what Samples gives at
+// each sample's distance, chosen by its u, through a map's Line and
+// without one.
+func TestMapDustDraws(t *testing.T) {
+	g := dust.NewExact(&dust.Gaussian{RA: 240, Dec: -10, SigmaRA: 40, SigmaDec: 25, Peak: 0.2, Base: 0.01})
+	dist := []float64{0, 10, 350, 2000, 9000, math.NaN()}
+	u := []float64{0, 0.2, 0.5, 0.7, 0.99, 0.4}
+	for name, m := range map[string]MapDust{"line": {Map: g}, "no line": {Map: notLiner{g}}} {
+		got := make([]float64, len(dist))
+		if !m.Draws(got, 30, 45, dist, u) {
+			t.Fatalf("%s: not covered", name)
+		}
+		for j, d := range dist {
+			es := m.Samples(nil, 30, 45, d)
+			want := es[min(int(u[j]*float64(len(es))), len(es)-1)]
+			if got[j] != want && !(math.IsNaN(got[j]) && math.IsNaN(want)) {
+				t.Errorf("%s: draw %d at %g pc: %g, Samples gives %g", name, j, d, got[j], want)
+			}
+		}
+	}
+}

@@ -14,9 +14,10 @@ import (
 // absolute magnitude and distance kept only if the star's G is in Gaia's
 // window [3, 21]; parallax errors log-uniform in [0.02, 1] mas; BP and RP
 // errors growing with G as in DR2 (0.01 mag at G = 17, 0.1 at 20, 0.25 at
-// 21), G's 0.002 mag; no dust. It returns the stars and their true
-// distances.
-func mockPopulation(n int, seed uint64) (*star.Block, []float64) {
+// 21), G's 0.002 mag; dust E = rate d/(1 kpc) (A_G = 2.71 E, E(BP-RP) =
+// 0.85 E, E(BP-G) = 0.39 E: linearDust). It returns the stars and their
+// true distances.
+func mockPopulation(n int, seed uint64, rate float64) (*star.Block, []float64) {
 	const L = 1000.0
 	cmd := mock.DefaultCMD()
 	rng := rand.New(rand.NewPCG(seed, 0xca1))
@@ -25,7 +26,8 @@ func mockPopulation(n int, seed uint64) (*star.Block, []float64) {
 	for len(truth) < n {
 		m, c1, c2, _ := cmd.Sample(rng)
 		d := -L * math.Log(rng.Float64()*rng.Float64()*rng.Float64())
-		g := m + 5*math.Log10(d/10)
+		e := rate * d / 1000
+		g := m + 5*math.Log10(d/10) + 2.71*e
 		if g < mock.BrightLimit || g > 21 {
 			continue
 		}
@@ -33,8 +35,8 @@ func mockPopulation(n int, seed uint64) (*star.Block, []float64) {
 		sBand := 0.004 + 0.1*math.Pow(10, 0.4*(g-20))
 		const sG = 0.002
 		gObs := g + sG*rng.NormFloat64()
-		bp := g + c2 + sBand*rng.NormFloat64()
-		rp := g + c2 - c1 + sBand*rng.NormFloat64()
+		bp := g + c2 + 0.39*e + sBand*rng.NormFloat64()
+		rp := g + c2 - c1 + (0.39-0.85)*e + sBand*rng.NormFloat64()
 		r := testStar(int64(len(truth)+1), 1000/d+sPlx*rng.NormFloat64(), sPlx, gObs, bp-rp, bp-gObs)
 		foe := 2.5 / math.Ln10 / sBand
 		r.GFluxOverError, r.BPFluxOverError, r.RPFluxOverError = 2.5/math.Ln10/sG, foe, foe
@@ -48,8 +50,9 @@ func mockPopulation(n int, seed uint64) (*star.Block, []float64) {
 // over distance under the mock CMD convolved analytically with its colour
 // noise (BP's error is in both colours) and d² exp(-d/L), integrated
 // numerically over ln d (a coarse pass to find the posterior, a fine one
-// over it), at the levels Phi(-1), 0.5, Phi(1).
-func exactQuantiles(b *star.Block, i int) (q16, q50, q84 float64) {
+// over it), at the levels Phi(-1), 0.5, Phi(1); the dust of
+// mockPopulation's rate at each distance.
+func exactQuantiles(b *star.Block, i int, rate float64) (q16, q50, q84 float64) {
 	const L, ng = 1000.0, 4000
 	cmd := mock.DefaultCMD()
 	mag := func(foe float64) float64 { return 2.5 / math.Ln10 / foe }
@@ -59,12 +62,13 @@ func exactQuantiles(b *star.Block, i int) (q16, q50, q84 float64) {
 	plx, sPlx := b.Parallax[i], b.ParallaxError[i]
 	logPost := func(lnd float64) float64 {
 		d := math.Exp(lnd)
-		m := g - 5*math.Log10(d/10)
+		e := rate * d / 1000
+		m := g - 5*math.Log10(d/10) - 2.71*e
 		var p float64
 		for _, s := range cmd.Sequences {
 			x := m - s.MeanG
-			y1 := bprp - (s.BPRP[0] + x*(s.BPRP[1]+x*s.BPRP[2]))
-			y2 := bpg - (s.BPG[0] + x*(s.BPG[1]+x*s.BPG[2]))
+			y1 := bprp - 0.85*e - (s.BPRP[0] + x*(s.BPRP[1]+x*s.BPRP[2]))
+			y2 := bpg - 0.39*e - (s.BPG[0] + x*(s.BPG[1]+x*s.BPG[2]))
 			a11, a22 := c11+s.SigmaBPRP*s.SigmaBPRP, c22+s.SigmaBPG*s.SigmaBPG
 			det := a11*a22 - c12*c12
 			quad := (a22*y1*y1 - 2*c12*y1*y2 + a11*y2*y2) / det
@@ -132,7 +136,7 @@ func exactQuantiles(b *star.Block, i int) (q16, q50, q84 float64) {
 // bounds how far they are.
 func TestCatalogIsCalibratedOnTheMockCMD(t *testing.T) {
 	const n = 3000
-	b, truth := mockPopulation(n, 1)
+	b, truth := mockPopulation(n, 1, 0)
 	cmd := mock.DefaultCMD()
 	dens := LogProbFunc(cmd.LogProb)
 	prior, err := ParsePrior("exp-decreasing:1000")
@@ -162,7 +166,7 @@ func TestCatalogIsCalibratedOnTheMockCMD(t *testing.T) {
 	ref := make([][3]float64, n)
 	var in int
 	for i := range ref {
-		ref[i][0], ref[i][1], ref[i][2] = exactQuantiles(b, i)
+		ref[i][0], ref[i][1], ref[i][2] = exactQuantiles(b, i, 0)
 		if ref[i][0] <= truth[i] && truth[i] <= ref[i][2] {
 			in++
 		}
@@ -182,5 +186,72 @@ func TestCatalogIsCalibratedOnTheMockCMD(t *testing.T) {
 	if got.coverage < refCov-0.04 || math.Abs(got.widthRatio-1) > 0.025 || got.spread > 0.08 {
 		t.Errorf("the catalog's posteriors stray from the exact ones: coverage %.3f (exact %.3f), median width ratio %.3f, median |q50 - exact|/width %.3f",
 			got.coverage, refCov, got.widthRatio, got.spread)
+	}
+}
+
+// TestDustPerSampleIsExact: behind dust that grows along the line of sight
+// (E = 0.5 mag/kpc, A_G = 1.4 mag/kpc: a dusty disc sight line; the mock's
+// cloud peaks at 0.2), each sample dereddened with the dust at its own
+// distance (the default) is an importance sample of the exact posterior;
+// eq. 2's dust at d_best (Config.DustAtDBest, the paper) treats the
+// extinction as known at the posterior mean, which holds for precise
+// parallaxes but shifts and narrows the posteriors of the others. Measured
+// on 3,000 stars against exactQuantiles (coverage 68.3 %): per sample,
+// median |q50 - exact|/width 0.080, width ratio 0.971, coverage 64.0 %
+// (the samples' own noise, as without dust, and fewer effective samples:
+// the extinction makes g change faster with distance); at d_best 0.132,
+// 0.914 and 54.1 %.
+func TestDustPerSampleIsExact(t *testing.T) {
+	const n, rate = 3000, 0.5
+	b, truth := mockPopulation(n, 5, rate)
+	dens := LogProbFunc(mock.DefaultCMD().LogProb)
+	prior, err := ParsePrior("exp-decreasing:1000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := make([][3]float64, n)
+	var in int
+	for i := range ref {
+		ref[i][0], ref[i][1], ref[i][2] = exactQuantiles(b, i, rate)
+		if ref[i][0] <= truth[i] && truth[i] <= ref[i][2] {
+			in++
+		}
+	}
+	refCov := float64(in) / n
+	if math.Abs(refCov-0.6827) > 0.03 {
+		t.Fatalf("the exact posteriors cover %.3f, want 0.683: the reference is wrong", refCov)
+	}
+	measure := func(cfg Config) (coverage, widthRatio, dev float64, iters int32) {
+		e := mustNew(t, cfg, dens, linearDust{rate: rate})
+		rows := e.CatalogBlock(nil, b, nil)
+		var ratio, off []float64
+		var hit int
+		for i := range rows.SourceID {
+			j := int(rows.SourceID[i]) - 1
+			if rows.DistQ16[i] <= truth[j] && truth[j] <= rows.DistQ84[i] {
+				hit++
+			}
+			w := ref[j][2] - ref[j][0]
+			ratio = append(ratio, (rows.DistQ84[i]-rows.DistQ16[i])/w)
+			off = append(off, math.Abs(rows.DistQ50[i]-ref[j][1])/w)
+			iters = max(iters, rows.Iterations[i])
+		}
+		return float64(hit) / float64(rows.Len()), median(ratio), median(off), iters
+	}
+	cfg := Config{Mode: Catalog, Seed: 6, NoParallaxOffset: true, Prior: prior}
+	cov, ratio, dev, iters := measure(cfg)
+	paper := cfg
+	paper.DustAtDBest = true
+	pcov, pratio, pdev, _ := measure(paper)
+	t.Logf("exact: coverage %.3f; dust per sample: %.3f, width ratio %.3f, |q50 - exact|/width %.3f, %d iteration(s); at d_best: %.3f, %.3f, %.3f",
+		refCov, cov, ratio, dev, iters, pcov, pratio, pdev)
+	if iters != 1 {
+		t.Errorf("dust per sample ran %d iterations, want 1 (the weights do not depend on d_best)", iters)
+	}
+	if cov < refCov-0.06 || math.Abs(ratio-1) > 0.04 || dev > 0.095 {
+		t.Errorf("dust per sample strays from the exact posteriors: coverage %.3f (exact %.3f), width ratio %.3f, |q50 - exact|/width %.3f", cov, refCov, ratio, dev)
+	}
+	if pdev < 1.4*dev || pcov > cov-0.05 {
+		t.Errorf("dust at d_best (|q50 - exact|/width %.3f, coverage %.3f) is about as close to the exact posteriors as dust per sample (%.3f, %.3f): the test no longer tells them apart", pdev, pcov, dev, cov)
 	}
 }

@@ -116,6 +116,19 @@ type Config struct {
 	// The paper always runs T.
 	StopEarly bool
 
+	// DustAtDBest dereddens every sample of a star with the dust at the
+	// star's current d_best and iterates eq. 2 T times, as paper 000 does
+	// (its one choice in the catalog). By default each sample is dereddened
+	// with the dust at its own distance: its weight is then the exact
+	// importance weight of the joint posterior over distance and dust,
+	// which needs no iteration (one pass, the iterations column 1).
+	// Dust at d_best treats a star's extinction as known at the posterior
+	// mean: against exact posteriors of stars behind dust growing along
+	// the line of sight it narrows them (coverage 68.1 % -> 66.6 % on a
+	// mock sky, TestDustPerSampleIsExact). Training always uses d_best
+	// (the map's median there, eq. 2).
+	DustAtDBest bool
+
 	// Stratified draws the K parallax samples at u = (k + U_k)/K, one per
 	// stratum of the truncated normal's CDF, instead of independently:
 	// the same distribution per sample, a less noisy posterior. The paper

@@ -38,6 +38,7 @@ type Estimator struct {
 	zero   []bool    // per star: the last iteration had zero weights
 	active []int32   // stars still iterating
 	es     []float64 // dust-map samples of one star
+	edraw  []float64 // K: a star's per-sample draws of E (fillRowsPerSample)
 	gx     []float64 // g of a colourless star's samples
 	order  []pair    // K: a star's samples sorted by distance
 	levels []float64 // quantile levels of Config.Quantiles
@@ -105,4 +106,5 @@ func (e *Estimator) chunkScratch(n int) {
 	e.zero = grow(e.zero, n)
 	e.active = grow(e.active, n)
 	e.order = grow(e.order, k)
+	e.edraw = grow(e.edraw, k)
 }

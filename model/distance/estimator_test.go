@@ -2,6 +2,7 @@ package distance
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/gaiaflow/gaiaflow/model/star"
@@ -472,16 +473,17 @@ func TestDensityBatches(t *testing.T) {
 	for i := 0; i < 7; i++ {
 		rows = append(rows, testStar(int64(i), 0.5, 0.1, 15, 1, 0.5))
 	}
-	d := &countingDensity{}
-	e := mustNew(t, Config{Chunk: 3, T: 2}, d, noDust)
-	e.CatalogBlock(nil, blockOf(rows...), nil)
-	want := []int{96, 96, 96, 96, 32, 32}
-	if len(d.calls) != len(want) {
-		t.Fatalf("calls %v, want %v", d.calls, want)
-	}
-	for i := range want {
-		if d.calls[i] != want[i] {
-			t.Fatalf("calls %v, want %v", d.calls, want)
+	// With eq. 2's dust at d_best, T passes per chunk; with the dust at
+	// each sample's distance (the default), one.
+	for _, c := range []struct {
+		atDBest bool
+		want    []int
+	}{{true, []int{96, 96, 96, 96, 32, 32}}, {false, []int{96, 96, 32}}} {
+		d := &countingDensity{}
+		e := mustNew(t, Config{Chunk: 3, T: 2, DustAtDBest: c.atDBest}, d, noDust)
+		e.CatalogBlock(nil, blockOf(rows...), nil)
+		if !slices.Equal(d.calls, c.want) {
+			t.Fatalf("dust at d_best %v: calls %v, want %v", c.atDBest, d.calls, c.want)
 		}
 	}
 }

@@ -45,6 +45,21 @@ func (e *Estimator) iterate(p *Prepared) {
 		e.active[s] = int32(s)
 	}
 	active := e.active[:n]
+	if e.cfg.Mode == Catalog && !e.cfg.DustAtDBest {
+		// The weights do not depend on d_best: one pass is the estimate.
+		for r := range active {
+			e.fillRowsPerSample(e.x[3*r*k:3*(r+1)*k], p, r)
+		}
+		e.dens.LogProb(e.lp[:n*k], e.x[:3*n*k])
+		for s := 0; s < n; s++ {
+			if p.Flags[s]&FlagNoColour != 0 {
+				e.colourlessLogProb(e.lp[s*k:(s+1)*k], e.x[3*s*k:3*(s+1)*k])
+			}
+			e.update(s, e.lp[s*k:(s+1)*k], p.Dist[s*k:(s+1)*k], p.LogPrior[s*k:(s+1)*k])
+			e.change[s] = 0
+		}
+		active = active[:0]
+	}
 	for t := 0; t < e.cfg.T && len(active) > 0; t++ {
 		for r, s := range active {
 			e.fillRows(e.x[3*r*k:3*(r+1)*k], p, int(s))
@@ -141,6 +156,51 @@ func (e *Estimator) fillRows(x []float64, p *Prepared, s int) {
 		}
 		x[3*j], x[3*j+1], x[3*j+2] = g-ext.AG*ej+m, c1-ext.BPRP*ej+dc1[j], c2-ext.BPG*ej+dc2[j]
 	}
+}
+
+// fillRowsPerSample writes the K rows of star s into x as fillRows does in
+// the catalog, each sample dereddened with the dust at its own distance:
+// its posterior draw of the map (DustU) along the line of sight.
+func (e *Estimator) fillRowsPerSample(x []float64, p *Prepared, s int) {
+	k := e.cfg.K
+	ext := &e.cfg.Extinction
+	l, b := p.L[s], p.B[s]
+	g, c1, c2 := p.G[s], p.BPRP[s], p.BPG[s]
+	mod, dist := p.Mod[s*k:(s+1)*k], p.Dist[s*k:(s+1)*k]
+	dc1, dc2 := p.DBPRP[s*k:(s+1)*k], p.DBPG[s*k:(s+1)*k]
+	u := p.DustU[s*k : (s+1)*k]
+	ed := e.edraw[:k]
+	covered := true
+	if ld, ok := e.dust.(lineDust); ok {
+		covered = ld.Draws(ed, l, b, dist, u)
+	} else {
+		for j := range ed {
+			es := e.dust.Samples(e.es[:0], l, b, dist[j])
+			e.es = es
+			if ns := len(es); ns == 0 {
+				covered = false
+				break
+			} else {
+				ed[j] = es[min(int(u[j]*float64(ns)), ns-1)]
+			}
+		}
+	}
+	for j, m := range mod {
+		ej := 0.0
+		if !covered {
+			e.flags[s] |= FlagDustUnreliable
+		} else if ej = ed[j]; !star.Finite(ej) {
+			ej = 0
+			e.flags[s] |= FlagDustUnreliable
+		}
+		x[3*j], x[3*j+1], x[3*j+2] = g-ext.AG*ej+m, c1-ext.BPRP*ej+dc1[j], c2-ext.BPG*ej+dc2[j]
+	}
+}
+
+// lineDust is a Dust that gives a star's per-sample draws of E at the
+// cost of one lookup of its direction (MapDust.Draws).
+type lineDust interface {
+	Draws(dst []float64, l, b float64, dist, u []float64) bool
 }
 
 // update turns one iteration's log densities lp of star s into weights and

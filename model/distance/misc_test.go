@@ -151,7 +151,7 @@ func TestCatalogQuantiles(t *testing.T) {
 		if !(q[49] <= r.DistQ50[s] && r.DistQ50[s] <= q[50]) {
 			t.Errorf("star %d: median %g outside [%g, %g]", s, r.DistQ50[s], q[49], q[50])
 		}
-		if r.Samples[s] != 32 || r.Iterations[s] != 10 {
+		if r.Samples[s] != 32 || r.Iterations[s] != 1 { // one pass with the dust per sample
 			t.Errorf("star %d: %d samples %d iterations", s, r.Samples[s], r.Iterations[s])
 		}
 	}
@@ -161,8 +161,8 @@ func TestCatalogQuantiles(t *testing.T) {
 // answer is the same as running on to T to within the tolerance.
 func TestStopEarly(t *testing.T) {
 	b := blockOf(testStar(1, 0.5, 0.2, 15, 1, 0.5), testStar(2, 3, 0.01, 10, 1, 0.5))
-	full := mustNew(t, Config{Seed: 8}, gaussG(4, 1), linearDust{0.5}).CatalogBlock(nil, b, nil)
-	early := mustNew(t, Config{Seed: 8, StopEarly: true, Tol: 1e-6}, gaussG(4, 1), linearDust{0.5}).CatalogBlock(nil, b, nil)
+	full := mustNew(t, Config{Seed: 8, DustAtDBest: true}, gaussG(4, 1), linearDust{0.5}).CatalogBlock(nil, b, nil)
+	early := mustNew(t, Config{Seed: 8, StopEarly: true, Tol: 1e-6, DustAtDBest: true}, gaussG(4, 1), linearDust{0.5}).CatalogBlock(nil, b, nil)
 	for s := 0; s < 2; s++ {
 		if early.Iterations[s] >= 10 {
 			t.Errorf("star %d ran %d iterations", s, early.Iterations[s])

@@ -195,10 +195,38 @@ func (m *Bayestar) Query(dst *Result, l, b, distPC []float64, draw []uint64) *Re
 var nan = math.NaN()
 
 func (m *Bayestar) at(p *Point, l, b, d float64, draw uint64) {
-	*p = Point{Median: nan, Mean: nan, Std: nan, Sample: nan, Best: nan,
-		Index: SampleIndex(draw, m.nsamp)}
+	m.atRow(p, m.row(l, b), d, draw)
+}
+
+// row returns the map row of direction (l, b), or -1 where the map has
+// none (no pixel, or south of MinDec).
+func (m *Bayestar) row(l, b float64) int {
 	row := m.idx.find(l, b)
 	if row < 0 || !m.northOfLimit(l, b) {
+		return -1
+	}
+	return row
+}
+
+// Line returns the map's answers toward (l, b); see Liner.
+func (m *Bayestar) Line(l, b float64) Line { return bayestarLine{m, m.row(l, b)} }
+
+type bayestarLine struct {
+	m   *Bayestar
+	row int
+}
+
+func (ln bayestarLine) At(distPC float64, draw uint64) Point {
+	var p Point
+	ln.m.atRow(&p, ln.row, distPC, draw)
+	return p
+}
+
+// atRow answers one query in map row row (-1: none).
+func (m *Bayestar) atRow(p *Point, row int, d float64, draw uint64) {
+	*p = Point{Median: nan, Mean: nan, Std: nan, Sample: nan, Best: nan,
+		Index: SampleIndex(draw, m.nsamp)}
+	if row < 0 {
 		return
 	}
 	g := &m.grid

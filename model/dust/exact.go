@@ -47,6 +47,48 @@ func (m *Exact) At(l, b, distPC float64, draw uint64) Point {
 	return Point{Median: e, Mean: e, Std: 0, Sample: e, Best: e, Flags: Covered | Reliable | Converged}
 }
 
+// Line returns the field's values toward (l, b); see Liner. A *Gaussian,
+// which grows linearly along each line of sight, is evaluated once per
+// direction.
+func (m *Exact) Line(l, b float64) Line {
+	ra, dec := sky.GalacticToICRS(l, b)
+	if g, ok := m.Field.(*Gaussian); ok {
+		return linearLine{g.Rate(ra, dec)}
+	}
+	return exactLine{m, ra, dec}
+}
+
+type exactLine struct {
+	m       *Exact
+	ra, dec float64
+}
+
+func (ln exactLine) At(distPC float64, _ uint64) Point {
+	e := math.NaN()
+	if !math.IsNaN(distPC) {
+		e = ln.m.Field.E(ln.ra, ln.dec, distPC)
+	}
+	return exactPoint(e)
+}
+
+// linearLine is E = rate × d/1000 (rate in mag/kpc), zero at d <= 0.
+type linearLine struct{ rate float64 }
+
+func (ln linearLine) At(distPC float64, _ uint64) Point {
+	e := math.NaN()
+	switch {
+	case distPC > 0:
+		e = ln.rate * distPC / 1000
+	case distPC <= 0:
+		e = 0
+	}
+	return exactPoint(e)
+}
+
+func exactPoint(e float64) Point {
+	return Point{Median: e, Mean: e, Std: 0, Sample: e, Best: e, Flags: Covered | Reliable | Converged}
+}
+
 // Query answers a block of queries; see Map.
 func (m *Exact) Query(dst *Result, l, b, distPC []float64, draw []uint64) *Result {
 	checkLens(l, b, distPC, draw)

@@ -25,6 +25,19 @@ type Map interface {
 	Units() Units
 }
 
+// Liner is a Map that answers many queries toward one direction without
+// finding the direction again for each: the catalog dereddens every
+// parallax sample of a star with the dust at the sample's own distance.
+// Line(l, b).At(d, draw) equals At(l, b, d, draw).
+type Liner interface {
+	Line(l, b float64) Line
+}
+
+// Line is a Map's answers along one direction; see Liner.
+type Line interface {
+	At(distPC float64, draw uint64) Point
+}
+
 // Flags describe a query's place in the map.
 type Flags uint8
 
