@@ -21,9 +21,13 @@
 //     (+0.029 mas by default, Config.ParallaxOffset), and K = 32 samples per
 //     star from N(parallax, parallax_error) truncated to parallax > 0
 //     (TruncNormal, eq. 1), by inverse CDF.
-//   - The iteration (eq. 2), T = 10 times in the catalog and 5 in training,
-//     all stars of a chunk together so that the density sees one matrix per
-//     iteration.
+//   - The iteration (eq. 2), T = 10 times in the catalog with
+//     Config.DustAtDBest (the paper) and 5 in training, all stars of a chunk
+//     together so that the density sees one matrix per iteration. By default
+//     the catalog dereddens each sample with the dust at its own distance
+//     instead: the weights are then exact and one pass is the estimate.
+//   - Refinement: a star with few effective samples is estimated again with
+//     more, drawn where the first estimate found its posterior (refine.go).
 //   - Catalog: rows (Rows) with the posterior mean, spread and quantiles of
 //     the distance from the weighted samples, under a Prior (flat in
 //     parallax, as eq. 2; flat in distance; or an exponentially decreasing
