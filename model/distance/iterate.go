@@ -29,6 +29,11 @@ import (
 // sight), each evaluated at the current d_best as eq. 2 prescribes. This is
 // how "the full dust posterior" of paper 000 §3 enters the evaluation: the
 // weighted samples then marginalise over the map's uncertainty.
+//
+// That is the catalog with Config.DustAtDBest. By default sample i's E_i is
+// its draw of the map at its own distance d_i (fillRowsPerSample): w_i is
+// then the exact importance weight of the joint posterior of distance and
+// dust, nothing depends on d_best, and one pass is the estimate (iters 1).
 func (e *Estimator) iterate(p *Prepared) {
 	n, k := p.Len(), e.cfg.K
 	if p.K != k || (e.cfg.Mode == Catalog && len(p.DustU) != n*k) {
@@ -47,8 +52,8 @@ func (e *Estimator) iterate(p *Prepared) {
 	active := e.active[:n]
 	if e.cfg.Mode == Catalog && !e.cfg.DustAtDBest {
 		// The weights do not depend on d_best: one pass is the estimate.
-		for r := range active {
-			e.fillRowsPerSample(e.x[3*r*k:3*(r+1)*k], p, r)
+		for s := 0; s < n; s++ {
+			e.fillRowsPerSample(e.x[3*s*k:3*(s+1)*k], p, s)
 		}
 		e.dens.LogProb(e.lp[:n*k], e.x[:3*n*k])
 		for s := 0; s < n; s++ {
