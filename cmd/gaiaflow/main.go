@@ -46,7 +46,16 @@ func main() {
 		beam.Init()
 		return
 	}
-	os.Exit(run(context.Background(), os.Args[1:]))
+	// A temporary folder of the run's own, removed at the end: Beam leaves
+	// a file in it at every job (runners.PrivateTemp).
+	restore, err := runners.PrivateTemp()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gaiaflow:", err)
+		os.Exit(1)
+	}
+	code := run(context.Background(), os.Args[1:])
+	restore()
+	os.Exit(code)
 }
 
 func run(ctx context.Context, args []string) int {
