@@ -46,7 +46,9 @@ func startFollow(t *testing.T, in, cat, model, dust string) *follower {
 		"--out", cat, "--poll-every", "200ms", "--publish-every", "500ms", "--grid-nodes", "24", "--samples", "8", "--iterations", "3"}
 	f := &follower{done: make(chan error, 1)}
 	f.cmd = exec.Command(os.Args[0], "-test.run=^$")
-	f.cmd.Env = append(os.Environ(), "GAIAFLOW_BE_MAIN=1", "GAIAFLOW_ARGS="+strings.Join(args, " "))
+	// The process's temporary folder inside the test's: a follower killed
+	// with SIGKILL cannot remove its own (runners.PrivateTemp).
+	f.cmd.Env = append(os.Environ(), "GAIAFLOW_BE_MAIN=1", "GAIAFLOW_ARGS="+strings.Join(args, " "), "TMPDIR="+t.TempDir())
 	f.cmd.Stdout, f.cmd.Stderr = &f.out, f
 	if err := f.cmd.Start(); err != nil {
 		t.Fatal(err)
