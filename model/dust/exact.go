@@ -40,11 +40,7 @@ func (m *Exact) Units() Units {
 // At returns the field's value at Galactic (l, b) and distance distPC.
 func (m *Exact) At(l, b, distPC float64, draw uint64) Point {
 	ra, dec := sky.GalacticToICRS(l, b)
-	e := math.NaN()
-	if !math.IsNaN(distPC) {
-		e = m.Field.E(ra, dec, distPC)
-	}
-	return Point{Median: e, Mean: e, Std: 0, Sample: e, Best: e, Flags: Covered | Reliable | Converged}
+	return exactLine{m, ra, dec}.At(distPC, draw)
 }
 
 // Line returns the field's values toward (l, b); see Liner. A *Gaussian,
@@ -75,14 +71,13 @@ func (ln exactLine) At(distPC float64, _ uint64) Point {
 type linearLine struct{ rate float64 }
 
 func (ln linearLine) At(distPC float64, _ uint64) Point {
-	e := math.NaN()
 	switch {
-	case distPC > 0:
-		e = ln.rate * distPC / 1000
+	case math.IsNaN(distPC):
+		return exactPoint(math.NaN())
 	case distPC <= 0:
-		e = 0
+		return exactPoint(0)
 	}
-	return exactPoint(e)
+	return exactPoint(ln.rate * distPC / 1000)
 }
 
 func exactPoint(e float64) Point {
