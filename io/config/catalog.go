@@ -23,7 +23,8 @@ type Catalog struct {
 	Quantiles      int      `json:"quantiles"`       // extra posterior quantiles per row
 	ParallaxOffset *float64 `json:"parallax_offset"` // mas; null: +0.029 (DR2)
 	Exact          bool     `json:"exact"`           // the flow itself instead of the grid
-	StopEarly      bool     `json:"stop_early"`      // end a star's iterations once d_best settles
+	StopEarly      bool     `json:"stop_early"`      // end a star's iterations once d_best settles to 1e-3
+	Converged      float64  `json:"converged"`       // relative change of d_best that ends eq. 2's iteration; 0: 1e-9, negative: all iterations
 	RefineESS      float64  `json:"refine_ess"`      // re-estimate stars whose effective sample size is below it; 0: 8, negative: never
 	RefineK        int      `json:"refine_samples"`  // samples of a re-estimate; 0: 4 K
 	// ObservedColours evaluates the CMD at the observed colours (the

@@ -12,17 +12,44 @@ import (
 // the CMD density: trilinear interpolation of log p, a few dozen flops per
 // evaluation, which is what keeps the catalog step cheap. G, if not nil, is
 // the grid's marginal in g (MarginalG), for stars without BP/RP; then
-// GridDensity is a GDensity (use NewGridDensity).
-type GridDensity struct{ Grid, G *flow.Grid }
+// GridDensity is a GDensity (use NewGridDensity). Columns, if not nil, is
+// the same grid stored g-fastest, read instead of Grid (same values) where
+// the points come at shared colours: a star's samples at its observed
+// colours (Config.ObservedColours, the paper's) read memory about twice as
+// fast from it.
+type GridDensity struct {
+	Grid, G *flow.Grid
+	Columns *flow.ColumnGrid
+}
 
-// NewGridDensity returns the GridDensity of g with its marginal in g.
+// NewGridDensity returns the GridDensity of g with its marginal in g and
+// its column layout.
 func NewGridDensity(g *flow.Grid) (GridDensity, error) {
 	m, err := MarginalG(g)
-	return GridDensity{Grid: g, G: m}, err
+	if err != nil {
+		return GridDensity{}, err
+	}
+	c, err := flow.NewColumnGrid(g)
+	return GridDensity{Grid: g, G: m, Columns: c}, err
 }
 
 // LogProb implements Density.
-func (d GridDensity) LogProb(dst, x []float64) { d.Grid.LogProb3(dst, x[:3*len(dst)]) }
+func (d GridDensity) LogProb(dst, x []float64) {
+	x = x[:3*len(dst)]
+	if d.Columns != nil && sharedColours(x) {
+		d.Columns.LogProb3(dst, x)
+		return
+	}
+	d.Grid.LogProb3(dst, x)
+}
+
+// sharedColours reports whether the first two points of x, and its last
+// two, have the same colours: a batch of stars' samples at their observed
+// colours rather than with a draw of the colours' noise each.
+func sharedColours(x []float64) bool {
+	n := len(x)
+	return n >= 6 && x[1] == x[4] && x[2] == x[5] && x[n-5] == x[n-2] && x[n-4] == x[n-1]
+}
 
 // LogProbG implements GDensity. It panics if d.G is nil.
 func (d GridDensity) LogProbG(dst, g []float64) {

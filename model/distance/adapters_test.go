@@ -32,6 +32,42 @@ func TestFlowAndGridDensityAgree(t *testing.T) {
 	}
 }
 
+// GridDensity reads its column layout for batches at shared colours and its
+// grid otherwise, with the grid's values either way.
+func TestGridDensityLayouts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	g := &flow.Grid{Lo: []float64{-5, -1, -1}, Hi: []float64{17, 5, 3}, N: []int{20, 12, 9}, Outside: math.Inf(-1)}
+	g.Values = make([]float64, 20*12*9)
+	for i := range g.Values {
+		g.Values[i] = -10 * rng.Float64()
+	}
+	d, err := NewGridDensity(g)
+	if err != nil || d.Columns == nil {
+		t.Fatalf("NewGridDensity: %v, columns %v", err, d.Columns)
+	}
+	for _, shared := range []bool{true, false} {
+		x := make([]float64, 3*64)
+		for i := range 64 {
+			c1, c2 := 0.3+float64(i/8), 0.5 // 8 stars of 8 samples
+			if !shared {
+				c1 += rng.NormFloat64()
+			}
+			x[3*i], x[3*i+1], x[3*i+2] = 15*rng.Float64(), c1, c2
+		}
+		if sharedColours(x) != shared {
+			t.Errorf("shared colours %v: sharedColours says %v", shared, !shared)
+		}
+		got, want := make([]float64, 64), make([]float64, 64)
+		d.LogProb(got, x)
+		g.LogProb3(want, x)
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("shared %v, point %d: %g, grid %g", shared, i, got[i], want[i])
+			}
+		}
+	}
+}
+
 // TestMapDust: the analytic Gaussian map through the adapter gives E(g-r)
 // = rate x distance and no spread.
 func TestMapDust(t *testing.T) {

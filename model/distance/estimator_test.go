@@ -480,7 +480,8 @@ func TestDensityBatches(t *testing.T) {
 		want    []int
 	}{{true, []int{96, 96, 96, 96, 32, 32}}, {false, []int{96, 96, 32}}} {
 		d := &countingDensity{}
-		e := mustNew(t, Config{Chunk: 3, T: 2, DustAtDBest: c.atDBest}, d, noDust)
+		// Converged -1: no dust and a flat density settle d_best at once.
+		e := mustNew(t, Config{Chunk: 3, T: 2, DustAtDBest: c.atDBest, Converged: -1}, d, noDust)
 		e.CatalogBlock(nil, blockOf(rows...), nil)
 		if !slices.Equal(d.calls, c.want) {
 			t.Fatalf("dust at d_best %v: calls %v, want %v", c.atDBest, d.calls, c.want)

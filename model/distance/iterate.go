@@ -65,6 +65,12 @@ func (e *Estimator) iterate(p *Prepared) {
 		}
 		active = active[:0]
 	}
+	// A star whose d_best has converged leaves the iteration: more
+	// iterations would give its rows again to within Converged.
+	settled := e.cfg.Converged
+	if e.cfg.StopEarly {
+		settled = max(settled, e.cfg.Tol)
+	}
 	for t := 0; t < e.cfg.T && len(active) > 0; t++ {
 		for r, s := range active {
 			e.fillRows(e.x[3*r*k:3*(r+1)*k], p, int(s))
@@ -80,7 +86,7 @@ func (e *Estimator) iterate(p *Prepared) {
 		for r, s32 := range active {
 			s := int(s32)
 			e.update(s, e.lp[r*k:(r+1)*k], p.Dist[s*k:(s+1)*k], p.LogPrior[s*k:(s+1)*k])
-			if !e.cfg.StopEarly || e.change[s] > e.cfg.Tol {
+			if !(e.change[s] <= settled) {
 				keep = append(keep, s32)
 			}
 		}

@@ -291,14 +291,6 @@ func (g *Grid) LogProb3(dst, x []float64) {
 	m0, m1, m2 := float64(g.N[0]-1), float64(g.N[1]-1), float64(g.N[2]-1)
 	n1, n2 := g.N[1], g.N[2]
 	n12 := n1 * n2
-	cell := func(v, lo, w, m float64, n int) (int, float64) {
-		t := (v - lo) / w * m
-		k := int(t)
-		if k >= n-1 {
-			k = n - 2
-		}
-		return k, t - float64(k)
-	}
 	vals := g.Values
 	for i := range dst {
 		p := x[3*i : 3*i+3 : 3*i+3]
@@ -306,9 +298,9 @@ func (g *Grid) LogProb3(dst, x []float64) {
 			dst[i] = g.Outside
 			continue
 		}
-		k0, f0 := cell(p[0], lo0, w0, m0, g.N[0])
-		k1, f1 := cell(p[1], lo1, w1, m1, n1)
-		k2, f2 := cell(p[2], lo2, w2, m2, n2)
+		k0, f0 := gridCell(p[0], lo0, w0, m0, g.N[0])
+		k1, f1 := gridCell(p[1], lo1, w1, m1, n1)
+		k2, f2 := gridCell(p[2], lo2, w2, m2, n2)
 		v := vals[(k0*n1+k1)*n2+k2:]
 		a0 := v[0] + f2*(v[1]-v[0])
 		a1 := v[n2] + f2*(v[n2+1]-v[n2])
