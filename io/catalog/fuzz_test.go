@@ -114,6 +114,8 @@ func FuzzParquet(f *testing.F) {
 		if err := validRows(rows); err != nil {
 			t.Fatal(err)
 		}
+		// What reads whole reads in part: the positions alone.
+		checkPositions(t, bytes.NewReader(data), int64(len(data)), rows)
 		var buf bytes.Buffer
 		if err := WriteParquet(&buf, rows); err != nil {
 			t.Fatalf("rows read do not write: %v", err)

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -24,6 +27,28 @@ func TestParquetRoundTrip(t *testing.T) {
 			t.Fatalf("%d rows of %d quantiles: %v", c.n, c.nq, err)
 		}
 		checkSame(t, got, want)
+		checkPositions(t, bytes.NewReader(buf.Bytes()), int64(buf.Len()), want)
+	}
+}
+
+// checkPositions reads the file of want's rows with ReadParquetPositions:
+// source_id, ra and dec as written, bit for bit, and no other column.
+func checkPositions(t *testing.T, r io.ReaderAt, size int64, want *distance.Rows) {
+	t.Helper()
+	got, err := ReadParquetPositions(r, size, "shard.parquet")
+	if err != nil {
+		t.Fatalf("positions of %d rows: %v", want.Len(), err)
+	}
+	if !slices.Equal(got.SourceID, want.SourceID) || got.Len() != want.Len() || len(got.RA) != want.Len() || len(got.Dec) != want.Len() {
+		t.Fatalf("positions: %d source_ids, %d ra, %d dec, want %d", got.Len(), len(got.RA), len(got.Dec), want.Len())
+	}
+	for i := range want.Len() {
+		if math.Float64bits(got.RA[i]) != math.Float64bits(want.RA[i]) || math.Float64bits(got.Dec[i]) != math.Float64bits(want.Dec[i]) {
+			t.Fatalf("row %d: (%v, %v), want (%v, %v)", i, got.RA[i], got.Dec[i], want.RA[i], want.Dec[i])
+		}
+	}
+	if len(got.DistQ50) != 0 || len(got.Flags) != 0 || len(got.Quantiles) != 0 || got.NQuantiles != 0 {
+		t.Errorf("positions read other columns: %d q50, %d flags, %d quantiles", len(got.DistQ50), len(got.Flags), len(got.Quantiles))
 	}
 }
 

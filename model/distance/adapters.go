@@ -110,18 +110,48 @@ func (m MapDust) Samples(dst []float64, l, b, distPC float64) []float64 {
 // with one lookup of the direction where the map is a dust.Liner. It
 // returns false, and leaves dst, where the map has no value toward (l, b).
 func (m MapDust) Draws(dst []float64, l, b float64, dist, u []float64) bool {
-	n := m.Map.Samples()
-	gr := m.Map.Units().GR
-	at := func(d float64, draw uint64) dust.Point { return m.Map.At(l, b, d, draw) }
+	return m.line(l, b).Draws(dst, dist, u)
+}
+
+// line returns m's sight line toward (l, b).
+func (m MapDust) line(l, b float64) mapLine {
+	ln := mapLine{n: m.Map.Samples(), gr: m.Map.Units().GR}
 	if liner, ok := m.Map.(dust.Liner); ok {
-		at = liner.Line(l, b).At
+		ln.at = liner.Line(l, b).At
+	} else {
+		ln.at = func(d float64, draw uint64) dust.Point { return m.Map.At(l, b, d, draw) }
 	}
+	return ln
+}
+
+// mapLine is a MapDust's answers toward one direction, found once.
+type mapLine struct {
+	at func(distPC float64, draw uint64) dust.Point
+	n  int     // the map's posterior samples
+	gr float64 // E(g-r) per unit of the map
+}
+
+// Samples is MapDust.Samples along ln.
+func (ln mapLine) Samples(dst []float64, distPC float64) []float64 {
+	dst = dst[:0]
+	for j := range ln.n {
+		p := ln.at(distPC, dust.DrawFor(j, ln.n))
+		if p.Flags&dust.Covered == 0 {
+			return dst[:0]
+		}
+		dst = append(dst, p.Sample*ln.gr)
+	}
+	return dst
+}
+
+// Draws is MapDust.Draws along ln.
+func (ln mapLine) Draws(dst, dist, u []float64) bool {
 	for j, d := range dist {
-		p := at(d, dust.DrawFor(min(int(u[j]*float64(n)), n-1), n))
+		p := ln.at(d, dust.DrawFor(min(int(u[j]*float64(ln.n)), ln.n-1), ln.n))
 		if p.Flags&dust.Covered == 0 {
 			return false
 		}
-		dst[j] = p.Sample * gr
+		dst[j] = p.Sample * ln.gr
 	}
 	return true
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gaiaflow/gaiaflow/model/dust"
 	"github.com/gaiaflow/gaiaflow/model/flow"
+	"github.com/gaiaflow/gaiaflow/model/mock"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -107,4 +108,77 @@ func TestMapDustDraws(t *testing.T) {
 			}
 		}
 	}
+}
+
+// samplesOnly hides everything of a Dust but Query and Samples: the
+// estimator then asks the map at every iteration, as a Dust of another
+// kind is asked.
+type samplesOnly struct{ Dust }
+
+// Through eq. 2's iterations a star's sight line is found once (mapLine)
+// and gives the rows that asking the map each time gives, bit for bit, on
+// an exact map and on a Bayestar-like map of many posterior samples.
+func TestSightLineRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	bay, err := dust.NewBayestar(bayestarGridForTest(rng))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := mockPopulation(400, 11, 0)
+	for i := range b.L { // all over the sky, through the map's pixels
+		b.L[i], b.B[i] = 360*rng.Float64(), math.Asin(2*rng.Float64()-1)*180/math.Pi
+		b.Dec[i] = 0
+	}
+	dens := LogProbFunc(mock.DefaultCMD().LogProb)
+	cfg := Config{Mode: Catalog, Seed: 3, DustAtDBest: true, ObservedColours: true, RefineESS: -1}
+	for name, m := range map[string]dust.Map{
+		"gaussian": dust.NewExact(&dust.Gaussian{RA: 240, Dec: -10, SigmaRA: 40, SigmaDec: 25, Peak: 0.2, Base: 0.01}),
+		"bayestar": bay,
+	} {
+		md := MapDust{Map: m}
+		got := mustNew(t, cfg, dens, md).CatalogBlock(nil, b, nil)
+		want := mustNew(t, cfg, dens, samplesOnly{md}).CatalogBlock(nil, b, nil)
+		if got.Len() != want.Len() || got.Len() == 0 {
+			t.Fatalf("%s: %d rows, %d asking the map each time", name, got.Len(), want.Len())
+		}
+		dusty := 0
+		for i := range got.Len() {
+			if got.E[i] > 0.01 {
+				dusty++
+			}
+			if got.DistQ50[i] != want.DistQ50[i] || got.DBest[i] != want.DBest[i] || got.E[i] != want.E[i] || got.Flags[i] != want.Flags[i] {
+				t.Fatalf("%s, row %d: q50 %v d_best %v E %v flags %v; asking the map each time %v %v %v %v", name, i,
+					got.DistQ50[i], got.DBest[i], got.E[i], got.Flags[i], want.DistQ50[i], want.DBest[i], want.E[i], want.Flags[i])
+			}
+		}
+		if dusty < got.Len()/2 {
+			t.Errorf("%s: %d of %d rows behind E > 0.01: the test hardly sees the dust", name, dusty, got.Len())
+		}
+	}
+}
+
+// bayestarGridForTest is a full-sky map at nside 2 with 8 posterior
+// samples of E growing along each sight line at a rate of the pixel's and
+// the sample's own.
+func bayestarGridForTest(rng *rand.Rand) dust.Grid {
+	g := dust.Grid{Version: "bayestar2019", NumSamples: 8}
+	for dm := 4.0; dm <= 19; dm += 0.5 {
+		g.DM = append(g.DM, dm)
+	}
+	for p := range int64(48) {
+		g.NSide, g.Pixel = append(g.NSide, 2), append(g.Pixel, p)
+		g.DMReliableMin, g.DMReliableMax = append(g.DMReliableMin, 5), append(g.DMReliableMax, 18)
+		g.Converged = append(g.Converged, true)
+		rates := make([]float32, g.NumSamples)
+		for s := range rates {
+			rates[s] = float32(0.02 * (1 + rng.Float64()))
+		}
+		for k := range g.DM {
+			g.Best = append(g.Best, 0.03*float32(k+1))
+			for _, r := range rates {
+				g.Samples = append(g.Samples, r*float32(k+1))
+			}
+		}
+	}
+	return g
 }

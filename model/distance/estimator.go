@@ -38,7 +38,8 @@ type Estimator struct {
 	zero   []bool    // per star: the last iteration had zero weights
 	active []int32   // stars still iterating
 	es     []float64 // dust-map samples of one star
-	edraw  []float64 // K: a star's per-sample draws of E (fillRowsPerSample)
+	edraw  []float64 // K: a star's per-sample draws of E
+	lines  []mapLine // per star: its sight line through the dust map (a lineDust's)
 	gx     []float64 // g of a colourless star's samples
 	order  []pair    // K: a star's samples sorted by distance
 	levels []float64 // quantile levels of Config.Quantiles

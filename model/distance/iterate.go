@@ -71,6 +71,12 @@ func (e *Estimator) iterate(p *Prepared) {
 	if e.cfg.StopEarly {
 		settled = max(settled, e.cfg.Tol)
 	}
+	e.lines = e.lines[:0]
+	if ld, ok := e.dust.(lineDust); ok && e.cfg.Mode == Catalog && len(active) > 0 {
+		for s := range n {
+			e.lines = append(e.lines, ld.line(p.L[s], p.B[s]))
+		}
+	}
 	for t := 0; t < e.cfg.T && len(active) > 0; t++ {
 		for r, s := range active {
 			e.fillRows(e.x[3*r*k:3*(r+1)*k], p, int(s))
@@ -144,7 +150,12 @@ func (e *Estimator) fillRows(x []float64, p *Prepared, s int) {
 		}
 		return
 	}
-	es := e.dust.Samples(e.es[:0], l, b, d)
+	var es []float64
+	if len(e.lines) > 0 {
+		es = e.lines[s].Samples(e.es[:0], d)
+	} else {
+		es = e.dust.Samples(e.es[:0], l, b, d)
+	}
 	e.es = es
 	ns := len(es)
 	if ns == 0 {
@@ -156,11 +167,7 @@ func (e *Estimator) fillRows(x []float64, p *Prepared, s int) {
 	}
 	u := p.DustU[s*k : (s+1)*k]
 	for j, m := range mod {
-		i := int(u[j] * float64(ns))
-		if i >= ns {
-			i = ns - 1
-		}
-		ej := es[i]
+		ej := es[min(int(u[j]*float64(ns)), ns-1)]
 		if !star.Finite(ej) {
 			ej = 0
 			e.flags[s] |= FlagDustUnreliable
@@ -208,10 +215,12 @@ func (e *Estimator) fillRowsPerSample(x []float64, p *Prepared, s int) {
 	}
 }
 
-// lineDust is a Dust that gives a star's per-sample draws of E at the
-// cost of one lookup of its direction (MapDust.Draws).
+// lineDust is a Dust that finds a star's direction once for all its
+// queries (MapDust): the per-sample draws of E at the samples' distances,
+// or, through the iterations, at each d_best.
 type lineDust interface {
 	Draws(dst []float64, l, b float64, dist, u []float64) bool
+	line(l, b float64) mapLine
 }
 
 // update turns one iteration's log densities lp of star s into weights and

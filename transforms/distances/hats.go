@@ -113,7 +113,12 @@ func (fn *hatsCountFn) ProcessElement(ctx context.Context, shard string, emit fu
 // shardCounts returns the shard's rows per pixel at order as (pixel, count)
 // pairs.
 func shardCounts(ctx context.Context, shard string, order int) ([]int64, error) {
-	rows, err := readShardRows(ctx, shard)
+	f, err := store.OpenFile(ctx, shard)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rows, err := catalog.ReadParquetPositions(f, f.Size(), shard)
 	if err != nil {
 		return nil, err
 	}
