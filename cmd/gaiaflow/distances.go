@@ -46,7 +46,7 @@ func (c *catalogSpec) declare(fs *flag.FlagSet) {
 	fs.StringVar(&c.Prior, "prior", d.Prior, "distance prior: auto (default: survey where the model holds one, else flat-parallax), survey (the distance distribution the model's training measured on the catalogue, traincmd --survey-stars: calibrated posteriors, a fifth slower; a followed catalog keeps the table it started with), flat-parallax (paper eq. 2, faster; places stars with uninformative parallaxes too near), flat-distance, or exp-decreasing:L (space density decreasing with length L pc)")
 	fs.Uint64Var(&c.Seed, "seed", 0, "run seed; with source_id it keys every random draw")
 	fs.IntVar(&c.K, "samples", d.K, "parallax samples per star")
-	fs.IntVar(&c.T, "iterations", d.T, "iterations of eq. 2 (with --dust-at-dbest; the default needs one)")
+	fs.IntVar(&c.T, "iterations", d.T, "iterations of eq. 2 at most (with --dust-at-dbest, until d_best has converged: --converged; the default needs one)")
 	fs.IntVar(&c.Quantiles, "quantiles", 0, "extra posterior quantiles per star (e.g. 100)")
 	fs.Func("parallax-offset", "added to every parallax, mas (default +0.029, DR2; give 0 for DR3 data corrected elsewhere)", func(s string) error {
 		var v float64
