@@ -34,7 +34,7 @@ func TestReadCatalog(t *testing.T) {
 // configuration that validates, has its defaults, and survives a round trip.
 func FuzzReadCatalog(f *testing.F) {
 	f.Add([]byte(`{"inputs": ["gs://b/gdr2/GaiaSource_*.csv.gz"], "out": "gs://b/catalog", "model": "gs://b/m/cmd.gff", "dust": "gs://b/dust/bayestar2019.gfdust", "prior": "flat-parallax", "seed": 0}`))
-	f.Add([]byte(`{"inputs": ["a", "b"], "out": "o", "model": "m", "samples": 64, "iterations": 5, "quantiles": 100, "parallax_offset": 0, "exact": true, "stop_early": true, "grid_nodes": 64, "block_size": 100}`))
+	f.Add([]byte(`{"inputs": ["a", "b"], "out": "o", "model": "m", "samples": 64, "iterations": 5, "quantiles": 100, "parallax_offset": 0, "exact": true, "stop_early": true, "converged": 1e-9, "grid_nodes": 64, "block_size": 100}`))
 	f.Add([]byte(`{"inputs": [], "parallax_offset": null}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := config.ReadCatalog(bytes.NewReader(data))

@@ -161,7 +161,7 @@ func TestCatalogQuantiles(t *testing.T) {
 // answer is the same as running on to T to within the tolerance.
 func TestStopEarly(t *testing.T) {
 	b := blockOf(testStar(1, 0.5, 0.2, 15, 1, 0.5), testStar(2, 3, 0.01, 10, 1, 0.5))
-	full := mustNew(t, Config{Seed: 8, DustAtDBest: true}, gaussG(4, 1), linearDust{0.5}).CatalogBlock(nil, b, nil)
+	full := mustNew(t, Config{Seed: 8, DustAtDBest: true, Converged: -1}, gaussG(4, 1), linearDust{0.5}).CatalogBlock(nil, b, nil)
 	early := mustNew(t, Config{Seed: 8, StopEarly: true, Tol: 1e-6, DustAtDBest: true}, gaussG(4, 1), linearDust{0.5}).CatalogBlock(nil, b, nil)
 	for s := 0; s < 2; s++ {
 		if early.Iterations[s] >= 10 {

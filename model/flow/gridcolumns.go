@@ -34,9 +34,6 @@ func NewColumnGrid(g *Grid) (*ColumnGrid, error) {
 	return &ColumnGrid{grid: g, cols: cols}, nil
 }
 
-// Grid returns the grid c was made from.
-func (c *ColumnGrid) Grid() *Grid { return c.grid }
-
 // LogProb3 writes the interpolated log p of the points x (triples,
 // len(x) = 3 len(dst)) into dst: Grid.LogProb3's values, bit for bit
 // (the same arithmetic on the same nodes). It is faster than the Grid's
