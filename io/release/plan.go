@@ -47,6 +47,11 @@ func MakeKeys(ctx context.Context, model, dust string, cfg distance.Config, exac
 		Nodes int
 		Rows  int `json:",omitempty"`
 	}{cfg.WithDefaults(), dustKey, exact, nodes, distance.RowsVersion}
+	if !keyed.Cfg.DustAtDBest {
+		// One pass needs no test of convergence: the rows do not depend on
+		// it, and shards made before it existed keep their keys.
+		keyed.Cfg.Converged = 0
+	}
 	opts, err := json.Marshal(keyed)
 	if err != nil {
 		return Keys{}, err

@@ -127,8 +127,9 @@ type Config struct {
 	// than the last, so the rows then differ from those of all T
 	// iterations by about this much (the demo sky's quantiles by at most
 	// 1e-7 of the posterior's width at 1e-9). 0 means 1e-9; negative: all
-	// T iterations for every star.
-	Converged float64
+	// T iterations for every star. (Left out of the JSON when zero, so
+	// that catalogs keyed by a Config from before it keep their keys.)
+	Converged float64 `json:",omitempty"`
 
 	// DustAtDBest dereddens every sample of a star with the dust at the
 	// star's current d_best and iterates eq. 2 T times, as paper 000 does
