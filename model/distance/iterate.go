@@ -11,13 +11,15 @@ import (
 // iteration:
 //
 //	d_best = the prior-weighted mean of the d_i
-//	repeat T times:
+//	repeat at most T times, until d_best changes by less than Converged:
 //	    E_i   = dust at (l, b, d_best): the map's median (Training) or
 //	            sample i's own posterior draw of the map (Catalog)
 //	    g_i   = G - A_G E_i + 5 log10(parallax_i) - 10
 //	    w_i   = P(g_i, bp-rp - E(BP-RP)_i, bp-g - E(BP-G)_i) × prior_i
 //	    d_best = Σ w_i d_i / Σ w_i
 //
+// (each star leaves the loop on its own; the catalog finds its sight line
+// through the map once, not at every iteration).
 // Afterwards, for star s: e.dbest[s]; e.w[sK:(s+1)K] the weights of its last
 // iteration, normalised to sum 1 (the prior weights alone if the density
 // was zero at every sample: FlagOffCMD); e.iters[s]; and e.flags[s], the
