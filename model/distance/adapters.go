@@ -91,17 +91,7 @@ func (m MapDust) Query(l, b, distPC float64) (median, sigma float64, covered, re
 // Samples implements Dust: sample j is the map's posterior sample j, the
 // same line-of-sight profile at every distance.
 func (m MapDust) Samples(dst []float64, l, b, distPC float64) []float64 {
-	n := m.Map.Samples()
-	dst = dst[:0]
-	gr := m.Map.Units().GR
-	for j := 0; j < n; j++ {
-		p := m.Map.At(l, b, distPC, dust.DrawFor(j, n))
-		if p.Flags&dust.Covered == 0 {
-			return dst[:0]
-		}
-		dst = append(dst, p.Sample*gr)
-	}
-	return dst
+	return m.line(l, b).Samples(dst, distPC)
 }
 
 // Draws writes into dst (len(dist)) the map's posterior draw of E (in

@@ -110,10 +110,29 @@ func TestMapDustDraws(t *testing.T) {
 	}
 }
 
-// samplesOnly hides everything of a Dust but Query and Samples: the
+// samplesOnly is a MapDust seen only through Query and Samples, its
+// samples asked of the map point by point (Map.At, no sight line): the
 // estimator then asks the map at every iteration, as a Dust of another
 // kind is asked.
-type samplesOnly struct{ Dust }
+type samplesOnly struct{ md MapDust }
+
+func (s samplesOnly) Query(l, b, d float64) (float64, float64, bool, bool) {
+	return s.md.Query(l, b, d)
+}
+
+func (s samplesOnly) Samples(dst []float64, l, b, d float64) []float64 {
+	m := s.md.Map
+	n, gr := m.Samples(), m.Units().GR
+	dst = dst[:0]
+	for j := range n {
+		p := m.At(l, b, d, dust.DrawFor(j, n))
+		if p.Flags&dust.Covered == 0 {
+			return dst[:0]
+		}
+		dst = append(dst, p.Sample*gr)
+	}
+	return dst
+}
 
 // Through eq. 2's iterations a star's sight line is found once (mapLine)
 // and gives the rows that asking the map each time gives, bit for bit, on

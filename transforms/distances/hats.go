@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"reflect"
 	"runtime/debug"
 	"slices"
@@ -83,14 +84,15 @@ type hatsPlan struct {
 }
 
 // readShardRows reads a Parquet shard (five times faster than its CSV
-// twin).
-func readShardRows(ctx context.Context, path string) (*distance.Rows, error) {
+// twin) with read: catalog.ReadParquet, or ReadParquetPositions for its
+// positions alone.
+func readShardRows(ctx context.Context, path string, read func(io.ReaderAt, int64, string) (*distance.Rows, error)) (*distance.Rows, error) {
 	f, err := store.OpenFile(ctx, path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return catalog.ReadParquet(f, f.Size(), path)
+	return read(f, f.Size(), path)
 }
 
 type hatsCountFn struct{ Options string }
@@ -113,12 +115,7 @@ func (fn *hatsCountFn) ProcessElement(ctx context.Context, shard string, emit fu
 // shardCounts returns the shard's rows per pixel at order as (pixel, count)
 // pairs.
 func shardCounts(ctx context.Context, shard string, order int) ([]int64, error) {
-	f, err := store.OpenFile(ctx, shard)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	rows, err := catalog.ReadParquetPositions(f, f.Size(), shard)
+	rows, err := readShardRows(ctx, shard, catalog.ReadParquetPositions)
 	if err != nil {
 		return nil, err
 	}
@@ -334,7 +331,7 @@ func writeOrReuse(ctx context.Context, opt HATSOptions, prev map[string][]string
 	}
 	var mine distance.Rows
 	for _, path := range paths {
-		rows, err := readShardRows(ctx, path)
+		rows, err := readShardRows(ctx, path, catalog.ReadParquet)
 		if err != nil {
 			return "", err
 		}
