@@ -145,11 +145,18 @@ func runCatalog(ctx context.Context, c *catalogSpec, job string) error {
 		return nil
 	}
 	if !c.NoHATS {
-		start := time.Now()
-		if _, err := runJob(ctx, distances.BuildHATS(plan, opt), job+" hats"); err != nil {
-			return fmt.Errorf("HATS catalog: %w", err)
+		// A job that computed shards wrote the HATS catalog too ("hats"
+		// above); one that reuses every shard has its own.
+		hatsDir := store.Join(opt.Out, plan.Version, release.HATSDir)
+		if len(plan.Todo) == 0 {
+			start := time.Now()
+			if _, err := runJob(ctx, distances.BuildHATS(plan, opt), job+" hats"); err != nil {
+				return fmt.Errorf("HATS catalog: %w", err)
+			}
+			fmt.Printf("  HATS catalog: %s (%.1f s)\n", hatsDir, time.Since(start).Seconds())
+		} else {
+			fmt.Printf("  HATS catalog: %s\n", hatsDir)
 		}
-		fmt.Printf("  HATS catalog: %s (%.1f s)\n", store.Join(opt.Out, plan.Version, release.HATSDir), time.Since(start).Seconds())
 	}
 	start := time.Now()
 	m, t1, err := distances.Publish(ctx, plan, opt)

@@ -116,6 +116,12 @@ func run(ctx context.Context, args []string) int {
 		fmt.Fprintf(os.Stderr, "gaiaflow %s: %s\n", c.name, rootCause(err))
 		return 1
 	}
+	if *memProfile != "" {
+		if err := writeMemProfile(*memProfile); err != nil {
+			fmt.Fprintf(os.Stderr, "gaiaflow %s: %v\n", c.name, err)
+			return 1
+		}
+	}
 	return 0
 }
 

@@ -173,3 +173,37 @@ const { DuckDBInstance } = require('@duckdb/node-api');
 		t.Errorf("columns missing: %v", want)
 	}
 }
+
+// Count and Coarsen give the counts that locating every row at the coarser
+// order directly gives (sky.NestedPixel at that nside), in sorted pairs.
+func TestCountAndCoarsen(t *testing.T) {
+	rows := skyRows(5000)
+	h := make([]int64, rows.Len())
+	for i := range h {
+		h[i] = catalog.HEALPix29(rows.RA[i], rows.Dec[i])
+	}
+	for _, order := range []int{0, 3, 7} {
+		want := map[int64]int64{}
+		for i := range h {
+			want[sky.NestedPixel(1<<order, rows.RA[i], rows.Dec[i])]++
+		}
+		for name, got := range map[string][]int64{
+			"count":   Count(h, order),
+			"coarsen": Coarsen(Count(h, CountOrder), CountOrder, order),
+		} {
+			n := int64(0)
+			for i := 0; i+1 < len(got); i += 2 {
+				if i > 0 && got[i] <= got[i-2] {
+					t.Fatalf("order %d, %s: pixels not sorted at pair %d", order, name, i/2)
+				}
+				if got[i+1] != want[got[i]] {
+					t.Errorf("order %d, %s: pixel %d holds %d rows, want %d", order, name, got[i], got[i+1], want[got[i]])
+				}
+				n += got[i+1]
+			}
+			if len(got) != 2*len(want) || n != int64(len(h)) {
+				t.Errorf("order %d, %s: %d pixels of %d rows, want %d of %d", order, name, len(got)/2, n, len(want), len(h))
+			}
+		}
+	}
+}

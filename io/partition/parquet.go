@@ -182,7 +182,7 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opt Options, emit func(
 						closeAll()
 						return cnt, fmt.Errorf("partition: %s: %w", name, err)
 					}
-					blk = newBlock(name, bs)
+					blk = opt.next(blk, name)
 				}
 			}
 			done += int64(m)

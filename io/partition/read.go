@@ -43,6 +43,21 @@ type Options struct {
 	// BlockSize is the largest number of stars in an emitted block; 0 (or
 	// less) means DefaultBlockSize.
 	BlockSize int
+	// Reuse lets the reader refill the block it emitted once emit has
+	// returned, for an emit that keeps nothing of it: a partition is then
+	// read into one block's memory instead of a new one per block, memory
+	// that a new process pays for at its first touch.
+	Reuse bool
+}
+
+// next returns the block to fill after blk was emitted: blk emptied if o
+// allows it, or a new block.
+func (o Options) next(blk *star.Block, name string) *star.Block {
+	if o.Reuse {
+		blk.Reset()
+		return blk
+	}
+	return newBlock(name, o.blockSize())
 }
 
 func (o Options) blockSize() int {
@@ -80,8 +95,8 @@ func (r Reject) String() string {
 
 // Read parses one CSV or ECSV partition, plain or gzipped (see the package
 // documentation), from r. It calls emit with blocks of at most
-// opt.BlockSize stars, in file order, each newly allocated with File set to
-// name, so emit may keep them; and reject, if not nil, with every rejected
+// opt.BlockSize stars, in file order, with File set to name, each newly
+// allocated so emit may keep them (unless opt.Reuse); and reject, if not nil, with every rejected
 // row. It returns the counts and an error for a problem of the whole file
 // (wrapping ErrMissingColumn, ErrCorrupt or ErrFormat), a failure of r, or
 // the error of emit, which stops the read. On error the counts cover the
@@ -148,7 +163,7 @@ func Read(r io.Reader, name string, opt Options, emit func(*star.Block) error, r
 			if err := emit(blk); err != nil {
 				return cnt, fmt.Errorf("partition: %s: %w", name, err)
 			}
-			blk = newBlock(name, bs)
+			blk = opt.next(blk, name)
 		}
 	}
 	if blk.Len() > 0 {

@@ -654,3 +654,46 @@ func TestCountsAdd(t *testing.T) {
 		t.Errorf("RequiredColumns: %s", got)
 	}
 }
+
+// TestReuse reads a CSV and a Parquet partition into one block (Reuse) and
+// into a new block each time: the same stars in the same blocks, and with
+// Reuse every block is the first one refilled.
+func TestReuse(t *testing.T) {
+	csv := readTestFile(t, dr2File)
+	pq := writeParquet(t, pqRows(2500), 1000)
+	reads := map[string]func(Options, func(*star.Block) error) (Counts, error){
+		"csv": func(o Options, emit func(*star.Block) error) (Counts, error) {
+			return Read(bytes.NewReader(csv), "f", o, emit, nil)
+		},
+		"parquet": func(o Options, emit func(*star.Block) error) (Counts, error) {
+			return ReadParquet(bytes.NewReader(pq), int64(len(pq)), "f", o, emit, nil)
+		},
+	}
+	for name, read := range reads {
+		var fresh, reused []star.Row
+		blocks := map[*star.Block]bool{}
+		collect := func(rows *[]star.Row) func(*star.Block) error {
+			return func(b *star.Block) error {
+				blocks[b] = true
+				for i := range b.Len() {
+					*rows = append(*rows, b.Row(i))
+				}
+				return nil
+			}
+		}
+		if _, err := read(Options{BlockSize: 300}, collect(&fresh)); err != nil {
+			t.Fatal(err)
+		}
+		nFresh := len(blocks)
+		clear(blocks)
+		if _, err := read(Options{BlockSize: 300, Reuse: true}, collect(&reused)); err != nil {
+			t.Fatal(err)
+		}
+		if len(fresh) == 0 || idSum(fresh) != idSum(reused) || fmt.Sprint(fresh) != fmt.Sprint(reused) {
+			t.Errorf("%s: %d stars read into new blocks, %d into one reused block, or they differ", name, len(fresh), len(reused))
+		}
+		if nFresh < 3 || len(blocks) != 1 {
+			t.Errorf("%s: %d blocks without Reuse, %d with it; want several and 1", name, nFresh, len(blocks))
+		}
+	}
+}

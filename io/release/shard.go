@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/gaiaflow/gaiaflow/io/catalog"
+	"github.com/gaiaflow/gaiaflow/io/hats"
 	"github.com/gaiaflow/gaiaflow/io/partition"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
@@ -19,6 +20,11 @@ import (
 type Sidecar struct {
 	Input  Input           `json:"input"`
 	Table1 distance.Table1 `json:"table1"`
+	// HEALPix counts the shard's rows per HEALPix NESTED pixel at order
+	// hats.CountOrder, as (pixel, count) pairs sorted by pixel: what a HATS
+	// catalog is planned from without reading the shard again. Nil in
+	// sidecars of older builds, or if a row has no position.
+	HEALPix []int64 `json:"healpix_counts,omitempty"`
 }
 
 // SidecarName returns the sidecar path of a shard.
@@ -74,7 +80,7 @@ func WriteShard(ctx context.Context, dir string, in Input, rows *distance.Rows, 
 			return Sidecar{}, err
 		}
 	}
-	sc := Sidecar{Input: in, Table1: t1}
+	sc := Sidecar{Input: in, Table1: t1, HEALPix: healpixCounts(rows)}
 	data, err := json.Marshal(sc)
 	if err != nil {
 		return Sidecar{}, err
@@ -93,4 +99,16 @@ func ReadSidecar(ctx context.Context, dir string, in Input) (Sidecar, error) {
 		return Sidecar{}, err
 	}
 	return sc, nil
+}
+
+// healpixCounts returns the Sidecar's HEALPix counts of rows; nil if a row
+// has no position, which the HATS step then finds and reports itself.
+func healpixCounts(rows *distance.Rows) []int64 {
+	h := make([]int64, rows.Len())
+	for i := range h {
+		if h[i] = catalog.HEALPix29(rows.RA[i], rows.Dec[i]); h[i] < 0 {
+			return nil
+		}
+	}
+	return hats.Count(h, hats.CountOrder)
 }

@@ -76,11 +76,17 @@ func (e *Estimator) Catalog(dst *Rows, p *Prepared) *Rows {
 	}
 	dst.Reset()
 	dst.NQuantiles = e.cfg.Quantiles
+	e.appendCatalog(dst, p)
+	return dst
+}
+
+// appendCatalog appends the catalog rows of the prepared stars p to dst,
+// chunk by chunk.
+func (e *Estimator) appendCatalog(dst *Rows, p *Prepared) {
 	for lo := 0; lo < p.Len(); lo += e.cfg.Chunk {
 		chunk := p.Slice(lo, min(lo+e.cfg.Chunk, p.Len()))
 		e.catalogChunk(dst, &chunk, 0)
 	}
-	return dst
 }
 
 // catalogChunk iterates the stars of the chunk p and appends their rows to

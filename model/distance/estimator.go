@@ -86,6 +86,19 @@ func (e *Estimator) CatalogBlock(dst *Rows, b *star.Block, c *Counts) *Rows {
 	return e.Catalog(dst, &e.prep)
 }
 
+// AppendCatalog runs Prepare and Catalog on b and appends the rows to dst:
+// CatalogBlock for rows gathered over many blocks (a partition's), without
+// a copy of each block's rows. dst must hold rows of e's NQuantiles, or
+// none.
+func (e *Estimator) AppendCatalog(dst *Rows, b *star.Block, c *Counts) {
+	if dst.Len() > 0 && dst.NQuantiles != e.cfg.Quantiles {
+		panic("distance: AppendCatalog to rows of another number of quantiles")
+	}
+	dst.NQuantiles = e.cfg.Quantiles
+	e.Prepare(&e.prep, b, c)
+	e.appendCatalog(dst, &e.prep)
+}
+
 // grow returns s with length n, reusing its storage when it can.
 func grow[T any](s []T, n int) []T {
 	if cap(s) >= n {

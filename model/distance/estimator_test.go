@@ -2,9 +2,11 @@ package distance
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"testing"
 
+	"github.com/gaiaflow/gaiaflow/model/mock"
 	"github.com/gaiaflow/gaiaflow/model/star"
 )
 
@@ -486,5 +488,29 @@ func TestDensityBatches(t *testing.T) {
 		if !slices.Equal(d.calls, c.want) {
 			t.Fatalf("dust at d_best %v: calls %v, want %v", c.atDBest, d.calls, c.want)
 		}
+	}
+}
+
+// AppendCatalog over a partition's blocks gives, in one Rows, the rows that
+// CatalogBlock gives block by block, with the cuts counted the same.
+func TestAppendCatalog(t *testing.T) {
+	b, _ := mockPopulation(900, 5, 0.3)
+	b.Dec = slices.Repeat([]float64{0}, b.Len()) // inside the map
+	cfg := Config{Mode: Catalog, Seed: 2, Quantiles: 4}
+	e := mustNew(t, cfg, LogProbFunc(mock.DefaultCMD().LogProb), linearDust{rate: 0.3})
+	var want Rows
+	var got Rows
+	var cw, cg Counts
+	for lo := 0; lo < b.Len(); lo += 250 {
+		keep := make([]bool, b.Len())
+		for i := lo; i < min(lo+250, b.Len()); i++ {
+			keep[i] = true
+		}
+		blk := b.Select(keep)
+		want.Append(e.CatalogBlock(nil, &blk, &cw))
+		e.AppendCatalog(&got, &blk, &cg)
+	}
+	if want.Len() < 500 || !reflect.DeepEqual(want, got) || cw != cg {
+		t.Errorf("%d rows block by block, %d appended, or they differ; counts %+v and %+v", want.Len(), got.Len(), cw, cg)
 	}
 }

@@ -2,6 +2,7 @@ package distance
 
 import (
 	"math"
+	"slices"
 
 	"github.com/gaiaflow/gaiaflow/model/star"
 )
@@ -53,6 +54,27 @@ func (p *Prepared) Reset() {
 	p.Flags = p.Flags[:0]
 }
 
+// reserve makes room in the empty p for n stars of k samples each (dust
+// draws too if dust), in one allocation per column: growing by append
+// would allocate, and a new process first touch, about twice the memory.
+func (p *Prepared) reserve(n, k int, dust bool) {
+	p.SourceID = slices.Grow(p.SourceID, n)
+	p.Row = slices.Grow(p.Row, n)
+	p.Flags = slices.Grow(p.Flags, n)
+	perStar := []*[]float64{&p.RA, &p.Dec, &p.L, &p.B, &p.G, &p.BPRP, &p.BPG,
+		&p.Parallax, &p.ParallaxError, &p.RUWE, &p.SigmaG, &p.SigmaBP, &p.SigmaRP}
+	perSample := []*[]float64{&p.Plx, &p.Dist, &p.Mod, &p.LogPrior, &p.DBPRP, &p.DBPG}
+	if dust {
+		perSample = append(perSample, &p.DustU)
+	}
+	for _, c := range perStar {
+		*c = slices.Grow(*c, n)
+	}
+	for _, c := range perSample {
+		*c = slices.Grow(*c, n*k)
+	}
+}
+
 func (p *Prepared) floatColumns() []*[]float64 {
 	return []*[]float64{&p.RA, &p.Dec, &p.L, &p.B, &p.G, &p.BPRP, &p.BPG,
 		&p.Parallax, &p.ParallaxError, &p.RUWE,
@@ -101,6 +123,7 @@ func (e *Estimator) Prepare(dst *Prepared, b *star.Block, c *Counts) *Prepared {
 	cfg := &e.cfg
 	k := cfg.K
 	dst.K = k
+	dst.reserve(b.Len(), k, cfg.Mode == Catalog)
 	var cnt Counts
 	for i := range b.SourceID {
 		cnt.In++

@@ -64,6 +64,22 @@ type Plan struct {
 	lock *store.Lock
 }
 
+// Reused returns the inputs whose finished shards the run takes as they
+// are: All but Todo.
+func (p *Plan) Reused() []release.Input {
+	todo := map[string]bool{} // by partition and key: a shard's name
+	for _, in := range p.Todo {
+		todo[in.Path+"\x00"+in.Key] = true
+	}
+	var out []release.Input
+	for _, in := range p.All {
+		if !todo[in.Path+"\x00"+in.Key] {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
 // Fresh reports whether the published version is already what this run
 // would publish.
 func (p *Plan) Fresh() bool {
@@ -155,15 +171,23 @@ func MakePlan(ctx context.Context, opt Options) (*Plan, error) {
 	return p, nil
 }
 
-// Build returns the pipeline that computes the shards of plan.Todo.
+// Build returns the pipeline that computes the shards of plan.Todo and,
+// unless opt.NoHATS, writes the version's HATS catalog from them and from
+// the shards it reuses, in the same job (see BuildHATS).
 func Build(plan *Plan, opt Options) (*beam.Pipeline, error) {
 	if len(plan.Todo) == 0 {
 		return nil, errors.New("distances: nothing to compute")
 	}
 	cfg := opt.catalogConfig()
 	p, s := beam.NewPipelineWithRoot()
-	_, hists := distances.Shards(s, distances.Options{Grid: plan.Grid, Model: opt.Model, Dust: opt.Dust, Cfg: cfg, BlockSize: opt.BlockSize}, opt.Out, plan.Todo)
+	sidecars, hists := distances.Shards(s, distances.Options{Grid: plan.Grid, Model: opt.Model, Dust: opt.Dust, Cfg: cfg, BlockSize: opt.BlockSize}, opt.Out, plan.Todo)
 	distances.Fig4(s, store.Join(opt.Out, plan.Version, release.Fig4Name), hists)
+	if !opt.NoHATS {
+		if reused := plan.Reused(); len(reused) > 0 {
+			sidecars = beam.Flatten(s, sidecars, distances.ReadSidecars(s, opt.Out, reused))
+		}
+		distances.HATSOfShards(s, hatsOptions(plan, opt), opt.Out, sidecars)
+	}
 	return p, nil
 }
 
@@ -230,20 +254,23 @@ func FollowOptions(opt Options, pollEvery, publishEvery time.Duration, notificat
 }
 
 // BuildHATS returns the pipeline that writes the planned version's HATS
-// catalog (distances.HATS) into <out>/<version>/hats from every input's
-// Parquet shard, the reused and the new; run it after Build's shards exist and
-// before Publish, which lists its files in the manifest.
+// catalog (distances.HATSOfShards) into <out>/<version>/hats from every
+// input's shard, counted from its sidecar: for a version whose shards are
+// all reused (Build writes the catalog itself otherwise). Run it before
+// Publish, which lists its files in the manifest.
 func BuildHATS(plan *Plan, opt Options) *beam.Pipeline {
 	p, s := beam.NewPipelineWithRoot()
-	var shards []string
-	for _, in := range plan.All {
-		shards = append(shards, store.Join(opt.Out, release.ShardName(in.Path, in.Key, ".parquet")))
-	}
+	distances.HATSOfShards(s, hatsOptions(plan, opt), opt.Out, distances.ReadSidecars(s, opt.Out, plan.All))
+	return p
+}
+
+// hatsOptions are the options of the planned version's HATS catalog.
+func hatsOptions(plan *Plan, opt Options) distances.HATSOptions {
 	previous := ""
 	if plan.Previous != nil {
 		previous = store.Join(opt.Out, plan.Previous.Version, release.HATSDir)
 	}
-	distances.HATS(s, distances.HATSOptions{
+	return distances.HATSOptions{
 		Previous:   previous,
 		Root:       store.Join(opt.Out, plan.Version, release.HATSDir),
 		MaxRows:    opt.HATSMaxRows,
@@ -251,8 +278,7 @@ func BuildHATS(plan *Plan, opt Options) *beam.Pipeline {
 		Builder:    "gaiaflow distances",
 		Provenance: map[string]string{"gaiaflow_catalog_version": plan.Version, "gaiaflow_model_sha256": plan.ModelSum,
 			"gaiaflow_dust": opt.Dust},
-	}, beam.CreateList(s, shards))
-	return p
+	}
 }
 
 // catalogConfig is the estimator's configuration of a catalog run: o.Cfg in

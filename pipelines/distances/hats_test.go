@@ -1,8 +1,11 @@
 package distances_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,10 +20,13 @@ import (
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
 
-// A version's HATS catalog, built by Beam from its shards before the
-// publication: its partitions hold every star of the version once, none
-// holds more than the maximum, and the manifest lists (and verify checks)
-// its files.
+// A version's HATS catalog, built by Beam in the job that computes its
+// shards, planned from the counts the shards' sidecars carry: its
+// partitions hold every star of the version once, none holds more than the
+// maximum, and the manifest lists (and verify checks) its files. A version
+// of reused shards alone gets it from BuildHATS, one of reused and new
+// shards from its job; both copy, byte for byte, the partitions whose
+// shards did not change.
 func TestHATSCatalogOfAVersion(t *testing.T) {
 	sky, model := fixture(t)
 	out := filepath.Join(t.TempDir(), "catalog")
@@ -39,18 +45,81 @@ func TestHATSCatalogOfAVersion(t *testing.T) {
 	if _, err := runners.Run(ctx, p, stars.Namespace); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := runners.Run(ctx, distances.BuildHATS(plan, opt), stars.Namespace); err != nil {
+	for _, in := range plan.Todo {
+		sc, err := release.ReadSidecar(ctx, out, in)
+		if err != nil || (sc.Input.Stars > 0) != (len(sc.HEALPix) > 0) {
+			t.Fatalf("sidecar of %s: %v, %d stars counted in %d pixels", in.Path, err, sc.Input.Stars, len(sc.HEALPix)/2)
+		}
+	}
+	m := publishWithHATS(t, plan, opt)
+	if n := checkHATS(t, out, m); n < 2 {
+		t.Fatalf("%d partitions", n)
+	}
+	plan.End(ctx)
+
+	// The next version without one input partition: all its shards are
+	// reused; the partitions that no row of the removed one reached are
+	// copied, the others rewritten.
+	inputs, _ := filepath.Glob(filepath.Join(sky, "GaiaSource_*.csv.gz"))
+	if err := os.Remove(inputs[0]); err != nil {
 		t.Fatal(err)
 	}
-	m, _, err := distances.Publish(ctx, plan, opt)
+	plan2, err := distances.Begin(ctx, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer plan2.End(ctx)
+	if len(plan2.Todo) != 0 {
+		t.Fatalf("%d partitions to compute, want none", len(plan2.Todo))
+	}
+	if _, err := runners.Run(ctx, distances.BuildHATS(plan2, opt), stars.Namespace); err != nil {
+		t.Fatal(err)
+	}
+	checkReuse(t, out, plan2.Version)
+	checkHATS(t, out, publishWithHATS(t, plan2, opt))
+	plan2.End(ctx)
+
+	// And one with a changed partition: its shard is computed, the others'
+	// sidecars are read, all in one job.
+	if err := os.WriteFile(inputs[1], halfOf(t, inputs[1]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plan3, err := distances.Begin(ctx, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plan3.End(ctx)
+	if len(plan3.Todo) != 1 || len(plan3.All) < 3 {
+		t.Fatalf("%d of %d partitions to compute, want 1", len(plan3.Todo), len(plan3.All))
+	}
+	p3, err := distances.Build(plan3, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runners.Run(ctx, p3, stars.Namespace); err != nil {
+		t.Fatal(err)
+	}
+	checkReuse(t, out, plan3.Version)
+	checkHATS(t, out, publishWithHATS(t, plan3, opt))
+}
+
+// publishWithHATS publishes the planned version, whose HATS catalog was
+// written.
+func publishWithHATS(t *testing.T, plan *distances.Plan, opt distances.Options) *release.Manifest {
+	t.Helper()
+	m, _, err := distances.Publish(context.Background(), plan, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// checkHATS checks the HATS catalog of the published version m of the
+// catalog out and returns its number of partitions.
+func checkHATS(t *testing.T, out string, m *release.Manifest) int {
+	t.Helper()
 	root := filepath.Join(out, m.Version, release.HATSDir)
 	files, _ := filepath.Glob(filepath.Join(root, "dataset", "Norder=*", "Dir=*", "Npix=*.parquet"))
-	if len(files) < 2 {
-		t.Fatalf("%d partitions", len(files))
-	}
 	var total int64
 	seen := map[int64]bool{}
 	for _, f := range files {
@@ -77,14 +146,14 @@ func TestHATSCatalogOfAVersion(t *testing.T) {
 		k, _ := rows.Read(buf)
 		for _, r := range buf[:k] {
 			if seen[r.SourceID] {
-				t.Errorf("source_id %d in two partitions", r.SourceID)
+				t.Errorf("%s: source_id %d in two partitions", m.Version, r.SourceID)
 			}
 			seen[r.SourceID] = true
 		}
 		fh.Close()
 	}
 	if total != m.Stars || int64(len(seen)) != m.Stars {
-		t.Errorf("HATS partitions hold %d rows (%d distinct), the version %d stars", total, len(seen), m.Stars)
+		t.Errorf("%s: HATS partitions hold %d rows (%d distinct), the version %d stars", m.Version, total, len(seen), m.Stars)
 	}
 	listed := 0
 	for _, f := range m.Files {
@@ -93,28 +162,19 @@ func TestHATSCatalogOfAVersion(t *testing.T) {
 		}
 	}
 	if listed != len(files)+5 {
-		t.Errorf("the manifest lists %d HATS files, want %d partitions + 5", listed, len(files))
+		t.Errorf("%s: the manifest lists %d HATS files, want %d partitions + 5", m.Version, listed, len(files))
 	}
-	if _, err := release.Verify(ctx, out, ""); err != nil {
-		t.Errorf("verify: %v", err)
+	if _, err := release.Verify(context.Background(), out, ""); err != nil {
+		t.Errorf("verify %s: %v", m.Version, err)
 	}
-	plan.End(ctx)
+	return len(files)
+}
 
-	// The next version without one input partition: the partitions that
-	// no row of it reached are copied, byte for byte; the others rewritten.
-	inputs, _ := filepath.Glob(filepath.Join(sky, "GaiaSource_*.csv.gz"))
-	if err := os.Remove(inputs[0]); err != nil {
-		t.Fatal(err)
-	}
-	plan2, err := distances.Begin(ctx, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer plan2.End(ctx)
-	if _, err := runners.Run(ctx, distances.BuildHATS(plan2, opt), stars.Namespace); err != nil {
-		t.Fatal(err)
-	}
-	props, err := os.ReadFile(filepath.Join(out, plan2.Version, release.HATSDir, "hats.properties"))
+// checkReuse checks that the HATS catalog of version v copied some of its
+// previous version's partitions and wrote others.
+func checkReuse(t *testing.T, out, v string) {
+	t.Helper()
+	props, err := os.ReadFile(filepath.Join(out, v, release.HATSDir, "hats.properties"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,15 +183,33 @@ func TestHATSCatalogOfAVersion(t *testing.T) {
 		fmt.Sscanf(line, "gaiaflow_partitions_reused=%d", &reused)
 		fmt.Sscanf(line, "gaiaflow_partitions_written=%d", &written)
 	}
-	t.Logf("second version: %d partitions reused, %d written", reused, written)
+	t.Logf("%s: %d partitions reused, %d written", v, reused, written)
 	if reused == 0 || written == 0 {
-		t.Errorf("%d partitions reused and %d written, want some of each:\n%s", reused, written, props)
+		t.Errorf("%s: %d partitions reused and %d written, want some of each:\n%s", v, reused, written, props)
 	}
-	m2, _, err := distances.Publish(ctx, plan2, opt)
+}
+
+// halfOf returns the gzipped partition file at path cut to its header and
+// the first half of its rows.
+func halfOf(t *testing.T, path string) []byte {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := release.Verify(ctx, out, ""); err != nil {
-		t.Errorf("verify %s: %v", m2.Version, err)
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
 	}
+	text, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(text), "\n")
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(strings.Join(lines[:1+len(lines)/2], "")))
+	zw.Close()
+	return buf.Bytes()
 }

@@ -9,12 +9,14 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/gaiaflow/gaiaflow/io/catalog"
 	"github.com/gaiaflow/gaiaflow/io/hats"
+	"github.com/gaiaflow/gaiaflow/io/release"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
 	"github.com/gaiaflow/gaiaflow/transforms/stars"
@@ -47,7 +49,7 @@ func (o HATSOptions) withDefaults() HATSOptions {
 		o.MaxRows = 1_000_000
 	}
 	if o.CountOrder == 0 {
-		o.CountOrder = 10
+		o.CountOrder = hats.CountOrder
 	}
 	return o
 }
@@ -63,13 +65,40 @@ func (o HATSOptions) withDefaults() HATSOptions {
 // PCollection<int> of the number of partitions.
 func HATS(s beam.Scope, opt HATSOptions, shards beam.PCollection) beam.PCollection {
 	s = s.Scope("distances.HATS")
-	opt = opt.withDefaults()
-	js, err := json.Marshal(opt)
+	o := opt.encode()
+	return hatsOfCounts(s, o, beam.ParDo(s, &hatsCountFn{Options: o}, shards))
+}
+
+// encode returns o with its defaults, as the DoFns' JSON.
+func (o HATSOptions) encode() string {
+	js, err := json.Marshal(o.withDefaults())
 	if err != nil {
 		panic(err)
 	}
-	o := string(js)
-	counts := beam.ParDo(s, &hatsCountFn{Options: o}, shards) // KV<shard, pairs>
+	return string(js)
+}
+
+// HATSOfShards is HATS of the shards whose sidecars (PCollection of
+// release.Sidecar) are given, in the catalog folder dir: their rows are
+// counted from the sidecars (Sidecar.HEALPix) where they hold the counts,
+// so that only the partitions' writes read the shards.
+func HATSOfShards(s beam.Scope, opt HATSOptions, dir string, sidecars beam.PCollection) beam.PCollection {
+	s = s.Scope("distances.HATS")
+	o := opt.encode()
+	return hatsOfCounts(s, o, beam.ParDo(s, &sidecarCountsFn{Options: o, Dir: dir}, sidecars))
+}
+
+// ReadSidecars reads the sidecars of the finished shards of inputs in the
+// catalog folder dir (PCollection of release.Sidecar): the shards a run
+// reuses.
+func ReadSidecars(s beam.Scope, dir string, inputs []release.Input) beam.PCollection {
+	s = s.Scope("distances.ReadSidecars")
+	return beam.ParDo(s, &readSidecarFn{Dir: dir}, beam.Reshuffle(s, beam.CreateList(s, inputs)))
+}
+
+// hatsOfCounts is HATS from the shards' counts (KV<shard path, pairs>),
+// with the options o (encode).
+func hatsOfCounts(s beam.Scope, o string, counts beam.PCollection) beam.PCollection {
 	total := beam.Combine(s, &hatsCountsFn{}, beam.DropKey(s, counts))
 	plan := beam.ParDo(s, &hatsPlanFn{Options: o}, total)
 	assigned := beam.ParDo(s, &hatsAssignFn{Options: o}, counts, beam.SideInput{Input: plan})
@@ -110,6 +139,42 @@ func (fn *hatsCountFn) ProcessElement(ctx context.Context, shard string, emit fu
 	}
 	emit(shard, c)
 	return nil
+}
+
+type sidecarCountsFn struct {
+	Options string
+	Dir     string
+}
+
+// ProcessElement emits the sidecar's Parquet shard with its counts per
+// pixel at CountOrder, from the sidecar, or from the shard if the sidecar
+// has none or they are too coarse.
+func (fn *sidecarCountsFn) ProcessElement(ctx context.Context, sc release.Sidecar, emit func(string, []int64)) error {
+	var opt HATSOptions
+	if err := json.Unmarshal([]byte(fn.Options), &opt); err != nil {
+		return err
+	}
+	shard := store.Join(fn.Dir, sc.Input.Parquet)
+	if sc.HEALPix != nil && opt.CountOrder <= hats.CountOrder {
+		emit(shard, hats.Coarsen(sc.HEALPix, hats.CountOrder, opt.CountOrder))
+		return nil
+	}
+	c, err := shardCounts(ctx, shard, opt.CountOrder)
+	if err != nil {
+		return err
+	}
+	emit(shard, c)
+	return nil
+}
+
+type readSidecarFn struct{ Dir string }
+
+func (fn *readSidecarFn) ProcessElement(ctx context.Context, in release.Input) (release.Sidecar, error) {
+	sc, err := release.ReadSidecar(ctx, fn.Dir, in)
+	if err != nil {
+		return sc, fmt.Errorf("the finished shard of %s: %w", in.Path, err)
+	}
+	return sc, nil
 }
 
 // shardCounts returns the shard's rows per pixel at order as (pixel, count)
@@ -293,10 +358,12 @@ func (fn *hatsWriteFn) ProcessElement(ctx context.Context, key string, shards fu
 	for shards(&sh) {
 		paths = append(paths, sh)
 	}
+	start := time.Now()
 	rec, err := writeOrReuse(ctx, fn.opt, fn.prev, key, paths)
 	if err != nil {
 		return err
 	}
+	stars.Timing(ctx, "hats", time.Since(start))
 	emit(rec)
 	return nil
 }
@@ -414,6 +481,8 @@ func init() {
 	register.DoFn3x1[context.Context, string, func(string, []int64), error](&hatsCountFn{})
 	register.Combiner1[[]int64](&hatsCountsFn{})
 	register.DoFn1x2[[]int64, string, error](&hatsPlanFn{})
+	register.DoFn3x1[context.Context, release.Sidecar, func(string, []int64), error](&sidecarCountsFn{})
+	register.DoFn2x2[context.Context, release.Input, release.Sidecar, error](&readSidecarFn{})
 	register.DoFn4x1[string, []int64, string, func(string, string), error](&hatsAssignFn{})
 	register.DoFn4x1[context.Context, string, func(*string) bool, func(string), error](&hatsWriteFn{})
 	register.DoFn3x2[context.Context, string, func(*string) bool, int, error](&hatsMetaFn{})

@@ -19,8 +19,9 @@ func TestMain(m *testing.M) { ptest.Main(m) }
 // TestHATSOnARunnerMatchesTheSequentialBuild: shards of real DR2 rows (the
 // M67 cone, io/partition/testdata) computed with a small model; the HATS
 // transform on a runner (counts combined, partitions planned and written
-// by separate DoFns) writes the same files, byte for byte, as WriteHATS
-// doing the steps one after another in this process; partitions are split
+// by separate DoFns), and HATSOfShards counting from the shard's sidecar,
+// write the same files, byte for byte, as WriteHATS doing the steps one
+// after another in this process; partitions are split
 // so that none holds more than MaxRows, and hats_nrows counts every star.
 func TestHATSOnARunnerMatchesTheSequentialBuild(t *testing.T) {
 	ctx := context.Background()
@@ -35,10 +36,15 @@ func TestHATSOnARunnerMatchesTheSequentialBuild(t *testing.T) {
 
 	const maxRows = 200
 	opt := HATSOptions{MaxRows: maxRows, Collection: "test", Builder: "test"}
-	onRunner, inProcess := opt, opt
+	onRunner, inProcess, fromSidecars := opt, opt, opt
 	onRunner.Root, inProcess.Root = filepath.Join(dir, "hats-beam"), filepath.Join(dir, "hats-seq")
+	fromSidecars.Root = filepath.Join(dir, "hats-sidecars")
 	p, s := beam.NewPipelineWithRoot()
 	HATS(s, onRunner, beam.CreateList(s, shards))
+	if len(sc.HEALPix) == 0 {
+		t.Fatal("the sidecar holds no HEALPix counts")
+	}
+	HATSOfShards(s, fromSidecars, cat, beam.Create(s, sc))
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)
 	}
@@ -56,12 +62,15 @@ func TestHATSOnARunnerMatchesTheSequentialBuild(t *testing.T) {
 		}
 		rel, _ := filepath.Rel(inProcess.Root, path)
 		want, _ := os.ReadFile(path)
-		got, err := os.ReadFile(filepath.Join(onRunner.Root, rel))
-		if rel == "hats.properties" { // written a moment apart
-			got, want = dropLine(got, "hats_creation_date="), dropLine(want, "hats_creation_date=")
-		}
-		if err != nil || string(got) != string(want) {
-			t.Errorf("%s: differs between the runner and the sequential build (%v)", rel, err)
+		for _, root := range []string{onRunner.Root, fromSidecars.Root} {
+			got, err := os.ReadFile(filepath.Join(root, rel))
+			w := want
+			if rel == "hats.properties" { // written a moment apart
+				got, w = dropLine(got, "hats_creation_date="), dropLine(want, "hats_creation_date=")
+			}
+			if err != nil || string(got) != string(w) {
+				t.Errorf("%s: differs between %s and the sequential build (%v)", rel, filepath.Base(root), err)
+			}
 		}
 		files++
 		return nil

@@ -10,6 +10,7 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/flowfile"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
+	"github.com/gaiaflow/gaiaflow/model/flow"
 )
 
 // densities holds the CMD densities a worker process loaded (io/store's
@@ -70,8 +71,11 @@ func Distil(ctx context.Context, path, modelPath string, model []byte, nodes int
 	if modelPath != "" {
 		// Copied as it is, once its checksums and its model's are right.
 		if data, err := store.ReadFile(ctx, flowfile.GridBeside(modelPath, nodes)); err == nil {
-			if _, notes, err := flowfile.DecodeGrid(data); err == nil && notes[flowfile.ModelSumNote] == modelSum {
-				return store.WriteFile(ctx, path, data)
+			if g, notes, err := flowfile.DecodeGrid(data); err == nil && notes[flowfile.ModelSumNote] == modelSum {
+				if err := store.WriteFile(ctx, path, data); err != nil {
+					return err
+				}
+				return keepDensity(ctx, path, g)
 			}
 		}
 	}
@@ -83,5 +87,20 @@ func Distil(ctx context.Context, path, modelPath string, model []byte, nodes int
 	if err != nil {
 		return err
 	}
-	return flowfile.StoreGrid(ctx, path, g, modelSum)
+	if err := flowfile.StoreGrid(ctx, path, g, modelSum); err != nil {
+		return err
+	}
+	return keepDensity(ctx, path, g)
+}
+
+// keepDensity puts the grid g, just written to path, into this process's
+// densities, so that workers in the same process (the local runners) use
+// it instead of reading and decoding the file again; workers elsewhere
+// read the file. g's values are those of the file bit for bit (the file
+// stores float64s as they are).
+func keepDensity(ctx context.Context, path string, g *flow.Grid) error {
+	_, err := densities.Get(ctx, path, func(context.Context) (distance.Density, error) {
+		return distance.NewGridDensity(g)
+	})
+	return err
 }

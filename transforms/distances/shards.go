@@ -51,7 +51,6 @@ type shardFn struct {
 	Options string // Options as JSON
 	Dir     string
 
-	est *distance.Estimator
 	opt Options
 }
 
@@ -59,14 +58,32 @@ func (fn *shardFn) Setup(ctx context.Context) error {
 	if err := json.Unmarshal([]byte(fn.Options), &fn.opt); err != nil {
 		return err
 	}
-	var err error
-	fn.est, err = newEstimator(ctx, fn.opt)
+	// Load the density and the map now, so a bad model or map fails the
+	// job before any partition is read.
+	est, err := fn.estimator(ctx)
+	if err == nil {
+		estimators.put(fn.Options, est)
+	}
 	return err
 }
 
+// estimator returns an estimator of fn's options: one that another
+// instance of fn in this process has finished with, or a new one.
+func (fn *shardFn) estimator(ctx context.Context) (*distance.Estimator, error) {
+	if est, ok := estimators.get(fn.Options); ok {
+		return est, nil
+	}
+	return newEstimator(ctx, fn.opt)
+}
+
 func (fn *shardFn) ProcessElement(ctx context.Context, in release.Input, emit func(release.Sidecar), hists func(distance.CMDHists)) error {
+	est, err := fn.estimator(ctx)
+	if err != nil {
+		return err
+	}
+	defer estimators.put(fn.Options, est)
 	h := distance.NewCMDHists()
-	sc, err := ComputeShard(ctx, fn.Dir, in, fn.est, fn.opt.BlockSize, &h)
+	sc, err := ComputeShard(ctx, fn.Dir, in, est, fn.opt.BlockSize, &h)
 	if err != nil {
 		return err // names the file
 	}
@@ -99,23 +116,30 @@ func newEstimator(ctx context.Context, opt Options) (*distance.Estimator, error)
 // cuts, and WriteShard checks that they reconcile with the rows written. If
 // h is not nil the rows are added to it.
 func ComputeShard(ctx context.Context, dir string, in release.Input, est *distance.Estimator, blockSize int, h *distance.CMDHists) (release.Sidecar, error) {
-	var rows distance.Rows
+	rows, ok := shardRows.get("")
+	if !ok {
+		rows = &distance.Rows{}
+	}
+	defer shardRows.put("", rows)
+	rows.Reset()
 	var t1 distance.Table1
 	var cuts distance.Counts
 	var rejects []partition.Reject
 	var nStars int64
-	scratch := &distance.Rows{}
 	var model time.Duration
 	start := time.Now()
-	c, err := partition.ReadPath(ctx, in.Path, partition.Options{BlockSize: blockSize}, func(b *star.Block) error {
+	// The estimator copies what it needs of a block: one block's memory
+	// serves the whole partition.
+	c, err := partition.ReadPath(ctx, in.Path, partition.Options{BlockSize: blockSize, Reuse: true}, func(b *star.Block) error {
 		t0 := time.Now()
 		nStars += int64(b.Len())
-		r := est.CatalogBlock(scratch, b, &cuts)
+		n := rows.Len()
+		est.AppendCatalog(rows, b, &cuts)
+		r := rows.Slice(n, rows.Len())
 		t1.AddRows(r)
 		if h != nil {
 			h.AddRows(r)
 		}
-		rows.Append(r)
 		model += time.Since(t0)
 		return nil
 	}, func(r partition.Reject) { rejects = append(rejects, r) })
@@ -126,7 +150,7 @@ func ComputeShard(ctx context.Context, dir string, in release.Input, est *distan
 	counts := cuts.Tally()
 	counts.Merge(star.Tally{star.Files: 1, star.RowsIn: c.Rows, star.StarsIn: nStars, star.Rejected: int64(len(rejects))})
 	start = time.Now()
-	sc, err := release.WriteShard(ctx, dir, in, &rows, t1, counts, rejects)
+	sc, err := release.WriteShard(ctx, dir, in, rows, t1, counts, rejects)
 	stars.Timing(ctx, "read", read)
 	stars.Timing(ctx, "model", model)
 	stars.Timing(ctx, "write", time.Since(start))
