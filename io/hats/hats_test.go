@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -204,6 +205,42 @@ func TestCountAndCoarsen(t *testing.T) {
 			if len(got) != 2*len(want) || n != int64(len(h)) {
 				t.Errorf("order %d, %s: %d pixels of %d rows, want %d of %d", order, name, len(got)/2, n, len(want), len(h))
 			}
+		}
+	}
+}
+
+// Counts go through JSON as they are, in far fewer bytes than a JSON array;
+// what MarshalJSON would not write is an error.
+func TestCountsJSON(t *testing.T) {
+	rows := skyRows(5000)
+	h := make([]int64, rows.Len())
+	for i := range h {
+		h[i] = catalog.HEALPix29(rows.RA[i], rows.Dec[i])
+	}
+	for _, c := range []Counts{Count(h, CountOrder), Count(h, 29), Count(h, 0), nil} {
+		b, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Counts
+		if err := json.Unmarshal(b, &back); err != nil || !slices.Equal(back, c) {
+			t.Fatalf("%d pairs back as %d: %v", len(c)/2, len(back)/2, err)
+		}
+		plain, _ := json.Marshal([]int64(c))
+		t.Logf("%d pairs: %d bytes, %d as a JSON array", len(c)/2, len(b), len(plain))
+		if len(c) > 1000 && 2*len(b) > len(plain) {
+			t.Errorf("%d pairs take %d bytes, a JSON array %d", len(c)/2, len(b), len(plain))
+		}
+	}
+	for _, bad := range []string{`"AQ=="`, `"AQAB"`, `"AAEAAQ=="`, `"AQEBAA=="`, `"not base64"`, `[1, 2]`, `"//////////////////8BAQ=="`} {
+		var c Counts
+		if err := json.Unmarshal([]byte(bad), &c); err == nil {
+			t.Errorf("%s read as %v", bad, c)
+		}
+	}
+	for _, bad := range []Counts{{1}, {5, 1, 3, 1}, {5, 1, 5, 1}, {5, 0}} {
+		if _, err := json.Marshal(bad); err == nil {
+			t.Errorf("%v written", bad)
 		}
 	}
 }

@@ -21,10 +21,10 @@ type Sidecar struct {
 	Input  Input           `json:"input"`
 	Table1 distance.Table1 `json:"table1"`
 	// HEALPix counts the shard's rows per HEALPix NESTED pixel at order
-	// hats.CountOrder, as (pixel, count) pairs sorted by pixel: what a HATS
+	// hats.CountOrder (in a compact form, see hats.Counts): what a HATS
 	// catalog is planned from without reading the shard again. Nil in
 	// sidecars of older builds, or if a row has no position.
-	HEALPix []int64 `json:"healpix_counts,omitempty"`
+	HEALPix hats.Counts `json:"healpix_counts,omitempty"`
 }
 
 // SidecarName returns the sidecar path of a shard.
@@ -103,7 +103,7 @@ func ReadSidecar(ctx context.Context, dir string, in Input) (Sidecar, error) {
 
 // healpixCounts returns the Sidecar's HEALPix counts of rows; nil if a row
 // has no position, which the HATS step then finds and reports itself.
-func healpixCounts(rows *distance.Rows) []int64 {
+func healpixCounts(rows *distance.Rows) hats.Counts {
 	h := make([]int64, rows.Len())
 	for i := range h {
 		if h[i] = catalog.HEALPix29(rows.RA[i], rows.Dec[i]); h[i] < 0 {
