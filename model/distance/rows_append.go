@@ -32,6 +32,13 @@ func (c *Rows) Append(o *Rows) {
 // same reason.
 func (c *Rows) SortBySourceID() {
 	n := c.Len()
+	sorted := true // as the rows of a Gaia partition come
+	for i := 1; i < n && sorted; i++ {
+		sorted = c.SourceID[i-1] < c.SourceID[i]
+	}
+	if sorted {
+		return
+	}
 	idx := make([]int, n)
 	for i := range idx {
 		idx[i] = i
@@ -78,12 +85,35 @@ func (c *Rows) SortByKey(key []int64) {
 	c.permute(idx)
 }
 
-// permute reorders the rows: row a of the result is row idx[a].
+// permute reorders the rows in place, a column at a time through one
+// scratch column: row a of the result is row idx[a]. The columns keep
+// their storage, so rows kept for the next partition need not grow again.
 func (c *Rows) permute(idx []int) {
-	var out Rows
-	out.AppendRows(c, idx)
-	out.NQuantiles = c.NQuantiles
-	*c = out
+	f := make([]float64, len(idx))
+	for _, col := range c.floatColumns() {
+		permuteColumn(*col, f, idx)
+	}
+	permuteColumn(c.SourceID, make([]int64, len(idx)), idx)
+	i32 := make([]int32, len(idx))
+	permuteColumn(c.Iterations, i32, idx)
+	permuteColumn(c.Samples, i32, idx)
+	permuteColumn(c.Flags, make([]Flag, len(idx)), idx)
+	if q := c.NQuantiles; q > 0 {
+		f = slices.Grow(f[:0], q*len(idx))
+		for _, i := range idx {
+			f = append(f, c.Quantiles[q*i:q*i+q]...)
+		}
+		copy(c.Quantiles, f)
+	}
+}
+
+// permuteColumn sets col[a] = col[idx[a]] for every a, through scratch (at
+// least as long as idx).
+func permuteColumn[T any](col, scratch []T, idx []int) {
+	for a, i := range idx {
+		scratch[a] = col[i]
+	}
+	copy(col, scratch[:len(idx)])
 }
 
 // AppendRows adds the rows idx of o, in that order, to the end of c, a

@@ -1,7 +1,9 @@
 package distance
 
 import (
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -54,5 +56,40 @@ func TestAppendRowsIsAppendOfEachRow(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("AppendRows %+v\nAppend one by one %+v", got, want)
+	}
+}
+
+// permute reorders the rows as AppendRows of the same indices into new
+// rows does, in the rows' own storage; SortBySourceID of sorted rows
+// leaves them as they are.
+func TestPermuteInPlace(t *testing.T) {
+	var src Rows
+	src.NQuantiles = 3
+	for i := range 50 {
+		src.SourceID = append(src.SourceID, int64(1000-7*i))
+		for k, col := range src.floatColumns() {
+			*col = append(*col, float64(100*i+k))
+		}
+		src.Iterations = append(src.Iterations, int32(i))
+		src.Samples = append(src.Samples, int32(2*i))
+		src.Flags = append(src.Flags, Flag(3*i))
+		src.Quantiles = append(src.Quantiles, float64(i), float64(-i), float64(i*i))
+	}
+	idx := rand.New(rand.NewPCG(1, 2)).Perm(src.Len())
+	var want Rows
+	want.AppendRows(&src, idx)
+	var got Rows
+	got.Append(&src)
+	first := &got.DistMean[0]
+	got.permute(idx)
+	if !reflect.DeepEqual(got, want) || &got.DistMean[0] != first {
+		t.Fatalf("permuted in place %+v\nappended %+v (same storage: %v)", got, want, &got.DistMean[0] == first)
+	}
+	got.SortBySourceID()
+	var sorted Rows
+	sorted.Append(&got)
+	got.SortBySourceID()
+	if !slices.IsSorted(got.SourceID) || !reflect.DeepEqual(got, sorted) {
+		t.Errorf("sorted rows changed by a second sort")
 	}
 }
