@@ -129,16 +129,7 @@ type hatsCountFn struct{ Options string }
 // ProcessElement emits the shard with its counts per pixel at CountOrder
 // as (pixel, count) pairs, flattened.
 func (fn *hatsCountFn) ProcessElement(ctx context.Context, shard string, emit func(string, []int64)) error {
-	var opt HATSOptions
-	if err := json.Unmarshal([]byte(fn.Options), &opt); err != nil {
-		return err
-	}
-	c, err := shardCounts(ctx, shard, opt.CountOrder)
-	if err != nil {
-		return err
-	}
-	emit(shard, c)
-	return nil
+	return emitCounts(ctx, fn.Options, shard, nil, emit)
 }
 
 type sidecarCountsFn struct {
@@ -147,16 +138,21 @@ type sidecarCountsFn struct {
 }
 
 // ProcessElement emits the sidecar's Parquet shard with its counts per
-// pixel at CountOrder, from the sidecar, or from the shard if the sidecar
-// has none or they are too coarse.
+// pixel at CountOrder, from the sidecar where it holds them.
 func (fn *sidecarCountsFn) ProcessElement(ctx context.Context, sc release.Sidecar, emit func(string, []int64)) error {
+	return emitCounts(ctx, fn.Options, store.Join(fn.Dir, sc.Input.Parquet), sc.HEALPix, emit)
+}
+
+// emitCounts emits shard with its counts at the CountOrder of the options
+// (JSON): coarsened from known, its counts at hats.CountOrder, or, if there
+// are none or they are too coarse, read from the shard.
+func emitCounts(ctx context.Context, options, shard string, known hats.Counts, emit func(string, []int64)) error {
 	var opt HATSOptions
-	if err := json.Unmarshal([]byte(fn.Options), &opt); err != nil {
+	if err := json.Unmarshal([]byte(options), &opt); err != nil {
 		return err
 	}
-	shard := store.Join(fn.Dir, sc.Input.Parquet)
-	if sc.HEALPix != nil && opt.CountOrder <= hats.CountOrder {
-		emit(shard, hats.Coarsen(sc.HEALPix, hats.CountOrder, opt.CountOrder))
+	if known != nil && opt.CountOrder <= hats.CountOrder {
+		emit(shard, hats.Coarsen(known, hats.CountOrder, opt.CountOrder))
 		return nil
 	}
 	c, err := shardCounts(ctx, shard, opt.CountOrder)
