@@ -54,21 +54,6 @@ func (o HATSOptions) withDefaults() HATSOptions {
 	return o
 }
 
-// HATS writes the rows of the catalog shards (PCollection<string> of
-// Parquet shard paths) as a HATS catalog under opt.Root (io/hats): each
-// shard's rows are counted per HEALPix pixel at CountOrder, a combiner sums
-// the counts, one worker plans the partitions, every shard names the
-// partitions its rows fall in (from its counts), and one DoFn per partition
-// reads those shards, keeps the partition's rows and writes them (or copies
-// it from opt.Previous); the catalog-level files come last. Shards' names
-// and counts, not rows, cross the shuffle. It returns the singleton
-// PCollection<int> of the number of partitions.
-func HATS(s beam.Scope, opt HATSOptions, shards beam.PCollection) beam.PCollection {
-	s = s.Scope("distances.HATS")
-	o := opt.encode()
-	return hatsOfCounts(s, o, beam.ParDo(s, &hatsCountFn{Options: o}, shards))
-}
-
 // encode returns o with its defaults, as the DoFns' JSON.
 func (o HATSOptions) encode() string {
 	js, err := json.Marshal(o.withDefaults())
@@ -78,10 +63,17 @@ func (o HATSOptions) encode() string {
 	return string(js)
 }
 
-// HATSOfShards is HATS of the shards whose sidecars (PCollection of
-// release.Sidecar) are given, in the catalog folder dir: their rows are
-// counted from the sidecars (Sidecar.HEALPix) where they hold the counts,
-// so that only the partitions' writes read the shards.
+// HATSOfShards writes the rows of the catalog shards whose sidecars
+// (PCollection of release.Sidecar) are given, in the catalog folder dir, as
+// a HATS catalog under opt.Root (io/hats): each shard's rows per HEALPix
+// pixel at CountOrder come from its sidecar (Sidecar.HEALPix; a sidecar of
+// an older build without them has its shard's positions read), a combiner
+// sums the counts, one worker plans the partitions, every shard names the
+// partitions its rows fall in (from its counts), and one DoFn per partition
+// reads those shards, keeps the partition's rows and writes them (or copies
+// it from opt.Previous); the catalog-level files come last. Shards' names
+// and counts, not rows, cross the shuffle. It returns the singleton
+// PCollection<int> of the number of partitions.
 func HATSOfShards(s beam.Scope, opt HATSOptions, dir string, sidecars beam.PCollection) beam.PCollection {
 	s = s.Scope("distances.HATS")
 	o := opt.encode()
@@ -122,14 +114,6 @@ func readShardRows(ctx context.Context, path string, read func(io.ReaderAt, int6
 	}
 	defer f.Close()
 	return read(f, f.Size(), path)
-}
-
-type hatsCountFn struct{ Options string }
-
-// ProcessElement emits the shard with its counts per pixel at CountOrder
-// as (pixel, count) pairs, flattened.
-func (fn *hatsCountFn) ProcessElement(ctx context.Context, shard string, emit func(string, []int64)) error {
-	return emitCounts(ctx, fn.Options, shard, nil, emit)
 }
 
 type sidecarCountsFn struct {
@@ -474,7 +458,6 @@ func writeHATSMeta(ctx context.Context, opt HATSOptions, p hatsPlan, recs []stri
 }
 
 func init() {
-	register.DoFn3x1[context.Context, string, func(string, []int64), error](&hatsCountFn{})
 	register.Combiner1[[]int64](&hatsCountsFn{})
 	register.DoFn1x2[[]int64, string, error](&hatsPlanFn{})
 	register.DoFn3x1[context.Context, release.Sidecar, func(string, []int64), error](&sidecarCountsFn{})

@@ -19,10 +19,11 @@ func TestMain(m *testing.M) { ptest.Main(m) }
 // TestHATSOnARunnerMatchesTheSequentialBuild: shards of real DR2 rows (the
 // M67 cone, io/partition/testdata) computed with a small model; the HATS
 // transform on a runner (counts combined, partitions planned and written
-// by separate DoFns), and HATSOfShards counting from the shard's sidecar,
-// write the same files, byte for byte, as WriteHATS doing the steps one
-// after another in this process; partitions are split
-// so that none holds more than MaxRows, and hats_nrows counts every star.
+// by separate DoFns), counting from the shard's sidecar or, for a sidecar
+// without counts, from the shard itself, writes the same files, byte for
+// byte, as WriteHATS doing the steps one after another in this process;
+// partitions are split so that none holds more than MaxRows, and
+// hats_nrows counts every star.
 func TestHATSOnARunnerMatchesTheSequentialBuild(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -33,18 +34,20 @@ func TestHATSOnARunnerMatchesTheSequentialBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	shards := []string{filepath.Join(cat, sc.Input.Parquet)}
-
-	const maxRows = 200
-	opt := HATSOptions{MaxRows: maxRows, Collection: "test", Builder: "test"}
-	onRunner, inProcess, fromSidecars := opt, opt, opt
-	onRunner.Root, inProcess.Root = filepath.Join(dir, "hats-beam"), filepath.Join(dir, "hats-seq")
-	fromSidecars.Root = filepath.Join(dir, "hats-sidecars")
-	p, s := beam.NewPipelineWithRoot()
-	HATS(s, onRunner, beam.CreateList(s, shards))
 	if len(sc.HEALPix) == 0 {
 		t.Fatal("the sidecar holds no HEALPix counts")
 	}
-	HATSOfShards(s, fromSidecars, cat, beam.Create(s, sc))
+	older := sc // a sidecar of a build before the counts: the shard is read
+	older.HEALPix = nil
+
+	const maxRows = 200
+	opt := HATSOptions{MaxRows: maxRows, Collection: "test", Builder: "test"}
+	onRunner, inProcess, fromShards := opt, opt, opt
+	onRunner.Root, inProcess.Root = filepath.Join(dir, "hats-beam"), filepath.Join(dir, "hats-seq")
+	fromShards.Root = filepath.Join(dir, "hats-shards")
+	p, s := beam.NewPipelineWithRoot()
+	HATSOfShards(s, onRunner, cat, beam.Create(s, sc))
+	HATSOfShards(s, fromShards, cat, beam.Create(s, older))
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +65,7 @@ func TestHATSOnARunnerMatchesTheSequentialBuild(t *testing.T) {
 		}
 		rel, _ := filepath.Rel(inProcess.Root, path)
 		want, _ := os.ReadFile(path)
-		for _, root := range []string{onRunner.Root, fromSidecars.Root} {
+		for _, root := range []string{onRunner.Root, fromShards.Root} {
 			got, err := os.ReadFile(filepath.Join(root, rel))
 			w := want
 			if rel == "hats.properties" { // written a moment apart
