@@ -7,6 +7,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/gaiaflow/gaiaflow/io/plot"
 	"github.com/gaiaflow/gaiaflow/model/distance"
+	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
 
 // Fig4 draws paper 000's fig. 4 from the shards' histograms hists
@@ -15,7 +16,7 @@ import (
 func Fig4(s beam.Scope, path string, hists beam.PCollection) {
 	s = s.Scope("distances.Fig4")
 	h := beam.Combine(s, &cmdHistFn{}, hists)
-	beam.ParDo0(s, &fig4Fn{Path: path}, h)
+	stars.Sink(s, beam.ParDo(s, &fig4Fn{Path: path}, h))
 }
 
 type cmdHistFn struct{}
@@ -36,11 +37,12 @@ func (*cmdHistFn) ExtractOutput(a distance.CMDHists) distance.CMDHists { return 
 
 type fig4Fn struct{ Path string }
 
-func (fn *fig4Fn) ProcessElement(ctx context.Context, h distance.CMDHists) error {
-	return plot.Fig4(&h.InverseParallax, &h.Model).Save(ctx, fn.Path)
+// ProcessElement writes the figure and emits its path (for stars.Sink).
+func (fn *fig4Fn) ProcessElement(ctx context.Context, h distance.CMDHists) (string, error) {
+	return fn.Path, plot.Fig4(&h.InverseParallax, &h.Model).Save(ctx, fn.Path)
 }
 
 func init() {
 	register.Combiner3[distance.CMDHists, distance.CMDHists, distance.CMDHists](&cmdHistFn{})
-	register.DoFn2x1[context.Context, distance.CMDHists, error](&fig4Fn{})
+	register.DoFn2x2[context.Context, distance.CMDHists, string, error](&fig4Fn{})
 }

@@ -104,9 +104,9 @@ func Follow(s beam.Scope, opt FollowOptions) {
 	}
 	work := beam.ParDo(s, &listFn{Options: string(js)}, polls)
 	fresh := beam.ParDo(s, &onceFn{Seen: state.MakeValueState[bool]("seen")}, work)
-	beam.ParDo0(s, &computeFn{Options: string(js)}, beam.Reshuffle(s, fresh))
+	stars.Sink(s, beam.ParDo(s, &computeFn{Options: string(js)}, beam.Reshuffle(s, fresh)))
 	publishes := periodic.Impulse(s, start, end, opt.PublishEvery, false)
-	beam.ParDo0(s, &publishFn{Options: string(js)}, publishes)
+	stars.Sink(s, beam.ParDo(s, &publishFn{Options: string(js)}, publishes))
 }
 
 // ValidSubscription reports whether name is a Pub/Sub subscription's full
@@ -230,7 +230,8 @@ func (fn *computeFn) Setup() (err error) {
 
 // ProcessElement makes one partition into its shard; a partition that
 // cannot be read gets a failure record instead, and the pipeline goes on.
-func (fn *computeFn) ProcessElement(ctx context.Context, w Work) {
+// It emits the partition's path (for stars.Sink).
+func (fn *computeFn) ProcessElement(ctx context.Context, w Work) string {
 	defer inFlight.Add(-1)
 	o := fn.opt
 	sc, err := fn.compute(ctx, w)
@@ -240,11 +241,12 @@ func (fn *computeFn) ProcessElement(ctx context.Context, w Work) {
 		if err := release.WriteFailure(ctx, o.Out, w.Input, err); err != nil {
 			followLog.Error("follow: cannot record the failure; the partition will be tried again after a restart", "file", w.Input.Path, "error", err)
 		}
-		return
+		return w.Input.Path
 	}
 	stars.Counter(PartitionsComputed).Inc(ctx, 1)
 	stars.Monitor(ctx, sc.Input.Counts)
 	stars.Progress("partitions made into shards", 1)
+	return w.Input.Path
 }
 
 func (fn *computeFn) compute(ctx context.Context, w Work) (release.Sidecar, error) {
@@ -268,14 +270,18 @@ func (fn *publishFn) Setup() (err error) {
 	return err
 }
 
-func (fn *publishFn) ProcessElement(ctx context.Context, _ []byte) {
+// ProcessElement publishes a version if there is one to publish, and emits
+// the version's name ("" if none; for stars.Sink).
+func (fn *publishFn) ProcessElement(ctx context.Context, _ []byte) string {
 	m, err := PublishFollowed(ctx, fn.opt, &fn.keys)
 	switch {
 	case err != nil:
 		followLog.Error("follow: no version published at this tick; trying again at the next", "error", err)
 	case m != nil:
 		stars.Counter(VersionsPublished).Inc(ctx, 1)
+		return m.Version
 	}
+	return ""
 }
 
 // PublishFollowed publishes the next version of the followed catalog if its
@@ -386,8 +392,8 @@ func init() {
 	beam.RegisterType(reflect.TypeOf(Work{}))
 	register.DoFn3x0[context.Context, []byte, func(string, Work)](&listFn{})
 	register.DoFn4x1[state.Provider, string, Work, func(Work), error](&onceFn{})
-	register.DoFn2x0[context.Context, Work](&computeFn{})
-	register.DoFn2x0[context.Context, []byte](&publishFn{})
+	register.DoFn2x1[context.Context, Work, string](&computeFn{})
+	register.DoFn2x1[context.Context, []byte, string](&publishFn{})
 	register.Emitter2[string, Work]()
 	register.Emitter1[Work]()
 }

@@ -72,12 +72,11 @@ func (o HATSOptions) encode() string {
 // partitions its rows fall in (from its counts), and one DoFn per partition
 // reads those shards, keeps the partition's rows and writes them (or copies
 // it from opt.Previous); the catalog-level files come last. Shards' names
-// and counts, not rows, cross the shuffle. It returns the singleton
-// PCollection<int> of the number of partitions.
-func HATSOfShards(s beam.Scope, opt HATSOptions, dir string, sidecars beam.PCollection) beam.PCollection {
+// and counts, not rows, cross the shuffle.
+func HATSOfShards(s beam.Scope, opt HATSOptions, dir string, sidecars beam.PCollection) {
 	s = s.Scope("distances.HATS")
 	o := opt.encode()
-	return hatsOfCounts(s, o, beam.ParDo(s, &sidecarCountsFn{Options: o, Dir: dir}, sidecars))
+	hatsOfCounts(s, o, beam.ParDo(s, &sidecarCountsFn{Options: o, Dir: dir}, sidecars))
 }
 
 // ReadSidecars reads the sidecars of the finished shards of inputs in the
@@ -90,12 +89,12 @@ func ReadSidecars(s beam.Scope, dir string, inputs []release.Input) beam.PCollec
 
 // hatsOfCounts is HATS from the shards' counts (KV<shard path, pairs>),
 // with the options o (encode).
-func hatsOfCounts(s beam.Scope, o string, counts beam.PCollection) beam.PCollection {
+func hatsOfCounts(s beam.Scope, o string, counts beam.PCollection) {
 	total := beam.Combine(s, &hatsCountsFn{}, beam.DropKey(s, counts))
 	plan := beam.ParDo(s, &hatsPlanFn{Options: o}, total)
 	assigned := beam.ParDo(s, &hatsAssignFn{Options: o}, counts, beam.SideInput{Input: plan})
 	written := beam.ParDo(s, &hatsWriteFn{Options: o}, beam.GroupByKey(s, assigned))
-	return beam.ParDo(s, &hatsMetaFn{Options: o}, plan, beam.SideInput{Input: written})
+	stars.Sink(s, beam.ParDo(s, &hatsMetaFn{Options: o}, plan, beam.SideInput{Input: written}))
 }
 
 // hatsPlan is the plan that travels as a side input.
@@ -400,22 +399,24 @@ func writeOrReuse(ctx context.Context, opt HATSOptions, prev map[string][]string
 type hatsMetaFn struct{ Options string }
 
 // ProcessElement writes the catalog-level files once every partition is
-// written (the side input is complete only then).
-func (fn *hatsMetaFn) ProcessElement(ctx context.Context, plan string, written func(*string) bool) (int, error) {
+// written (the side input is complete only then) and emits the catalog's
+// folder (for stars.Sink).
+func (fn *hatsMetaFn) ProcessElement(ctx context.Context, plan string, written func(*string) bool) (string, error) {
 	var opt HATSOptions
 	if err := json.Unmarshal([]byte(fn.Options), &opt); err != nil {
-		return 0, err
+		return "", err
 	}
 	var p hatsPlan
 	if err := json.Unmarshal([]byte(plan), &p); err != nil {
-		return 0, err
+		return "", err
 	}
 	var recs []string
 	var rec string
 	for written(&rec) {
 		recs = append(recs, rec)
 	}
-	return writeHATSMeta(ctx, opt, p, recs)
+	_, err := writeHATSMeta(ctx, opt, p, recs)
+	return opt.Root, err
 }
 
 // writeHATSMeta writes the catalog-level files once every partition of the
@@ -464,7 +465,7 @@ func init() {
 	register.DoFn2x2[context.Context, release.Input, release.Sidecar, error](&readSidecarFn{})
 	register.DoFn4x1[string, []int64, string, func(string, string), error](&hatsAssignFn{})
 	register.DoFn4x1[context.Context, string, func(*string) bool, func(string), error](&hatsWriteFn{})
-	register.DoFn3x2[context.Context, string, func(*string) bool, int, error](&hatsMetaFn{})
+	register.DoFn3x2[context.Context, string, func(*string) bool, string, error](&hatsMetaFn{})
 	register.Emitter2[string, []int64]()
 	register.Emitter2[string, string]()
 	register.Iter1[string]()
