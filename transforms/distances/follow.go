@@ -335,9 +335,13 @@ func PublishFollowed(ctx context.Context, opt FollowOptions, keys *release.KeyCa
 	cfg.Mode = distance.Catalog
 	meta := release.Meta{Model: opt.Model, ModelSHA256: k.ModelSum, Prior: cfg.WithDefaults().Prior.String(), Options: k.Options, Dust: opt.Dust, Follow: &st}
 	if !opt.NoHATS {
-		var shards []string
+		var sidecars []release.Sidecar
 		for _, in := range inputs {
-			shards = append(shards, store.Join(opt.Out, release.ShardName(in.Path, in.Key, ".parquet")))
+			sc, err := release.ReadSidecar(ctx, opt.Out, in)
+			if err != nil {
+				return nil, fmt.Errorf("follow: the finished shard of %s: %w", in.Path, err)
+			}
+			sidecars = append(sidecars, sc)
 		}
 		ho := HATSOptions{Root: store.Join(opt.Out, v, release.HATSDir), MaxRows: opt.HATSMaxRows,
 			Collection: "gaiaflow_distances_" + v, Builder: "gaiaflow distances --follow",
@@ -345,7 +349,7 @@ func PublishFollowed(ctx context.Context, opt FollowOptions, keys *release.KeyCa
 		if previous != "" {
 			ho.Previous = store.Join(opt.Out, previous, release.HATSDir)
 		}
-		if _, err := WriteHATS(ctx, ho, shards); err != nil {
+		if _, err := WriteHATS(ctx, ho, opt.Out, sidecars); err != nil {
 			return nil, fmt.Errorf("follow: HATS catalog of %s: %w", v, err)
 		}
 	}

@@ -126,24 +126,29 @@ func (fn *sidecarCountsFn) ProcessElement(ctx context.Context, sc release.Sideca
 	return emitCounts(ctx, fn.Options, store.Join(fn.Dir, sc.Input.Parquet), sc.HEALPix, emit)
 }
 
-// emitCounts emits shard with its counts at the CountOrder of the options
-// (JSON): coarsened from known, its counts at hats.CountOrder, or, if there
-// are none or they are too coarse, read from the shard.
+// emitCounts emits shard with its counts (countsOf) at the CountOrder of
+// the options (JSON).
 func emitCounts(ctx context.Context, options, shard string, known hats.Counts, emit func(string, []int64)) error {
 	var opt HATSOptions
 	if err := json.Unmarshal([]byte(options), &opt); err != nil {
 		return err
 	}
-	if known != nil && opt.CountOrder <= hats.CountOrder {
-		emit(shard, hats.Coarsen(known, hats.CountOrder, opt.CountOrder))
-		return nil
-	}
-	c, err := shardCounts(ctx, shard, opt.CountOrder)
+	c, err := countsOf(ctx, shard, known, opt.CountOrder)
 	if err != nil {
 		return err
 	}
 	emit(shard, c)
 	return nil
+}
+
+// countsOf returns the shard's rows per pixel at order: coarsened from
+// known, its counts at hats.CountOrder, or, if there are none or they are
+// too coarse, read from the shard.
+func countsOf(ctx context.Context, shard string, known hats.Counts, order int) ([]int64, error) {
+	if known != nil && order <= hats.CountOrder {
+		return hats.Coarsen(known, hats.CountOrder, order), nil
+	}
+	return shardCounts(ctx, shard, order)
 }
 
 type readSidecarFn struct{ Dir string }
@@ -472,16 +477,19 @@ func init() {
 	beam.RegisterType(reflect.TypeOf(HATSOptions{}))
 }
 
-// WriteHATS builds the HATS catalog of the shards in this process, the
-// steps of HATS one after another: for the follow mode, whose publication
-// runs on one worker and, with the partitions of unchanged shards copied,
-// rewrites only what changed. It returns the number of partitions.
-func WriteHATS(ctx context.Context, opt HATSOptions, shards []string) (int, error) {
+// WriteHATS builds the HATS catalog of the shards whose sidecars are given,
+// in the catalog folder dir, in this process, the steps of HATSOfShards one
+// after another: for the follow mode, whose publication runs on one worker
+// and, with the partitions of unchanged shards copied, rewrites only what
+// changed. It returns the number of partitions.
+func WriteHATS(ctx context.Context, opt HATSOptions, dir string, sidecars []release.Sidecar) (int, error) {
 	opt = opt.withDefaults()
-	counts := make([][]int64, len(shards))
+	shards := make([]string, len(sidecars))
+	counts := make([][]int64, len(sidecars))
 	var all []int64
-	for i, sh := range shards {
-		c, err := shardCounts(ctx, sh, opt.CountOrder)
+	for i, sc := range sidecars {
+		shards[i] = store.Join(dir, sc.Input.Parquet)
+		c, err := countsOf(ctx, shards[i], sc.HEALPix, opt.CountOrder)
 		if err != nil {
 			return 0, err
 		}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+
+	"github.com/gaiaflow/gaiaflow/io/release"
 )
 
 func TestMain(m *testing.M) { ptest.Main(m) }
@@ -21,8 +23,8 @@ func TestMain(m *testing.M) { ptest.Main(m) }
 // transform on a runner (counts combined, partitions planned and written
 // by separate DoFns), counting from the shard's sidecar or, for a sidecar
 // without counts, from the shard itself, writes the same files, byte for
-// byte, as WriteHATS doing the steps one after another in this process;
-// partitions are split so that none holds more than MaxRows, and
+// byte, as WriteHATS doing the steps one after another in this process
+// (counting from the shard); partitions are split so that none holds more than MaxRows, and
 // hats_nrows counts every star.
 func TestHATSOnARunnerMatchesTheSequentialBuild(t *testing.T) {
 	ctx := context.Background()
@@ -33,7 +35,6 @@ func TestHATSOnARunnerMatchesTheSequentialBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shards := []string{filepath.Join(cat, sc.Input.Parquet)}
 	if len(sc.HEALPix) == 0 {
 		t.Fatal("the sidecar holds no HEALPix counts")
 	}
@@ -51,7 +52,7 @@ func TestHATSOnARunnerMatchesTheSequentialBuild(t *testing.T) {
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)
 	}
-	n, err := WriteHATS(ctx, inProcess, shards)
+	n, err := WriteHATS(ctx, inProcess, cat, []release.Sidecar{older})
 	if err != nil {
 		t.Fatal(err)
 	}
