@@ -96,8 +96,8 @@ func (r Reject) String() string {
 // Read parses one CSV or ECSV partition, plain or gzipped (see the package
 // documentation), from r. It calls emit with blocks of at most
 // opt.BlockSize stars, in file order, with File set to name, each newly
-// allocated so emit may keep them (unless opt.Reuse); and reject, if not nil, with every rejected
-// row. It returns the counts and an error for a problem of the whole file
+// allocated so emit may keep them (unless opt.Reuse); and reject, if not
+// nil, with every rejected row. It returns the counts and an error for a problem of the whole file
 // (wrapping ErrMissingColumn, ErrCorrupt or ErrFormat), a failure of r, or
 // the error of emit, which stops the read. On error the counts cover the
 // rows read so far.

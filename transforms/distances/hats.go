@@ -87,8 +87,8 @@ func ReadSidecars(s beam.Scope, dir string, inputs []release.Input) beam.PCollec
 	return beam.ParDo(s, &readSidecarFn{Dir: dir}, beam.Reshuffle(s, beam.CreateList(s, inputs)))
 }
 
-// hatsOfCounts is HATS from the shards' counts (KV<shard path, pairs>),
-// with the options o (encode).
+// hatsOfCounts is HATSOfShards from the shards' counts (KV<shard path,
+// pairs>), with the options o (encode).
 func hatsOfCounts(s beam.Scope, o string, counts beam.PCollection) {
 	total := beam.Combine(s, &hatsCountsFn{}, beam.DropKey(s, counts))
 	plan := beam.ParDo(s, &hatsPlanFn{Options: o}, total)

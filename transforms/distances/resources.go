@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"sync"
 
 	"github.com/gaiaflow/gaiaflow/io/flowfile"
 	"github.com/gaiaflow/gaiaflow/io/store"
@@ -17,6 +18,12 @@ import (
 // cache): a grid is read-only, so every DoFn instance and bundle shares it.
 var densities store.Cache[distance.Density]
 
+// distilled holds the grids Distil wrote in this process, by path, for
+// its workers (the local runners): loadDensity need not read and decode
+// the file again; workers elsewhere read the file. A grid's values are the
+// file's bit for bit (it stores float64s as they are).
+var distilled sync.Map
+
 // loadDensity returns the CMD density: the distilled grid at gridPath, or,
 // when gridPath is empty, the exact flow at modelPath.
 func loadDensity(ctx context.Context, gridPath, modelPath string) (distance.Density, error) {
@@ -26,6 +33,9 @@ func loadDensity(ctx context.Context, gridPath, modelPath string) (distance.Dens
 	}
 	d, err := densities.Get(ctx, key, func(ctx context.Context) (distance.Density, error) {
 		if gridPath != "" {
+			if g, ok := distilled.Load(gridPath); ok {
+				return distance.NewGridDensity(g.(*flow.Grid))
+			}
 			g, _, err := flowfile.FetchGrid(ctx, gridPath)
 			if err != nil {
 				return nil, err
@@ -75,7 +85,8 @@ func Distil(ctx context.Context, path, modelPath string, model []byte, nodes int
 				if err := store.WriteFile(ctx, path, data); err != nil {
 					return err
 				}
-				return keepDensity(ctx, path, g)
+				distilled.Store(path, g)
+				return nil
 			}
 		}
 	}
@@ -90,17 +101,6 @@ func Distil(ctx context.Context, path, modelPath string, model []byte, nodes int
 	if err := flowfile.StoreGrid(ctx, path, g, modelSum); err != nil {
 		return err
 	}
-	return keepDensity(ctx, path, g)
-}
-
-// keepDensity puts the grid g, just written to path, into this process's
-// densities, so that workers in the same process (the local runners) use
-// it instead of reading and decoding the file again; workers elsewhere
-// read the file. g's values are those of the file bit for bit (the file
-// stores float64s as they are).
-func keepDensity(ctx context.Context, path string, g *flow.Grid) error {
-	_, err := densities.Get(ctx, path, func(context.Context) (distance.Density, error) {
-		return distance.NewGridDensity(g)
-	})
-	return err
+	distilled.Store(path, g)
+	return nil
 }
