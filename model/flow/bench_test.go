@@ -83,6 +83,9 @@ func benchTrainPar[T float](b *testing.B, cfg Config, batch int, torch float64, 
 		tr.setRow(i, x.RawRowView(i), ci)
 	}
 	opt := newAdam(len(f.params), 1e-3, 0.9, 0.999, 1e-8, 0)
+	// One step first: a training run takes thousands, and the first one
+	// touches every page of the activations (for 35 x 500, 290 MB).
+	tr.step(batch, nil)
 	b.ReportAllocs()
 	cpu0 := cpuSeconds()
 	for b.Loop() {

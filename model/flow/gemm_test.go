@@ -96,10 +96,17 @@ func BenchmarkGemm(b *testing.B) {
 }
 
 // BenchmarkGemmTrain times the products of a training step of paper 000's
-// simulation flow (batch 2048, 256 hidden): forward, backward to the
-// activations with the ReLU mask, and the weight gradient (A transposed).
+// flows (batch 2048; 256 hidden, the simulation's, and 500, the paper's):
+// forward, backward to the activations with the ReLU mask, and the weight
+// gradient (A transposed), each whole, as a dense layer would run them.
 func BenchmarkGemmTrain(b *testing.B) {
-	const bt, h = 2048, 256
+	for _, h := range []int{256, 500} {
+		benchGemmTrain(b, h)
+	}
+}
+
+func benchGemmTrain(b *testing.B, h int) {
+	const bt = 2048
 	rng := rand.New(rand.NewPCG(1, 2))
 	act := randSlice[float32](rng, bt*(h+1))
 	wt := operand[float32]((h + 1) * h)
@@ -115,7 +122,7 @@ func BenchmarkGemmTrain(b *testing.B) {
 		{"backward_dx", func() { gemm(bt, h, h, dout, h, 1, wt, h, c, h, gemmMask, act, h+1) }},
 		{"backward_dw", func() { gemm(h+1, h, bt, act, 1, h+1, dout, h, c, h, 0, nil, 0) }},
 	} {
-		b.Run(tc.name, func(b *testing.B) {
+		b.Run(fmt.Sprintf("%d/%s", h, tc.name), func(b *testing.B) {
 			cpu0 := cpuSeconds()
 			for b.Loop() {
 				tc.run()

@@ -11,6 +11,10 @@ type dense[T float] struct {
 	wt      []T // (in+1) x out: wt[i*out+o] = (W*M)[o,i]; row in is the bias
 	nb      int // inputs that need a gradient: D for layer 0, in otherwise
 	w       []T // out x nb: (W*M)[o,i]
+	// The spans of a hidden-to-hidden layer's products (bands.go): the
+	// forward product, the input gradient and the weight gradient; nil
+	// for a whole product.
+	fwd, dx, dw []span
 }
 
 // netBlock is one block in the layout of the arithmetic.
@@ -31,6 +35,11 @@ type net[T float] struct {
 	ordered bool
 	blocks  []netBlock[T]
 	par     int // goroutines per matrix product (training only; evaluators share a net and use 1)
+	// unit[l][p] is the unit of hidden layer l at position p of the net's
+	// layout, which orders the units by degree (bands.go); ident is the
+	// identity, for the layers' sides that keep the flow's order.
+	unit  [][]int
+	ident []int
 }
 
 // newNet allocates a net for f's architecture and fills it from f.
@@ -38,6 +47,20 @@ func newNet[T float](f *Flow) *net[T] {
 	cfg := f.cfg
 	n := &net[T]{d: cfg.D, c: cfg.C, hidden: cfg.Hidden, act: cfg.Activation, ordered: cfg.Ordered}
 	L := len(cfg.Hidden)
+	n.unit = make([][]int, L)
+	degs := make([][]int, L) // per hidden layer, the degrees in the net's order
+	for l, h := range cfg.Hidden {
+		n.unit[l] = degreeOrder(h, cfg.D)
+		deg := hiddenDegrees(h, cfg.D)
+		degs[l] = make([]int, h)
+		for p, u := range n.unit[l] {
+			degs[l][p] = deg[u]
+		}
+	}
+	n.ident = make([]int, max(2*cfg.D, cfg.D+cfg.C))
+	for i := range n.ident {
+		n.ident[i] = i
+	}
 	n.blocks = make([]netBlock[T], cfg.Blocks)
 	for i := range n.blocks {
 		b := &n.blocks[i]
@@ -50,6 +73,10 @@ func newNet[T float](f *Flow) *net[T] {
 			out := f.outSize(l)
 			b.layers[l] = dense[T]{in: in, out: out, nb: nb,
 				wt: operand[T]((in + 1) * out), w: operand[T](out * nb)}
+			if l > 0 && l < L {
+				ly := &b.layers[l]
+				ly.fwd, ly.dx, ly.dw = hiddenSpans(degs[l-1], degs[l])
+			}
 		}
 		b.scale = make([]T, cfg.D)
 		b.shift = make([]T, cfg.D)
@@ -59,35 +86,40 @@ func newNet[T float](f *Flow) *net[T] {
 	return n
 }
 
-// sync copies f's parameters and running statistics into n.
+// sync copies f's parameters and running statistics into n, the hidden
+// units in the net's order. It walks both layouts in the net's order, in
+// tiles, so that the transposed writes stay in cache.
 func (n *net[T]) sync(f *Flow) {
+	const tile = 32
 	for i := range n.blocks {
 		nb, fb := &n.blocks[i], &f.blocks[i]
 		for l := range nb.layers {
 			ly := &nb.layers[l]
 			m, w := f.masks[l], fb.W[l]
 			inS := f.inSize(l)
-			// In tiles, so that the transposed writes stay in cache.
-			const tile = 32
-			for o0 := 0; o0 < ly.out; o0 += tile {
-				o1 := min(o0+tile, ly.out)
-				for j0 := 0; j0 < inS; j0 += tile {
-					j1 := min(j0+tile, inS)
-					for o := o0; o < o1; o++ {
+			inUnit, outUnit := n.layerUnits(l)
+			for p0 := 0; p0 < ly.out; p0 += tile {
+				p1 := min(p0+tile, ly.out)
+				for q0 := 0; q0 < inS; q0 += tile {
+					q1 := min(q0+tile, inS)
+					for po := p0; po < p1; po++ {
+						o := outUnit[po]
 						wr, mr := w[o*inS:(o+1)*inS], m[o*inS:(o+1)*inS]
-						bw := ly.w[o*ly.nb : (o+1)*ly.nb]
-						for j := j0; j < j1; j++ {
+						bw := ly.w[po*ly.nb : (po+1)*ly.nb]
+						for pj := q0; pj < q1; pj++ {
+							j := inUnit[pj]
 							v := T(wr[j] * mr[j])
-							ly.wt[j*ly.out+o] = v
-							bw[j] = v
+							ly.wt[pj*ly.out+po] = v
+							bw[pj] = v
 						}
 					}
 				}
-				for o := o0; o < o1; o++ {
+				for po := p0; po < p1; po++ {
+					o := outUnit[po]
 					for j := 0; j < ly.in-inS; j++ {
-						ly.wt[(inS+j)*ly.out+o] = T(fb.Wc[o*n.c+j])
+						ly.wt[(inS+j)*ly.out+po] = T(fb.Wc[o*n.c+j])
 					}
-					ly.wt[ly.in*ly.out+o] = T(fb.B[l][o])
+					ly.wt[ly.in*ly.out+po] = T(fb.B[l][o])
 				}
 			}
 		}
@@ -100,6 +132,20 @@ func (n *net[T]) sync(f *Flow) {
 			nb.ld += nb.ldd[d]
 		}
 	}
+}
+
+// layerUnits returns the units of weight layer l's masked inputs and of its
+// outputs at each net position (the identity where they keep the flow's
+// order: the data inputs of layer 0, the outputs of the last layer).
+func (n *net[T]) layerUnits(l int) (in, out []int) {
+	in, out = n.ident, n.ident
+	if l > 0 {
+		in = n.unit[l-1]
+	}
+	if l < len(n.unit) {
+		out = n.unit[l]
+	}
+	return in, out
 }
 
 // maxHidden returns the widest hidden layer.
@@ -150,7 +196,7 @@ func (n *net[T]) made(b int, rows int, xin []T, hs [][]T, o []T) {
 		if n.act == ReLU {
 			flags = gemmReLU
 		}
-		gemmPar(n.par, rows, ly.out, ly.in+1, in, ldin, 1, ly.wt, ly.out, h, ldh, flags, nil, 0)
+		gemmSpans(n.par, ly.fwd, true, rows, ly.out, ly.in+1, in, ldin, 1, ly.wt, ly.out, h, ldh, flags, nil, 0)
 		activate(n.act, h, rows, ly.out, ldh)
 		in, ldin = h, ldh
 	}

@@ -254,18 +254,18 @@ func (t *trainer[T]) backward(n int) {
 			// the layer has few outputs (the last one, 2D), dW = dOutᵀ [A 1],
 			// so that the product's columns are the long side.
 			if ly.out < ly.in+1 {
-				gemmPar(nt.par, ly.out, ly.in+1, n, dout, 1, ldout, a, lda, t.dwt, ly.in+1, 0, nil, 0)
+				gemmSpans(nt.par, ly.dw, false, ly.out, ly.in+1, n, dout, 1, ldout, a, lda, t.dwt, ly.in+1, 0, nil, 0)
 				t.flush(b, l, ly, 1, ly.in+1)
 			} else {
-				gemmPar(nt.par, ly.in+1, ly.out, n, a, 1, lda, dout, ldout, t.dwt, ly.out, 0, nil, 0)
+				gemmSpans(nt.par, ly.dw, false, ly.in+1, ly.out, n, a, 1, lda, dout, ldout, t.dwt, ly.out, 0, nil, 0)
 				t.flush(b, l, ly, ly.out, 1)
 			}
 			if l > 0 {
 				next := t.dh[cur]
 				if nt.act == ReLU {
-					gemmPar(nt.par, n, ly.nb, ly.out, dout, ldout, 1, ly.w, ly.nb, next, ly.nb, gemmMask, a, lda)
+					gemmSpans(nt.par, ly.dx, true, n, ly.nb, ly.out, dout, ldout, 1, ly.w, ly.nb, next, ly.nb, gemmMask, a, lda)
 				} else {
-					gemmPar(nt.par, n, ly.nb, ly.out, dout, ldout, 1, ly.w, ly.nb, next, ly.nb, 0, nil, 0)
+					gemmSpans(nt.par, ly.dx, true, n, ly.nb, ly.out, dout, ldout, 1, ly.w, ly.nb, next, ly.nb, 0, nil, 0)
 					for r := 0; r < n; r++ {
 						for k := 0; k < ly.nb; k++ {
 							h := a[r*lda+k]
@@ -283,31 +283,41 @@ func (t *trainer[T]) backward(n int) {
 }
 
 // flush moves the gradient of weight layer l of block b from t.dwt, where
-// the gradient of W[o, i] (i = in for the bias) is at i*si + o*so, into
-// t.grad, masked. It goes in tiles so that both sides stay in cache.
+// the gradient of W[o, i] (i = in for the bias; o and i at their net
+// positions) is at i*si + o*so, into t.grad, masked: a masked weight's entry
+// of t.dwt may not have been computed (bands.go). It walks the net's order
+// in tiles, so that both sides stay in cache.
 func (t *trainer[T]) flush(b, l int, ly *dense[T], si, so int) {
 	f := t.f
 	gb := &t.gv[b]
 	m, gw := f.masks[l], gb.W[l]
 	inS := f.inSize(l)
+	inUnit, outUnit := t.net.layerUnits(l)
 	dwt := t.dwt
 	const tile = 32
-	for o0 := 0; o0 < ly.out; o0 += tile {
-		o1 := min(o0+tile, ly.out)
-		for j0 := 0; j0 < inS; j0 += tile {
-			j1 := min(j0+tile, inS)
-			for o := o0; o < o1; o++ {
+	for p0 := 0; p0 < ly.out; p0 += tile {
+		p1 := min(p0+tile, ly.out)
+		for q0 := 0; q0 < inS; q0 += tile {
+			q1 := min(q0+tile, inS)
+			for po := p0; po < p1; po++ {
+				o := outUnit[po]
 				row, mrow := gw[o*inS:(o+1)*inS], m[o*inS:(o+1)*inS]
-				for j := j0; j < j1; j++ {
-					row[j] = float64(dwt[j*si+o*so]) * mrow[j]
+				for pj := q0; pj < q1; pj++ {
+					j := inUnit[pj]
+					if mrow[j] == 0 {
+						row[j] = 0
+						continue
+					}
+					row[j] = float64(dwt[pj*si+po*so]) * mrow[j]
 				}
 			}
 		}
-		for o := o0; o < o1; o++ {
+		for po := p0; po < p1; po++ {
+			o := outUnit[po]
 			for j := 0; j < ly.in-inS; j++ {
-				gb.Wc[o*f.cfg.C+j] = float64(dwt[(inS+j)*si+o*so])
+				gb.Wc[o*f.cfg.C+j] = float64(dwt[(inS+j)*si+po*so])
 			}
-			gb.B[l][o] = float64(dwt[ly.in*si+o*so])
+			gb.B[l][o] = float64(dwt[ly.in*si+po*so])
 		}
 	}
 }
