@@ -42,14 +42,14 @@ func degreeOrder(h, d int) []int {
 //     output o needs the inputs of degree <= dout[o], a suffix, and the bias;
 //   - dx: C = dOut W, a column per input, over the outputs: input i needs
 //     the outputs of degree >= din[i], a prefix;
-//   - dw: the weight gradient, over rows: for out < in+1 it is out x (in+1),
+//   - dw: the weight gradient, over rows: byOut, it is out x (in+1),
 //     a column per input (and the bias, which needs every row), and input i
 //     needs the rows of outputs of degree >= din[i]; otherwise it is
 //     (in+1) x out, and output o needs the rows of inputs of degree <=
 //     dout[o] and the bias row.
 //
 // A nil result means the whole product.
-func hiddenSpans(din, dout []int) (fwd, dx, dw []span) {
+func hiddenSpans(din, dout []int, byOut bool) (fwd, dx, dw []span) {
 	in, out := len(din), len(dout)
 	from := func(k int) int { // the first input of degree <= k
 		i, _ := slices.BinarySearchFunc(din, k, func(e, t int) int { return cmp.Compare(t, e) })
@@ -71,7 +71,7 @@ func hiddenSpans(din, dout []int) (fwd, dx, dw []span) {
 	}
 	fwd = colRanges(out, func(o int) (int, int) { return from(dout[o]), in + 1 })
 	dx = colRanges(in, func(i int) (int, int) { return 0, to(din[i]) })
-	if out < in+1 {
+	if byOut {
 		dw = colRanges(in+1, func(i int) (int, int) {
 			if i == in {
 				return 0, out

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -58,18 +59,33 @@ func TestSpansCoverTheMasks(t *testing.T) {
 						}
 					}
 				}
-				if out < in+1 { // out x (in+1), a column per input and the bias
-					for _, s := range spansOrWhole(ly.dw, in+1, out) {
-						for pi := s.j0; pi < s.j1; pi++ {
-							for po := 0; po < out; po++ {
-								if (po < s.lo || po >= s.hi) && (pi == in || !masked(po, pi)) {
-									t.Fatalf("weight-gradient span %+v leaves out %d -> %d", s, pi, po)
+				// The weight gradient in both of its layouts, the net's and
+				// the other.
+				degIn, degOut := make([]int, in), make([]int, out)
+				for p, u := range inUnit[:in] {
+					degIn[p] = hiddenDegrees(in, tc.d)[u]
+				}
+				for p, u := range outUnit[:out] {
+					degOut[p] = hiddenDegrees(out, tc.d)[u]
+				}
+				for _, byOut := range []bool{false, true} {
+					_, _, dw := hiddenSpans(degIn, degOut, byOut)
+					if byOut == ly.dwByOut && !slices.Equal(dw, ly.dw) {
+						t.Fatalf("the net's weight-gradient spans %v, want %v", ly.dw, dw)
+					}
+					if byOut { // out x (in+1), a column per input and the bias
+						for _, s := range spansOrWhole(dw, in+1, out) {
+							for pi := s.j0; pi < s.j1; pi++ {
+								for po := 0; po < out; po++ {
+									if (po < s.lo || po >= s.hi) && (pi == in || !masked(po, pi)) {
+										t.Fatalf("weight-gradient span %+v leaves out %d -> %d", s, pi, po)
+									}
 								}
 							}
 						}
+						continue
 					}
-				} else {
-					for _, s := range spansOrWhole(ly.dw, out, in+1) {
+					for _, s := range spansOrWhole(dw, out, in+1) {
 						for po := s.j0; po < s.j1; po++ {
 							for pi := 0; pi <= in; pi++ {
 								if (pi < s.lo || pi >= s.hi) && (pi == in || !masked(po, pi)) {

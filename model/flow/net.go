@@ -11,6 +11,11 @@ type dense[T float] struct {
 	wt      []T // (in+1) x out: wt[i*out+o] = (W*M)[o,i]; row in is the bias
 	nb      int // inputs that need a gradient: D for layer 0, in otherwise
 	w       []T // out x nb: (W*M)[o,i]
+	// dwByOut: the weight gradient is computed as out x (in+1), a row per
+	// output, for a layer with fewer outputs than a float32 vector holds
+	// (the last); otherwise as (in+1) x out, whose columns fill the
+	// register tiles (in+1 columns would leave a tail of one).
+	dwByOut bool
 	// The spans of a hidden-to-hidden layer's products (bands.go): the
 	// forward product, the input gradient and the weight gradient; nil
 	// for a whole product.
@@ -71,11 +76,11 @@ func newNet[T float](f *Flow) *net[T] {
 				in += cfg.C
 			}
 			out := f.outSize(l)
-			b.layers[l] = dense[T]{in: in, out: out, nb: nb,
+			b.layers[l] = dense[T]{in: in, out: out, nb: nb, dwByOut: out < 16,
 				wt: operand[T]((in + 1) * out), w: operand[T](out * nb)}
 			if l > 0 && l < L {
 				ly := &b.layers[l]
-				ly.fwd, ly.dx, ly.dw = hiddenSpans(degs[l-1], degs[l])
+				ly.fwd, ly.dx, ly.dw = hiddenSpans(degs[l-1], degs[l], ly.dwByOut)
 			}
 		}
 		b.scale = make([]T, cfg.D)

@@ -253,7 +253,7 @@ func (t *trainer[T]) backward(n int) {
 			// The weight gradient with the bias: dWᵀ = [A 1]ᵀ dOut, or, when
 			// the layer has few outputs (the last one, 2D), dW = dOutᵀ [A 1],
 			// so that the product's columns are the long side.
-			if ly.out < ly.in+1 {
+			if ly.dwByOut {
 				gemmSpans(nt.par, ly.dw, false, ly.out, ly.in+1, n, dout, 1, ldout, a, lda, t.dwt, ly.in+1, 0, nil, 0)
 				t.flush(b, l, ly, 1, ly.in+1)
 			} else {
