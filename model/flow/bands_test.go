@@ -20,7 +20,8 @@ func TestSpansCoverTheMasks(t *testing.T) {
 		{3, []int{500, 500}, 0.25},
 		{3, []int{256, 256, 256}, 0.25},
 		{5, []int{500, 500}, 0.375},
-		{5, []int{64, 64}, 0}, // degree runs of 16 columns: merged, whole products
+		{5, []int{64, 64}, 0.375},
+		{5, []int{40, 40}, 0}, // degree runs of 10 columns: merged, whole products
 		{2, []int{64, 64}, 0}, // one degree: nothing to skip
 	} {
 		t.Run(fmt.Sprintf("D%d_%v", tc.d, tc.hidden), func(t *testing.T) {
@@ -108,6 +109,7 @@ func TestSpansChangeNoBit(t *testing.T) {
 		{D: 3, Blocks: 3, Hidden: []int{160, 160}},
 		{D: 5, C: 2, Blocks: 2, Hidden: []int{256, 256, 256}},
 		{D: 3, Blocks: 2, Hidden: []int{128, 128}, Activation: Tanh},
+		{D: 5, C: 1, Blocks: 2, Hidden: []int{64, 64}}, // paper 004's
 	} {
 		f := randomFlow(t, cfg, 5)
 		rng := rand.New(rand.NewPCG(9, 9))

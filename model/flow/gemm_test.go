@@ -89,7 +89,7 @@ func randSlice[T float](rng *rand.Rand, n int) []T {
 }
 
 func BenchmarkGemm(b *testing.B) {
-	for _, sz := range [][3]int{{2048, 256, 257}, {2048, 500, 501}, {512, 64, 65}, {257, 256, 2048}, {512, 10, 65}, {2048, 6, 257}, {512, 5, 64}} {
+	for _, sz := range [][3]int{{2048, 256, 257}, {2048, 500, 501}, {512, 64, 65}, {512, 16, 65}, {512, 32, 65}, {512, 48, 65}, {257, 256, 2048}, {512, 10, 65}, {2048, 6, 257}, {512, 5, 64}} {
 		b.Run(fmt.Sprintf("f32/%dx%dx%d", sz[0], sz[1], sz[2]), func(b *testing.B) { benchGemm[float32](b, sz) })
 		b.Run(fmt.Sprintf("f64/%dx%dx%d", sz[0], sz[1], sz[2]), func(b *testing.B) { benchGemm[float64](b, sz) })
 	}

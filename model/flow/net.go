@@ -45,6 +45,42 @@ type net[T float] struct {
 	// identity, for the layers' sides that keep the flow's order.
 	unit  [][]int
 	ident []int
+	// live[l][p] is the range of net input positions whose weights to net
+	// output p of layer l are not masked (contiguous in the net's order),
+	// so that sync and flush touch only those; the masked entries of the
+	// layouts and of the gradient stay the zeros they were made with.
+	live [][]inputRange
+}
+
+// inputRange is a range [lo, hi) of a layer's net input positions.
+type inputRange struct{ lo, hi int }
+
+// liveRanges returns, for each net output of layer l, the range of net
+// inputs its mask keeps, checking that the kept inputs are contiguous.
+func (n *net[T]) liveRanges(f *Flow, l int) []inputRange {
+	inS, out := f.inSize(l), f.outSize(l)
+	inUnit, outUnit := n.layerUnits(l)
+	m := f.masks[l]
+	live := make([]inputRange, out)
+	for po := range live {
+		row := m[outUnit[po]*inS : (outUnit[po]+1)*inS]
+		kept := func(pj int) bool { return row[inUnit[pj]] != 0 }
+		lo := 0
+		for lo < inS && !kept(lo) {
+			lo++
+		}
+		hi := lo
+		for hi < inS && kept(hi) {
+			hi++
+		}
+		for pj := hi; pj < inS; pj++ {
+			if kept(pj) {
+				panic("flow: a MADE mask row is not contiguous in the net's order")
+			}
+		}
+		live[po] = inputRange{lo, hi}
+	}
+	return live
 }
 
 // newNet allocates a net for f's architecture and fills it from f.
@@ -65,6 +101,10 @@ func newNet[T float](f *Flow) *net[T] {
 	n.ident = make([]int, max(2*cfg.D, cfg.D+cfg.C))
 	for i := range n.ident {
 		n.ident[i] = i
+	}
+	n.live = make([][]inputRange, L+1)
+	for l := range n.live {
+		n.live[l] = n.liveRanges(f, l)
 	}
 	n.blocks = make([]netBlock[T], cfg.Blocks)
 	for i := range n.blocks {
@@ -92,15 +132,16 @@ func newNet[T float](f *Flow) *net[T] {
 }
 
 // sync copies f's parameters and running statistics into n, the hidden
-// units in the net's order. It walks both layouts in the net's order, in
-// tiles, so that the transposed writes stay in cache.
+// units in the net's order. It copies the unmasked weights only, walking
+// both layouts in the net's order, in tiles, so that the transposed writes
+// stay in cache.
 func (n *net[T]) sync(f *Flow) {
 	const tile = 32
 	for i := range n.blocks {
 		nb, fb := &n.blocks[i], &f.blocks[i]
 		for l := range nb.layers {
 			ly := &nb.layers[l]
-			m, w := f.masks[l], fb.W[l]
+			w, live := fb.W[l], n.live[l]
 			inS := f.inSize(l)
 			inUnit, outUnit := n.layerUnits(l)
 			for p0 := 0; p0 < ly.out; p0 += tile {
@@ -109,11 +150,10 @@ func (n *net[T]) sync(f *Flow) {
 					q1 := min(q0+tile, inS)
 					for po := p0; po < p1; po++ {
 						o := outUnit[po]
-						wr, mr := w[o*inS:(o+1)*inS], m[o*inS:(o+1)*inS]
+						wr := w[o*inS : (o+1)*inS]
 						bw := ly.w[po*ly.nb : (po+1)*ly.nb]
-						for pj := q0; pj < q1; pj++ {
-							j := inUnit[pj]
-							v := T(wr[j] * mr[j])
+						for pj := max(q0, live[po].lo); pj < min(q1, live[po].hi); pj++ {
+							v := T(wr[inUnit[pj]])
 							ly.wt[pj*ly.out+po] = v
 							bw[pj] = v
 						}

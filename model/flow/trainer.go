@@ -224,10 +224,12 @@ func (t *trainer[T]) backward(n int) {
 			gb.LogGamma[j] = e*sgyh + S
 			dv := -0.5*e*sgyh/v - 0.5*S/v
 			dm := -e*sg/sd + dv*(-2/float64(n))*sdev
+			// gy = gr e/sd + dv 2 dev/n + dm/n, the divisions out of the loop.
+			cg, cdev, c0 := e/sd, 2*dv/float64(n), dm/float64(n)
 			for r := 0; r < n; r++ {
 				gr := float64(g[r*d+p])
 				dev := float64(y[r*d+j]) - m
-				gy[r*d+j] = T(gr*e/sd + dv*2*dev/float64(n) + dm/float64(n))
+				gy[r*d+j] = T(gr*cg + dev*cdev + c0)
 			}
 		}
 		// MADE: y = (z - mu) exp(-alpha), log|det| = -sum alpha.
@@ -284,13 +286,14 @@ func (t *trainer[T]) backward(n int) {
 
 // flush moves the gradient of weight layer l of block b from t.dwt, where
 // the gradient of W[o, i] (i = in for the bias; o and i at their net
-// positions) is at i*si + o*so, into t.grad, masked: a masked weight's entry
-// of t.dwt may not have been computed (bands.go). It walks the net's order
-// in tiles, so that both sides stay in cache.
+// positions) is at i*si + o*so, into t.grad. It moves the unmasked weights'
+// only: a masked weight's entry of t.dwt may not have been computed
+// (bands.go), and its gradient stays the zero it was made with. It walks
+// the net's order in tiles, so that both sides stay in cache.
 func (t *trainer[T]) flush(b, l int, ly *dense[T], si, so int) {
 	f := t.f
 	gb := &t.gv[b]
-	m, gw := f.masks[l], gb.W[l]
+	gw, live := gb.W[l], t.net.live[l]
 	inS := f.inSize(l)
 	inUnit, outUnit := t.net.layerUnits(l)
 	dwt := t.dwt
@@ -300,15 +303,9 @@ func (t *trainer[T]) flush(b, l int, ly *dense[T], si, so int) {
 		for q0 := 0; q0 < inS; q0 += tile {
 			q1 := min(q0+tile, inS)
 			for po := p0; po < p1; po++ {
-				o := outUnit[po]
-				row, mrow := gw[o*inS:(o+1)*inS], m[o*inS:(o+1)*inS]
-				for pj := q0; pj < q1; pj++ {
-					j := inUnit[pj]
-					if mrow[j] == 0 {
-						row[j] = 0
-						continue
-					}
-					row[j] = float64(dwt[pj*si+po*so]) * mrow[j]
+				row := gw[outUnit[po]*inS : (outUnit[po]+1)*inS]
+				for pj := max(q0, live[po].lo); pj < min(q1, live[po].hi); pj++ {
+					row[inUnit[pj]] = float64(dwt[pj*si+po*so])
 				}
 			}
 		}
