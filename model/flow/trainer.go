@@ -217,9 +217,10 @@ func (t *trainer[T]) backward(n int) {
 				gr := float64(g[r*d+p])
 				dev := float64(y[r*d+j]) - m
 				sg += gr
-				sgyh += gr * dev / sd
+				sgyh += gr * dev
 				sdev += dev
 			}
+			sgyh /= sd // the sum of gr (y - m)/sd
 			gb.Beta[j] = sg
 			gb.LogGamma[j] = e*sgyh + S
 			dv := -0.5*e*sgyh/v - 0.5*S/v
