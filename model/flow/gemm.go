@@ -8,7 +8,7 @@ type float interface{ ~float32 | ~float64 }
 const (
 	tileRows = 6
 	tileVecs = 4
-	tallRows = 12 // rows of the one-vector tiles
+	tallRows = 24 // rows of the one-vector tiles
 )
 
 // Flags of gemm.

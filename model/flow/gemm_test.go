@@ -16,7 +16,7 @@ func TestGemm(t *testing.T) {
 
 func testGemm[T float](t *testing.T, tol float64) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, m := range []int{1, 2, 5, 6, 7, 13, 40} {
+	for _, m := range []int{1, 2, 5, 6, 7, 13, 23, 24, 25, 40, 47} {
 		for _, n := range []int{1, 3, 8, 15, 16, 17, 31, 33, 64, 65, 100} {
 			for _, k := range []int{0, 1, 3, 9, 70, 300} {
 				for _, trans := range []bool{false, true} {

@@ -17,7 +17,7 @@ import (
 // (AVX-512, 32 registers), or up to tallRows rows of one vector, and
 // max2Rows by max2Vecs (AVX2, 16 registers).
 const (
-	tallRows = 12
+	tallRows = 24
 	maxRows  = 6
 	maxVecs  = 4
 	max2Rows = 4
@@ -373,12 +373,18 @@ func kernel(w *bytes.Buffer, t typ, r, v int) {
 	p("MOVQ ldb+40(FP), R11")
 	p("MOVQ mask+88(FP), DX")
 	p("%s DX, K1", t.kmov)
-	// Row bases: rows 3b..3b+2 from bases[b].
+	// Row bases: rows 6b..6b+5 from bases[b], at offsets 0, 1, 2, 3, 4
+	// and 5 rows: 0, R8, R8*2, R12 (3 rows), R8*4 and R13 (5 rows).
 	bases := []string{"AX", "BX", "DI", "R9"}
-	nb := (r + 2) / 3
+	nb := (r + 5) / 6
+	if r > 3 {
+		p("LEAQ (R8)(R8*2), R12")
+	}
+	if r > 5 {
+		p("LEAQ (R8)(R8*4), R13")
+	}
 	for b := 1; b < nb; b++ {
-		p("LEAQ (%s)(R8*2), %s", bases[b-1], bases[b])
-		p("ADDQ R8, %s", bases[b])
+		p("LEAQ (%s)(R12*2), %s", bases[b-1], bases[b])
 	}
 	acc := func(i, j int) string { return fmt.Sprintf("Z%d", i*v+j) }
 	for i := 0; i < r; i++ {
@@ -387,14 +393,7 @@ func kernel(w *bytes.Buffer, t typ, r, v int) {
 		}
 	}
 	rowAddr := func(i int) string {
-		base := bases[i/3]
-		switch i % 3 {
-		case 0:
-			return "(" + base + ")"
-		case 1:
-			return "(" + base + ")(R8*1)"
-		}
-		return "(" + base + ")(R8*2)"
+		return "(" + bases[i/6] + ")" + [6]string{"", "(R8*1)", "(R8*2)", "(R12*1)", "(R8*4)", "(R13*1)"}[i%6]
 	}
 	p("TESTQ CX, CX")
 	p("JZ store")

@@ -96,7 +96,43 @@ func kernS11x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int,
 //go:noescape
 func kernS12x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
 
-var kernS = [13][5]kernFunc{
+//go:noescape
+func kernS13x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernS14x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernS15x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernS16x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernS17x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernS18x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernS19x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernS20x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernS21x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernS22x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernS23x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernS24x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+var kernS = [25][5]kernFunc{
 	1:  {1: kernS1x1, 2: kernS1x2, 3: kernS1x3, 4: kernS1x4},
 	2:  {1: kernS2x1, 2: kernS2x2, 3: kernS2x3, 4: kernS2x4},
 	3:  {1: kernS3x1, 2: kernS3x2, 3: kernS3x3, 4: kernS3x4},
@@ -109,6 +145,18 @@ var kernS = [13][5]kernFunc{
 	10: {1: kernS10x1},
 	11: {1: kernS11x1},
 	12: {1: kernS12x1},
+	13: {1: kernS13x1},
+	14: {1: kernS14x1},
+	15: {1: kernS15x1},
+	16: {1: kernS16x1},
+	17: {1: kernS17x1},
+	18: {1: kernS18x1},
+	19: {1: kernS19x1},
+	20: {1: kernS20x1},
+	21: {1: kernS21x1},
+	22: {1: kernS22x1},
+	23: {1: kernS23x1},
+	24: {1: kernS24x1},
 }
 
 //go:noescape
@@ -201,7 +249,43 @@ func kernD11x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int,
 //go:noescape
 func kernD12x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
 
-var kernD = [13][5]kernFunc{
+//go:noescape
+func kernD13x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernD14x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernD15x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernD16x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernD17x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernD18x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernD19x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernD20x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernD21x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernD22x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernD23x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+//go:noescape
+func kernD24x1(k int, a unsafe.Pointer, sar, sak int, b unsafe.Pointer, ldb int, c unsafe.Pointer, ldc int, flags int, p unsafe.Pointer, ldp int, mask uint64)
+
+var kernD = [25][5]kernFunc{
 	1:  {1: kernD1x1, 2: kernD1x2, 3: kernD1x3, 4: kernD1x4},
 	2:  {1: kernD2x1, 2: kernD2x2, 3: kernD2x3, 4: kernD2x4},
 	3:  {1: kernD3x1, 2: kernD3x2, 3: kernD3x3, 4: kernD3x4},
@@ -214,6 +298,18 @@ var kernD = [13][5]kernFunc{
 	10: {1: kernD10x1},
 	11: {1: kernD11x1},
 	12: {1: kernD12x1},
+	13: {1: kernD13x1},
+	14: {1: kernD14x1},
+	15: {1: kernD15x1},
+	16: {1: kernD16x1},
+	17: {1: kernD17x1},
+	18: {1: kernD18x1},
+	19: {1: kernD19x1},
+	20: {1: kernD20x1},
+	21: {1: kernD21x1},
+	22: {1: kernD22x1},
+	23: {1: kernD23x1},
+	24: {1: kernD24x1},
 }
 
 //go:noescape
