@@ -182,3 +182,29 @@ func spansOrWhole(s []span, n, k int) []span {
 	}
 	return s
 }
+
+// TestSetRowsIsSetRow checks the batch form of setRow: the same inputs in
+// every block, conditions included.
+func TestSetRowsIsSetRow(t *testing.T) {
+	f := mustNew(t, Config{D: 3, C: 2, Blocks: 3, Hidden: []int{8, 8}})
+	rng := rand.New(rand.NewPCG(4, 4))
+	const n = 40
+	z, c := make([]float64, n*3), make([]float64, n*2)
+	for i := range z {
+		z[i] = rng.NormFloat64()
+	}
+	for i := range c {
+		c[i] = rng.NormFloat64()
+	}
+	rows := []int{7, 3, 39, 0, 12, 12}
+	a, b := newTrainer[float32](f, len(rows)), newTrainer[float32](f, len(rows))
+	a.setRows(rows, z, c)
+	for i, r := range rows {
+		b.setRow(i, z[r*3:(r+1)*3], c[r*2:(r+1)*2])
+	}
+	for blk := range a.xin {
+		if !slices.Equal(a.xin[blk], b.xin[blk]) {
+			t.Fatalf("block %d: setRows %v, setRow %v", blk, a.xin[blk], b.xin[blk])
+		}
+	}
+}

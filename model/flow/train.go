@@ -330,9 +330,7 @@ func trainLoop[T float](f *Flow, x, cond *mat.Dense, w []float64, opt Train) err
 					continue
 				}
 			}
-			for i, r := range rows {
-				t.setRow(i, all.z[r*d:(r+1)*d], all.c[r*c:(r+1)*c])
-			}
+			t.setRows(rows, all.z, all.c)
 			loss := t.step(len(rows), wb)
 			opt2.step(f.params, t.grad)
 			t.net.sync(f)

@@ -73,6 +73,36 @@ func newTrainer[T float](f *Flow, rows int) *trainer[T] {
 	return t
 }
 
+// setRows writes the batch of rows rows of the standardised data z (D per
+// row) and conditions c (C per row) into the first rows of the blocks'
+// inputs, as setRow does for each: the data go to the first block, the
+// conditions to every block. Block by block, so that the writes stay in
+// one block's input at a time.
+func (t *trainer[T]) setRows(rows []int, z, c []float64) {
+	d, nc, ld := t.net.d, t.net.c, t.net.d+t.net.c+1
+	x0 := t.xin[0]
+	for i, r := range rows {
+		row, src := x0[i*ld:i*ld+d], z[r*d:(r+1)*d]
+		for j, v := range src {
+			row[j] = T(v)
+		}
+		for j, v := range c[r*nc : (r+1)*nc] {
+			x0[i*ld+d+j] = T(v)
+		}
+	}
+	if nc == 0 {
+		return
+	}
+	for _, xb := range t.xin[1:] {
+		xb, x0 := xb[:len(rows)*ld], x0[:len(rows)*ld]
+		for k := d; k < len(xb); k += ld {
+			for j := k; j < k+nc; j++ {
+				xb[j] = x0[j]
+			}
+		}
+	}
+}
+
 // setRow writes row r of the first block's input: standardised data z (D)
 // and conditions c (C); the conditions go to every block.
 func (t *trainer[T]) setRow(r int, z, c []float64) {
