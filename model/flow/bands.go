@@ -20,9 +20,9 @@ type span struct{ j0, j1, lo, hi int }
 
 // minSpan is the narrowest span worth its own product: narrower runs merge
 // with a neighbour, over the union of their ranges. It is a float32 vector:
-// a span one vector wide runs in tiles of 12 rows at 85 % of the rate of the
-// widest tiles (BenchmarkGemm, 512x16x65 against 512x64x65), so the 3/8 of
-// a 64-unit layer that D = 5 masks are worth skipping; a narrower span
+// a span one vector wide runs in one-vector tiles at 80-90 % of the rate of
+// the widest tiles (BenchmarkGemm, 512x16x65 against 512x64x65), so the 3/8
+// of a 64-unit layer that D = 5 masks are worth skipping; a narrower span
 // would leave lanes idle.
 const minSpan = 16
 
