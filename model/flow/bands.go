@@ -12,7 +12,8 @@ import (
 // the inputs; the products then run as a few column spans, each over only
 // the range it needs. The skipped terms are products with masked (zero)
 // weights, so the results are the same, bit for bit: adding a zero product
-// to a sum changes nothing.
+// to a sum changes nothing (the one difference: an infinite activation no
+// longer makes NaN through a weight that its mask removes).
 
 // span is a run of columns [j0, j1) of a product that needs only the range
 // [lo, hi) of its inner dimension (or, for a weight gradient, of its rows).
