@@ -356,8 +356,9 @@ func must(err error) {
 // all strides in bytes, the last vector of each row under the mask K1, then
 // the epilogue flags (1 accumulate, 2 ReLU, 4 mask by P > 0).
 //
-// Registers: CX k; AX A rows 0-2, BX A rows 3-5 (rows at +0, +sar, +2 sar);
-// R8 sar; R10 sak; SI B; R11 ldb; DI C; R12 ldc. Z0..Z23 accumulators (row
+// Registers: CX k; AX, BX, DI, R9 A rows 0-5, 6-11, 12-17, 18-23 (rows at
+// +0, +sar, +2 sar, +3 sar = R12, +4 sar, +5 sar = R13); R8 sar; R10 sak;
+// SI B; R11 ldb; after the loop DI C and R12 ldc. Z0..Z23 accumulators (row
 // i, vector j in Z(i*v+j)), Z24..Z27 B, Z28 broadcast, Z29 zero, Z30 scratch.
 func kernel(w *bytes.Buffer, t typ, r, v int) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
