@@ -102,8 +102,8 @@ func TestSpansCoverTheMasks(t *testing.T) {
 }
 
 // TestSpansChangeNoBit trains and evaluates flows with their products run by
-// spans and whole: the losses, gradients and log densities are the same to
-// the bit, in both precisions, with ReLU and tanh.
+// spans and whole: the losses, gradients and evaluation-mode MADE outputs
+// are the same to the bit, in both precisions, with ReLU and tanh.
 func TestSpansChangeNoBit(t *testing.T) {
 	for _, cfg := range []Config{
 		{D: 3, Blocks: 3, Hidden: []int{160, 160}},
