@@ -43,10 +43,8 @@ func weightedColourNoise(p *Prepared, s int, w []float64) (m1, m2 float64) {
 // zeros, as appendColourNoise does.
 func (p *Prepared) appendRefinedColourNoise(e *Estimator, sourceID int64, sg, sbp, srp, m1, m2 float64) {
 	k := e.cfg.K
-	// The covariance of (bp-rp, bp-g) noise: BP's error is in both.
-	c11, c12, c22 := sbp*sbp+srp*srp, sbp*sbp, sbp*sbp+sg*sg
-	det := c11*c22 - c12*c12
-	if e.cfg.ObservedColours || !(det > 1e-12*(c11*c22)) || !star.Finite(m1) || !star.Finite(m2) {
+	c11, c12, c22, det := colourCov(sg, sbp, srp)
+	if e.cfg.ObservedColours || !mixtureCentreOK(c11, c22, det, m1, m2) {
 		p.appendColourNoise(e, sourceID, purposeRefineColour, sg, sbp, srp)
 		return
 	}
@@ -72,6 +70,21 @@ func (p *Prepared) appendRefinedColourNoise(e *Estimator, sourceID int64, sg, sb
 		mx := max(a, b)
 		lp[j] += a - (mx + math.Log(0.5*math.Exp(a-mx)+0.5*math.Exp(b-mx)))
 	}
+}
+
+// colourCov returns the covariance of the (bp-rp, bp-g) noise of a star
+// with errors sg, sbp, srp (BP's error is in both colours) and its
+// determinant.
+func colourCov(sg, sbp, srp float64) (c11, c12, c22, det float64) {
+	c11, c12, c22 = sbp*sbp+srp*srp, sbp*sbp, sbp*sbp+sg*sg
+	return c11, c12, c22, c11*c22 - c12*c12
+}
+
+// mixtureCentreOK reports whether colour noise of covariance (c11, ·, c22)
+// and determinant det can be drawn from a defensive mixture centred on
+// (m1, m2): a covariance that is not singular and a finite centre.
+func mixtureCentreOK(c11, c22, det, m1, m2 float64) bool {
+	return det > 1e-12*(c11*c22) && star.Finite(m1) && star.Finite(m2)
 }
 
 // drawsColours reports whether a star with these photometric errors gets

@@ -9,15 +9,16 @@ import "github.com/gaiaflow/gaiaflow/model/keyrand"
 type purpose uint64
 
 const (
-	purposeParallax     purpose = iota + 1 // the K parallax samples
-	purposeDust                            // which dust-map sample each parallax sample uses
-	purposeSelect                          // whether a star is in a training sample
-	purposeTrainDraw                       // a training point's draw from the star's posterior
-	purposeRefine                          // the samples of a refined estimate
-	purposeRefineDust                      // their dust-map draws
-	purposeColour                          // the colour-noise draw of each parallax sample
-	purposeRefineColour                    // the same for a refined estimate's samples
-	purposeSurvey                          // whether a star is in the selection survey
+	purposeParallax      purpose = iota + 1 // the K parallax samples
+	purposeDust                             // which dust-map sample each parallax sample uses
+	purposeSelect                           // whether a star is in a training sample
+	purposeTrainDraw                        // a training point's draw from the star's posterior
+	purposeRefine                           // the samples of a refined estimate
+	purposeRefineDust                       // their dust-map draws
+	purposeColour                           // the colour-noise draw of each parallax sample
+	purposeRefineColour                     // the same for a refined estimate's samples
+	purposeSurvey                           // whether a star is in the selection survey
+	purposeTrainProposal                    // a training star's samples drawn from its adapted proposal
 )
 
 // SelectionKey returns a uniform variate in (0, 1) for the star, from the
