@@ -54,7 +54,8 @@ type CMDFit struct {
 	// its previous posterior (trainproposal.go) instead of all from its
 	// likelihood: sharper draws of the same posteriors. On a 60,000-star
 	// paper-000 sky, KL 0.198-0.219 against 0.225-0.239 over three seeds
-	// (0.172-0.206 with K = 64). Not the default: in
+	// (0.172-0.206 with K = 64), measured before the colour centre
+	// followed g (with it, seed 2: 0.208 against 0.238). Not the default: in
 	// TestAveragedFlowIsStableAcrossSeeds one seed's averaged flow went
 	// astray with it (KL 0.59), not yet understood.
 	AdaptProposals bool
