@@ -261,3 +261,27 @@ func BenchmarkCatalogFlowGrid(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSortPairs sorts one star's K = 32 weighted distance samples, as
+// each catalog row does, for stars of parallax SNR 0.3, 3 and 30.
+func BenchmarkSortPairs(b *testing.B) {
+	for _, snr := range []float64{0.3, 3, 30} {
+		b.Run(strconv.FormatFloat(snr, 'g', -1, 64), func(b *testing.B) {
+			var s stream
+			s.reset(1, 1, purposeParallax)
+			const stars = 1024
+			all := make([]pair, 32*stars)
+			for i := range all {
+				all[i] = pair{1000 / TruncNormal{Mu: snr, Sigma: 1}.Quantile(s.open()), 1}
+			}
+			ps := make([]pair, 32)
+			i := 0
+			for b.Loop() {
+				copy(ps, all[32*(i%stars):])
+				sortPairs(ps)
+				i++
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "stars/s")
+		})
+	}
+}

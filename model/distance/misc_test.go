@@ -2,7 +2,9 @@ package distance
 
 import (
 	"math"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -212,4 +214,33 @@ func FuzzParsePrior(f *testing.F) {
 			t.Fatalf("%q: %q reads back as %q", s, p.String(), q.String())
 		}
 	})
+}
+
+// TestSortPairsIsAStableSort: the bucketed insertion sort gives exactly what
+// a stable general sort gives on the few dozen samples of a star (beyond,
+// sortPairs is the general sort), on distances of stars of every SNR (long
+// tails), with ties, negative values and fewer pairs than it buckets.
+func TestSortPairsIsAStableSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for trial := range 20000 {
+		n := 1 + rng.IntN(maxBucketed)
+		ps := make([]pair, n)
+		snr := math.Pow(10, rng.Float64()*3-1)
+		for i := range ps {
+			x := 1000 / TruncNormal{Mu: snr, Sigma: 1}.Quantile(rng.Float64())
+			switch trial % 4 {
+			case 1:
+				x = rng.NormFloat64()
+			case 2:
+				x = float64(rng.IntN(5)) // ties
+			}
+			ps[i] = pair{x, float64(i)}
+		}
+		want := slices.Clone(ps)
+		slices.SortStableFunc(want, cmpPair)
+		sortPairs(ps)
+		if !slices.Equal(ps, want) {
+			t.Fatalf("trial %d: sortPairs gives %v, want %v", trial, ps, want)
+		}
+	}
 }
