@@ -238,7 +238,9 @@ func (e *Estimator) update(s int, lp, dist, logPrior []float64) {
 		}
 		l += logPrior[j]
 		w[j] = l
-		mx = max(mx, l)
+		if l > mx { // not the builtin max: l is not NaN, and max's NaN and zero rules cost
+			mx = l
+		}
 	}
 	e.iters[s]++
 	if mx == math.Inf(-1) {
