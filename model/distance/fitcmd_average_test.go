@@ -30,6 +30,7 @@ func TestAveragedFlowIsStableAcrossSeeds(t *testing.T) {
 		f, _, err := FitCMD(s.e, s.prep, CMDFit{Flow: flow.Config{Blocks: 5, Hidden: []int{64, 64}},
 			Opt: flow.Train{LR: 2e-3, Seed: seed}, Passes: DefaultPasses, Average: DefaultAveragePasses,
 			Batch: 1024, GridNodes: DefaultTrainGridNodes, Points: DefaultPoints, Redraws: DefaultRedraws, Survey: survey,
+			AdaptProposals: DefaultAdaptProposals,
 			OnPass: func(p Pass) {
 				if p.Best {
 					best = p.Flow.Clone()

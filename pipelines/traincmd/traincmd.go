@@ -49,7 +49,7 @@ func DefaultOptions() Options {
 	o := Options{Dust: "none", Fraction: 1, MaxStars: 200000, SurveyStars: DefaultSurveyStars, U0FromData: true}
 	o.Cfg.MinParallaxSNR = 5
 	o.Cfg.SigmaCMD = distance.DefaultSigmaCMD
-	o.Cfg.K, o.Cfg.T = 32, 5
+	o.Cfg.K, o.Cfg.T = distance.DefaultTrainSamples, 5
 	o.Fit.Flow.Blocks, o.Fit.Flow.Hidden = 5, []int{64, 64}
 	o.Fit.Passes = distance.DefaultPasses
 	o.Fit.Average = distance.DefaultAveragePasses
@@ -59,6 +59,7 @@ func DefaultOptions() Options {
 	o.Fit.Opt.LR = 2e-3
 	o.Fit.Opt.Workers = 1
 	o.Fit.Points, o.Fit.Redraws = distance.DefaultPoints, distance.DefaultRedraws
+	o.Fit.AdaptProposals = distance.DefaultAdaptProposals
 	return o
 }
 
