@@ -228,11 +228,13 @@ func TestSortPairsIsAStableSort(t *testing.T) {
 		snr := math.Pow(10, rng.Float64()*3-1)
 		for i := range ps {
 			x := 1000 / TruncNormal{Mu: snr, Sigma: 1}.Quantile(rng.Float64())
-			switch trial % 4 {
+			switch trial % 5 {
 			case 1:
 				x = rng.NormFloat64()
 			case 2:
 				x = float64(rng.IntN(5)) // ties
+			case 3:
+				x = float64(rng.IntN(3)) * 5e-324 // keys a subnormal apart
 			}
 			ps[i] = pair{x, float64(i)}
 		}

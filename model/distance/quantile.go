@@ -117,6 +117,9 @@ func bucketPairs(ps []pair) {
 	}
 	nb := 2 * n
 	scale := float64(nb-1) / (hi - lo)
+	if math.IsInf(scale, 0) { // keys a subnormal apart
+		return
+	}
 	var start [2 * maxBucketed]uint8
 	var bucket [maxBucketed]uint8
 	for i := range n {
