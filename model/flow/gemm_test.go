@@ -95,6 +95,30 @@ func BenchmarkGemm(b *testing.B) {
 	}
 }
 
+// BenchmarkGemmSubnormal times the product of a MADE band (512 x 16 x 65,
+// the shape of most of an ANODE training step) with B scaled so that the
+// products fall near or below float32's least normal number (1.2e-38). The
+// kernels keep IEEE arithmetic (no flush to zero), and some CPUs take a
+// microcode assist for every subnormal result: see the package doc.
+func BenchmarkGemmSubnormal(b *testing.B) {
+	for _, scale := range []float32{1, 1e-36, 1e-40} {
+		b.Run(fmt.Sprintf("scale=%g", scale), func(b *testing.B) {
+			const m, n, k = 512, 16, 65
+			rng := rand.New(rand.NewPCG(1, 2))
+			a := randSlice[float32](rng, m*k)
+			bb := randSlice[float32](rng, k*n)
+			for i := range bb {
+				bb[i] *= scale
+			}
+			c := make([]float32, m*n)
+			for b.Loop() {
+				gemm(m, n, k, a, k, 1, bb, n, c, n, 0, nil, 0)
+			}
+			b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
 // BenchmarkGemmTrain times the products of a training step of paper 000's
 // flows (batch 2048; 256 hidden, the simulation's, and 500, the paper's):
 // forward, backward to the activations with the ReLU mask, and the weight
