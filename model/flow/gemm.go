@@ -11,6 +11,16 @@ const (
 	tallRows = 24 // rows of the one-vector tiles
 )
 
+// kDepth and kLong slice the k steps of the assembly gemm: a product of at
+// least kLong steps goes in slices of at most kDepth, so that a slice of a
+// column block of B (kDepth x 256 bytes, 16 KiB) stays in L1 while every row
+// tile of A passes over it. That is the weight gradient over a batch of 2048
+// (k = 2048): on an Intel AVX-512 core it ran at 62-72 GFLOP/s whole and
+// 123-132 sliced (BenchmarkGemmTrain backward_dw, 256 and 500 hidden).
+// Shorter products (k = 257 or 501 in the forward pass) ran slower sliced,
+// so they are not. Variables for the tests.
+var kDepth, kLong = 64, 1024
+
 // Flags of gemm.
 const (
 	gemmAcc  = 1 << iota // add the product to C instead of overwriting C

@@ -90,31 +90,53 @@ func gemmFast[T float](m, n, kk int, a []T, sar, sak int, b []T, ldb int, c []T,
 		rows, vecs = 4, 3
 	}
 	width := vecs * lanes
+	// A long product goes in slices of k (kDepth, kLong): the first slice
+	// keeps the caller's gemmAcc, later ones add to C, and only the last
+	// applies ReLU or the mask.
+	depth := kk
+	if kk >= kLong {
+		slices := (kk + kDepth - 1) / kDepth
+		depth = (kk + slices - 1) / slices
+	}
 	for j0 := 0; j0 < n; j0 += width {
 		nc := min(width, n-j0)
 		nv := (nc + lanes - 1) / lanes
 		tail := nc - (nv-1)*lanes
-		bj := unsafe.Add(pb, j0*size)
 		rows := rows
 		if isa == isaAVX512 && nv == 1 {
 			rows = tallRows
 		}
-		for i0 := 0; i0 < m; i0 += rows {
-			mr := min(rows, m-i0)
-			var pi unsafe.Pointer
-			if pp != nil {
-				pi = unsafe.Add(pp, (i0*ldp+j0)*size)
+		for k0 := 0; ; k0 += depth { // once at least: k = 0 still sets C
+			kc := min(depth, kk-k0)
+			fl := flags
+			if k0 > 0 {
+				fl |= gemmAcc
 			}
-			ai, ci := unsafe.Add(pa, i0*sar*size), unsafe.Add(pc, (i0*ldc+j0)*size)
-			switch {
-			case isa == isaAVX512 && size == 4:
-				kernS[mr][nv](kk, ai, sar*size, sak*size, bj, ldb*size, ci, ldc*size, flags, pi, ldp*size, uint64(1)<<tail-1)
-			case isa == isaAVX512:
-				kernD[mr][nv](kk, ai, sar*size, sak*size, bj, ldb*size, ci, ldc*size, flags, pi, ldp*size, uint64(1)<<tail-1)
-			case size == 4:
-				kern2S[mr][nv](kk, ai, sar*size, sak*size, bj, ldb*size, ci, ldc*size, flags, pi, ldp*size, unsafe.Pointer(&mask2S[tail]))
-			default:
-				kern2D[mr][nv](kk, ai, sar*size, sak*size, bj, ldb*size, ci, ldc*size, flags, pi, ldp*size, unsafe.Pointer(&mask2D[tail]))
+			if k0+kc < kk {
+				fl &^= gemmReLU | gemmMask
+			}
+			bj := unsafe.Add(pb, (k0*ldb+j0)*size)
+			ak := unsafe.Add(pa, k0*sak*size)
+			for i0 := 0; i0 < m; i0 += rows {
+				mr := min(rows, m-i0)
+				var pi unsafe.Pointer
+				if pp != nil {
+					pi = unsafe.Add(pp, (i0*ldp+j0)*size)
+				}
+				ai, ci := unsafe.Add(ak, i0*sar*size), unsafe.Add(pc, (i0*ldc+j0)*size)
+				switch {
+				case isa == isaAVX512 && size == 4:
+					kernS[mr][nv](kc, ai, sar*size, sak*size, bj, ldb*size, ci, ldc*size, fl, pi, ldp*size, uint64(1)<<tail-1)
+				case isa == isaAVX512:
+					kernD[mr][nv](kc, ai, sar*size, sak*size, bj, ldb*size, ci, ldc*size, fl, pi, ldp*size, uint64(1)<<tail-1)
+				case size == 4:
+					kern2S[mr][nv](kc, ai, sar*size, sak*size, bj, ldb*size, ci, ldc*size, fl, pi, ldp*size, unsafe.Pointer(&mask2S[tail]))
+				default:
+					kern2D[mr][nv](kc, ai, sar*size, sak*size, bj, ldb*size, ci, ldc*size, fl, pi, ldp*size, unsafe.Pointer(&mask2D[tail]))
+				}
+			}
+			if k0+kc >= kk {
+				break
 			}
 		}
 	}

@@ -14,6 +14,17 @@ func TestGemm(t *testing.T) {
 	testGemm[float64](t, 1e-13)
 }
 
+// TestGemmSliced runs TestGemm's products with k sliced from 9 steps on in
+// slices of 4 (kDepth, kLong): the first slice keeps gemmAcc, the later
+// ones add, and only the last applies ReLU and the mask.
+func TestGemmSliced(t *testing.T) {
+	depth, long := kDepth, kLong
+	kDepth, kLong = 4, 9
+	defer func() { kDepth, kLong = depth, long }()
+	testGemm[float32](t, 1e-5)
+	testGemm[float64](t, 1e-13)
+}
+
 func testGemm[T float](t *testing.T, tol float64) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, m := range []int{1, 2, 5, 6, 7, 13, 23, 24, 25, 40, 47} {
