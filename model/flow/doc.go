@@ -68,11 +68,11 @@
 // The kernels keep IEEE arithmetic: they do not flush subnormal numbers to
 // zero. On an Intel Xeon with AVX-512 a product whose terms are subnormal
 // runs 50 to 200 times slower (BenchmarkGemmSubnormal: 149 GFLOP/s, 3.0 with
-// B scaled by 1e-36, 0.7 by 1e-40); AMD's Zen cores pay far less. Training
-// never comes near it today: counted over every product of ANODE's training
+// B scaled by 1e-36, 0.7 by 1e-40; not measured on AMD). Training never
+// comes near it today: counted over every product of ANODE's training
 // (BenchmarkScore's patch, 2 epochs) and of traincmd on a 60,000-star sky,
 // no operand and no result was subnormal. A change that lets weights,
-// activations or gradients decay towards 1e-38 would show here first.
+// activations or gradients decay towards 1e-38 would pay that price.
 //
 // # Errors
 //
