@@ -49,6 +49,7 @@ func (t *trainSpec) declare(fs *flag.FlagSet) {
 	fs.IntVar(&o.Fit.Batch, "batch", d.Fit.Batch, "stars per mini-batch (paper: 2048)")
 	fs.Float64Var(&o.Fit.HoldOut, "holdout", d.Fit.HoldOut, "fraction of the stars held out for the learning curve")
 	fs.Float64Var(&o.Fit.Opt.LR, "lr", d.Fit.Opt.LR, "Adam learning rate")
+	fs.Float64Var(&o.Fit.FinalLRFraction, "final-lr-fraction", d.Fit.FinalLRFraction, "lower the learning rate linearly over the averaged passes, to this fraction of --lr at the last one; 0: --lr throughout")
 	fs.Float64Var(&o.Cfg.SigmaCMD, "sigma-cmd", d.Cfg.SigmaCMD, "intrinsic CMD width added in quadrature to sigma_P in the weight 1/(sigma_P^2 + sigma_cmd^2), mag; negative: the paper's 1/sigma_P^2")
 	fs.IntVar(&o.Fit.Redraws, "redraws", d.Fit.Redraws, "with --points posterior: fresh posterior draws (each an Adam step) per recomputation of a batch's posteriors")
 	fs.BoolVar(&o.Fit.AdaptProposals, "adapt-proposals", d.Fit.AdaptProposals, "with --points posterior: draw half of every star's parallax and colour-noise samples from a proposal adapted to its last posterior instead of all from its likelihood (sharper draws of the same posteriors; =false draws them all from the likelihood)")

@@ -28,7 +28,7 @@ func TestAveragedFlowIsStableAcrossSeeds(t *testing.T) {
 	for _, seed := range []uint64{0, 1, 2} {
 		var best *flow.Flow
 		f, _, err := FitCMD(s.e, s.prep, CMDFit{Flow: flow.Config{Blocks: 5, Hidden: []int{64, 64}},
-			Opt: flow.Train{LR: 2e-3, Seed: seed}, Passes: DefaultPasses, Average: DefaultAveragePasses,
+			Opt: flow.Train{LR: 2e-3, Seed: seed}, Passes: DefaultPasses, Average: DefaultAveragePasses, FinalLRFraction: DefaultFinalLRFraction,
 			Batch: 1024, GridNodes: DefaultTrainGridNodes, Points: DefaultPoints, Redraws: DefaultRedraws, Survey: survey,
 			AdaptProposals: DefaultAdaptProposals,
 			OnPass: func(p Pass) {
@@ -72,5 +72,27 @@ func TestAverageLeavesOutSpikes(t *testing.T) {
 	}
 	if averageOutlier(5, held[:2]) {
 		t.Error("an outlier judged on fewer than three passes")
+	}
+}
+
+// TestFinalLRLowersTheRateOverTheAverage: with CMDFit.FinalLRFraction the passes
+// before the averaged ones keep Opt.LR, and over the averaged ones the
+// rate falls linearly from Opt.LR to FinalLRFraction × Opt.LR.
+func TestFinalLRLowersTheRateOverTheAverage(t *testing.T) {
+	e, p := trueCMDStars(t, 3000)
+	var lrs []float64
+	_, _, err := FitCMD(e, p, CMDFit{
+		Flow: flow.Config{Blocks: 2, Hidden: []int{16, 16}},
+		Opt:  flow.Train{LR: 2e-3, Seed: 1}, Passes: 7, Average: 5, FinalLRFraction: 0.2, Batch: 1024,
+		OnPass: func(p Pass) { lrs = append(lrs, p.LR) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{2e-3, 2e-3, 2e-3, 1.6e-3, 1.2e-3, 0.8e-3, 0.4e-3}
+	for i, w := range want {
+		if math.Abs(lrs[i]-w) > 1e-12 {
+			t.Fatalf("learning rates by pass %v, want %v", lrs, want)
+		}
 	}
 }

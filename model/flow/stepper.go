@@ -19,6 +19,7 @@ type Stepper struct {
 	f    *Flow
 	opt  Train
 	step func(x, cond *mat.Dense, w []float64) float64
+	ad   *adam
 	n    int
 }
 
@@ -35,9 +36,9 @@ func NewStepper(f *Flow, opt Train, maxBatch int) (*Stepper, error) {
 	}
 	s := &Stepper{f: f, opt: opt}
 	if opt.Precision == Float64 {
-		s.step = newStepFunc[float64](f, opt, maxBatch)
+		s.step, s.ad = newStepFunc[float64](f, opt, maxBatch)
 	} else {
-		s.step = newStepFunc[float32](f, opt, maxBatch)
+		s.step, s.ad = newStepFunc[float32](f, opt, maxBatch)
 	}
 	return s, nil
 }
@@ -58,7 +59,11 @@ func (s *Stepper) Step(x, cond *mat.Dense, w []float64) float64 {
 // Steps returns the number of steps taken.
 func (s *Stepper) Steps() int { return s.n }
 
-func newStepFunc[T float](f *Flow, opt Train, maxBatch int) func(x, cond *mat.Dense, w []float64) float64 {
+// SetLR sets the Adam learning rate of the steps that follow (a schedule);
+// the moment estimates are kept.
+func (s *Stepper) SetLR(lr float64) { s.ad.lr = lr }
+
+func newStepFunc[T float](f *Flow, opt Train, maxBatch int) (func(x, cond *mat.Dense, w []float64) float64, *adam) {
 	d, c := f.cfg.D, f.cfg.C
 	t := newTrainer[T](f, maxBatch)
 	t.net.par = max(1, opt.Workers)
@@ -87,5 +92,5 @@ func newStepFunc[T float](f *Flow, opt Train, maxBatch int) func(x, cond *mat.De
 		t.net.sync(f)
 		f.changed()
 		return loss - f.logJacobianStd(d)
-	}
+	}, ad
 }

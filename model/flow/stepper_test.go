@@ -62,3 +62,51 @@ func TestStepperMatchesTrain(t *testing.T) {
 		t.Errorf("Steps = %d", s.Steps())
 	}
 }
+
+// TestStepperSetLR: after SetLR the step is Adam's with the new rate and
+// the same moments, so from the same point and gradient it moves each
+// parameter by the old step scaled by new/old rate.
+func TestStepperSetLR(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 7))
+	x := mat.NewDense(32, 2, nil)
+	for i := 0; i < 32; i++ {
+		x.Set(i, 0, rng.NormFloat64())
+		x.Set(i, 1, 0.5*rng.NormFloat64())
+	}
+	cfg := Config{D: 2, Blocks: 2, Hidden: []int{8, 8}}
+	opt := Train{LR: 1e-2, Precision: Float64}
+	var flows [2]*Flow
+	var steppers [2]*Stepper
+	for i := range flows {
+		f, err := New(cfg, Orthogonal, rand.New(rand.NewPCG(1, 2)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Precision = Float64
+		s, err := NewStepper(f, opt, 32)
+		if err != nil {
+			t.Fatal(err)
+		}
+		flows[i], steppers[i] = f, s
+		s.Step(x, nil, nil)
+	}
+	before := append([]float64(nil), flows[0].params...)
+	steppers[1].SetLR(2.5e-3)
+	for _, s := range steppers {
+		s.Step(x, nil, nil)
+	}
+	moved := 0
+	for j, p0 := range before {
+		d0, d1 := flows[0].params[j]-p0, flows[1].params[j]-p0
+		if d0 == 0 {
+			continue
+		}
+		moved++
+		if r := d1 / d0; math.Abs(r-0.25) > 1e-9 {
+			t.Fatalf("parameter %d moved %g with the lower rate, %g with the first (ratio %g, want 0.25)", j, d1, d0, r)
+		}
+	}
+	if moved == 0 {
+		t.Fatal("no parameter moved")
+	}
+}

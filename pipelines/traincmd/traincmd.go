@@ -53,6 +53,7 @@ func DefaultOptions() Options {
 	o.Fit.Flow.Blocks, o.Fit.Flow.Hidden = 5, []int{64, 64}
 	o.Fit.Passes = distance.DefaultPasses
 	o.Fit.Average = distance.DefaultAveragePasses
+	o.Fit.FinalLRFraction = distance.DefaultFinalLRFraction
 	o.Fit.GridNodes = distance.DefaultTrainGridNodes
 	o.Fit.Batch = 1024
 	o.Fit.HoldOut = 0.05

@@ -109,7 +109,7 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 	t.Add(star.StarsOut, int64(p.Len()))
 	start := time.Now()
 	var curve strings.Builder
-	curve.WriteString("pass,steps,train_nll,heldout_nll,seconds,heldout_ess,best\n")
+	curve.WriteString("pass,steps,train_nll,heldout_nll,seconds,heldout_ess,best,lr\n")
 	// The survey's combiner gives one value, or none where no block was
 	// sampled for it (--survey-stars 0).
 	var survey, part []distance.SurveyStar
@@ -119,7 +119,7 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 	fit := opt.Fit
 	fit.Survey = survey
 	fit.OnPass = func(pt distance.Pass) {
-		fmt.Fprintf(&curve, "%d,%d,%.6f,%.6f,%.1f,%.0f,%t\n", pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss, time.Since(start).Seconds(), pt.HeldOutESS, pt.Best)
+		fmt.Fprintf(&curve, "%d,%d,%.6f,%.6f,%.1f,%.0f,%t,%.3g\n", pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss, time.Since(start).Seconds(), pt.HeldOutESS, pt.Best, pt.LR)
 		// Straight to stderr: on a local run that is the user's terminal, on
 		// a cluster the worker's log.
 		best := ""
