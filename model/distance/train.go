@@ -48,6 +48,12 @@ type TrainSet struct {
 	SampleG, SampleBPRP, SampleBPG, SampleW []float64
 	seed                                    uint64
 
+	// ColourVar is the variance of the star's photometric colour noise,
+	// Var(bp-rp) + Var(bp-g) from its G, BP and RP errors (BP's error is
+	// in both), mag²: the spread of its colour-noise draws (zero where
+	// the flux_over_error columns are missing).
+	ColourVar []float64
+
 	Dist      []float64 // the final d_best, pc
 	E, SigmaE []float64 // the map's median and spread at (l, b, d_best)
 	Flags     []Flag
@@ -60,7 +66,7 @@ func (t *TrainSet) Len() int { return len(t.SourceID) }
 func (t *TrainSet) Reset() {
 	t.SourceID = t.SourceID[:0]
 	for _, c := range []*[]float64{&t.G, &t.BPRP, &t.BPG, &t.SigmaG, &t.SigmaBPRP, &t.SigmaBPG,
-		&t.Weight, &t.GDraw, &t.BPRPDraw, &t.BPGDraw, &t.Dist, &t.E, &t.SigmaE,
+		&t.Weight, &t.ColourVar, &t.GDraw, &t.BPRPDraw, &t.BPGDraw, &t.Dist, &t.E, &t.SigmaE,
 		&t.SampleG, &t.SampleBPRP, &t.SampleBPG, &t.SampleW} {
 		*c = (*c)[:0]
 	}
@@ -155,6 +161,8 @@ func (e *Estimator) trainPoint(dst *TrainSet, p *Prepared, s int) {
 	dst.GDraw = append(dst.GDraw, dst.SampleG[i*k+j])
 	dst.BPRPDraw = append(dst.BPRPDraw, dst.SampleBPRP[i*k+j])
 	dst.BPGDraw = append(dst.BPGDraw, dst.SampleBPG[i*k+j])
+	c11, _, c22, _ := colourCov(p.SigmaG[s], p.SigmaBP[s], p.SigmaRP[s])
+	dst.ColourVar = append(dst.ColourVar, c11+c22)
 	dst.Dist = append(dst.Dist, db)
 	dst.E = append(dst.E, med)
 	dst.SigmaE = append(dst.SigmaE, sig)
