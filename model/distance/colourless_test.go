@@ -100,3 +100,29 @@ func TestColourlessStarUsesTheMarginal(t *testing.T) {
 		t.Errorf("training: %d stars kept, cuts %v", p.Len(), c.Cut)
 	}
 }
+
+// A colourless star whose posterior needs refinement is refined with the
+// marginal in g too (the refiner once lacked it and the catalog panicked
+// on the first such star): every star is refined here, and the row is the
+// same as that of the star with its colours under the density flat in
+// colour with that marginal.
+func TestColourlessStarIsRefinedWithTheMarginal(t *testing.T) {
+	with := testStar(1, 0.8, 0.3, 15, 1, 0.4)
+	without := with
+	without.BP, without.RP, without.BPRP = math.NaN(), math.NaN(), math.NaN()
+	cfg := Config{Mode: Catalog, Seed: 2, RefineESS: 1e6}
+	got := mustNew(t, cfg, sepDensity{4, 0.05}, linearDust{rate: 0.1}).CatalogBlock(nil, blockOf(without), nil)
+	want := mustNew(t, cfg, gaussG(4, 0.05), linearDust{rate: 0.1}).CatalogBlock(nil, blockOf(with), nil)
+	if got.Len() != 1 || want.Len() != 1 {
+		t.Fatalf("rows %d and %d, want 1", got.Len(), want.Len())
+	}
+	if got.Flags[0]&FlagRefined == 0 || got.Flags[0]&FlagNoColour == 0 {
+		t.Fatalf("flags %v, want refined and no_colour", got.Flags[0])
+	}
+	for _, c := range [][2]float64{{got.DistQ16[0], want.DistQ16[0]}, {got.DistQ50[0], want.DistQ50[0]}, {got.DistQ84[0], want.DistQ84[0]}} {
+		if relErr(c[0], c[1]) > 1e-12 {
+			t.Errorf("quantiles %v %v %v, want %v %v %v", got.DistQ16[0], got.DistQ50[0], got.DistQ84[0], want.DistQ16[0], want.DistQ50[0], want.DistQ84[0])
+			break
+		}
+	}
+}

@@ -216,11 +216,12 @@ func (e *Estimator) refiner() *Estimator {
 		// A refinement starts where the first estimate ended; its d_best
 		// settles in a few iterations (maxRefineDepth).
 		cfg.StopEarly = true
-		e.fine = &Estimator{cfg: cfg, dens: e.dens, dust: e.dust, levels: e.levels}
+		e.fine = &Estimator{cfg: cfg, dust: e.dust, levels: e.levels}
 		if cfg.Quantiles > 0 {
 			e.fine.qbuf = make([]float64, cfg.Quantiles)
 		}
 	}
-	e.fine.dens = e.dens
+	// The density, and its marginal in g for the stars without BP/RP.
+	e.fine.dens, e.fine.gdens = e.dens, e.gdens
 	return e.fine
 }
