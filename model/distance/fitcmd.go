@@ -110,6 +110,8 @@ type CMDFit struct {
 // coverage within 1-2 points of the g_best model's on each (65-68 %). They
 // cost the demo's training 28 s instead of 17, and the catalog 8 % of its
 // speed (the sharper CMD collapses more posteriors, which are refined).
+// (These and the next comment's KLs were measured before the points were
+// weighted by their photometric noise, posteriorWeight.)
 const (
 	DefaultPoints  = PosteriorPoints
 	DefaultRedraws = 8
