@@ -311,10 +311,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	averaged := 0
 	bestPass := 0
 	bestLoss := math.Inf(1)
-	lr := opt.Opt.LR
-	if lr == 0 {
-		lr = 1e-3 // flow.Train's default
-	}
+	lr := stepper.LR()
 	for pass := 1; pass <= opt.Passes; pass++ {
 		passLR := lr
 		if opt.FinalLRFraction > 0 && pass >= avgFrom && opt.Passes > avgFrom {
@@ -526,5 +523,5 @@ func trainingPoints(e *Estimator, ts *TrainSet, kind Points, dst []float64) []fl
 // 0.173, 0.250 on the same sky without dust.
 func posteriorWeight(ts *TrainSet, i int, floor, sigmaCMD2 float64) float64 {
 	sp2 := ts.SigmaG[i]*ts.SigmaG[i] + ts.SigmaBPRP[i]*ts.SigmaBPRP[i] + ts.SigmaBPG[i]*ts.SigmaBPG[i] + ts.ColourVar[i]
-	return 1 / (max(sp2, floor) + sigmaCMD2)
+	return pointWeight(sp2, floor, sigmaCMD2)
 }

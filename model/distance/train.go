@@ -140,7 +140,7 @@ func (e *Estimator) trainPoint(dst *TrainSet, p *Prepared, s int) {
 	v /= float64(k - 1)
 	sg2 := v + (ext.AG*sig)*(ext.AG*sig)
 	sbr, sbg := math.Abs(ext.BPRP)*sig, math.Abs(ext.BPG)*sig
-	sp2 := max(sg2+sbr*sbr+sbg*sbg, e.cfg.MinSigmaP*e.cfg.MinSigmaP) + e.sigmaCMD2()
+	w := pointWeight(sg2+sbr*sbr+sbg*sbg, e.cfg.MinSigmaP*e.cfg.MinSigmaP, e.sigmaCMD2())
 	dst.SourceID = append(dst.SourceID, p.SourceID[s])
 	dst.G = append(dst.G, p.G[s]-ext.AG*med+mean)
 	dst.BPRP = append(dst.BPRP, p.BPRP[s]-ext.BPRP*med)
@@ -148,7 +148,7 @@ func (e *Estimator) trainPoint(dst *TrainSet, p *Prepared, s int) {
 	dst.SigmaG = append(dst.SigmaG, math.Sqrt(sg2))
 	dst.SigmaBPRP = append(dst.SigmaBPRP, sbr)
 	dst.SigmaBPG = append(dst.SigmaBPG, sbg)
-	dst.Weight = append(dst.Weight, 1/sp2)
+	dst.Weight = append(dst.Weight, w)
 	g0, c1, c2 := p.G[s]-ext.AG*med, p.BPRP[s]-ext.BPRP*med, p.BPG[s]-ext.BPG*med
 	for j, m := range mod {
 		dst.SampleG = append(dst.SampleG, g0+m)
@@ -195,6 +195,13 @@ func (t *TrainSet) Redraw(round uint64) {
 		j := t.drawIndex(i, round)
 		t.GDraw[i], t.BPRPDraw[i], t.BPGDraw[i] = t.SampleG[i*k+j], t.SampleBPRP[i*k+j], t.SampleBPG[i*k+j]
 	}
+}
+
+// pointWeight is a training point's loss weight 1/(max(sigmaP2, floor2) +
+// sigmaCMD2): paper 000's 1/sigma_P², sigma_P² floored at Config.MinSigmaP²,
+// with the CMD's intrinsic width in quadrature.
+func pointWeight(sigmaP2, floor2, sigmaCMD2 float64) float64 {
+	return 1 / (max(sigmaP2, floor2) + sigmaCMD2)
 }
 
 // sigmaCMD2 is the square of the intrinsic width added to sigma_P in the

@@ -63,6 +63,10 @@ func (s *Stepper) Steps() int { return s.n }
 // the moment estimates are kept.
 func (s *Stepper) SetLR(lr float64) { s.ad.lr = lr }
 
+// LR returns the Adam learning rate of the next step (Train.LR, its default
+// applied, until SetLR).
+func (s *Stepper) LR() float64 { return s.ad.lr }
+
 func newStepFunc[T float](f *Flow, opt Train, maxBatch int) (func(x, cond *mat.Dense, w []float64) float64, *adam) {
 	d, c := f.cfg.D, f.cfg.C
 	t := newTrainer[T](f, maxBatch)

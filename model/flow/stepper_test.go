@@ -92,6 +92,9 @@ func TestStepperSetLR(t *testing.T) {
 	}
 	before := append([]float64(nil), flows[0].params...)
 	steppers[1].SetLR(2.5e-3)
+	if a, b := steppers[0].LR(), steppers[1].LR(); a != 1e-2 || b != 2.5e-3 {
+		t.Fatalf("LR() = %g and %g, want 0.01 and 0.0025", a, b)
+	}
 	for _, s := range steppers {
 		s.Step(x, nil, nil)
 	}
