@@ -246,7 +246,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 		adapt = newTrainProposals(&train)
 	}
 
-	// Standardise on the flat-density points.
+	// Standardise on the flat-density points (sigma-clipped: standardize.go).
 	e.SetDensity(LogProbFunc(func(_, _, _ float64) float64 { return 0 }))
 	var ts TrainSet
 	e.Train(&ts, &train)
@@ -256,14 +256,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	x0 := mat.NewDense(ts.Len(), 3, ts.Points(nil))
 	st := flow.Standardization{XMean: make([]float64, 3), XScale: make([]float64, 3)}
 	for j := 0; j < 3; j++ {
-		col := mat.Col(nil, j, x0)
-		var s, s2 float64
-		for _, v := range col {
-			s += v
-			s2 += v * v
-		}
-		m := s / float64(len(col))
-		st.XMean[j], st.XScale[j] = m, math.Sqrt(math.Max(s2/float64(len(col))-m*m, 1e-12))
+		st.XMean[j], st.XScale[j] = clippedMoments(mat.Col(nil, j, x0))
 	}
 
 	var sel *Selection
@@ -304,7 +297,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	nb := (train.Len() + opt.Batch - 1) / opt.Batch
 	shuffle := keyrand.New(opt.Opt.Seed, 0x62617463)
 	var curve []Pass
-	var xs []float64
+	var xs, xOn, wOn []float64
 	var best, avg *flow.Flow
 	var heldHist []float64 // every pass's held-out loss
 	var skipped []int      // passes left out of the average
@@ -354,14 +347,16 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 				}
 				xs = trainingPoints(e, &ts, opt.Points, xs)
 				sel.apply(&ts)
-				for lo := 0; lo < ts.Len(); lo += opt.StepBatch {
-					hi := min(lo+opt.StepBatch, ts.Len())
-					x := mat.NewDense(hi-lo, 3, xs[3*lo:3*hi])
-					loss := stepper.Step(x, nil, ts.Weight[lo:hi])
+				var np int
+				xOn, wOn, np = onCMDPoints(&ts, xs, xOn, wOn)
+				for lo := 0; lo < np; lo += opt.StepBatch {
+					hi := min(lo+opt.StepBatch, np)
+					x := mat.NewDense(hi-lo, 3, xOn[3*lo:3*hi])
+					loss := stepper.Step(x, nil, wOn[lo:hi])
 					if math.IsNaN(loss) {
 						return f, curve, fmt.Errorf("distance: training diverged at step %d (NaN loss)", stepper.Steps())
 					}
-					w := sum(ts.Weight[lo:hi])
+					w := sum(wOn[lo:hi])
 					lossSum += loss * w
 					wSum += w
 				}
@@ -467,12 +462,16 @@ func heldOutNLL(e *Estimator, hold *Prepared, ts *TrainSet, f *flow.Flow, kind P
 	}
 	x := trainingPoints(e, ts, kind, nil)
 	sel.apply(ts)
-	lp := f.LogProb(nil, mat.NewDense(ts.Len(), 3, x), nil)
+	x, wt, n := onCMDPoints(ts, x, nil, nil)
+	if n == 0 {
+		return math.NaN(), 0
+	}
+	lp := f.LogProb(nil, mat.NewDense(n, 3, x[:3*n]), nil)
 	var s, w, w2 float64
 	for i, v := range lp {
-		s -= ts.Weight[i] * v
-		w += ts.Weight[i]
-		w2 += ts.Weight[i] * ts.Weight[i]
+		s -= wt[i] * v
+		w += wt[i]
+		w2 += wt[i] * wt[i]
 	}
 	return s / w, w * w / w2
 }
@@ -499,6 +498,27 @@ func trainingPoints(e *Estimator, ts *TrainSet, kind Points, dst []float64) []fl
 		ts.Weight[i] = posteriorWeight(ts, i, floor, e.sigmaCMD2())
 	}
 	return dst
+}
+
+// onCMDPoints copies the points xs of ts (3 per star) and their weights
+// into x and w, leaving out the stars the last iteration found off the
+// density's support (FlagOffCMD: the density zero at every sample, which
+// with CMDFit.GridNodes means outside the grid's box), and returns them
+// with their number. Such a star's weights fall back to its distance
+// prior, so its point is a sample from anywhere along its sight line,
+// often absolute magnitudes of -20 or below at the paper's setting: it
+// says nothing about the CMD, and one such point in a batch threw the
+// flow's batch statistics (which are unweighted) to NaN.
+func onCMDPoints(ts *TrainSet, xs, x, w []float64) ([]float64, []float64, int) {
+	x, w = x[:0], w[:0]
+	for i, fl := range ts.Flags {
+		if fl&FlagOffCMD != 0 {
+			continue
+		}
+		x = append(x, xs[3*i], xs[3*i+1], xs[3*i+2])
+		w = append(w, ts.Weight[i])
+	}
+	return x, w, len(w)
 }
 
 // posteriorWeight is the loss weight of point i of ts as a posterior draw:
