@@ -34,7 +34,7 @@ func (t *trainSpec) declare(fs *flag.FlagSet) {
 	fs.StringVar(&o.Dust, "dust", d.Dust, "dust map: a .gfdust, Bayestar .h5 or mock dust.json file, constant:E, or none")
 	fs.Float64Var(&o.Fraction, "fraction", d.Fraction, "seeded random fraction of the stars passing the cuts to keep")
 	fs.IntVar(&o.MaxStars, "stars", d.MaxStars, "train on at most this many stars")
-	fs.Float64Var(&o.Cfg.MinParallaxSNR, "min-parallax-snr", d.Cfg.MinParallaxSNR, "train only on stars with parallax/error at least this (paper: 0, all; low-SNR first guesses keep a short training from converging)")
+	fs.Float64Var(&o.Cfg.MinParallaxSNR, "min-parallax-snr", d.Cfg.MinParallaxSNR, "train only on stars with parallax/error at least this (paper: 0, all: trains, with posteriors a little wider and a CMD a little further from the truth than the floor gives, see the README)")
 	fs.Float64Var(&o.Cfg.MaxColourError, "max-colour-error", d.Cfg.MaxColourError, "train only on stars whose BP-RP error (from the flux_over_error columns) is at most this, mag, the selection corrected with --survey-stars like the parallax floor; 0: no such cut (the paper)")
 	fs.IntVar(&o.SurveyStars, "survey-stars", d.SurveyStars, "correct the training for the selection of --min-parallax-snr with a random survey of this many catalogue stars of every parallax/error, so the flow learns the catalogue's CMD; 0: the paper's training, whose CMD over-represents nearby faint stars")
 	fs.BoolVar(&o.Cfg.KeepNoRUWE, "keep-no-ruwe", false, "keep stars without any RUWE (pre-cleaned member lists); default: cut them")
