@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -126,6 +127,34 @@ func TestDemo(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Error(err)
 		}
+	}
+	// The validation splits the stars by population: the components
+	// partition the stars matched to truth, and each splits into its
+	// luminous stars and the rest.
+	var rep distanceReport
+	if js, err := os.ReadFile(filepath.Join(out, "catalog/validation/validation_distances.json")); err != nil {
+		t.Error(err)
+	} else if err := json.Unmarshal(js, &rep); err != nil {
+		t.Error(err)
+	}
+	byName := map[string]int{}
+	total := 0
+	for _, p := range rep.Populations {
+		byName[p.Name] = p.Accuracy.N
+		if !strings.Contains(p.Name, ",") {
+			total += p.Accuracy.N
+		}
+	}
+	if total != rep.Accuracy.N || byName["cmd"] != rep.AccuracyCMD.N || byName["stream"] == 0 || byName["halo"] == 0 {
+		t.Errorf("populations %v hold %d stars; want %d matched, %d paper-000, and halo and stream stars", byName, total, rep.Accuracy.N, rep.AccuracyCMD.N)
+	}
+	for _, c := range []string{"cmd", "thick_disk", "halo", "stream"} {
+		if byName[c+", M_G < 3"]+byName[c+", M_G >= 3"] != byName[c] {
+			t.Errorf("%s: %d luminous + %d others != %d", c, byName[c+", M_G < 3"], byName[c+", M_G >= 3"], byName[c])
+		}
+	}
+	if !strings.Contains(stdout, "| halo, M_G < 3 |") {
+		t.Errorf("demo output lacks the population table:\n%s", stdout)
 	}
 
 	// regen with the demo's settings finds the catalog up to date; after

@@ -26,11 +26,28 @@ type distanceReport struct {
 	AccuracyCMD distance.Accuracy `json:"accuracy_paper000"`
 	// Over the paper-000 population, the stars with BP/RP and those
 	// without (placed with the CMD's marginal in g), when there are any.
-	AccuracyColour   *distance.Accuracy    `json:"accuracy_paper000_with_bp_rp,omitempty"`
-	AccuracyNoColour *distance.Accuracy    `json:"accuracy_paper000_without_bp_rp,omitempty"`
-	Table1           distance.Table1Result `json:"table1"`
-	Figures          []string              `json:"figures"`
+	AccuracyColour   *distance.Accuracy `json:"accuracy_paper000_with_bp_rp,omitempty"`
+	AccuracyNoColour *distance.Accuracy `json:"accuracy_paper000_without_bp_rp,omitempty"`
+	// Populations is Accuracy per mock component and, within it, for
+	// its luminous stars (true M_G < PopulationGiantM: giants and
+	// subgiants) and the rest, where the sky has more than one component:
+	// the separable CMD x distance prior of paper 000 fits the population
+	// that dominates the training and places another's luminous stars as
+	// that one's dwarfs.
+	Populations []populationAccuracy  `json:"populations,omitempty"`
+	Table1      distance.Table1Result `json:"table1"`
+	Figures     []string              `json:"figures"`
 }
+
+// populationAccuracy is Accuracy over one group of a mock sky's stars.
+type populationAccuracy struct {
+	Name     string            `json:"name"`
+	Accuracy distance.Accuracy `json:"accuracy"`
+}
+
+// PopulationGiantM splits a population's luminous stars (giants and
+// subgiants, true M_G brighter than this) from its dwarfs.
+const PopulationGiantM = 3.0
 
 func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints int) (*distanceReport, error) {
 	truth := map[int64]float64{}
@@ -39,11 +56,26 @@ func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints
 	if err != nil {
 		return nil, err
 	}
+	pops := map[string]map[int64]float64{}
+	add := func(name string, t *mock.Truth) {
+		if pops[name] == nil {
+			pops[name] = map[int64]float64{}
+		}
+		pops[name][t.SourceID] = t.Dist
+	}
+	comps := map[mock.Component]bool{}
 	if err := mockio.ReadSkyTruth(ctx, skyDir, sky, func(t *mock.Truth) {
 		truth[t.SourceID] = t.Dist
 		if t.Component == mock.CMDStar {
 			truthCMD[t.SourceID] = t.Dist
 		}
+		comps[t.Component] = true
+		lum := "M_G >= 3"
+		if t.AbsG < PopulationGiantM {
+			lum = "M_G < 3"
+		}
+		add(t.Component.String(), t)
+		add(t.Component.String()+", "+lum, t)
 	}); err != nil {
 		return nil, err
 	}
@@ -76,6 +108,15 @@ func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints
 	if len(withoutC) > 0 {
 		a, b := distance.CompareTruth(rows, withC), distance.CompareTruth(rows, withoutC)
 		rep.AccuracyColour, rep.AccuracyNoColour = &a, &b
+	}
+	if len(comps) > 1 {
+		for _, c := range []mock.Component{mock.CMDStar, mock.DiskStar, mock.HaloStar, mock.StreamStar} {
+			for _, name := range []string{c.String(), c.String() + ", M_G < 3", c.String() + ", M_G >= 3"} {
+				if len(pops[name]) > 0 {
+					rep.Populations = append(rep.Populations, populationAccuracy{Name: name, Accuracy: distance.CompareTruth(rows, pops[name])})
+				}
+			}
+		}
 	}
 	var t1 distance.Table1
 	t1.AddRows(rows)
@@ -127,6 +168,17 @@ func printDistanceReport(r *distanceReport) {
 `, c.N, n.N, 100*c.MedianRelErr, 100*c.MedianRelErrInvParallax, 100*n.MedianRelErr, 100*n.MedianRelErrInvParallax,
 			100*c.Coverage68, 100*n.Coverage68, c.QuantilePullMedian, c.QuantilePullSpread, n.QuantilePullMedian, n.QuantilePullSpread,
 			c.PullMedian, c.PullSpread, n.PullMedian, n.PullSpread)
+	}
+	if len(r.Populations) > 0 {
+		fmt.Printf(`
+| population (true M_G < 3: giants and subgiants) | stars | median relative error, model / 1/parallax | inside [q15.87, q84.13] | quantile pulls: median, (p84 - p16)/2 |
+|---|---|---|---|---|
+`)
+		for _, p := range r.Populations {
+			a := p.Accuracy
+			fmt.Printf("| %s | %d | %.1f%% / %.1f%% | %.1f%% | %.2f, %.2f |\n", p.Name, a.N, 100*a.MedianRelErr, 100*a.MedianRelErrInvParallax,
+				100*a.Coverage68, a.QuantilePullMedian, a.QuantilePullSpread)
+		}
 	}
 	for _, f := range r.Figures {
 		fmt.Println("figure:", f)
