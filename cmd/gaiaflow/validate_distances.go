@@ -18,7 +18,9 @@ import (
 
 // distanceReport is what `validate distances` measures on a simulated sky.
 type distanceReport struct {
-	KL       float64           `json:"kl_true_vs_learned_nats"`
+	KL float64 `json:"kl_true_vs_learned_nats"`
+	// KLParts splits KL over the true CMD's sequences.
+	KLParts  []distance.KLPart `json:"kl_by_sequence"`
 	Accuracy distance.Accuracy `json:"accuracy"`
 	// AccuracyCMD is Accuracy over the paper-000 population alone (the
 	// stars the true CMD describes; the background and stream stars
@@ -91,8 +93,15 @@ func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints
 	cmd := sky.Config.Defaults().CMD
 	rng := keyrand.New(sky.Config.Seed, 0x6b6c)
 	rep := &distanceReport{}
-	rep.KL = distance.KL(func(x []float64) { x[0], x[1], x[2], _ = cmd.Sample(rng) },
-		func(x []float64) float64 { return cmd.LogProb(x[0], x[1], x[2]) }, learned, klPoints)
+	var names []string
+	for _, s := range cmd.Sequences {
+		names = append(names, s.Name)
+	}
+	rep.KL, rep.KLParts = distance.KLByComponent(func(x []float64) int {
+		var seq int
+		x[0], x[1], x[2], seq = cmd.Sample(rng)
+		return seq
+	}, func(x []float64) float64 { return cmd.LogProb(x[0], x[1], x[2]) }, learned, klPoints, names)
 	rep.Accuracy = distance.CompareTruth(rows, truth)
 	rep.AccuracyCMD = distance.CompareTruth(rows, truthCMD)
 	withC, withoutC := map[int64]float64{}, map[int64]float64{}
@@ -156,6 +165,13 @@ func printDistanceReport(r *distanceReport) {
 		100*a.Coverage68, 100*c.Coverage68, a.QuantilePullMedian, a.QuantilePullSpread, c.QuantilePullMedian, c.QuantilePullSpread,
 		a.PullMedian, a.PullSpread, c.PullMedian, c.PullSpread,
 		100*r.Table1.MeanSNRImprovement, a.NegParallaxFinite, a.NegParallax, c.NegParallaxFinite, c.NegParallax)
+	fmt.Printf(`
+| true CMD sequence | its share of the stars | of the KL, nats | mean log ratio per star | the learned CMD's mass where it lies |
+|---|---|---|---|---|
+`)
+	for _, p := range r.KLParts {
+		fmt.Printf("| %s | %.3f | %.3f | %.3f | %.3f |\n", p.Name, p.Fraction, p.KL, p.MeanLogRatio, p.ModelMass)
+	}
 	if c, n := r.AccuracyColour, r.AccuracyNoColour; c != nil && n != nil {
 		fmt.Printf(`
 | paper-000 population | with BP/RP | without BP/RP (marginal in g) |

@@ -99,6 +99,64 @@ func quantilePull(d, q16, q50, q84 float64) float64 {
 	return (q50 - d) / w
 }
 
+// KLPart is one component's share of KL(true || model) (KLByComponent).
+type KLPart struct {
+	Name     string  `json:"name"`
+	Fraction float64 `json:"fraction"` // of the true density's draws that came from the component
+	// KL is the component's term of the total: its draws' sum of log
+	// p_true - log p_model over all n draws, so the parts add up to the
+	// total. MeanLogRatio is the same over its own draws.
+	KL           float64 `json:"kl_nats"`
+	MeanLogRatio float64 `json:"mean_log_ratio_nats"`
+	// ModelMass estimates the model's probability where the component's
+	// stars lie: the mean over all draws of p_model/p_true on the
+	// component's draws, that is the integral of p_model weighted by the
+	// component's share of the true density. Against Fraction it tells a
+	// component the model holds too few stars in from one it holds too
+	// widely.
+	ModelMass float64 `json:"model_mass"`
+}
+
+// KLByComponent is KL split over the components of a true mixture density:
+// sample writes one draw into its argument and returns the index of the
+// component it came from (in names). It returns the total, as KL does from
+// the same draws, and each component's part.
+func KLByComponent(sample func(x []float64) int, logTrue func(x []float64) float64, model Density, n int, names []string) (float64, []KLPart) {
+	x := make([]float64, 3*n)
+	lt := make([]float64, n)
+	comp := make([]int, n)
+	var truth float64
+	for i := 0; i < n; i++ {
+		comp[i] = sample(x[3*i : 3*i+3])
+		lt[i] = logTrue(x[3*i : 3*i+3])
+		truth += lt[i]
+	}
+	lp := make([]float64, n)
+	model.LogProb(lp, x)
+	var m float64
+	for _, v := range lp {
+		m += v
+	}
+	parts := make([]KLPart, len(names))
+	count := make([]int, len(names))
+	for i, c := range comp {
+		if c < 0 || c >= len(names) {
+			continue
+		}
+		count[c]++
+		parts[c].KL += lt[i] - lp[i]
+		parts[c].ModelMass += math.Exp(lp[i] - lt[i])
+	}
+	for c := range parts {
+		parts[c].Name = names[c]
+		parts[c].Fraction = float64(count[c]) / float64(n)
+		parts[c].MeanLogRatio = parts[c].KL / float64(count[c])
+		parts[c].KL /= float64(n)
+		parts[c].ModelMass /= float64(n)
+	}
+	return (truth - m) / float64(n), parts
+}
+
 // KL estimates the Kullback-Leibler divergence KL(true || model), in nats,
 // from n points drawn from the true density: the mean of log p_true -
 // log p_model over them. sample writes one draw of (g, bp-rp, bp-g) into its

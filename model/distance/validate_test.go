@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/gaiaflow/gaiaflow/model/mock"
 )
 
 // TestCompareTruthCalibrated: rows whose estimates are the truth plus
@@ -52,5 +54,47 @@ func TestKLOfAShiftedGaussian(t *testing.T) {
 	}, func(x []float64) float64 { return logN(x, 0) }, model, 200000)
 	if math.Abs(kl-3*0.125) > 0.01 {
 		t.Errorf("KL = %g, want 0.375", kl)
+	}
+}
+
+// TestKLByComponentFindsTheMissingStars scores against the mock's true CMD
+// a model that is the same CMD with half its white dwarfs (the weights
+// renormalised). The sequences barely overlap, so the reference is
+// analytic: a sequence of true weight w and model weight w' carries
+// w log(w/w') of the KL, and the model's mass where it lies is w'.
+func TestKLByComponentFindsTheMissingStars(t *testing.T) {
+	truth := mock.DefaultCMD()
+	model := mock.DefaultCMD()
+	model.Sequences[2].Weight /= 2
+	var tot float64
+	for _, s := range model.Sequences {
+		tot += s.Weight
+	}
+	for i := range model.Sequences {
+		model.Sequences[i].Weight /= tot
+	}
+	var names []string
+	for _, s := range truth.Sequences {
+		names = append(names, s.Name)
+	}
+	r := rand.New(rand.NewPCG(3, 3))
+	const n = 200000
+	kl, parts := KLByComponent(func(x []float64) int {
+		var seq int
+		x[0], x[1], x[2], seq = truth.Sample(r)
+		return seq
+	}, func(x []float64) float64 { return truth.LogProb(x[0], x[1], x[2]) }, LogProbFunc(model.LogProb), n, names)
+	var sum, want float64
+	for i, p := range parts {
+		w, w2 := truth.Sequences[i].Weight, model.Sequences[i].Weight
+		want += w * math.Log(w/w2)
+		sum += p.KL
+		t.Logf("%s: fraction %.4f KL %.4f (want %.4f), mass %.4f (want %.4f)", p.Name, p.Fraction, p.KL, w*math.Log(w/w2), p.ModelMass, w2)
+		if math.Abs(p.KL-p.Fraction*math.Log(w/w2)) > 1e-3 || math.Abs(p.ModelMass/w2-1) > 0.02 || math.Abs(p.Fraction-w) > 0.003 {
+			t.Errorf("%s: fraction %.4f, KL %.4f, mass %.4f; want %.4f, %.4f, %.4f", p.Name, p.Fraction, p.KL, p.ModelMass, w, p.Fraction*math.Log(w/w2), w2)
+		}
+	}
+	if math.Abs(sum-kl) > 1e-12 || math.Abs(kl-want) > 2e-3 {
+		t.Errorf("total %.5f, parts add to %.5f, want %.5f", kl, sum, want)
 	}
 }
