@@ -166,11 +166,11 @@ func printDistanceReport(r *distanceReport) {
 		a.PullMedian, a.PullSpread, c.PullMedian, c.PullSpread,
 		100*r.Table1.MeanSNRImprovement, a.NegParallaxFinite, a.NegParallax, c.NegParallaxFinite, c.NegParallax)
 	fmt.Printf(`
-| true CMD sequence | its share of the stars | of the KL, nats | mean log ratio per star | the learned CMD's mass where it lies |
-|---|---|---|---|---|
+| true CMD sequence | its share of the stars | of the KL, nats | mean log ratio per star |
+|---|---|---|---|
 `)
 	for _, p := range r.KLParts {
-		fmt.Printf("| %s | %.3f | %.3f | %.3f | %.3f |\n", p.Name, p.Fraction, p.KL, p.MeanLogRatio, p.ModelMass)
+		fmt.Printf("| %s | %.3f | %.3f | %.3f |\n", p.Name, p.Fraction, p.KL, p.MeanLogRatio)
 	}
 	if c, n := r.AccuracyColour, r.AccuracyNoColour; c != nil && n != nil {
 		fmt.Printf(`

@@ -108,13 +108,6 @@ type KLPart struct {
 	// total. MeanLogRatio is the same over its own draws.
 	KL           float64 `json:"kl_nats"`
 	MeanLogRatio float64 `json:"mean_log_ratio_nats"`
-	// ModelMass estimates the model's probability where the component's
-	// stars lie: the mean over all draws of p_model/p_true on the
-	// component's draws, that is the integral of p_model weighted by the
-	// component's share of the true density. Against Fraction it tells a
-	// component the model holds too few stars in from one it holds too
-	// widely.
-	ModelMass float64 `json:"model_mass"`
 }
 
 // KLByComponent is KL split over the components of a true mixture density:
@@ -145,14 +138,12 @@ func KLByComponent(sample func(x []float64) int, logTrue func(x []float64) float
 		}
 		count[c]++
 		parts[c].KL += lt[i] - lp[i]
-		parts[c].ModelMass += math.Exp(lp[i] - lt[i])
 	}
 	for c := range parts {
 		parts[c].Name = names[c]
 		parts[c].Fraction = float64(count[c]) / float64(n)
 		parts[c].MeanLogRatio = parts[c].KL / float64(count[c])
 		parts[c].KL /= float64(n)
-		parts[c].ModelMass /= float64(n)
 	}
 	return (truth - m) / float64(n), parts
 }
