@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"path/filepath"
 	"strings"
@@ -50,35 +51,17 @@ func TestClusterDistances(t *testing.T) {
 	// The cluster fit itself, on cones of 0.2, 0.3 and 0.5 deg and both of
 	// the paper's SNR ceilings (issue 10 §5): the answers must agree within
 	// their error bars, and land within 5 % of 0.88 kpc at SNR < 15.
-	var ref [2]distance.ClusterResult
-	for i, radius := range []float64{0.3, 0.2, 0.5} {
-		cone := distance.M67Cone
-		cone.Radius = radius
-		res, err := clusterDistance(context.Background(), cat, distance.ClusterSelection{Cone: cone, AnnulusIn: 2 * radius, AnnulusOut: 4 * radius}, []float64{15, 50})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for j, r := range res {
-			if r.Fit != nil {
-				t.Fatalf("cone %.1f deg, SNR < %g: %v", radius, r.MaxSNR, r.Fit)
-			}
-			t.Logf("M67, cone %.1f deg, parallax SNR < %g: %d stars (%d in the annulus), %.3f ± %.3f kpc, %.0f members (paper %s; Babusiaux et al. 0.880)",
-				radius, r.MaxSNR, r.Stars, r.FieldStars, r.Dist/1000, r.Err/1000, r.Members, map[float64]string{15: "0.83 ± 0.06", 50: "0.845 ± 0.006"}[r.MaxSNR])
+	checkClusterCones(t, "M67", cat, distance.M67Cone, []float64{0.3, 0.2, 0.5},
+		func(r float64) (float64, float64) { return 2 * r, 4 * r },
+		func(r distance.ClusterResult) string {
 			if r.Stars < 100 || r.Dist < 800 || r.Dist > 950 {
-				t.Errorf("cone %.1f deg, SNR < %g: %.3f kpc from %d stars, want 0.80..0.95 kpc from over a hundred", radius, r.MaxSNR, r.Dist/1000, r.Stars)
+				return "want 0.80..0.95 kpc from over a hundred stars"
 			}
 			if r.MaxSNR == 15 && math.Abs(r.Dist/880-1) > 0.05 {
-				t.Errorf("cone %.1f deg, SNR < 15: %.3f kpc, want within 5%% of 0.880", radius, r.Dist/1000)
+				return "want within 5 % of 0.880 kpc"
 			}
-			if i == 0 {
-				ref[j] = r
-				continue
-			}
-			if d := math.Abs(r.Dist - ref[j].Dist); d > 2*math.Hypot(r.Err, ref[j].Err) {
-				t.Errorf("SNR < %g: %.3f ± %.3f kpc in a %.1f deg cone, %.3f ± %.3f in the 0.3 deg cone", r.MaxSNR, r.Dist/1000, r.Err/1000, radius, ref[j].Dist/1000, ref[j].Err/1000)
-			}
-		}
-	}
+			return ""
+		}, map[float64]string{15: "paper 0.83 ± 0.06; Babusiaux et al. 0.880", 50: "paper 0.845 ± 0.006; Babusiaux et al. 0.880"})
 
 	// NGC 188 with the same model.
 	cat188 := filepath.Join(dir, "catalog-ngc188")
@@ -87,37 +70,61 @@ func TestClusterDistances(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("distances: exit %d\n%s\n%s", code, out, errOut)
 	}
-	const plxDist188, dmDist188 = 1000 / (0.5053 + 0.029), 1986.0
-	var ref188 [2]distance.ClusterResult
-	for i, radius := range []float64{0.15, 0.1, 0.2} {
-		cone := distance.Cone{RA: 11.7494, Dec: 85.2395, Radius: radius}
-		res, err := clusterDistance(context.Background(), cat188, distance.ClusterSelection{Cone: cone, AnnulusIn: 0.3, AnnulusOut: 0.45}, []float64{15, 50})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for j, r := range res {
-			if r.Fit != nil {
-				t.Fatalf("NGC 188, cone %.2f deg, SNR < %g: %v", radius, r.MaxSNR, r.Fit)
-			}
-			t.Logf("NGC 188, cone %.2f deg, parallax SNR < %g: %d stars (%d in the annulus), %.3f ± %.3f kpc, %.0f members (Babusiaux et al.: parallax %.3f, isochrones %.3f)",
-				radius, r.MaxSNR, r.Stars, r.FieldStars, r.Dist/1000, r.Err/1000, r.Members, plxDist188/1000, dmDist188/1000)
+	const plxDist188 = 1000 / (0.5053 + 0.029)
+	ref := fmt.Sprintf("Babusiaux et al.: parallax %.3f, isochrones 1.986", plxDist188/1000)
+	checkClusterCones(t, "NGC 188", cat188, distance.Cone{RA: 11.7494, Dec: 85.2395}, []float64{0.15, 0.1, 0.2},
+		func(float64) (float64, float64) { return 0.3, 0.45 },
+		func(r distance.ClusterResult) string {
 			if r.Stars < 100 || r.Members < 50 || math.Abs(r.Dist/plxDist188-1) > 0.05 {
-				t.Errorf("NGC 188, cone %.2f deg, SNR < %g: %.3f kpc from %d stars (%.0f members), want within 5%% of %.3f from over a hundred",
-					radius, r.MaxSNR, r.Dist/1000, r.Stars, r.Members, plxDist188/1000)
+				return fmt.Sprintf("want within 5 %% of %.3f kpc from over a hundred stars and 50 members", plxDist188/1000)
 			}
-			if i == 0 {
-				ref188[j] = r
-				continue
-			}
-			if d := math.Abs(r.Dist - ref188[j].Dist); d > 2*math.Hypot(r.Err, ref188[j].Err) {
-				t.Errorf("NGC 188, SNR < %g: %.3f ± %.3f kpc in a %.2f deg cone, %.3f ± %.3f in the 0.15 deg cone", r.MaxSNR, r.Dist/1000, r.Err/1000, radius, ref188[j].Dist/1000, ref188[j].Err/1000)
-			}
-		}
-	}
+			return ""
+		}, map[float64]string{15: ref, 50: ref})
 
 	// The command prints the same fits.
 	code, out, errOut = gaiaflow(t, "cluster-distance", "--catalog", cat, "--max-snr", "50")
 	if code != 0 || !strings.Contains(out, "| < 50 |") {
 		t.Fatalf("cluster-distance: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// checkClusterCones fits the cluster of the catalog cat in cones of each
+// radius around centre (the field from the annulus that annulus gives for
+// the radius) at the parallax-SNR ceilings 15 and 50. Every fit must pass
+// check (which returns what is wrong, or "") and agree with the first
+// radius's fit at the same ceiling within twice their combined errors.
+// refs holds, per ceiling, the references to log beside each fit.
+func checkClusterCones(t *testing.T, name, cat string, centre distance.Cone, radii []float64, annulus func(float64) (float64, float64),
+	check func(distance.ClusterResult) string, refs map[float64]string) {
+	t.Helper()
+	var first []distance.ClusterResult
+	for _, radius := range radii {
+		cone := centre
+		cone.Radius = radius
+		in, out := annulus(radius)
+		res, err := clusterDistance(context.Background(), cat, distance.ClusterSelection{Cone: cone, AnnulusIn: in, AnnulusOut: out}, []float64{15, 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j, r := range res {
+			if r.Fit != nil {
+				t.Fatalf("%s, cone %.2f deg, SNR < %g: %v", name, radius, r.MaxSNR, r.Fit)
+			}
+			t.Logf("%s, cone %.2f deg, parallax SNR < %g: %d stars (%d in the annulus), %.3f ± %.3f kpc, %.0f members (%s)",
+				name, radius, r.MaxSNR, r.Stars, r.FieldStars, r.Dist/1000, r.Err/1000, r.Members, refs[r.MaxSNR])
+			if msg := check(r); msg != "" {
+				t.Errorf("%s, cone %.2f deg, SNR < %g: %.3f kpc from %d stars (%.0f members): %s", name, radius, r.MaxSNR, r.Dist/1000, r.Stars, r.Members, msg)
+			}
+			if first == nil || len(first) <= j {
+				continue
+			}
+			if d := math.Abs(r.Dist - first[j].Dist); d > 2*math.Hypot(r.Err, first[j].Err) {
+				t.Errorf("%s, SNR < %g: %.3f ± %.3f kpc in a %.2f deg cone, %.3f ± %.3f in the %.2f deg cone",
+					name, r.MaxSNR, r.Dist/1000, r.Err/1000, radius, first[j].Dist/1000, first[j].Err/1000, radii[0])
+			}
+		}
+		if first == nil {
+			first = res
+		}
 	}
 }
