@@ -347,10 +347,9 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 				}
 				xs = trainingPoints(e, &ts, opt.Points, xs)
 				sel.apply(&ts)
-				var np int
-				xOn, wOn, np = onCMDPoints(&ts, xs, xOn, wOn)
-				for lo := 0; lo < np; lo += opt.StepBatch {
-					hi := min(lo+opt.StepBatch, np)
+				xOn, wOn = onCMDPoints(&ts, xs, xOn, wOn)
+				for lo := 0; lo < len(wOn); lo += opt.StepBatch {
+					hi := min(lo+opt.StepBatch, len(wOn))
 					x := mat.NewDense(hi-lo, 3, xOn[3*lo:3*hi])
 					loss := stepper.Step(x, nil, wOn[lo:hi])
 					if math.IsNaN(loss) {
@@ -462,11 +461,11 @@ func heldOutNLL(e *Estimator, hold *Prepared, ts *TrainSet, f *flow.Flow, kind P
 	}
 	x := trainingPoints(e, ts, kind, nil)
 	sel.apply(ts)
-	x, wt, n := onCMDPoints(ts, x, nil, nil)
-	if n == 0 {
+	x, wt := onCMDPoints(ts, x, nil, nil)
+	if len(wt) == 0 {
 		return math.NaN(), 0
 	}
-	lp := f.LogProb(nil, mat.NewDense(n, 3, x[:3*n]), nil)
+	lp := f.LogProb(nil, mat.NewDense(len(wt), 3, x), nil)
 	var s, w, w2 float64
 	for i, v := range lp {
 		s -= wt[i] * v
@@ -503,13 +502,12 @@ func trainingPoints(e *Estimator, ts *TrainSet, kind Points, dst []float64) []fl
 // onCMDPoints copies the points xs of ts (3 per star) and their weights
 // into x and w, leaving out the stars the last iteration found off the
 // density's support (FlagOffCMD: the density zero at every sample, which
-// with CMDFit.GridNodes means outside the grid's box), and returns them
-// with their number. Such a star's weights fall back to its distance
+// with CMDFit.GridNodes means outside the grid's box). Such a star's weights fall back to its distance
 // prior, so its point is a sample from anywhere along its sight line,
 // often absolute magnitudes of -20 or below at the paper's setting: it
 // says nothing about the CMD, and one such point in a batch threw the
 // flow's batch statistics (which are unweighted) to NaN.
-func onCMDPoints(ts *TrainSet, xs, x, w []float64) ([]float64, []float64, int) {
+func onCMDPoints(ts *TrainSet, xs, x, w []float64) ([]float64, []float64) {
 	x, w = x[:0], w[:0]
 	for i, fl := range ts.Flags {
 		if fl&FlagOffCMD != 0 {
@@ -518,7 +516,7 @@ func onCMDPoints(ts *TrainSet, xs, x, w []float64) ([]float64, []float64, int) {
 		x = append(x, xs[3*i], xs[3*i+1], xs[3*i+2])
 		w = append(w, ts.Weight[i])
 	}
-	return x, w, len(w)
+	return x, w
 }
 
 // posteriorWeight is the loss weight of point i of ts as a posterior draw:

@@ -88,8 +88,8 @@ func TestClippedMomentsLeaveOutFarPoints(t *testing.T) {
 func TestOnCMDPointsLeaveOutOffCMDStars(t *testing.T) {
 	ts := &TrainSet{Flags: []Flag{0, FlagOffCMD, FlagFewSamples}, Weight: []float64{1, 2, 3}}
 	xs := []float64{1, 2, 3, -1e5, 0, 0, 7, 8, 9}
-	x, w, n := onCMDPoints(ts, xs, nil, nil)
-	if n != 2 || len(x) != 6 || x[0] != 1 || x[3] != 7 || x[5] != 9 || w[0] != 1 || w[1] != 3 {
-		t.Errorf("got %v %v %d", x, w, n)
+	x, w := onCMDPoints(ts, xs, nil, nil)
+	if len(w) != 2 || len(x) != 6 || x[0] != 1 || x[3] != 7 || x[5] != 9 || w[0] != 1 || w[1] != 3 {
+		t.Errorf("got %v %v", x, w)
 	}
 }
