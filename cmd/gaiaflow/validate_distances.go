@@ -31,7 +31,7 @@ type distanceReport struct {
 	AccuracyColour   *distance.Accuracy `json:"accuracy_paper000_with_bp_rp,omitempty"`
 	AccuracyNoColour *distance.Accuracy `json:"accuracy_paper000_without_bp_rp,omitempty"`
 	// Populations is Accuracy per mock component and, within it, for
-	// its luminous stars (true M_G < PopulationGiantM: giants and
+	// its luminous stars (true M_G < populationGiantM: giants and
 	// subgiants) and the rest, where the sky has more than one component:
 	// the separable CMD x distance prior of paper 000 fits the population
 	// that dominates the training and places another's luminous stars as
@@ -47,9 +47,15 @@ type populationAccuracy struct {
 	Accuracy distance.Accuracy `json:"accuracy"`
 }
 
-// PopulationGiantM splits a population's luminous stars (giants and
+// populationGiantM splits a population's luminous stars (giants and
 // subgiants, true M_G brighter than this) from its dwarfs.
-const PopulationGiantM = 3.0
+const populationGiantM = 3.0
+
+// populationName names component c's stars, all of them (part 0), its
+// luminous ones (part 1) or the rest (part 2).
+func populationName(c mock.Component, part int) string {
+	return c.String() + [3]string{"", fmt.Sprintf(", M_G < %g", populationGiantM), fmt.Sprintf(", M_G >= %g", populationGiantM)}[part]
+}
 
 func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints int) (*distanceReport, error) {
 	truth := map[int64]float64{}
@@ -72,12 +78,12 @@ func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints
 			truthCMD[t.SourceID] = t.Dist
 		}
 		comps[t.Component] = true
-		lum := "M_G >= 3"
-		if t.AbsG < PopulationGiantM {
-			lum = "M_G < 3"
+		add(populationName(t.Component, 0), t)
+		if t.AbsG < populationGiantM {
+			add(populationName(t.Component, 1), t)
+		} else {
+			add(populationName(t.Component, 2), t)
 		}
-		add(t.Component.String(), t)
-		add(t.Component.String()+", "+lum, t)
 	}); err != nil {
 		return nil, err
 	}
@@ -120,8 +126,8 @@ func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints
 	}
 	if len(comps) > 1 {
 		for _, c := range []mock.Component{mock.CMDStar, mock.DiskStar, mock.HaloStar, mock.StreamStar} {
-			for _, name := range []string{c.String(), c.String() + ", M_G < 3", c.String() + ", M_G >= 3"} {
-				if len(pops[name]) > 0 {
+			for part := range 3 {
+				if name := populationName(c, part); len(pops[name]) > 0 {
 					rep.Populations = append(rep.Populations, populationAccuracy{Name: name, Accuracy: distance.CompareTruth(rows, pops[name])})
 				}
 			}
