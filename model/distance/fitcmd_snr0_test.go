@@ -11,12 +11,14 @@ import (
 // TestPaperSettingTrains trains at paper 000's own setting, every
 // parallax/error (MinParallaxSNR 0), with gaiaflow's default points, grid and
 // averaging, on a 20,000-star paper-000 sky. Before the standardisation was
-// clipped and the stars off the grid's box left out of the steps, the flat
-// density's points of the low-SNR stars (absolute magnitudes down to -70, one
-// at -159,000) set the flow's scale at seven to thirteen times the CMD's,
-// the held-out loss jumped between 1 and 10 nats and the training ended in a
-// NaN; on a 60,000-star sky the KL was 4.3 nats. Now the held-out loss falls
-// pass by pass and the flow learns the CMD.
+// clipped, the flat density's points of the low-SNR stars (absolute
+// magnitudes down to -70) set the flow's scale at seven to thirteen times the
+// CMD's; before the stars off the grid's box were left out of the steps,
+// such a star's prior-only draw (one at g = -159,000) could turn the batch
+// statistics to NaN. The held-out loss jumped between 1 and 10 nats, and on
+// a 60,000-star sky the KL was 4.3 nats. Here: KL 6.75 with neither fix,
+// 3.17 with the clipping alone, 1.00 with the off-grid rule alone, 0.22 with
+// both, the held-out loss falling from 1.0 to 0.07-0.33 nats.
 func TestPaperSettingTrains(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a CMD flow on every star of a 20,000-star mock sky")
