@@ -42,8 +42,8 @@ func TestPaperSettingTrains(t *testing.T) {
 	for _, pt := range curve {
 		t.Logf("pass %d: train %.3f held-out %.3f", pt.Pass, pt.TrainLoss, pt.HeldOutLoss)
 	}
-	if !(kl < 0.6) {
-		t.Errorf("KL(true CMD || learned) = %.3f nats, want < 0.6", kl)
+	if !(kl < 0.4) {
+		t.Errorf("KL(true CMD || learned) = %.3f nats, want < 0.4", kl)
 	}
 	for _, pt := range curve[len(curve)-10:] {
 		if !(pt.HeldOutLoss < 1) {
