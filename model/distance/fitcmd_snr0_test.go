@@ -4,8 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/gaiaflow/gaiaflow/model/flow"
 )
 
 // TestPaperSettingTrains trains at paper 000's own setting, every
@@ -29,11 +27,10 @@ func TestPaperSettingTrains(t *testing.T) {
 		survey = append(survey, NewSurveyStar(9, p, i))
 	}
 	var curve []Pass
-	f, _, err := FitCMD(e, p, CMDFit{Flow: flow.Config{Blocks: 5, Hidden: []int{64, 64}},
-		Opt: flow.Train{LR: 2e-3, Seed: 1}, Passes: 30, Average: 10, FinalLRFraction: DefaultFinalLRFraction,
-		Batch: 1024, GridNodes: DefaultTrainGridNodes, Points: DefaultPoints, Redraws: DefaultRedraws,
-		Survey: SmallestSurvey(survey, 10000), AdaptProposals: DefaultAdaptProposals,
-		OnPass: func(p Pass) { curve = append(curve, p) }})
+	fit := traincmdFit(1, SmallestSurvey(survey, 10000))
+	fit.Passes, fit.Average = 30, 10
+	fit.OnPass = func(p Pass) { curve = append(curve, p) }
+	f, _, err := FitCMD(e, p, fit)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,20 @@ import (
 	"math"
 	"testing"
 
+	"github.com/gaiaflow/gaiaflow/model/flow"
 	"github.com/gaiaflow/gaiaflow/model/star"
 )
+
+// traincmdFit is the CMDFit of traincmd's defaults (pipelines/traincmd
+// DefaultOptions) with the training seed and the selection survey given:
+// a 5 x 64 flow, DefaultPasses passes, the last DefaultAveragePasses
+// averaged, posterior points on a grid, adapted proposals.
+func traincmdFit(seed uint64, survey []SurveyStar) CMDFit {
+	return CMDFit{Flow: flow.Config{Blocks: 5, Hidden: []int{64, 64}},
+		Opt: flow.Train{LR: 2e-3, Seed: seed}, Passes: DefaultPasses, Average: DefaultAveragePasses, FinalLRFraction: DefaultFinalLRFraction,
+		Batch: 1024, GridNodes: DefaultTrainGridNodes, Points: DefaultPoints, Redraws: DefaultRedraws, Survey: survey,
+		AdaptProposals: DefaultAdaptProposals}
+}
 
 // constDust is a map with the same E everywhere north of dec -30 (it does
 // not look at position beyond the hole below), with a spread sigma and n
