@@ -53,6 +53,7 @@ func (t *trainSpec) declare(fs *flag.FlagSet) {
 	fs.Float64Var(&o.Cfg.SigmaCMD, "sigma-cmd", d.Cfg.SigmaCMD, "intrinsic CMD width added in quadrature to sigma_P in the weight 1/(sigma_P^2 + sigma_cmd^2), mag; negative: the paper's 1/sigma_P^2")
 	fs.IntVar(&o.Fit.Redraws, "redraws", d.Fit.Redraws, "with --points posterior: fresh posterior draws (each an Adam step) per recomputation of a batch's posteriors")
 	fs.BoolVar(&o.Fit.AdaptProposals, "adapt-proposals", d.Fit.AdaptProposals, "with --points posterior: draw half of every star's parallax and colour-noise samples from a proposal adapted to its last posterior instead of all from its likelihood (sharper draws of the same posteriors; =false draws them all from the likelihood)")
+	fs.BoolVar(&o.Fit.GridProposals, "grid-proposals", d.Fit.GridProposals, "with --adapt-proposals and the grid in the loop: draw a quarter of every star's samples with their colours from the CMD's own distribution at the sample's absolute magnitude (=false: the adapted colour Gaussian for all of the adapted half)")
 	fs.IntVar(&o.Fit.StepBatch, "step-batch", 0, "points per Adam step, cutting each recomputed batch into several steps; 0: the whole batch (paper)")
 	fs.Func("points", "training points: posterior (default: draws from each star's posterior under the current flow, parallax and colour noise deconvolved) or mean (paper: g from the mean of the parallax samples, observed colours)", func(s string) error {
 		switch s {

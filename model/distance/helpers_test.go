@@ -11,12 +11,12 @@ import (
 // traincmdFit is the CMDFit of traincmd's defaults (pipelines/traincmd
 // DefaultOptions) with the training seed and the selection survey given:
 // a 5 x 64 flow, DefaultPasses passes, the last DefaultAveragePasses
-// averaged, posterior points on a grid, adapted proposals.
+// averaged, posterior points on a grid, adapted and grid proposals.
 func traincmdFit(seed uint64, survey []SurveyStar) CMDFit {
 	return CMDFit{Flow: flow.Config{Blocks: 5, Hidden: []int{64, 64}},
 		Opt: flow.Train{LR: 2e-3, Seed: seed}, Passes: DefaultPasses, Average: DefaultAveragePasses, FinalLRFraction: DefaultFinalLRFraction,
 		Batch: 1024, GridNodes: DefaultTrainGridNodes, Points: DefaultPoints, Redraws: DefaultRedraws, Survey: survey,
-		AdaptProposals: DefaultAdaptProposals}
+		AdaptProposals: DefaultAdaptProposals, GridProposals: DefaultGridProposals}
 }
 
 // constDust is a map with the same E everywhere north of dec -30 (it does

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/gaiaflow/gaiaflow/model/keyrand"
+	"github.com/gaiaflow/gaiaflow/model/star"
 )
 
 // Adapted proposals for the training's posterior draws.
@@ -64,7 +65,13 @@ type trainProposals struct {
 	mod        []float64 // posterior mean of 5 log10(parallax) - 10
 	m1, m2     []float64 // posterior mean colour noise at mod
 	b1, b2     []float64 // its slopes in mod (the CMD's colour-magnitude slope)
+	dist       []float64 // posterior mean distance, pc (where the grid component takes the dust)
 	set        []bool
+
+	// cond, if set (a training with the grid in the loop), adds the
+	// CMD's own colours at each sample's g as a third component
+	// (traincond.go).
+	cond *colourConditional
 }
 
 // newTrainProposals makes p's per-sample columns that the proposals rewrite
@@ -76,7 +83,7 @@ func newTrainProposals(p *Prepared) *trainProposals {
 	n := p.Len()
 	return &trainProposals{plx: make([]float64, n), plxSD: make([]float64, n), mod: make([]float64, n),
 		m1: make([]float64, n), m2: make([]float64, n), b1: make([]float64, n), b2: make([]float64, n),
-		set: make([]bool, n)}
+		dist: make([]float64, n), set: make([]bool, n)}
 }
 
 // draw redraws the samples of stars [lo, lo+b.Len()) of the adapted set, b
@@ -102,6 +109,24 @@ func (t *trainProposals) draw(e *Estimator, b *Prepared, lo int, round uint64) {
 		b1, b2, mod0 := t.b1[lo+i], t.b2[lo+i], t.mod[lo+i]
 		c11, c12, c22, det := colourCov(sg, sbp, srp)
 		colour := b.Flags[i]&FlagNoColour == 0 && drawsColours(cfg, sg, sbp, srp) && mixtureCentreOK(c11, c22, det, m1, m2)
+		// The grid component needs the star's dereddened G and colours:
+		// with the dust at its last posterior mean distance (the
+		// proposal need only be a density in the colour noise, not the
+		// training's own dereddening at d_best).
+		useCond := colour && t.cond != nil && t.dist[lo+i] > 0
+		var g0, a1, a2, logC float64
+		if useCond {
+			med, _, covered, _ := e.dust.Query(b.L[i], b.B[i], t.dist[lo+i])
+			if !covered || !star.Finite(med) {
+				med = 0
+			}
+			ext := &cfg.Extinction
+			g0, a1, a2 = b.G[i]-ext.AG*med, b.BPRP[i]-ext.BPRP*med, b.BPG[i]-ext.BPG*med
+			// The colour terms below leave out the likelihood's
+			// normaliser 1/(2 pi sqrt(det C)); the grid's density
+			// is a full one, so it gains it back.
+			logC = math.Log(2*math.Pi) + 0.5*math.Log(det)
+		}
 		ls, ns := like.sampler(), near.sampler()
 		lLike, lNear := truncLogNorm(like), truncLogNorm(near)
 		quad := func(x1, x2 float64) float64 { return (c22*x1*x1 - 2*c12*x1*x2 + c11*x2*x2) / det }
@@ -125,22 +150,54 @@ func (t *trainProposals) draw(e *Estimator, b *Prepared, lo int, round uint64) {
 			zl, zn := (x-like.Mu)/like.Sigma, (x-near.Mu)/near.Sigma
 			a := -0.5*zl*zl - math.Log(like.Sigma) - lLike
 			c := -0.5*zn*zn - math.Log(near.Sigma) - lNear
+			cg := c // the grid component: the adapted parallax, the CMD's colours
 			if colour {
-				zbp, zrp, zg := s.normal(), s.normal(), s.normal()
-				d1, d2 := sbp*zbp-srp*zrp, sbp*zbp-sg*zg
-				if j%2 == 1 {
-					d1, d2 = c1+f*d1, c2+f*d2
+				slice, onGrid := 0, false
+				if useCond {
+					slice, onGrid = t.cond.slice(g0 + mod)
+				}
+				var d1, d2 float64
+				if useCond && onGrid && j%4 == 3 {
+					t1, t2 := t.cond.draw(slice, s.open(), s.open(), s.open())
+					d1, d2 = t1-a1, t2-a2
+				} else {
+					zbp, zrp, zg := s.normal(), s.normal(), s.normal()
+					d1, d2 = sbp*zbp-srp*zrp, sbp*zbp-sg*zg
+					if j%2 == 1 {
+						d1, d2 = c1+f*d1, c2+f*d2
+					}
 				}
 				b.DBPRP[i*k+j], b.DBPG[i*k+j] = d1, d2
 				a += -0.5 * quad(d1, d2)
 				c += -0.5*quad(d1-c1, d2-c2)/(f*f) - 2*math.Log(f)
+				if onGrid {
+					// Off the grid's g range the grid component
+					// draws as the adapted one does.
+					cg += t.cond.logDensity(slice, a1+d1, a2+d2) + logC
+				} else {
+					cg = c
+				}
 			}
-			mx := max(a, c)
 			d := 1000 / x
 			b.Plx[i*k+j], b.Dist[i*k+j], b.Mod[i*k+j] = x, d, mod
-			b.LogPrior[i*k+j] = cfg.Prior.logWeight(d) + a - (mx + math.Log(0.5*math.Exp(a-mx)+0.5*math.Exp(c-mx)))
+			var mix float64
+			if useCond {
+				mix = logSumExp3(a, c, cg, 0.5, 0.25, 0.25)
+			} else {
+				mix = logSumExp3(a, c, math.Inf(-1), 0.5, 0.5, 0)
+			}
+			b.LogPrior[i*k+j] = cfg.Prior.logWeight(d) + a - mix
 		}
 	}
+}
+
+// logSumExp3 returns log(wa e^a + wc e^c + wg e^g) without overflow.
+func logSumExp3(a, c, g, wa, wc, wg float64) float64 {
+	mx := max(a, c, g)
+	if math.IsInf(mx, -1) {
+		return mx
+	}
+	return mx + math.Log(wa*math.Exp(a-mx)+wc*math.Exp(c-mx)+wg*math.Exp(g-mx))
 }
 
 // truncLogNorm returns log P(X > 0) of the untruncated normal of d: the
@@ -153,9 +210,10 @@ func (t *trainProposals) update(b *Prepared, lo int, ts *TrainSet) {
 	k := b.K
 	for i := range min(b.Len(), ts.Len()) {
 		w := ts.SampleW[i*k : (i+1)*k]
-		var mp, mm, m1, m2 float64
+		var mp, mm, m1, m2, md float64
 		for j, v := range w {
 			mp += v * b.Plx[i*k+j]
+			md += v * b.Dist[i*k+j]
 			mm += v * b.Mod[i*k+j]
 			m1 += v * b.DBPRP[i*k+j]
 			m2 += v * b.DBPG[i*k+j]
@@ -176,5 +234,6 @@ func (t *trainProposals) update(b *Prepared, lo int, ts *TrainSet) {
 		t.mod[lo+i], t.b1[lo+i], t.b2[lo+i] = mm, b1, b2
 		t.plx[lo+i], t.plxSD[lo+i] = mp, math.Sqrt(vp)
 		t.m1[lo+i], t.m2[lo+i], t.set[lo+i] = m1, m2, true
+		t.dist[lo+i] = md
 	}
 }

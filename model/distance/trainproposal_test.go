@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/gaiaflow/gaiaflow/model/flow"
 	"github.com/gaiaflow/gaiaflow/model/star"
 )
 
@@ -17,7 +18,15 @@ import (
 // pooled over 2,000 stars, must be the integral's (the importance
 // corrections keep the posterior), with more effective samples than the
 // likelihood's K = 32 draws (about 3 here).
-func TestAdaptedProposalsKeepThePosterior(t *testing.T) {
+func TestAdaptedProposalsKeepThePosterior(t *testing.T) { checkAdaptedPosterior(t, false) }
+
+// TestGridProposalsKeepThePosterior is TestAdaptedProposalsKeepThePosterior
+// with the third component, the colours drawn from the CMD's own
+// conditional at each sample's g (traincond.go), read off a 64³ grid of
+// the same density: the moments must again be the integral's.
+func TestGridProposalsKeepThePosterior(t *testing.T) { checkAdaptedPosterior(t, true) }
+
+func checkAdaptedPosterior(t *testing.T, grid bool) {
 	const (
 		plx, plxErr = 2.0, 0.4
 		gObs        = 12.5
@@ -27,11 +36,11 @@ func TestAdaptedProposalsKeepThePosterior(t *testing.T) {
 		stars       = 2000
 	)
 	line := func(g float64) float64 { return 0.8 + 0.25*(g-4) }
-	dens := LogProbFunc(func(g, c, _ float64) float64 {
+	logDens := func(g, c, _ float64) float64 {
 		zg, zc := (g-4)/2, (c-line(g))/width
 		return -zg*zg/2 - zc*zc/2 - math.Log(2*width) - 2*logSqrt2Pi
-	})
-
+	}
+	dens := LogProbFunc(logDens)
 	// The reference: over the parallax x, the weight N(x; plx, err)
 	// N(g; 4, 2²) N(bprp_obs; line(g), width² + s²) (s² the bp-rp noise,
 	// two bands); given g the true colour is Gaussian with mean
@@ -99,12 +108,42 @@ func TestAdaptedProposalsKeepThePosterior(t *testing.T) {
 	// Adapt: the proposals follow the posterior of the last
 	// recomputation; the moments, averaged over rounds, must be the
 	// posterior's.
+	// evidence is the mean of the samples' unnormalised weights: the
+	// prior and importance weight times the CMD density, which has the
+	// same expectation under every proposal (the star's evidence, up to
+	// the constant the colour terms leave out).
+	evidence := func(p *Prepared) float64 {
+		var s float64
+		for i := range p.Len() {
+			for j := range p.K {
+				ij := i*p.K + j
+				s += math.Exp(p.LogPrior[ij] + logDens(p.G[i]+p.Mod[ij], p.BPRP[i]+p.DBPRP[ij], p.BPG[i]+p.DBPG[ij]))
+			}
+		}
+		return s / float64(p.Len()*p.K)
+	}
+	likeZ := evidence(p)
 	ad := newTrainProposals(p)
 	ad.update(p, 0, &ts)
+	if grid {
+		ad.cond = newColourConditional(analyticGrid(logDens, [3]float64{-4, -0.5, -1}, [3]float64{12, 3.5, 1}, 64))
+		if ad.cond == nil {
+			t.Fatal("no conditional of the grid")
+		}
+	}
 	var ag, ac, asd, aess float64
 	const rounds = 4
 	for r := uint64(1); r <= rounds; r++ {
 		ad.draw(e, p, 0, r)
+		if r == 1 {
+			// Pooled over 2,000 stars the likelihood's mean weight is
+			// good to about 2 %.
+			if z := evidence(p); math.Abs(z/likeZ-1) > 0.05 {
+				t.Errorf("mean unnormalised weight %.4g with the adapted draws, %.4g with the likelihood's: the importance corrections are off", z, likeZ)
+			} else {
+				t.Logf("mean unnormalised weight %.4g, likelihood's %.4g", z, likeZ)
+			}
+		}
 		e.Train(&ts, p)
 		ad.update(p, 0, &ts)
 		g, c, sd, ess := moments(&ts)
@@ -117,4 +156,19 @@ func TestAdaptedProposalsKeepThePosterior(t *testing.T) {
 	if aess < 1.3*less {
 		t.Errorf("adapted ESS %.1f, likelihood's %.1f: the adaptation does not concentrate the samples", aess, less)
 	}
+}
+
+// analyticGrid tabulates log p on an n³ grid over the box [lo, hi], as
+// DistilCMD does for a flow.
+func analyticGrid(logp func(g, c1, c2 float64) float64, lo, hi [3]float64, n int) *flow.Grid {
+	g := &flow.Grid{Lo: lo[:], Hi: hi[:], N: []int{n, n, n}, Outside: math.Inf(-1), Floor: -1000}
+	step := func(j, i int) float64 { return lo[j] + float64(i)*(hi[j]-lo[j])/float64(n-1) }
+	for i := range n {
+		for j := range n {
+			for k := range n {
+				g.Values = append(g.Values, max(logp(step(0, i), step(1, j), step(2, k)), g.Floor))
+			}
+		}
+	}
+	return g
 }

@@ -63,6 +63,7 @@ func DefaultOptions() Options {
 	o.Fit.Opt.Workers = 1
 	o.Fit.Points, o.Fit.Redraws = distance.DefaultPoints, distance.DefaultRedraws
 	o.Fit.AdaptProposals = distance.DefaultAdaptProposals
+	o.Fit.GridProposals = distance.DefaultGridProposals
 	return o
 }
 
