@@ -43,6 +43,10 @@ func TestStreamsNeedsInputAndOut(t *testing.T) {
 	if code == 0 || !strings.Contains(errOut, "--patience") {
 		t.Errorf("--patience -5: exit %d: %s", code, errOut)
 	}
+	code, _, errOut = gaiaflow(t, "streams", "--input", "x", "--out", t.TempDir(), "--share-cr", "3", "--method", "cathode")
+	if code == 0 || !strings.Contains(errOut, "--share-cr") {
+		t.Errorf("--share-cr 3 --method cathode: exit %d: %s", code, errOut)
+	}
 }
 
 // TestValidateStreamsGD1Strip runs ANODE without photometry and the Hough

@@ -109,6 +109,9 @@ func Build(opt Options) (*beam.Pipeline, error) {
 	if opt.Search.Listing == "" {
 		return nil, errors.New("streams: the options were not prepared (Prepare)")
 	}
+	if err := opt.Search.Validate(); err != nil {
+		return nil, err
+	}
 	rejects := opt.Rejects
 	if rejects == "" {
 		rejects = store.Join(opt.Search.Out, "rejects.csv")

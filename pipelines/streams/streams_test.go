@@ -46,7 +46,7 @@ func TestSearchFindsInjectedGD1(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates a sky and trains about 60 search regions")
 	}
-	searchGD1(t, nil, 1, anode.ANODE)
+	searchGD1(t, nil, 1, 1, anode.ANODE)
 }
 
 // TestBothScansFindGD1AsOneCandidate: with both proper-motion scans (Via
@@ -58,7 +58,7 @@ func TestBothScansFindGD1AsOneCandidate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates a sky and trains about 110 search regions")
 	}
-	searchGD1(t, []stream.Scan{stream.ScanLambda, stream.ScanPhi}, 1, anode.ANODE)
+	searchGD1(t, []stream.Scan{stream.ScanLambda, stream.ScanPhi}, 1, 1, anode.ANODE)
 }
 
 // TestRetrainingsKeepGD1: with each search region trained three times
@@ -69,7 +69,17 @@ func TestRetrainingsKeepGD1(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates a sky and trains about 180 search regions")
 	}
-	searchGD1(t, nil, 3, anode.ANODE)
+	searchGD1(t, nil, 3, 1, anode.ANODE)
+}
+
+// TestSharedCRFindsGD1: with one control-region flow for every three
+// consecutive search regions (--share-cr 3), every kept region is still
+// scored once, and GD-1 comes out as one candidate with the same checks.
+func TestSharedCRFindsGD1(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates a sky and trains about 60 search regions")
+	}
+	searchGD1(t, nil, 1, 3, anode.ANODE)
 }
 
 // TestCathodeFindsGD1: the search of TestSearchFindsInjectedGD1 with
@@ -80,10 +90,10 @@ func TestCathodeFindsGD1(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates a sky and trains about 60 search regions with 5 classifiers each")
 	}
-	searchGD1(t, nil, 1, anode.Cathode)
+	searchGD1(t, nil, 1, 1, anode.Cathode)
 }
 
-func searchGD1(t *testing.T, scans []stream.Scan, retrainings int, method anode.Method) {
+func searchGD1(t *testing.T, scans []stream.Scan, retrainings, shareCR int, method anode.Method) {
 	dir := t.TempDir()
 	skyDir := filepath.Join(dir, "sky")
 	cfg := mock.Config{Seed: 3, Stars: 400000, NoCMD: true, Background: true, Streams: []mock.Stream{mock.GD1Stream(3000)}}
@@ -104,7 +114,7 @@ func searchGD1(t *testing.T, scans []stream.Scan, retrainings int, method anode.
 		Search:  stream.Config{ROI: stream.ROIConfig{MinStars: 50}},
 		Out:     out, Plots: true,
 	}}
-	opt.Search.Scans, opt.Search.Retrainings = scans, retrainings
+	opt.Search.Scans, opt.Search.Retrainings, opt.Search.ShareCR = scans, retrainings, shareCR
 	pl, err := build(t, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -119,6 +129,11 @@ func searchGD1(t *testing.T, scans []stream.Scan, retrainings int, method anode.
 	// Every kept region is scored once per retraining.
 	if c[tstreams.SRScored] != int64(retrainings)*c[tstreams.SRPrefix+"kept"] || c[tstreams.SRScored] == 0 {
 		t.Errorf("%d regions kept, %d scored", c[tstreams.SRPrefix+"kept"], c[tstreams.SRScored])
+	}
+	// One CR flow per region, or per run of up to shareCR consecutive
+	// kept regions.
+	if cr, sc := c[tstreams.CRFlows], c[tstreams.SRScored]; shareCR == 1 && cr != sc || shareCR > 1 && !(cr < sc && cr*int64(shareCR) >= sc) {
+		t.Errorf("%d CR flows for %d regions scored, sharing by %d", cr, sc, shareCR)
 	}
 	t.Logf("counts %v", c)
 	for _, f := range []string{streamio.CandidatesJSON, streamio.CandidatesCSV, streamio.MembersCSV, streamio.ROIsCSV,

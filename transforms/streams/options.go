@@ -47,8 +47,13 @@ type Options struct {
 	// it halves the false positives), and its members say how many
 	// selected them.
 	Retrainings int
-	Score       anode.Options // ANODE; OnEpoch is ignored
-	Search      stream.Config // ROIs, Hough, merging; photometric cuts are skipped with Astrometric features
+	// ShareCR is the number of consecutive search regions (kept ones, in
+	// steps of the stride) that share one control-region flow, trained
+	// on the stars outside all of them (anode.ScoreShared); 0 or 1 means
+	// one CR flow per region, the paper's. ANODE only.
+	ShareCR int
+	Score   anode.Options // ANODE; OnEpoch is ignored
+	Search  stream.Config // ROIs, Hough, merging; photometric cuts are skipped with Astrometric features
 
 	Out    string // output folder, local or gs://
 	WriteR bool   // write the R of every search-region star (Out/r/)
@@ -91,6 +96,7 @@ func (o Options) normalized() Options {
 		o.Scans = []stream.Scan{stream.ScanLambda}
 	}
 	o.Retrainings = max(o.Retrainings, 1)
+	o.ShareCR = max(o.ShareCR, 1)
 	if o.Retrainings > 1 && o.Search.Merge.MinRetrainings == 0 {
 		o.Search.Merge.MinRetrainings = o.Retrainings/2 + 1
 	}
@@ -142,6 +148,16 @@ func (o Options) selected(g *sky.Grid) ([]bool, error) {
 	return sel, nil
 }
 
+// Validate reports options that cannot run together: a shared CR flow
+// (ShareCR > 1) with CATHODE, whose classifiers are trained per region on
+// the CR flow's samples.
+func (o Options) Validate() error {
+	if o.ShareCR > 1 && o.Score.Method == anode.Cathode {
+		return fmt.Errorf("streams: a control-region flow shared by %d search regions needs ANODE, not CATHODE", o.ShareCR)
+	}
+	return nil
+}
+
 // Work is one unit of training: a search region of a patch. The patch's
 // stars (its control region is the rest of it) are staged once in a file,
 // PatchFile, which the worker that trains the region reads; they do not go
@@ -153,6 +169,9 @@ type Work struct {
 	Retraining int // which of Options.Retrainings trainings
 	SR         int // the region's number: Lo = Origin + SR * Stride (in the scan's coordinate)
 	Region     anode.Region
+	// More are the regions SR+1, SR+2, ... that share Region's CR flow
+	// (Options.ShareCR); empty: the paper's one region.
+	More       []anode.Region
 	PatchFile  string // the staged patch (io/streamio)
 	PatchStars int
 
@@ -162,8 +181,26 @@ type Work struct {
 }
 
 // Key names the work's search region.
-func (w *Work) Key() search.Key {
-	return search.Key{Pixel: w.Pixel, RA0: w.RA0, Dec0: w.Dec0, Scan: w.Scan, Retraining: w.Retraining, SR: w.SR, Window: w.Region.Window}
+func (w *Work) Key() search.Key { return w.keyOf(0) }
+
+// keyOf names the work's k-th region (0: Region, k: More[k-1]).
+func (w *Work) keyOf(k int) search.Key {
+	win := w.Region.Window
+	if k > 0 {
+		win = w.More[k-1].Window
+	}
+	return search.Key{Pixel: w.Pixel, RA0: w.RA0, Dec0: w.Dec0, Scan: w.Scan, Retraining: w.Retraining, SR: w.SR + k, Window: win}
+}
+
+// windows returns the work's region windows, Region's first, and the
+// window of mu_lambda its CR flow leaves out: from Region's Lo to the last
+// region's Hi.
+func (w *Work) windows() (srs []anode.Window, exclude anode.Window) {
+	srs = []anode.Window{w.Region.Window}
+	for _, r := range w.More {
+		srs = append(srs, r.Window)
+	}
+	return srs, anode.Window{Lo: w.Region.Lo, Hi: srs[len(srs)-1].Hi}
 }
 
 func encodeWork(w Work) ([]byte, error) {

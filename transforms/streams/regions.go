@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -120,27 +121,55 @@ func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks fun
 	}
 	for _, scan := range fn.opt.Scans { // the options travel normalized (encode)
 		q := search.ScanView(&p, scan)
+		// Kept regions with consecutive numbers, up to ShareCR of them,
+		// are one Work: they share a CR flow.
+		var group []anode.Region
+		first := 0
+		flush := func() error {
+			if len(group) == 0 {
+				return nil
+			}
+			file, err := stage()
+			if err != nil {
+				return err
+			}
+			var more []anode.Region
+			if len(group) > 1 {
+				more = slices.Clone(group[1:])
+			}
+			for k := range fn.opt.Retrainings {
+				w := Work{Pixel: pixel, RA0: pc.RA, Dec0: pc.Dec, Scan: scan, Retraining: k, SR: first, Region: group[0], More: more, PatchFile: file, PatchStars: p.Len()}
+				if enc, err := encodeWork(w); err == nil {
+					t.Add(WorkBytes, int64(len(enc)))
+				}
+				stars.ProgressTotal("search regions scored", int64(len(group)))
+				emit(w)
+			}
+			group = group[:0]
+			return nil
+		}
 		for _, r := range anode.Regions(&q, ro) {
 			if rg := fn.opt.SRRange; rg != nil && !(r.Lo >= rg.Lo && r.Hi <= rg.Hi) {
 				t.Add(SRPrefix+"out_of_range", 1)
 				continue
 			}
 			t.Add(SRPrefix+r.Veto.String(), 1)
+			sr := int(math.Round((r.Lo - origin) / stride))
+			if r.Veto != anode.Kept || len(group) > 0 && (sr != first+len(group) || len(group) == fn.opt.ShareCR) {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
 			if r.Veto != anode.Kept {
 				continue
 			}
-			file, err := stage()
-			if err != nil {
-				return err
+			if len(group) == 0 {
+				first = sr
 			}
-			for k := range fn.opt.Retrainings {
-				w := Work{Pixel: pixel, RA0: pc.RA, Dec0: pc.Dec, Scan: scan, Retraining: k, SR: int(math.Round((r.Lo - origin) / stride)), Region: r, PatchFile: file, PatchStars: p.Len()}
-				if enc, err := encodeWork(w); err == nil {
-					t.Add(WorkBytes, int64(len(enc)))
-				}
-				stars.ProgressTotal("search regions scored", 1)
-				emit(w)
-			}
+			group = append(group, r)
+		}
+		if err := flush(); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -28,6 +28,7 @@ const (
 	// CPU; wall times overlap when regions train side by side, CPU times do
 	// not.
 	SRTrainCPUMS = "sr.train_cpu_ms"
+	CRFlows      = "sr.cr_flows" // control-region flows trained: one per region, or per ShareCR regions
 	ROIs         = "roi.count"  // regions of interest
 	ROIVetoed    = "roi.vetoed" // ... removed by the disk-edge veto
 )
@@ -75,42 +76,72 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, se
 	}
 	w.Patch = search.ScanView(p, w.Scan)
 	t0 := time.Now()
-	var res *anode.Result
+	var res []*anode.Result
 	so := fn.opt.Score
 	so.Seed = anode.VariantSeed(so.Seed, uint64(w.Scan)|uint64(w.Retraining)<<8)
-	cpu := threadCPU(func() { res, err = anode.Score(&w.Patch, w.Region.Window, so) })
+	srs, exclude := w.windows()
+	cpu := threadCPU(func() {
+		if len(srs) == 1 {
+			var r *anode.Result
+			r, err = anode.Score(&w.Patch, srs[0], so)
+			res = []*anode.Result{r}
+		} else {
+			res, err = anode.ScoreShared(&w.Patch, exclude, srs, so)
+		}
+	})
 	el := time.Since(t0)
 	if err != nil {
 		// A region the flows cannot be trained on (too few stars, a
 		// constant feature) is counted and skipped, not fatal to a sky-wide
 		// job.
-		t := star.Tally{SRFailed: 1}
+		t := star.Tally{SRFailed: int64(len(srs))}
 		stars.Monitor(ctx, t)
 		tally(t)
-		slog.Warn("streams: search region skipped", "patch", w.Pixel, "scan", w.Scan.String(), "retraining", w.Retraining, "sr", w.SR, "too_few", errors.Is(err, anode.ErrTooFew), "error", err)
+		slog.Warn("streams: search region skipped", "patch", w.Pixel, "scan", w.Scan.String(), "retraining", w.Retraining, "sr", w.SR, "regions", len(srs), "too_few", errors.Is(err, anode.ErrTooFew), "error", err)
 		return nil
 	}
-	stars.Progress("search regions scored", 1)
-	// The SR flow sees its stars every epoch, the CR flow the rest of the
-	// patch until it stops (Options.Patience).
-	stars.Progress("patch-star-epochs", int64(len(res.Members))*int64(res.Epochs)+int64(res.CRStars)*int64(res.CREpochs))
-	out := search.SearchRegion(fn.searcher, fn.sel, w.Key(), &w.Patch, res)
-	out.Seconds = el.Seconds()
-	t := star.Tally{SRScored: 1, SRTrainMS: el.Milliseconds(), SRTrainCPUMS: cpu.Milliseconds(), ROIs: int64(len(out.ROIs)), ROIVetoed: 0}
-	for _, r := range out.ROIs {
-		if r.Vetoed {
-			t.Add(ROIVetoed, 1)
+	// The regions of a shared CR flow split the time evenly.
+	n := int64(len(res))
+	for k, r := range res {
+		stars.Progress("search regions scored", 1)
+		// The SR flow sees its stars every epoch, the CR flow the rest of
+		// the patch until it stops (Options.Patience); a shared CR flow
+		// counts once.
+		t := star.Tally{SRScored: 1, SRTrainMS: shareOf(el.Milliseconds(), n, k), SRTrainCPUMS: shareOf(cpu.Milliseconds(), n, k), ROIs: 0, ROIVetoed: 0}
+		work := int64(len(r.Members)) * int64(r.Epochs)
+		if k == 0 {
+			work += int64(r.CRStars) * int64(r.CREpochs)
+			t.Add(CRFlows, 1)
 		}
-	}
-	if fn.opt.WriteR {
-		if err := streamio.WriteR(ctx, fn.opt.Out, w.Key(), &w.Patch, res); err != nil {
-			return err
+		stars.Progress("patch-star-epochs", work)
+		key := w.keyOf(k)
+		out := search.SearchRegion(fn.searcher, fn.sel, key, &w.Patch, r)
+		out.Seconds = el.Seconds() / float64(n)
+		t.Add(ROIs, int64(len(out.ROIs)))
+		for _, roi := range out.ROIs {
+			if roi.Vetoed {
+				t.Add(ROIVetoed, 1)
+			}
 		}
+		if fn.opt.WriteR {
+			if err := streamio.WriteR(ctx, fn.opt.Out, key, &w.Patch, r); err != nil {
+				return err
+			}
+		}
+		stars.Monitor(ctx, t)
+		emit(0, out)
+		tally(t)
 	}
-	stars.Monitor(ctx, t)
-	emit(0, out)
-	tally(t)
 	return nil
+}
+
+// shareOf is region k's share of a total split over n regions: the first
+// takes the remainder, so the shares sum to the total.
+func shareOf(total, n int64, k int) int64 {
+	if k == 0 {
+		return total/n + total%n
+	}
+	return total / n
 }
 
 func init() {

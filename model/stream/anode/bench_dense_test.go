@@ -92,3 +92,55 @@ func countTrue(x []bool) int {
 	}
 	return n
 }
+
+// BenchmarkSharedCRDense is BenchmarkPaperCostDense's ANODE at the paper's
+// schedule with one CR flow shared by three consecutive search regions
+// (ScoreShared): GD-1's region and its neighbours one stride (1 mas/yr)
+// below and above (GD-1's region in the middle, 1 mas/yr more left out of
+// the CR on each side), or GD-1's region first and the next two after it
+// (at the edge: 2 mas/yr more on one side, the worst case of a share of
+// three). It reports the CPU time per region per million patch stars and
+// the AUC and maximum SIC of GD-1's stars in GD-1's region.
+func BenchmarkSharedCRDense(b *testing.B) {
+	skySeed, seed := envSeed(b, "GAIAFLOW_BENCH_SKY_SEED", 5), envSeed(b, "GAIAFLOW_BENCH_SEED", 1)
+	mp, err := anodetest.GD1Patch(40_000_000, 3000, skySeed)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, w := mp.Patch, mp.Window
+	members := p.Members(nil, w)
+	sig := make([]bool, len(members))
+	for k, i := range members {
+		sig[k] = mp.Signal[i]
+	}
+	shift := func(d float64) anode.Window { return anode.Window{Lo: w.Lo + d, Hi: w.Hi + d} }
+	for _, c := range []struct {
+		name string
+		srs  []anode.Window
+		gd1  int // GD-1's region among srs
+	}{
+		{"middle", []anode.Window{shift(-1), w, shift(1)}, 1},
+		{"edge", []anode.Window{w, shift(1), shift(2)}, 0},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			opt := anode.Options{Workers: 2, Seed: seed}
+			exclude := anode.Window{Lo: c.srs[0].Lo, Hi: c.srs[len(c.srs)-1].Hi}
+			var res []*anode.Result
+			var cpu time.Duration
+			for b.Loop() {
+				c0 := cpuTime()
+				r, err := anode.ScoreShared(p, exclude, c.srs, opt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				cpu += cpuTime() - c0
+				res = r
+			}
+			g := res[c.gd1]
+			b.ReportMetric(cpu.Hours()/float64(b.N)/float64(len(c.srs))*1e6/float64(p.Len()), "cpu-h/1M-patch-stars/region")
+			b.ReportMetric(anode.AUC(g.LogR, sig), "AUC")
+			b.ReportMetric(anode.MaxSIC(g.LogR, sig, anode.MinBackground).Max, "maxSIC")
+			b.Logf("%d patch stars, CR flow on %d; GD-1's region %v: CR window ends at epoch %d", p.Len(), g.CRStars, w, g.CREpoch)
+		})
+	}
+}

@@ -227,37 +227,71 @@ var ErrTooFew = errors.New("anode: too few stars to train on")
 // 2 stars, and any error of the training (a constant feature, say) or of
 // the hook. It panics if p's columns differ in length.
 func Score(p *Patch, sr Window, opt Options) (*Result, error) {
+	res, err := score(p, sr, []Window{sr}, opt)
+	if err != nil {
+		return nil, err
+	}
+	return res[0], nil
+}
+
+// target is a search region whose R a CR flow's densities are judged on:
+// its result and its SR stars' evaluator, densities and epoch ring.
+type target struct {
+	res     *Result
+	x, c    *mat.Dense // the SR stars' features and conditions
+	ev      *evaluator
+	ring    *ring
+	lp, avg []float64
+	best    float64 // the smallest App. A spread so far
+}
+
+// score trains an SR flow for each of srs and one CR flow on the stars of
+// p outside exclude, which holds every SR (Score: exclude is the one SR;
+// ScoreShared), and returns each SR's Result.
+func score(p *Patch, exclude Window, srs []Window, opt Options) ([]*Result, error) {
 	p.check()
 	opt = opt.withDefaults()
 	if err := opt.validate(); err != nil {
 		return nil, err
 	}
-	res, rd, err := prepare(p, sr, opt)
-	if err != nil {
-		return nil, err
+	targets := make([]*target, len(srs))
+	var cr *region // the CR's stars, the same for every SR
+	for k, sr := range srs {
+		res, rd, err := prepare(p, sr, exclude, opt)
+		if err != nil {
+			return nil, err
+		}
+		if opt.Method == Cathode {
+			// One SR (ScoreShared refuses CATHODE with more).
+			res, err := scoreCathode(p, sr, opt, res, rd)
+			if err != nil {
+				return nil, err
+			}
+			return []*Result{res}, nil
+		}
+		if k == 0 {
+			cr = rd
+		}
+		n := len(res.Members)
+		targets[k] = &target{res: res, x: rd.xSR, c: rd.cSR, ev: newEvaluator(rd.xSR, rd.cSR, opt.Workers, rd.jac), ring: newRing(n, opt.Average),
+			lp: make([]float64, n), avg: make([]float64, n), best: math.Inf(1)}
 	}
-	if opt.Method == Cathode {
-		return scoreCathode(p, sr, opt, res, rd)
-	}
-	nSR, d := len(res.Members), len(res.Mean)
-	xSR, cSR, xCR, cCR, jac := rd.xSR, rd.cSR, rd.xCR, rd.cCR, rd.jac
+	d := len(targets[0].res.Mean)
 	cfg := flow.Config{D: d, C: 1, Blocks: opt.Blocks, Hidden: []int{opt.Hidden, opt.Hidden}}
-	ev := newEvaluator(xSR, cSR, opt.Workers, jac)
-	ring := newRing(nSR, opt.Average)
-	lp := make([]float64, nSR)
-	avg := make([]float64, nSR)
 	// The hook's error is kept here and the flow is stopped by errHook, so
 	// that no error of the hook (not even flow.ErrStop) leaves a flow
 	// half-trained without Score returning it.
 	var hookErr error
-	train := func(m Model, x, c *mat.Dense, onEpoch func(e flow.Epoch) error) (*flow.Flow, error) {
+	// train fits one flow, seeded by the window it is trained for (an SR,
+	// or for the CR flow the excluded window: the SR itself in Score).
+	train := func(m Model, w Window, x, c *mat.Dense, onEpoch func(e flow.Epoch) error) (*flow.Flow, error) {
 		pu := purposeSR
 		if m == CRModel {
 			pu = purposeCR
 		}
 		tr := flow.Train{
 			Epochs: opt.Epochs, Batch: opt.Batch, LR: opt.LR,
-			Seed: seedFor(opt.Seed, p.ID, sr, pu), Precision: opt.Precision,
+			Seed: seedFor(opt.Seed, p.ID, w, pu), Precision: opt.Precision,
 			Workers: opt.Workers, NoStandardize: true, OnEpoch: onEpoch,
 		}
 		f, err := flow.Fit(x, c, nil, cfg, tr)
@@ -265,68 +299,74 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 			return nil, hookErr
 		}
 		if err != nil {
-			return nil, fmt.Errorf("anode: patch %d region %v: %v flow: %w", p.ID, sr, m, err)
+			return nil, fmt.Errorf("anode: patch %d region %v: %v flow: %w", p.ID, w, m, err)
 		}
 		return f, nil
 	}
-	hook := func(m Model, e flow.Epoch, held float64) error {
+	// hook calls Options.OnEpoch (one SR only: ScoreShared refuses it
+	// with more).
+	hook := func(t *target, m Model, e flow.Epoch, held float64) error {
 		if opt.OnEpoch == nil {
 			return nil
 		}
-		ring.mean(avg)
-		if err := opt.OnEpoch(Epoch{Model: m, Epoch: e.Epoch, Loss: e.Loss, HeldOutLoss: held, LogP: lp, LogPAvg: avg, Flow: e.Flow}); err != nil {
+		t.ring.mean(t.avg)
+		if err := opt.OnEpoch(Epoch{Model: m, Epoch: e.Epoch, Loss: e.Loss, HeldOutLoss: held, LogP: t.lp, LogPAvg: t.avg, Flow: e.Flow}); err != nil {
 			hookErr = err
 			return errHook
 		}
 		return nil
 	}
 
-	// The SR flow: the average of its last Average epochs.
+	// The SR flows: each the average of its last Average epochs.
 	first := opt.Epochs - opt.Average + 1
-	_, err = train(SRModel, xSR, cSR, func(e flow.Epoch) error {
-		res.LossSR = e.Loss
-		if e.Epoch < first && opt.OnEpoch == nil {
-			return nil
+	for k, t := range targets {
+		_, err := train(SRModel, srs[k], t.x, t.c, func(e flow.Epoch) error {
+			t.res.LossSR = e.Loss
+			if e.Epoch < first && opt.OnEpoch == nil {
+				return nil
+			}
+			t.ev.logProb(t.lp, e.Flow)
+			t.ring.push(t.lp)
+			return hook(t, SRModel, e, math.NaN())
+		})
+		if err != nil {
+			return nil, err
 		}
-		ev.logProb(lp, e.Flow)
-		ring.push(lp)
-		return hook(SRModel, e, math.NaN())
-	})
-	if err != nil {
-		return nil, err
+		t.res.LogPSR = make([]float64, len(t.lp))
+		t.ring.mean(t.res.LogPSR)
+		t.ring.reset()
+		t.res.LogPCR = make([]float64, len(t.lp))
+		t.res.Spread = make([]float64, opt.Epochs)
 	}
-	res.LogPSR = make([]float64, nSR)
-	ring.mean(res.LogPSR)
 
-	// The CR flow: every window of Average epochs judged by the spread of
-	// the reflected negative log R, until the last epoch or the plateau.
-	ring.reset()
-	res.LogPCR = make([]float64, nSR)
-	res.Spread = make([]float64, opt.Epochs)
-	best := math.Inf(1)
-	xTrain, cTrain, hold := splitCR(opt, seedFor(opt.Seed, p.ID, sr, purposeHoldOut), xCR, cCR)
-	res.CRHeldOut = res.CRStars - xTrain.RawMatrix().Rows
+	// The CR flow: for each SR, every window of Average epochs judged by
+	// the spread of the reflected negative log R, until the last epoch or
+	// the plateau.
+	xTrain, cTrain, hold := splitCR(opt, seedFor(opt.Seed, p.ID, exclude, purposeHoldOut), cr.xCR, cr.cCR)
 	stop := newPlateau(opt, xTrain.RawMatrix().Rows)
-	_, err = train(CRModel, xTrain, cTrain, func(e flow.Epoch) error {
-		res.LossCR = e.Loss
-		res.CREpochs = e.Epoch
-		res.Spread[e.Epoch-1] = math.NaN()
-		ev.logProb(lp, e.Flow)
-		ring.push(lp)
+	_, err := train(CRModel, exclude, xTrain, cTrain, func(e flow.Epoch) error {
 		held := hold.loss(e.Flow)
 		last := e.Epoch == opt.Epochs || hold != nil && stop.done(e.Epoch, held)
-		if e.Epoch >= opt.Average {
-			ring.mean(avg)
-			s := reflectedSpread(res.LogPSR, avg)
-			res.Spread[e.Epoch-1] = s
-			// A NaN spread never wins; if all are NaN the last window does.
-			if s < best || res.CREpoch == 0 && last {
-				best = s
-				res.CREpoch = e.Epoch
-				copy(res.LogPCR, avg)
+		for _, t := range targets {
+			res := t.res
+			res.LossCR = e.Loss
+			res.CREpochs = e.Epoch
+			res.Spread[e.Epoch-1] = math.NaN()
+			t.ev.logProb(t.lp, e.Flow)
+			t.ring.push(t.lp)
+			if e.Epoch >= opt.Average {
+				t.ring.mean(t.avg)
+				s := reflectedSpread(res.LogPSR, t.avg)
+				res.Spread[e.Epoch-1] = s
+				// A NaN spread never wins; if all are NaN the last window does.
+				if s < t.best || res.CREpoch == 0 && last {
+					t.best = s
+					res.CREpoch = e.Epoch
+					copy(res.LogPCR, t.avg)
+				}
 			}
 		}
-		if err := hook(CRModel, e, held); err != nil {
+		if err := hook(targets[0], CRModel, e, held); err != nil {
 			return err
 		}
 		if last {
@@ -337,12 +377,18 @@ func Score(p *Patch, sr Window, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.Spread = res.Spread[:res.CREpochs]
-	res.LogR = make([]float64, nSR)
-	for i := range res.LogR {
-		res.LogR[i] = res.LogPSR[i] - res.LogPCR[i]
+	out := make([]*Result, len(targets))
+	for k, t := range targets {
+		res := t.res
+		res.CRHeldOut = res.CRStars - xTrain.RawMatrix().Rows
+		res.Spread = res.Spread[:res.CREpochs]
+		res.LogR = make([]float64, len(res.LogPSR))
+		for i := range res.LogR {
+			res.LogR[i] = res.LogPSR[i] - res.LogPCR[i]
+		}
+		out[k] = res
 	}
-	return res, nil
+	return out, nil
 }
 
 // region is a search region's stars in the flows' coordinates: the
@@ -354,8 +400,9 @@ type region struct {
 }
 
 // prepare finds the members of sr, standardises the patch (Result.Mean,
-// Scale, CondMean, CondScale) and splits it into the two regions.
-func prepare(p *Patch, sr Window, opt Options) (*Result, *region, error) {
+// Scale, CondMean, CondScale) and splits it into the two regions: the SR,
+// and for the CR the stars outside exclude (which holds sr).
+func prepare(p *Patch, sr, exclude Window, opt Options) (*Result, *region, error) {
 	cols := p.columns(opt.Features)
 	var stretchJac []float64 // per star; nil without Stretch
 	if opt.Stretch {
@@ -365,7 +412,7 @@ func prepare(p *Patch, sr Window, opt Options) (*Result, *region, error) {
 	res := &Result{Window: sr, Average: opt.Average, Epochs: opt.Epochs}
 	res.Members = p.Members(nil, sr)
 	nSR := len(res.Members)
-	nCR := p.Len() - nSR
+	nCR := p.Len() - len(p.Members(nil, exclude))
 	res.CRStars = nCR
 	if nSR < 2 || nCR < 2 {
 		return nil, nil, fmt.Errorf("anode: patch %d region %v: %d SR and %d CR stars: %w", p.ID, sr, nSR, nCR, ErrTooFew)
@@ -408,7 +455,7 @@ func prepare(p *Patch, sr Window, opt Options) (*Result, *region, error) {
 			}
 			cs[is] = z
 			is++
-		} else {
+		} else if !exclude.Contains(mu) {
 			for j, c := range cols {
 				xc[ic*d+j] = (c[i] - res.Mean[j]) / res.Scale[j]
 			}
