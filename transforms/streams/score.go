@@ -29,8 +29,8 @@ const (
 	// not.
 	SRTrainCPUMS = "sr.train_cpu_ms"
 	CRFlows      = "sr.cr_flows" // control-region flows trained: one per region, or per ShareCR regions
-	ROIs         = "roi.count"  // regions of interest
-	ROIVetoed    = "roi.vetoed" // ... removed by the disk-edge veto
+	ROIs         = "roi.count"   // regions of interest
+	ROIVetoed    = "roi.vetoed"  // ... removed by the disk-edge veto
 )
 
 // Score runs ANODE on every search region of work (PCollection<Work>) and
