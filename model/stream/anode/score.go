@@ -257,7 +257,7 @@ func score(p *Patch, exclude Window, srs []Window, opt Options) ([]*Result, erro
 	targets := make([]*target, len(srs))
 	var cr *region // the CR's stars, the same for every SR
 	for k, sr := range srs {
-		res, rd, err := prepare(p, sr, exclude, opt)
+		res, rd, err := prepare(p, sr, exclude, opt, k == 0)
 		if err != nil {
 			return nil, err
 		}
@@ -401,8 +401,9 @@ type region struct {
 
 // prepare finds the members of sr, standardises the patch (Result.Mean,
 // Scale, CondMean, CondScale) and splits it into the two regions: the SR,
-// and for the CR the stars outside exclude (which holds sr).
-func prepare(p *Patch, sr, exclude Window, opt Options) (*Result, *region, error) {
+// and for the CR the stars outside exclude (which holds sr), if withCR
+// (the regions of a shared CR flow need them once).
+func prepare(p *Patch, sr, exclude Window, opt Options, withCR bool) (*Result, *region, error) {
 	cols := p.columns(opt.Features)
 	var stretchJac []float64 // per star; nil without Stretch
 	if opt.Stretch {
@@ -444,8 +445,12 @@ func prepare(p *Patch, sr, exclude Window, opt Options) (*Result, *region, error
 		}
 	}
 	rd.xSR, rd.cSR = mat.NewDense(nSR, d, nil), mat.NewDense(nSR, 1, nil)
-	rd.xCR, rd.cCR = mat.NewDense(nCR, d, nil), mat.NewDense(nCR, 1, nil)
-	xs, cs, xc, cc := rd.xSR.RawMatrix().Data, rd.cSR.RawMatrix().Data, rd.xCR.RawMatrix().Data, rd.cCR.RawMatrix().Data
+	xs, cs := rd.xSR.RawMatrix().Data, rd.cSR.RawMatrix().Data
+	var xc, cc []float64
+	if withCR {
+		rd.xCR, rd.cCR = mat.NewDense(nCR, d, nil), mat.NewDense(nCR, 1, nil)
+		xc, cc = rd.xCR.RawMatrix().Data, rd.cCR.RawMatrix().Data
+	}
 	is, ic := 0, 0
 	for i, mu := range p.PMLambda {
 		z := (mu - res.CondMean) / res.CondScale
@@ -455,7 +460,7 @@ func prepare(p *Patch, sr, exclude Window, opt Options) (*Result, *region, error
 			}
 			cs[is] = z
 			is++
-		} else if !exclude.Contains(mu) {
+		} else if withCR && !exclude.Contains(mu) {
 			for j, c := range cols {
 				xc[ic*d+j] = (c[i] - res.Mean[j]) / res.Scale[j]
 			}
