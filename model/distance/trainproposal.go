@@ -39,6 +39,11 @@ import (
 // log(likelihood / mixture), so the weights are those of the same posterior,
 // at most twice what the likelihood's own draws would give; half the
 // samples land where the posterior was.
+//
+// With the grid in the loop (CMDFit.GridProposals) the adapted half splits
+// in two: samples j = 1 mod 4 as above, j = 3 mod 4 with the adapted
+// parallax and the colours drawn from the CMD's own conditional at the
+// sample's g (traincond.go), so the mixture is ½ L + ¼ T N + ¼ T p(c | g).
 
 // trainShrink is f: the adapted colour component's width relative to the
 // colour likelihood's, and the adapted parallax component's smallest width

@@ -34,7 +34,8 @@ const (
 // Regions groups the patch assignments of Assign (PCollection<KV<int64,
 // star.Block>>) by patch, builds each patch in its frame with opt.Cuts,
 // lays its search regions (anode.Regions with opt.Regions) and returns one
-// Work per region that is trained on (PCollection<Work>), reshuffled so that
+// Work per region that is trained on, or per run of up to opt.ShareCR
+// consecutive ones that share a CR flow (PCollection<Work>), reshuffled so that
 // the training spreads over workers, and per patch its tally
 // (PCollection<star.Tally>: patches, patch.stars, patch.dropped.*, sr.*).
 //

@@ -37,7 +37,8 @@ const (
 // then the stream search of its ROIs, and returns PCollection<KV<int,
 // SRResult>> under the single key 0, ready for Merge, and per region its
 // tally (PCollection<star.Tally>: sr.scored or sr.failed, sr.train_ms,
-// roi.count, roi.vetoed). With opt.WriteR the R of every search-region star
+// sr.train_cpu_ms, sr.cr_flows, roi.count, roi.vetoed; the regions of a
+// shared CR flow split its times). With opt.WriteR the R of every search-region star
 // goes to Out/r/patch<pixel>_sr<SR>.csv.gz.
 func Score(s beam.Scope, opt Options, work beam.PCollection) (results, tallies beam.PCollection) {
 	s = s.Scope("streams.Score")
