@@ -72,7 +72,7 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 	fs.IntVar(&f.clsEpochs, "classifier-epochs", 0, "with --method cathode: epochs of each fold's classifier (0: CATHODE's 100, or --epochs with --quick)")
 	fs.IntVar(&f.oversample, "oversample", 0, "with --method cathode: samples of the control-region flow per search-region star (0: CATHODE's 4)")
 	fs.IntVar(&f.epochs, "epochs", 0, "ANODE epochs per flow (0: the paper's 150, or 20 with --quick)")
-	fs.IntVar(&f.patience, "patience", 0, "end each control-region flow's training once the loss of 10% of its stars, held out, has not fallen by --min-delta for this many optimiser steps (batches; 5000 is about 9 epochs of a 340,000-star patch), and not before the epochs of an average (0: the paper's, train every epoch)")
+	fs.IntVar(&f.patience, "patience", autoPatience, fmt.Sprintf("end each control-region flow's training once the loss of 10%% of its stars, held out, has not fallen by --min-delta for this many optimiser steps (batches; 5000 is about 9 epochs of a 340,000-star patch), and not before the epochs of an average; %d (the default): %d for ANODE at the paper's schedule, 0 with --quick or --method cathode; 0: the paper's, train every epoch", autoPatience, anode.DefaultPatience))
 	fs.Float64Var(&f.minDelta, "min-delta", 0.002, "with --patience: the smallest fall of the held-out loss, nats per star, that counts as learning")
 	fs.IntVar(&f.blocks, "blocks", 0, "flow blocks (0: 20, the paper's)")
 	alias(fs, "flow-blocks", "blocks")
@@ -96,6 +96,10 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 	fs.StringVar(&f.since, "since", "", "build on an earlier search's output folder (same options): search again only the patches that hold a partition new, rewritten or gone since, and take the other patches' results from it")
 }
 
+// autoPatience is --patience's default: anode.DefaultPatience at the
+// paper's schedule, 0 with --quick.
+const autoPatience = -1
+
 func (f *streamFlags) options() (streams.Options, error) {
 	fs, err := anode.ParseFeatures(f.features)
 	if err != nil {
@@ -117,10 +121,20 @@ func (f *streamFlags) options() (streams.Options, error) {
 		return streams.Options{}, fmt.Errorf("--classifier-epochs %d, --oversample %d: want at least 1 (0: the default)", f.clsEpochs, f.oversample)
 	}
 	so.Cathode.Epochs, so.Cathode.Oversample = f.clsEpochs, f.oversample
-	if f.patience < 0 || f.patience > 0 && !(f.minDelta >= 0) {
-		return streams.Options{}, fmt.Errorf("--patience %d, --min-delta %g: want a patience >= 0 and a delta >= 0", f.patience, f.minDelta)
+	if f.patience < autoPatience || f.patience != 0 && !(f.minDelta >= 0) {
+		return streams.Options{}, fmt.Errorf("--patience %d, --min-delta %g: want a patience >= 0 (or %d, the default) and a delta >= 0", f.patience, f.minDelta, autoPatience)
 	}
 	so.Patience, so.MinDelta = f.patience, f.minDelta
+	if f.patience == autoPatience {
+		// The early stop was measured at the paper's schedule (the
+		// scaled-down one trains 20 epochs and keeps every star), and
+		// CATHODE, which samples the CR flow, lost sensitivity with it
+		// on every sky measured (anode.DefaultPatience).
+		so.Patience = 0
+		if !f.quick && so.Method == anode.ANODE {
+			so.Patience = anode.DefaultPatience
+		}
+	}
 	if f.quick && so.Cathode.Epochs == 0 {
 		so.Cathode.Epochs = so.Epochs
 	}
@@ -182,6 +196,9 @@ func runStreams(ctx context.Context, f *streamFlags) error {
 	opt.DryRun = runners.DryRun()
 	if opt, err = streams.Prepare(ctx, opt); err != nil {
 		return err
+	}
+	if sc := opt.Search.Score; sc.Patience > 0 {
+		fmt.Printf("streams: each control-region flow stops once its held-out loss has not fallen by %g nats for %d steps (--patience; 0 for the paper's every epoch)\n", sc.MinDelta, sc.Patience)
 	}
 	if opt.Since != "" {
 		fmt.Printf("streams: building on %s: %d input partitions new or changed since\n", opt.Since, len(opt.Search.Changed))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
 	"math"
 	"os"
@@ -147,6 +148,39 @@ func TestFaintStreamSensitivity(t *testing.T) {
 			c.method, s.Candidates, s.CoherentMembers, s.CoherentTrue, s.CoherentPurity, s.CoherentCompleteness, s.InCuts)
 		if s.CoherentPurity < c.min || s.CoherentCompleteness < c.min {
 			t.Errorf("%s: coherent purity %.3f, completeness %.3f, want both >= %.2f", c.method, s.CoherentPurity, s.CoherentCompleteness, c.min)
+		}
+	}
+}
+
+// TestStreamsPatienceDefault: at the paper's schedule streams stops each
+// ANODE CR flow early by default (anode.DefaultPatience, measured on four
+// dense skies); with --quick or CATHODE it trains every epoch unless told,
+// and --patience 0 restores the paper's schedule.
+func TestStreamsPatienceDefault(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want int
+	}{
+		{nil, anode.DefaultPatience},
+		{[]string{"--quick"}, 0},
+		{[]string{"--method", "cathode"}, 0},
+		{[]string{"--method", "cathode", "--patience", "5000"}, 5000},
+		{[]string{"--patience", "0"}, 0},
+		{[]string{"--patience", "800"}, 800},
+		{[]string{"--quick", "--patience", "800"}, 800},
+	} {
+		fs := flag.NewFlagSet("streams", flag.ContinueOnError)
+		f := &streamFlags{}
+		f.declare(fs)
+		if err := fs.Parse(c.args); err != nil {
+			t.Fatal(err)
+		}
+		o, err := f.options()
+		if err != nil {
+			t.Fatalf("%v: %v", c.args, err)
+		}
+		if got := o.Search.Score.Patience; got != c.want {
+			t.Errorf("%v: patience %d, want %d", c.args, got, c.want)
 		}
 	}
 }
