@@ -96,8 +96,9 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 	fs.StringVar(&f.since, "since", "", "build on an earlier search's output folder (same options): search again only the patches that hold a partition new, rewritten or gone since, and take the other patches' results from it")
 }
 
-// autoPatience is --patience's default: anode.DefaultPatience at the
-// paper's schedule, 0 with --quick.
+// autoPatience is --patience's default: anode.DefaultPatience for ANODE
+// at the paper's schedule, 0 with --quick or CATHODE. (A streamFlags made
+// in code, as the demo's, has 0: every epoch.)
 const autoPatience = -1
 
 func (f *streamFlags) options() (streams.Options, error) {

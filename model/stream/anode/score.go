@@ -89,8 +89,9 @@ type Options struct {
 // is the paper's, every epoch). On the dense GD-1 patch of four
 // 40-million-star mock skies (BenchmarkPaperCostDense;
 // GAIAFLOW_BENCH_SKY_SEED 5 to 8) it stopped the CR flow at epochs 34-83 of
-// 150 and cost 0.12-0.23 CPU-hours per million patch stars against
-// 0.22-0.46 for the paper's schedule, the same day each, with ANODE's GD-1
+// 150; on the three skies timed it cost 0.12-0.23 CPU-hours per million
+// patch stars against 0.22-0.46 for the paper's schedule on the same day,
+// a third to two thirds of it. ANODE's GD-1
 // AUC moved by -0.021 to +0.018 (two trainings of one sky at the paper's
 // schedule differ by 0.011) and its maximum SIC by -0.17 to +0.68.
 // CATHODE, which samples the CR flow, lost 0.008-0.019 of its AUC and
