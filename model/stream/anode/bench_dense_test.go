@@ -101,8 +101,11 @@ func countTrue(x []bool) int {
 // (at the edge: 2 mas/yr more on one side, the worst case of a share of
 // three). It reports the CPU time per region per million patch stars and
 // the AUC and maximum SIC of GD-1's stars in GD-1's region.
+// GAIAFLOW_BENCH_PATIENCE (default 0, the paper's every epoch) stops the
+// shared CR flow early as well (Options.Patience).
 func BenchmarkSharedCRDense(b *testing.B) {
 	skySeed, seed := envSeed(b, "GAIAFLOW_BENCH_SKY_SEED", 5), envSeed(b, "GAIAFLOW_BENCH_SEED", 1)
+	patience := int(envSeed(b, "GAIAFLOW_BENCH_PATIENCE", 0))
 	mp, err := anodetest.GD1Patch(40_000_000, 3000, skySeed)
 	if err != nil {
 		b.Fatal(err)
@@ -123,7 +126,7 @@ func BenchmarkSharedCRDense(b *testing.B) {
 		{"edge", []anode.Window{w, shift(1), shift(2)}, 0},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			opt := anode.Options{Workers: 2, Seed: seed}
+			opt := anode.Options{Workers: 2, Seed: seed, Patience: patience}
 			exclude := anode.Window{Lo: c.srs[0].Lo, Hi: c.srs[len(c.srs)-1].Hi}
 			var res []*anode.Result
 			var cpu time.Duration
@@ -140,7 +143,7 @@ func BenchmarkSharedCRDense(b *testing.B) {
 			b.ReportMetric(cpu.Hours()/float64(b.N)/float64(len(c.srs))*1e6/float64(p.Len()), "cpu-h/1M-patch-stars/region")
 			b.ReportMetric(anode.AUC(g.LogR, sig), "AUC")
 			b.ReportMetric(anode.MaxSIC(g.LogR, sig, anode.MinBackground).Max, "maxSIC")
-			b.Logf("%d patch stars, CR flow on %d; GD-1's region %v: CR window ends at epoch %d", p.Len(), g.CRStars, w, g.CREpoch)
+			b.Logf("%d patch stars, CR flow on %d; GD-1's region %v: CR window ends at epoch %d of %d", p.Len(), g.CRStars, w, g.CREpoch, g.CREpochs)
 		})
 	}
 }
