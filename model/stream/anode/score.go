@@ -88,12 +88,12 @@ type Options struct {
 // ANODE at the paper's schedule (Options.Patience; the library's zero value
 // is the paper's, every epoch). On the dense GD-1 patch of four
 // 40-million-star mock skies (BenchmarkPaperCostDense;
-// GAIAFLOW_BENCH_SKY_SEED 5 to 8) it stopped the CR flow at epochs 34-83 of
-// 150; on the three skies timed it cost 0.12-0.23 CPU-hours per million
+// GAIAFLOW_BENCH_SKY_SEED 5 to 8; six trainings) it stopped the CR flow at
+// epochs 34-83 of 150; where timed it cost 0.12-0.23 CPU-hours per million
 // patch stars against 0.22-0.46 for the paper's schedule on the same day,
-// a third to two thirds of it. ANODE's GD-1
-// AUC moved by -0.021 to +0.018 (two trainings of one sky at the paper's
-// schedule differ by 0.011) and its maximum SIC by -0.17 to +0.68.
+// a third to two thirds of it. ANODE's GD-1 AUC moved by -0.021 to +0.018
+// (two trainings of one sky at the paper's schedule differ by up to 0.063)
+// and its maximum SIC by -0.17 to +0.68.
 // CATHODE, which samples the CR flow, lost 0.008-0.019 of its AUC and
 // 0.7-3.0 of its maximum SIC on the three skies measured, so streams keeps
 // the paper's schedule for it.
