@@ -81,15 +81,8 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, se
 	so := fn.opt.Score
 	so.Seed = anode.VariantSeed(so.Seed, uint64(w.Scan)|uint64(w.Retraining)<<8)
 	srs, exclude := w.windows()
-	cpu := threadCPU(func() {
-		if len(srs) == 1 {
-			var r *anode.Result
-			r, err = anode.Score(&w.Patch, srs[0], so)
-			res = []*anode.Result{r}
-		} else {
-			res, err = anode.ScoreShared(&w.Patch, exclude, srs, so)
-		}
-	})
+	// One region, its own window excluded, is anode.Score.
+	cpu := threadCPU(func() { res, err = anode.ScoreShared(&w.Patch, exclude, srs, so) })
 	el := time.Since(t0)
 	if err != nil {
 		// A region the flows cannot be trained on (too few stars, a
