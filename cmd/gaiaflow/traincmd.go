@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/gaiaflow/gaiaflow/io/flowfile"
 	"github.com/gaiaflow/gaiaflow/io/plot"
@@ -45,6 +46,7 @@ func (t *trainSpec) declare(fs *flag.FlagSet) {
 	fs.StringVar(&t.act, "activation", d.Fit.Flow.Activation.String(), "relu or tanh")
 	fs.IntVar(&o.Fit.Passes, "passes", d.Fit.Passes, "passes over the training stars")
 	fs.IntVar(&o.Fit.Average, "average-passes", d.Fit.Average, "make the model the mean of the flows of the last this many passes (all if fewer), which removes most of the pass-to-pass noise of the training; 0: the flow of the pass with the best held-out loss")
+	fs.BoolVar(&o.Fit.DistanceContext, "distance-context", false, "condition the CMD flow on log10 of the distance, P(g, colours | d), for skies of several populations at different distances (use with --min-parallax-snr 0: behind a parallax floor a far star is only kept if it is luminous; the training points then come from the flow itself, not a grid, and the catalog needs distances --exact)")
 	fs.IntVar(&o.Fit.GridNodes, "grid-nodes", d.Fit.GridNodes, "recompute the training points with the flow distilled to a grid of this many nodes per dimension at each pass (fast); 0: with the flow itself (the paper)")
 	fs.IntVar(&o.Fit.Batch, "batch", d.Fit.Batch, "stars per mini-batch (paper: 2048)")
 	fs.Float64Var(&o.Fit.HoldOut, "holdout", d.Fit.HoldOut, "fraction of the stars held out for the learning curve")
@@ -93,6 +95,9 @@ func (t *trainSpec) options() (traincmd.Options, error) {
 		o.Fit.Flow.Hidden = append(o.Fit.Flow.Hidden, t.hidden)
 	}
 	o.U0FromData = t.u0FromData
+	if o.Fit.DistanceContext {
+		o.Fit.GridNodes = 0 // a conditioned flow has no 3-D grid
+	}
 	if t.offsetSet {
 		if t.parallaxOffset == 0 {
 			o.Cfg.NoParallaxOffset = true
@@ -125,22 +130,24 @@ func runTrain(ctx context.Context, t *trainSpec) (string, error) {
 		return "", err
 	}
 	fmt.Printf("\nlearning curve (%s):\n%s", store.Join(o.Out, "learning_curve.csv"), curve)
-	if err := trainPlots(ctx, o.Out, model, curve); err != nil {
+	plots, err := trainPlots(ctx, o.Out, model, curve)
+	if err != nil {
 		return "", err
 	}
 	if f, err := flowfile.Load(ctx, model); err == nil && f.Meta.Notes["kept"] != "" {
 		fmt.Printf("model: %s\n", f.Meta.Notes["kept"])
 	}
-	fmt.Printf("model: %s\nplots: %s, %s\n", model, store.Join(o.Out, "learning_curve.png"), store.Join(o.Out, "fig3_cmd_learned.png"))
+	fmt.Printf("model: %s\nplots: %s\n", model, strings.Join(plots, ", "))
 	return model, nil
 }
 
 // trainPlots draws the learning curve and paper 000's fig. 3, the learned
-// CMD marginalised over bp-g in probability and log-probability.
-func trainPlots(ctx context.Context, out, model string, curve []byte) error {
+// CMD marginalised over bp-g in probability and log-probability (not for a
+// CMD conditioned on the distance), and returns the files written.
+func trainPlots(ctx context.Context, out, model string, curve []byte) ([]string, error) {
 	recs, err := csv.NewReader(bytes.NewReader(curve)).ReadAll()
 	if err != nil || len(recs) < 2 {
-		return fmt.Errorf("learning curve: %v", err)
+		return nil, fmt.Errorf("learning curve: %v", err)
 	}
 	train, held := plot.Curve{Label: "training stars"}, plot.Curve{Label: "held-out stars"}
 	for _, r := range recs[1:] {
@@ -151,26 +158,31 @@ func trainPlots(ctx context.Context, out, model string, curve []byte) error {
 		train.X, train.Y = append(train.X, pass), append(train.Y, tr)
 		held.X, held.Y = append(held.X, pass), append(held.Y, ho)
 	}
-	if err := plot.LearningCurve("pass", train, held).Save(ctx, store.Join(out, "learning_curve.png")); err != nil {
-		return err
+	lc := store.Join(out, "learning_curve.png")
+	if err := plot.LearningCurve("pass", train, held).Save(ctx, lc); err != nil {
+		return nil, err
 	}
 	f, err := flowfile.Load(ctx, model)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// The figure integrates the density over bp-g at 120 x 120 x 201
 	// points: with the paper's 35 x 500 flow that is minutes, so it reads
 	// the flow's 64³ grid (a tenth of the evaluations) as the catalog does.
+	if f.Config().C != 0 {
+		return []string{lc}, nil // conditioned on the distance: no one CMD to draw
+	}
 	grid, err := distance.DistilCMD(f, 64)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	dens, err := distance.NewGridDensity(grid)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	g := plot.CMDGrid(distance.MarginalCMD(dens, distance.Marginal{NX: 120, NY: 120, NBPG: 201}))
-	return plot.Fig3(g).Save(ctx, store.Join(out, "fig3_cmd_learned.png"))
+	fig3 := store.Join(out, "fig3_cmd_learned.png")
+	return []string{lc, fig3}, plot.Fig3(g).Save(ctx, fig3)
 }
 
 func init() {

@@ -95,7 +95,12 @@ func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints
 	if err != nil {
 		return nil, fmt.Errorf("the catalog's model: %w", err)
 	}
-	learned := distance.FlowDensity{Flow: f}
+	var learned distance.Density = distance.FlowDensity{Flow: f}
+	if f.Config().C != 0 {
+		// A CMD conditioned on the distance: the catalogue's CMD is its
+		// mean over the catalogue's distances.
+		learned = distance.MixedCMD{Dens: distance.FlowDensity{Flow: f}, Dists: distance.CatalogDistances(rows.DistQ50, 16)}
+	}
 	cmd := sky.Config.Defaults().CMD
 	rng := keyrand.New(sky.Config.Seed, 0x6b6c)
 	rep := &distanceReport{}

@@ -65,12 +65,46 @@ func (d GridDensity) LogProbG(dst, g []float64) {
 // evaluation. It is safe for concurrent use, as the flow's LogProb is.
 type FlowDensity struct{ Flow *flow.Flow }
 
-// LogProb implements Density.
+// LogProb implements Density. It panics if the flow is conditioned on the
+// distance (use LogProbAt).
 func (d FlowDensity) LogProb(dst, x []float64) {
 	if len(dst) == 0 {
 		return
 	}
+	if d.Flow.Config().C != 0 {
+		panic("distance: a CMD flow conditioned on the distance needs LogProbAt")
+	}
 	d.Flow.LogProb(dst, mat.NewDense(len(dst), 3, x[:3*len(dst)]), nil)
+}
+
+// LogProbAt implements DistanceDensity: a flow with one condition column,
+// log10 of the distance in pc (CMDFit.DistanceContext), is evaluated at
+// dist; a flow without conditions ignores it.
+func (d FlowDensity) LogProbAt(dst, x, dist []float64) {
+	if len(dst) == 0 {
+		return
+	}
+	if d.Flow.Config().C == 0 {
+		d.LogProb(dst, x)
+		return
+	}
+	c := make([]float64, len(dst))
+	for i := range c {
+		c[i] = logDistContext(dist[i])
+	}
+	d.Flow.LogProb(dst, mat.NewDense(len(dst), 3, x[:3*len(dst)]), mat.NewDense(len(dst), 1, c))
+	// Zero outside the box a grid of the flow would cover (DistilCMD), as
+	// the grid is: the flow's values far from its data are not a density
+	// anyone measured, and a faint star's parallax samples reach absolute
+	// magnitudes of -20.
+	st := d.Flow.Standardization()
+	for i := range dst {
+		for j := range 3 {
+			if v := x[3*i+j]; !(math.Abs(v-st.XMean[j]) <= 5*st.XScale[j]) {
+				dst[i] = math.Inf(-1)
+			}
+		}
+	}
 }
 
 // MapDust serves a dust.Map as the Dust of the estimator, converting the
@@ -144,4 +178,12 @@ func (ln mapLine) Draws(dst, dist, u []float64) bool {
 		dst[j] = p.Sample * ln.gr
 	}
 	return true
+}
+
+// logDistContext is the condition of a CMD flow conditioned on the
+// distance: log10 of d in pc, held to 10 pc - 100 kpc. A faint star's
+// parallax samples reach distances of 10^9 pc, far outside anything the
+// flow was trained on, where its output is unconstrained.
+func logDistContext(d float64) float64 {
+	return min(max(math.Log10(d), 1), 5)
 }

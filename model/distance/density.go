@@ -38,3 +38,12 @@ func (f LogProbFunc) LogProb(dst, x []float64) {
 		dst[i] = f(x[3*i], x[3*i+1], x[3*i+2])
 	}
 }
+
+// DistanceDensity is a Density that depends on the distance too: the CMD
+// at distance d, P(g, bp-rp, bp-g | d). LogProbAt is LogProb with dist[i],
+// pc, the distance of row i. The estimator gives every sample its own
+// distance when its density is a DistanceDensity.
+type DistanceDensity interface {
+	Density
+	LogProbAt(dst, x, dist []float64)
+}

@@ -1,6 +1,7 @@
 package distance
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -19,6 +20,9 @@ const DefaultGridNodes = 128
 // catalog queries millions of times per partition, at the cost of one
 // trilinear interpolation each.
 func DistilCMD(f *flow.Flow, nodes int) (*flow.Grid, error) {
+	if f.D() == 3 && f.C() == 1 {
+		return nil, errors.New("a CMD conditioned on the distance (traincmd --distance-context) has no 3-D grid: evaluate the flow itself (distances --exact)")
+	}
 	if f.D() != 3 || f.C() != 0 {
 		return nil, fmt.Errorf("a CMD model has 3 data columns (g, bp-rp, bp-g) and no condition, this one %d and %d", f.D(), f.C())
 	}

@@ -28,22 +28,23 @@ type Estimator struct {
 	spans    []span     // one star's refinement intervals
 
 	// Scratch of one chunk of stars.
-	x      []float64 // 3 per row: (g, bp-rp, bp-g)
-	lp     []float64 // 1 per row: log density
-	w      []float64 // K per star: log weight, then weight
-	dbest  []float64 // per star
-	change []float64 // per star: relative change of d_best in its last iteration
-	iters  []int32   // per star
-	flags  []Flag    // per star
-	zero   []bool    // per star: the last iteration had zero weights
-	active []int32   // stars still iterating
-	es     []float64 // dust-map samples of one star
-	edraw  []float64 // K: a star's per-sample draws of E
-	lines  []mapLine // per star: its sight line through the dust map (a lineDust's)
-	gx     []float64 // g of a colourless star's samples
-	order  []pair    // K: a star's samples sorted by distance
-	levels []float64 // quantile levels of Config.Quantiles
-	qbuf   []float64 // their values for one star
+	x       []float64 // 3 per row: (g, bp-rp, bp-g)
+	lp      []float64 // 1 per row: log density
+	rowDist []float64 // 1 per row: the distance, for a DistanceDensity
+	w       []float64 // K per star: log weight, then weight
+	dbest   []float64 // per star
+	change  []float64 // per star: relative change of d_best in its last iteration
+	iters   []int32   // per star
+	flags   []Flag    // per star
+	zero    []bool    // per star: the last iteration had zero weights
+	active  []int32   // stars still iterating
+	es      []float64 // dust-map samples of one star
+	edraw   []float64 // K: a star's per-sample draws of E
+	lines   []mapLine // per star: its sight line through the dust map (a lineDust's)
+	gx      []float64 // g of a colourless star's samples
+	order   []pair    // K: a star's samples sorted by distance
+	levels  []float64 // quantile levels of Config.Quantiles
+	qbuf    []float64 // their values for one star
 }
 
 // New returns an Estimator for cfg (its zero fields taken as their

@@ -101,6 +101,15 @@ type CMDFit struct {
 	// them less. 0: Opt.LR throughout. See DefaultFinalLRFraction.
 	FinalLRFraction float64
 
+	// DistanceContext conditions the flow on log10 of the distance: it
+	// learns P(g, bp-rp, bp-g | d), trained on each star's posterior draws
+	// of (g, colours, d), and the catalog's prior at a sample is that CMD
+	// at the sample's distance times the distance prior. Stars of
+	// different populations at different distances (a thin disk near, a
+	// thick disk and a halo beyond a kiloparsec, on other isochrones) then
+	// need not share one CMD. It needs PosteriorPoints and GridNodes 0.
+	DistanceContext bool
+
 	// OnPass, if not nil, is called after each pass with the flow (valid
 	// during the call only).
 	OnPass func(p Pass) `json:"-"`
@@ -278,6 +287,18 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 		st.XMean[j], st.XScale[j] = clippedMoments(mat.Col(nil, j, x0))
 	}
 
+	if opt.DistanceContext {
+		if opt.GridNodes > 0 || opt.Points != PosteriorPoints {
+			return nil, nil, errors.New("distance: a CMD conditioned on the distance needs posterior points and no grid (GridNodes 0)")
+		}
+		ld := make([]float64, ts.Len())
+		for i, d := range ts.Dist {
+			ld[i] = logDistContext(d)
+		}
+		m, sc := clippedMoments(ld)
+		st.CMean, st.CScale = []float64{m}, []float64{sc}
+	}
+
 	var sel *Selection
 	if len(opt.Survey) >= MinSurveyStars {
 		// The weights as the loss will use them (g_best does not depend
@@ -294,6 +315,9 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 
 	cfg := opt.Flow
 	cfg.D, cfg.C = 3, 0
+	if opt.DistanceContext {
+		cfg.C = 1
+	}
 	f, err := flow.New(cfg, opt.Opt.Init, keyrand.New(opt.Opt.Seed, 0x636d6466))
 	if err != nil {
 		return nil, nil, err
@@ -316,7 +340,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	nb := (train.Len() + opt.Batch - 1) / opt.Batch
 	shuffle := keyrand.New(opt.Opt.Seed, 0x62617463)
 	var curve []Pass
-	var xs, xOn, wOn []float64
+	var xs, xOn, wOn, cOn []float64
 	var best, avg *flow.Flow
 	var heldHist []float64 // every pass's held-out loss
 	var skipped []int      // passes left out of the average
@@ -370,10 +394,15 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 				xs = trainingPoints(e, &ts, opt.Points, xs)
 				sel.apply(&ts)
 				xOn, wOn = onCMDPoints(&ts, xs, xOn, wOn)
+				cOn = distanceContext(&ts, opt.DistanceContext, cOn)
 				for lo := 0; lo < len(wOn); lo += opt.StepBatch {
 					hi := min(lo+opt.StepBatch, len(wOn))
 					x := mat.NewDense(hi-lo, 3, xOn[3*lo:3*hi])
-					loss := stepper.Step(x, nil, wOn[lo:hi])
+					var c *mat.Dense
+					if cOn != nil {
+						c = mat.NewDense(hi-lo, 1, cOn[lo:hi])
+					}
+					loss := stepper.Step(x, c, wOn[lo:hi])
 					if math.IsNaN(loss) {
 						return f, curve, fmt.Errorf("distance: training diverged at step %d (NaN loss)", stepper.Steps())
 					}
@@ -435,6 +464,10 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 		f.Meta.Notes["selection"] = fmt.Sprintf("not corrected: a survey of %d stars is below the %d the fit needs", len(opt.Survey), MinSurveyStars)
 	}
 	f.Meta.XNames = []string{"g", "bp_rp", "bp_g"}
+	if opt.DistanceContext {
+		f.Meta.CNames = []string{"log10_distance_pc"}
+		f.Meta.Notes["columns"] += "; conditioned on log10 of the distance, pc"
+	}
 	return f, curve, nil
 }
 
@@ -487,7 +520,11 @@ func heldOutNLL(e *Estimator, hold *Prepared, ts *TrainSet, f *flow.Flow, kind P
 	if len(wt) == 0 {
 		return math.NaN(), 0
 	}
-	lp := f.LogProb(nil, mat.NewDense(len(wt), 3, x), nil)
+	var c *mat.Dense
+	if cv := distanceContext(ts, f.Config().C == 1, nil); cv != nil {
+		c = mat.NewDense(len(wt), 1, cv)
+	}
+	lp := f.LogProb(nil, mat.NewDense(len(wt), 3, x), c)
 	var s, w, w2 float64
 	for i, v := range lp {
 		s -= wt[i] * v
@@ -564,4 +601,20 @@ func onCMDPoints(ts *TrainSet, xs, x, w []float64) ([]float64, []float64) {
 func posteriorWeight(ts *TrainSet, i int, floor, sigmaCMD2 float64) float64 {
 	sp2 := ts.SigmaG[i]*ts.SigmaG[i] + ts.SigmaBPRP[i]*ts.SigmaBPRP[i] + ts.SigmaBPG[i]*ts.SigmaBPG[i] + ts.ColourVar[i]
 	return pointWeight(sp2, floor, sigmaCMD2)
+}
+
+// distanceContext returns, if on, log10 of the drawn distance of the
+// points of ts that onCMDPoints keeps (in its order), in dst; nil if not.
+func distanceContext(ts *TrainSet, on bool, dst []float64) []float64 {
+	if !on {
+		return nil
+	}
+	dst = dst[:0]
+	for i, fl := range ts.Flags {
+		if fl&FlagOffCMD != 0 {
+			continue
+		}
+		dst = append(dst, logDistContext(ts.DistDraw[i]))
+	}
+	return dst
 }

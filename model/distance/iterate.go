@@ -57,7 +57,7 @@ func (e *Estimator) iterate(p *Prepared) {
 		for s := 0; s < n; s++ {
 			e.fillRowsPerSample(e.x[3*s*k:3*(s+1)*k], p, s)
 		}
-		e.dens.LogProb(e.lp[:n*k], e.x[:3*n*k])
+		e.logProb(e.lp[:n*k], e.x[:3*n*k], p.Dist[:n*k])
 		for s := 0; s < n; s++ {
 			if p.Flags[s]&FlagNoColour != 0 {
 				e.colourlessLogProb(e.lp[s*k:(s+1)*k], e.x[3*s*k:3*(s+1)*k])
@@ -84,7 +84,15 @@ func (e *Estimator) iterate(p *Prepared) {
 			e.fillRows(e.x[3*r*k:3*(r+1)*k], p, int(s))
 		}
 		rows := len(active) * k
-		e.dens.LogProb(e.lp[:rows], e.x[:3*rows])
+		var dist []float64
+		if _, ok := e.dens.(DistanceDensity); ok {
+			dist = e.rowDist[:0]
+			for _, s := range active {
+				dist = append(dist, p.Dist[int(s)*k:(int(s)+1)*k]...)
+			}
+			e.rowDist = dist
+		}
+		e.logProb(e.lp[:rows], e.x[:3*rows], dist)
 		for r, s := range active {
 			if p.Flags[s]&FlagNoColour != 0 {
 				e.colourlessLogProb(e.lp[r*k:(r+1)*k], e.x[3*r*k:3*(r+1)*k])
@@ -260,4 +268,14 @@ func (e *Estimator) update(s int, lp, dist, logPrior []float64) {
 	d := swd / sw
 	e.change[s] = math.Abs(d-e.dbest[s]) / d
 	e.dbest[s] = d
+}
+
+// logProb evaluates the density at the rows x, at the distances dist of
+// the rows where it is a DistanceDensity.
+func (e *Estimator) logProb(lp, x, dist []float64) {
+	if dd, ok := e.dens.(DistanceDensity); ok {
+		dd.LogProbAt(lp, x, dist)
+		return
+	}
+	e.dens.LogProb(lp, x)
 }

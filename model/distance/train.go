@@ -38,7 +38,11 @@ type TrainSet struct {
 	// observed ones dereddened like BPRP and BPG, plus the sample's
 	// colour-noise draw (Prepared.DBPRP, DBPG).
 	BPRPDraw, BPGDraw []float64
-	Round             uint64
+	// DistDraw is the same sample's distance, pc, and SampleDist every
+	// sample's (K per star): the condition of a CMD flow conditioned on
+	// the distance (CMDFit.DistanceContext).
+	DistDraw, SampleDist []float64
+	Round                uint64
 
 	// K is the number of samples per star; SampleG, SampleBPRP, SampleBPG
 	// and SampleW (K per star, star-major) are every sample's point,
@@ -67,7 +71,7 @@ func (t *TrainSet) Reset() {
 	t.SourceID = t.SourceID[:0]
 	for _, c := range []*[]float64{&t.G, &t.BPRP, &t.BPG, &t.SigmaG, &t.SigmaBPRP, &t.SigmaBPG,
 		&t.Weight, &t.ColourVar, &t.GDraw, &t.BPRPDraw, &t.BPGDraw, &t.Dist, &t.E, &t.SigmaE,
-		&t.SampleG, &t.SampleBPRP, &t.SampleBPG, &t.SampleW} {
+		&t.SampleG, &t.SampleBPRP, &t.SampleBPG, &t.SampleW, &t.DistDraw, &t.SampleDist} {
 		*c = (*c)[:0]
 	}
 	t.Flags = t.Flags[:0]
@@ -156,11 +160,13 @@ func (e *Estimator) trainPoint(dst *TrainSet, p *Prepared, s int) {
 		dst.SampleBPG = append(dst.SampleBPG, c2+p.DBPG[s*k+j])
 	}
 	dst.SampleW = append(dst.SampleW, e.w[s*k:(s+1)*k]...)
+	dst.SampleDist = append(dst.SampleDist, p.Dist[s*k:(s+1)*k]...)
 	i := dst.Len() - 1
 	j := dst.drawIndex(i, dst.Round)
 	dst.GDraw = append(dst.GDraw, dst.SampleG[i*k+j])
 	dst.BPRPDraw = append(dst.BPRPDraw, dst.SampleBPRP[i*k+j])
 	dst.BPGDraw = append(dst.BPGDraw, dst.SampleBPG[i*k+j])
+	dst.DistDraw = append(dst.DistDraw, dst.SampleDist[i*k+j])
 	c11, _, c22, _ := colourCov(p.SigmaG[s], p.SigmaBP[s], p.SigmaRP[s])
 	dst.ColourVar = append(dst.ColourVar, c11+c22)
 	dst.Dist = append(dst.Dist, db)
@@ -194,6 +200,7 @@ func (t *TrainSet) Redraw(round uint64) {
 	for i := range t.SourceID {
 		j := t.drawIndex(i, round)
 		t.GDraw[i], t.BPRPDraw[i], t.BPGDraw[i] = t.SampleG[i*k+j], t.SampleBPRP[i*k+j], t.SampleBPG[i*k+j]
+		t.DistDraw[i] = t.SampleDist[i*k+j]
 	}
 }
 
