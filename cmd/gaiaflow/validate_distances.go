@@ -20,7 +20,9 @@ import (
 type distanceReport struct {
 	KL float64 `json:"kl_true_vs_learned_nats"`
 	// KLParts splits KL over the true CMD's sequences.
-	KLParts  []distance.KLPart `json:"kl_by_sequence"`
+	KLParts []distance.KLPart `json:"kl_by_sequence"`
+	// KLNote says how a learned CMD conditioned on the distance was scored.
+	KLNote   string            `json:"kl_note,omitempty"`
 	Accuracy distance.Accuracy `json:"accuracy"`
 	// AccuracyCMD is Accuracy over the paper-000 population alone (the
 	// stars the true CMD describes; the background and stream stars
@@ -96,14 +98,16 @@ func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints
 		return nil, fmt.Errorf("the catalog's model: %w", err)
 	}
 	var learned distance.Density = distance.FlowDensity{Flow: f}
+	rep := &distanceReport{}
 	if f.Config().C != 0 {
 		// A CMD conditioned on the distance: the catalogue's CMD is its
 		// mean over the catalogue's distances.
-		learned = distance.MixedCMD{Dens: distance.FlowDensity{Flow: f}, Dists: distance.CatalogDistances(rows.DistQ50, 16)}
+		const nd = 16
+		learned = distance.MixedCMD{Dens: distance.FlowDensity{Flow: f}, Dists: distance.CatalogDistances(rows.DistQ50, nd)}
+		rep.KLNote = fmt.Sprintf("the learned CMD is conditioned on the distance: scored as its mean over %d quantiles of the catalog's dist_q50", nd)
 	}
 	cmd := sky.Config.Defaults().CMD
 	rng := keyrand.New(sky.Config.Seed, 0x6b6c)
-	rep := &distanceReport{}
 	var names []string
 	for _, s := range cmd.Sequences {
 		names = append(names, s.Name)
@@ -182,6 +186,9 @@ func printDistanceReport(r *distanceReport) {
 `)
 	for _, p := range r.KLParts {
 		fmt.Printf("| %s | %.3f | %.3f | %.3f |\n", p.Name, p.Fraction, p.KL, p.MeanLogRatio)
+	}
+	if r.KLNote != "" {
+		fmt.Printf("\n(KL: %s.)\n", r.KLNote)
 	}
 	if c, n := r.AccuracyColour, r.AccuracyNoColour; c != nil && n != nil {
 		fmt.Printf(`
