@@ -93,14 +93,14 @@ func (d FlowDensity) LogProbAt(dst, x, dist []float64) {
 		c[i] = logDistContext(dist[i])
 	}
 	d.Flow.LogProb(dst, mat.NewDense(len(dst), 3, x[:3*len(dst)]), mat.NewDense(len(dst), 1, c))
-	// Zero outside the box a grid of the flow would cover (DistilCMD), as
+	// Zero outside the box a grid of the flow would cover (cmdBox), as
 	// the grid is: the flow's values far from its data are not a density
 	// anyone measured, and a faint star's parallax samples reach absolute
 	// magnitudes of -20.
-	st := d.Flow.Standardization()
+	lo, hi := cmdBox(d.Flow.Standardization())
 	for i := range dst {
 		for j := range 3 {
-			if v := x[3*i+j]; !(math.Abs(v-st.XMean[j]) <= 5*st.XScale[j]) {
+			if v := x[3*i+j]; !(v >= lo[j] && v <= hi[j]) {
 				dst[i] = math.Inf(-1)
 			}
 		}

@@ -18,6 +18,12 @@ type MixedCMD struct {
 // LogProb implements Density: log of the mean of the conditional densities.
 func (m MixedCMD) LogProb(dst, x []float64) {
 	n, nd := len(dst), len(m.Dists)
+	if nd == 0 { // no distance to average over: no density
+		for i := range dst {
+			dst[i] = math.Inf(-1)
+		}
+		return
+	}
 	xs := make([]float64, 0, 3*n*nd)
 	ds := make([]float64, 0, n*nd)
 	for i := range n {

@@ -81,16 +81,7 @@ func TestFitCMDConditionedOnDistance(t *testing.T) {
 		bprp += 0.05 * rng.NormFloat64()
 		m := 4 + 0.3*rng.NormFloat64()
 		sig := 0.01 + 0.02*rng.Float64()
-		r := star.NewRow()
-		r.SourceID = int64(i)
-		r.RA, r.Dec, r.L, r.B = 180, 40, 160, 70
-		r.Parallax, r.ParallaxError = 1000/d+sig*rng.NormFloat64(), sig
-		r.G = m + 5*math.Log10(d) - 5
-		r.BPRP = bprp
-		r.BP = r.G + 0.4*bprp
-		r.RP = r.BP - bprp
-		r.RUWE = 1
-		b.Append(r)
+		b.Append(starAt(int64(i), m, bprp, 0.4*bprp, d, sig, rng))
 	}
 	e := mustNew(t, Config{Mode: Training, Seed: 3, NoParallaxOffset: true}, flat, constDust{})
 	var c Counts

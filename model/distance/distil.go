@@ -29,10 +29,17 @@ func DistilCMD(f *flow.Flow, nodes int) (*flow.Grid, error) {
 	if nodes == 0 {
 		nodes = DefaultGridNodes
 	}
-	st := f.Standardization()
-	lo, hi, n := make([]float64, 3), make([]float64, 3), []int{nodes, nodes, nodes}
+	lo, hi := cmdBox(f.Standardization())
+	return flow.NewGrid(f, lo, hi, []int{nodes, nodes, nodes}, flow.GridOptions{Outside: math.Inf(-1)})
+}
+
+// cmdBox is where a CMD flow is a density: its training data's mean ± 5
+// standard deviations in each of g, bp-rp and bp-g (the grid's box; the
+// density is zero outside).
+func cmdBox(st flow.Standardization) (lo, hi []float64) {
+	lo, hi = make([]float64, 3), make([]float64, 3)
 	for j := range lo {
 		lo[j], hi[j] = st.XMean[j]-5*st.XScale[j], st.XMean[j]+5*st.XScale[j]
 	}
-	return flow.NewGrid(f, lo, hi, n, flow.GridOptions{Outside: math.Inf(-1)})
+	return lo, hi
 }

@@ -1,7 +1,6 @@
 package distance
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -49,16 +48,7 @@ func trueCMDStars(t *testing.T, n int) (*Estimator, *Prepared) {
 		g, bprp, bpg, _ := cmd.Sample(rng)
 		d := 200 + 1800*rng.Float64() // pc
 		sig := 0.02 + 0.03*rng.Float64()
-		r := star.NewRow()
-		r.SourceID = int64(i)
-		r.RA, r.Dec, r.L, r.B = 180, 40, 160, 70
-		r.Parallax, r.ParallaxError = 1000/d+sig*rng.NormFloat64(), sig
-		r.G = g + 5*math.Log10(d) - 5
-		r.BP = r.G + bpg
-		r.RP = r.BP - bprp
-		r.BPRP = bprp
-		r.RUWE = 1
-		b.Append(r)
+		b.Append(starAt(int64(i), g, bprp, bpg, d, sig, rng))
 	}
 	e, err := New(Config{Mode: Training, Seed: 3, NoParallaxOffset: true}, LogProbFunc(func(_, _, _ float64) float64 { return 0 }), constDust{})
 	if err != nil {

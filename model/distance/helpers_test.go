@@ -2,6 +2,7 @@ package distance
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/gaiaflow/gaiaflow/model/flow"
@@ -85,6 +86,22 @@ func testStar(id int64, plx, plxErr, g, bprp, bpg float64) star.Row {
 	r.Parallax, r.ParallaxError = plx, plxErr
 	r.G, r.BP, r.BPRP = g, g+bpg, bprp
 	r.RP = r.BP - bprp
+	r.RUWE = 1
+	return r
+}
+
+// starAt returns a star at (l, b) = (160, 70) of absolute G g, colours
+// bprp and bpg, at distance d (pc) with no dust, and a parallax error sig
+// (mas) drawn from rng.
+func starAt(id int64, g, bprp, bpg, d, sig float64, rng *rand.Rand) star.Row {
+	r := star.NewRow()
+	r.SourceID = id
+	r.RA, r.Dec, r.L, r.B = 180, 40, 160, 70
+	r.Parallax, r.ParallaxError = 1000/d+sig*rng.NormFloat64(), sig
+	r.G = g + 5*math.Log10(d) - 5
+	r.BP = r.G + bpg
+	r.RP = r.BP - bprp
+	r.BPRP = bprp
 	r.RUWE = 1
 	return r
 }
