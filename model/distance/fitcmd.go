@@ -107,7 +107,13 @@ type CMDFit struct {
 	// at the sample's distance times the distance prior. Stars of
 	// different populations at different distances (a thin disk near, a
 	// thick disk and a halo beyond a kiloparsec, on other isochrones) then
-	// need not share one CMD. It needs PosteriorPoints and GridNodes 0.
+	// need not share one CMD. It needs PosteriorPoints and GridNodes 0,
+	// and the stars of every parallax/error (Config.MinParallaxSNR 0):
+	// behind a floor the far stars kept are the luminous ones, each far
+	// distance's CMD loses its dwarfs, and every star is placed too near.
+	// On the demo's sky (seed 1) it took the all-star coverage from 61.8
+	// to 66.9 % and the paper-000 median error from 8.1 to 19.5 %: each
+	// distance's CMD is learned from that distance's stars alone (README).
 	DistanceContext bool
 
 	// OnPass, if not nil, is called after each pass with the flow (valid
