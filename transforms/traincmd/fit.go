@@ -147,23 +147,19 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 	if err := store.WriteFile(ctx, store.Join(opt.Out, "learning_curve.csv"), []byte(curve.String())); err != nil {
 		return err
 	}
-	if f.Config().C != 0 {
-		// A CMD conditioned on the distance has no 3-D grid: the catalog
-		// evaluates the flow itself (distances --exact).
-		stars.Monitor(ctx, t)
-		emit(model)
-		tally(t)
-		return nil
-	}
 	// The catalog queries the model through its grid: distilled here, once
-	// per model, rather than by every catalog folder that uses it.
-	g, err := distance.DistilCMD(f, 0)
-	if err != nil {
-		return fmt.Errorf("traincmd: %w", err)
-	}
-	sum := sha256.Sum256(buf.Bytes())
-	if err := flowfile.StoreGrid(ctx, flowfile.GridBeside(model, distance.DefaultGridNodes), g, hex.EncodeToString(sum[:])); err != nil {
-		return err
+	// per model, rather than by every catalog folder that uses it. A CMD
+	// conditioned on the distance has no 3-D grid: the catalog evaluates
+	// the flow itself (distances --exact).
+	if f.Config().C == 0 {
+		g, err := distance.DistilCMD(f, 0)
+		if err != nil {
+			return fmt.Errorf("traincmd: %w", err)
+		}
+		sum := sha256.Sum256(buf.Bytes())
+		if err := flowfile.StoreGrid(ctx, flowfile.GridBeside(model, distance.DefaultGridNodes), g, hex.EncodeToString(sum[:])); err != nil {
+			return err
+		}
 	}
 	stars.Monitor(ctx, t)
 	emit(model)
