@@ -61,6 +61,7 @@ func (c *catalogSpec) declare(fs *flag.FlagSet) {
 	fs.Float64Var(&c.RefineESS, "refine-ess", distance.DefaultRefineESS, "estimate again, with the samples drawn where the first estimate found the posterior, a star whose effective sample size is below this (up to 32 rounds); negative: never (the paper)")
 	fs.IntVar(&c.RefineK, "refine-samples", 0, "parallax samples of a star estimated again (--refine-ess); 0: 4 x --samples")
 	fs.BoolVar(&c.DustAtDBest, "dust-at-dbest", false, "deredden all of a star's samples with the dust at its current distance estimate and iterate eq. 2 --iterations times, as the paper does; default: each sample with the dust at its own distance, exact and in one pass")
+	fs.BoolVar(&c.IndependentSamples, "independent-samples", false, "draw each star's parallax samples independently, as the paper does; default: one in each of --samples equal-probability strata of the parallax likelihood (the same posterior, with less noise in its quantiles)")
 	fs.BoolVar(&c.ObservedColours, "observed-colours", false, "evaluate the CMD at the observed colours, as the paper does; default: integrate over their photometric errors (a draw per parallax sample), which costs about 25% more")
 	fs.BoolFunc("hats", "write each version as a HATS catalog too, in <version>/hats (LSDB, DuckDB); on by default, --hats=false for none", func(v string) error {
 		on, err := strconv.ParseBool(v)
@@ -80,7 +81,7 @@ func (c *catalogSpec) options(ctx context.Context) (distances.Options, error) {
 		return distances.Options{}, err
 	}
 	cfg := distance.Config{Seed: c.Seed, K: c.K, T: c.T, Quantiles: c.Quantiles, Prior: prior, StopEarly: c.StopEarly, Converged: c.Converged, RefineESS: c.RefineESS,
-		RefineK: c.RefineK, ObservedColours: c.ObservedColours, DustAtDBest: c.DustAtDBest}
+		RefineK: c.RefineK, ObservedColours: c.ObservedColours, DustAtDBest: c.DustAtDBest, Stratified: !c.IndependentSamples}
 	if c.ParallaxOffset != nil {
 		if *c.ParallaxOffset == 0 {
 			cfg.NoParallaxOffset = true

@@ -33,11 +33,15 @@ type Catalog struct {
 	// DustAtDBest dereddens every parallax sample with the dust at the
 	// star's d_best and iterates eq. 2 (the paper), instead of with the
 	// dust at each sample's own distance.
-	DustAtDBest bool  `json:"dust_at_dbest"`
-	NoHATS      bool  `json:"no_hats"`       // do not write the version as a HATS catalog
-	HATSMaxRows int64 `json:"hats_max_rows"` // rows per HATS partition at most; 0: 1,000,000
-	GridNodes   int   `json:"grid_nodes"`
-	BlockSize   int   `json:"block_size"`
+	DustAtDBest bool `json:"dust_at_dbest"`
+	// IndependentSamples draws a star's parallax samples independently
+	// (the paper), instead of one in each of K equal-probability strata
+	// of the likelihood.
+	IndependentSamples bool  `json:"independent_samples"`
+	NoHATS             bool  `json:"no_hats"`       // do not write the version as a HATS catalog
+	HATSMaxRows        int64 `json:"hats_max_rows"` // rows per HATS partition at most; 0: 1,000,000
+	GridNodes          int   `json:"grid_nodes"`
+	BlockSize          int   `json:"block_size"`
 }
 
 // DefaultCatalog holds the defaults: paper 000's K = 32 samples and T = 10

@@ -20,6 +20,11 @@ import (
 type GridDensity struct {
 	Grid, G *flow.Grid
 	Columns *flow.ColumnGrid
+
+	// cond is the grid's distribution of the colours at each g, from
+	// which a refined star draws a quarter of its colours
+	// (appendRefinedColourNoise); nil leaves them to the Gaussians.
+	cond *colourConditional
 }
 
 // NewGridDensity returns the GridDensity of g with its marginal in g and
@@ -30,7 +35,7 @@ func NewGridDensity(g *flow.Grid) (GridDensity, error) {
 		return GridDensity{}, err
 	}
 	c, err := flow.NewColumnGrid(g)
-	return GridDensity{Grid: g, G: m, Columns: c}, err
+	return GridDensity{Grid: g, G: m, Columns: c, cond: newColourConditional(g)}, err
 }
 
 // LogProb implements Density.

@@ -18,6 +18,12 @@ import (
 // 0.85 E, E(BP-G) = 0.39 E: linearDust). It returns the stars and their
 // true distances.
 func mockPopulation(n int, seed uint64, rate float64) (*star.Block, []float64) {
+	return mockPopulationNoisy(n, seed, rate, 1)
+}
+
+// mockPopulationNoisy is mockPopulation with BP and RP errors bandScale
+// times DR2's.
+func mockPopulationNoisy(n int, seed uint64, rate, bandScale float64) (*star.Block, []float64) {
 	const L = 1000.0
 	cmd := mock.DefaultCMD()
 	rng := rand.New(rand.NewPCG(seed, 0xca1))
@@ -32,7 +38,7 @@ func mockPopulation(n int, seed uint64, rate float64) (*star.Block, []float64) {
 			continue
 		}
 		sPlx := 0.02 * math.Pow(50, rng.Float64())
-		sBand := 0.004 + 0.1*math.Pow(10, 0.4*(g-20))
+		sBand := bandScale * (0.004 + 0.1*math.Pow(10, 0.4*(g-20)))
 		const sG = 0.002
 		gObs := g + sG*rng.NormFloat64()
 		bp := g + c2 + 0.39*e + sBand*rng.NormFloat64()
@@ -254,5 +260,57 @@ func TestDustPerSampleIsExact(t *testing.T) {
 	}
 	if pdev < 1.4*dev || pcov > cov-0.05 {
 		t.Errorf("dust at d_best (|q50 - exact|/width %.3f, coverage %.3f) is about as close to the exact posteriors as dust per sample (%.3f, %.3f): the test no longer tells them apart", pdev, pcov, dev, cov)
+	}
+}
+
+// TestRefinedColoursFromTheCMD: with a gridded CMD, a quarter of a refined
+// star's colour draws come from the CMD's own colours at the sample's g
+// (cmdColours). On stars whose BP and RP errors are three times DR2's
+// (0.3 mag at G = 20, four to five times the width of the mock's
+// sequences), the draws from the likelihood and from a narrowed Gaussian
+// around the collapsed draws' mean put few samples on the sequence, and the
+// posteriors stay too narrow; measured against the exact posteriors of the
+// same CMD (exactQuantiles) on 3,000 stars, the catalog with the grid of
+// the true CMD, with and without the component.
+func TestRefinedColoursFromTheCMD(t *testing.T) {
+	const n = 3000
+	b, truth := mockPopulationNoisy(n, 3, 0, 3)
+	cmd := mock.DefaultCMD()
+	grid := analyticGrid(cmd.LogProb, [3]float64{-4, -1.5, -1}, [3]float64{17, 3.5, 2.5}, 128)
+	withCMD, err := NewGridDensity(grid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if withCMD.cond == nil {
+		t.Fatal("NewGridDensity made no colour conditional")
+	}
+	without := withCMD
+	without.cond = nil
+	prior, err := ParsePrior("exp-decreasing:1000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, refCov := exactReference(t, b, truth, 0)
+	cfg := Config{Mode: Catalog, Seed: 2, NoParallaxOffset: true, Prior: prior}
+	measure := func(dens Density) (againstExact, float64) {
+		rows := mustNew(t, cfg, dens, noDust).CatalogBlock(nil, b, nil)
+		var refined int
+		for _, f := range rows.Flags {
+			if f&FlagRefined != 0 {
+				refined++
+			}
+		}
+		return compareWithExact(rows, truth, ref), float64(refined) / float64(rows.Len())
+	}
+	got, refined := measure(withCMD)
+	old, _ := measure(without)
+	t.Logf("exact: coverage %.3f; %.2f of the stars refined; with the CMD's colours: coverage %.3f, width ratio %.3f, |q50 - exact|/width %.3f; without: %.3f, %.3f, %.3f",
+		refCov, refined, got.coverage, got.widthRatio, got.offset, old.coverage, old.widthRatio, old.offset)
+	if got.coverage < refCov-0.03 || math.Abs(got.widthRatio-1) > 0.03 {
+		t.Errorf("refined with the CMD's colours, the posteriors stray from the exact ones: coverage %.3f (exact %.3f), width ratio %.3f",
+			got.coverage, refCov, got.widthRatio)
+	}
+	if old.coverage > got.coverage-0.015 {
+		t.Errorf("without the CMD's colours the coverage is %.3f, with them %.3f: the test no longer tells them apart", old.coverage, got.coverage)
 	}
 }

@@ -1,6 +1,10 @@
 package distance
 
-import "math"
+import (
+	"math"
+
+	"github.com/gaiaflow/gaiaflow/model/star"
+)
 
 // Refinement of collapsed posteriors.
 //
@@ -175,7 +179,7 @@ func (r *Estimator) appendRefined(dst, p *Prepared, s int, spans []span, w []flo
 		dst.DustU = append(dst.DustU, st.open())
 	}
 	m1, m2 := weightedColourNoise(p, s, w)
-	dst.appendRefinedColourNoise(r, p.SourceID[s], p.SigmaG[s], p.SigmaBP[s], p.SigmaRP[s], m1, m2)
+	dst.appendRefinedColourNoise(r, p.SourceID[s], p.SigmaG[s], p.SigmaBP[s], p.SigmaRP[s], m1, m2, r.cmdColours(p, s, w))
 	dst.SigmaG = append(dst.SigmaG, p.SigmaG[s])
 	dst.SigmaBP = append(dst.SigmaBP, p.SigmaBP[s])
 	dst.SigmaRP = append(dst.SigmaRP, p.SigmaRP[s])
@@ -192,6 +196,27 @@ func (r *Estimator) appendRefined(dst, p *Prepared, s int, spans []span, w []flo
 	dst.ParallaxError = append(dst.ParallaxError, p.ParallaxError[s])
 	dst.RUWE = append(dst.RUWE, p.RUWE[s])
 	dst.Flags = append(dst.Flags, p.Flags[s]|FlagRefined)
+}
+
+// cmdColours returns where the CMD component of star s's refined colour
+// draws reads the CMD (see cmdColours), or nil where there is none: a
+// density without a grid, or a star without colours.
+func (r *Estimator) cmdColours(p *Prepared, s int, w []float64) *cmdColours {
+	gd, ok := r.dens.(GridDensity)
+	if !ok || gd.cond == nil || p.Flags[s]&FlagNoColour != 0 {
+		return nil
+	}
+	k := p.K
+	var md float64
+	for j, v := range w {
+		md += v * p.Dist[s*k+j]
+	}
+	med, _, covered, _ := r.dust.Query(p.L[s], p.B[s], md)
+	if !covered || !star.Finite(med) {
+		med = 0
+	}
+	ext := &r.cfg.Extinction
+	return &cmdColours{cond: gd.cond, g0: p.G[s] - ext.AG*med, a1: p.BPRP[s] - ext.BPRP*med, a2: p.BPG[s] - ext.BPG*med}
 }
 
 // hasColourNoise reports whether star s of p gets colour-noise draws.
