@@ -23,7 +23,8 @@ type GridDensity struct {
 
 	// cond is the grid's distribution of the colours at each g, from
 	// which a refined star draws a quarter of its colours
-	// (appendRefinedColourNoise); nil leaves them to the Gaussians.
+	// (appendRefinedColourNoise); nil leaves them to the Gaussians. Its
+	// two tables are each the size of the grid (32 MB for 128³).
 	cond *colourConditional
 }
 

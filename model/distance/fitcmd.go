@@ -64,7 +64,7 @@ type CMDFit struct {
 	// GridProposals, with AdaptProposals and GridNodes, draws a quarter
 	// of every training star's samples with the adapted parallax and the
 	// colours from the CMD's own distribution at the sample's g, read off
-	// the pass's grid (traincond.go), instead of the adapted colour
+	// the pass's grid (colourcond.go), instead of the adapted colour
 	// Gaussian (DefaultGridProposals).
 	GridProposals bool
 

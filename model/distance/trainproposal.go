@@ -43,7 +43,7 @@ import (
 // With the grid in the loop (CMDFit.GridProposals) the adapted half splits
 // in two: samples j = 1 mod 4 as above, j = 3 mod 4 with the adapted
 // parallax and the colours drawn from the CMD's own conditional at the
-// sample's g (traincond.go), so the mixture is ½ L + ¼ T N + ¼ T p(c | g).
+// sample's g (colourcond.go), so the mixture is ½ L + ¼ T N + ¼ T p(c | g).
 
 // trainShrink is f: the adapted colour component's width relative to the
 // colour likelihood's, and the adapted parallax component's smallest width
@@ -75,7 +75,7 @@ type trainProposals struct {
 
 	// cond, if set (a training with the grid in the loop), adds the
 	// CMD's own colours at each sample's g as a third component
-	// (traincond.go).
+	// (colourcond.go).
 	cond *colourConditional
 }
 

@@ -22,7 +22,7 @@ func TestAdaptedProposalsKeepThePosterior(t *testing.T) { checkAdaptedPosterior(
 
 // TestGridProposalsKeepThePosterior is TestAdaptedProposalsKeepThePosterior
 // with the third component, the colours drawn from the CMD's own
-// conditional at each sample's g (traincond.go), read off a 64³ grid of
+// conditional at each sample's g (colourcond.go), read off a 64³ grid of
 // the same density: the moments must again be the integral's.
 func TestGridProposalsKeepThePosterior(t *testing.T) { checkAdaptedPosterior(t, true) }
 

@@ -8,9 +8,11 @@ import (
 )
 
 // colourConditional is the CMD's own distribution of the colours at a given
-// absolute magnitude, p(bp-rp, bp-g | g), read off the training's grid
-// (CMDFit.GridNodes): the third component of a training star's proposal
-// (trainproposal.go).
+// absolute magnitude, p(bp-rp, bp-g | g), read off a grid of the CMD: the
+// training's (CMDFit.GridNodes), where it is the third component of a
+// training star's proposal (trainproposal.go), and the catalog's
+// (GridDensity), where a refined star draws a quarter of its colours from
+// it (colournoise.go).
 //
 // Why: the CMD is far narrower in colour than a faint star's colour noise
 // (the white-dwarf sequence is about 0.05 mag wide, a G = 20 white dwarf's
