@@ -59,10 +59,15 @@ func (c *Rows) floatColumns() []*[]float64 {
 // column. (Before rows version 2: 0.16 and 0.84.)
 var catalogLevels = []float64{0.15865525393145707, 0.5, 0.8413447460685429}
 
-// RowsVersion numbers what a catalog row means; a change makes every shard
-// be computed again (it is part of the shards' keys). 2: dist_q16 and
-// dist_q84 at Phi(∓1) instead of 0.16 and 0.84.
-const RowsVersion = 3
+// RowsVersion numbers what a catalog row means, or how its posterior is
+// estimated; a change makes every shard be computed again (it is part of
+// the shards' keys). 2: dist_q16 and dist_q84 at Phi(∓1) instead of 0.16
+// and 0.84. 3: the colours' noise marginalised. 4: a refined star draws a
+// quarter of its colours from the gridded CMD (cmdColours), so that a
+// catalog regenerated or followed with the paper's independent samples,
+// whose options are otherwise those of before, does not keep rows of the
+// former estimate beside new ones.
+const RowsVersion = 4
 
 // Catalog runs the iteration on the prepared stars p and writes their
 // catalog rows into dst (reset first, its storage reused; allocated if nil).
