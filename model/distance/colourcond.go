@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/gaiaflow/gaiaflow/model/flow"
+	"github.com/gaiaflow/gaiaflow/model/star"
 )
 
 // colourConditional is the CMD's own distribution of the colours at a given
@@ -126,4 +127,18 @@ func (c *colourConditional) logDensity(i int, t1, t2 float64) float64 {
 	}
 	j1, j2 := int(math.Floor(a+0.5)), int(math.Floor(b+0.5))
 	return c.logDens[(i*c.n[1]+j1)*c.n[2]+j2]
+}
+
+// dereddenedAt returns star i of p's G and colours dereddened by the dust
+// map's median E at distance dist (pc), or as observed where the map does
+// not cover it: where a proposal from the conditional reads the CMD (the
+// proposal need only be a density in the colour noise, so any one
+// dereddening does).
+func (e *Estimator) dereddenedAt(p *Prepared, i int, dist float64) (g0, c1, c2 float64) {
+	med, _, covered, _ := e.dust.Query(p.L[i], p.B[i], dist)
+	if !covered || !star.Finite(med) {
+		med = 0
+	}
+	ext := &e.cfg.Extinction
+	return p.G[i] - ext.AG*med, p.BPRP[i] - ext.BPRP*med, p.BPG[i] - ext.BPG*med
 }

@@ -372,7 +372,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 			}
 			e.SetDensity(gd)
 			if adapt != nil && opt.GridProposals {
-				adapt.cond = newColourConditional(g)
+				adapt.cond = gd.cond
 			}
 		}
 		var lossSum, wSum float64

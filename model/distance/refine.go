@@ -1,10 +1,6 @@
 package distance
 
-import (
-	"math"
-
-	"github.com/gaiaflow/gaiaflow/model/star"
-)
+import "math"
 
 // Refinement of collapsed posteriors.
 //
@@ -211,12 +207,9 @@ func (r *Estimator) cmdColours(p *Prepared, s int, w []float64) *cmdColours {
 	for j, v := range w {
 		md += v * p.Dist[s*k+j]
 	}
-	med, _, covered, _ := r.dust.Query(p.L[s], p.B[s], md)
-	if !covered || !star.Finite(med) {
-		med = 0
-	}
-	ext := &r.cfg.Extinction
-	return &cmdColours{cond: gd.cond, g0: p.G[s] - ext.AG*med, a1: p.BPRP[s] - ext.BPRP*med, a2: p.BPG[s] - ext.BPG*med}
+	cc := &cmdColours{cond: gd.cond}
+	cc.g0, cc.a1, cc.a2 = r.dereddenedAt(p, s, md)
+	return cc
 }
 
 // hasColourNoise reports whether star s of p gets colour-noise draws.

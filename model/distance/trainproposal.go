@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/gaiaflow/gaiaflow/model/keyrand"
-	"github.com/gaiaflow/gaiaflow/model/star"
 )
 
 // Adapted proposals for the training's posterior draws.
@@ -121,12 +120,7 @@ func (t *trainProposals) draw(e *Estimator, b *Prepared, lo int, round uint64) {
 		useCond := colour && t.cond != nil && t.dist[lo+i] > 0
 		var g0, a1, a2, logC float64
 		if useCond {
-			med, _, covered, _ := e.dust.Query(b.L[i], b.B[i], t.dist[lo+i])
-			if !covered || !star.Finite(med) {
-				med = 0
-			}
-			ext := &cfg.Extinction
-			g0, a1, a2 = b.G[i]-ext.AG*med, b.BPRP[i]-ext.BPRP*med, b.BPG[i]-ext.BPG*med
+			g0, a1, a2 = e.dereddenedAt(b, i, t.dist[lo+i])
 			// The colour terms below leave out the likelihood's
 			// normaliser 1/(2 pi sqrt(det C)); the grid's density
 			// is a full one, so it gains it back.
