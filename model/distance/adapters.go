@@ -2,6 +2,7 @@ package distance
 
 import (
 	"math"
+	"sync"
 
 	"github.com/gaiaflow/gaiaflow/model/dust"
 	"github.com/gaiaflow/gaiaflow/model/flow"
@@ -24,8 +25,28 @@ type GridDensity struct {
 	// cond is the grid's distribution of the colours at each g, from
 	// which a refined star draws a quarter of its colours
 	// (appendRefinedColourNoise); nil leaves them to the Gaussians. Its
-	// two tables are each the size of the grid (32 MB for 128³).
+	// two tables are each the size of the grid (32 MB for 128³), so it is
+	// made at its first use: a catalog without refinement (the paper's
+	// settings) never needs it.
+	cond *lazyConditional
+}
+
+// lazyConditional makes the colour conditional of a grid once, at the
+// first call of get, for every copy of the GridDensity that holds it.
+type lazyConditional struct {
+	once sync.Once
+	grid *flow.Grid
 	cond *colourConditional
+}
+
+// get returns the grid's colour conditional (nil for a nil l, or a grid
+// that has none).
+func (l *lazyConditional) get() *colourConditional {
+	if l == nil {
+		return nil
+	}
+	l.once.Do(func() { l.cond = newColourConditional(l.grid) })
+	return l.cond
 }
 
 // NewGridDensity returns the GridDensity of g with its marginal in g and
@@ -36,7 +57,7 @@ func NewGridDensity(g *flow.Grid) (GridDensity, error) {
 		return GridDensity{}, err
 	}
 	c, err := flow.NewColumnGrid(g)
-	return GridDensity{Grid: g, G: m, Columns: c, cond: newColourConditional(g)}, err
+	return GridDensity{Grid: g, G: m, Columns: c, cond: &lazyConditional{grid: g}}, err
 }
 
 // LogProb implements Density.

@@ -281,7 +281,7 @@ func TestRefinedColoursFromTheCMD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if withCMD.cond == nil {
+	if withCMD.cond.get() == nil {
 		t.Fatal("NewGridDensity made no colour conditional")
 	}
 	without := withCMD

@@ -372,7 +372,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 			}
 			e.SetDensity(gd)
 			if adapt != nil && opt.GridProposals {
-				adapt.cond = gd.cond
+				adapt.cond = gd.cond.get()
 			}
 		}
 		var lossSum, wSum float64

@@ -199,7 +199,11 @@ func (r *Estimator) appendRefined(dst, p *Prepared, s int, spans []span, w []flo
 // density without a grid, or a star without colours.
 func (r *Estimator) cmdColours(p *Prepared, s int, w []float64) *cmdColours {
 	gd, ok := r.dens.(GridDensity)
-	if !ok || gd.cond == nil || p.Flags[s]&FlagNoColour != 0 {
+	if !ok || p.Flags[s]&FlagNoColour != 0 {
+		return nil
+	}
+	cond := gd.cond.get()
+	if cond == nil {
 		return nil
 	}
 	k := p.K
@@ -207,7 +211,7 @@ func (r *Estimator) cmdColours(p *Prepared, s int, w []float64) *cmdColours {
 	for j, v := range w {
 		md += v * p.Dist[s*k+j]
 	}
-	cc := &cmdColours{cond: gd.cond}
+	cc := &cmdColours{cond: cond}
 	cc.g0, cc.a1, cc.a2 = r.dereddenedAt(p, s, md)
 	return cc
 }
