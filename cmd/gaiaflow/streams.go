@@ -84,7 +84,7 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 	fs.IntVar(&f.maxSR, "max-sr-stars", 1000000, "most stars in a search region")
 	fs.StringVar(&f.srRange, "sr-range", "", "search only the regions whose window (mu_lambda, or mu_phi* in the phi scan) lies inside LO:HI mas/yr (default all)")
 	fs.IntVar(&f.retrain, "retrainings", 1, "train each search region's ANODE this many times with different seeds; a candidate must be found by a majority of them, and members.csv says how many selected each star (Porto & Shih 2025)")
-	fs.IntVar(&f.shareCR, "share-cr", 1, "train one control-region flow for this many consecutive search regions, on the stars outside all of them, instead of one per region (the paper's, 1): the CR flow is nearly all of a region's cost; ANODE only")
+	fs.IntVar(&f.shareCR, "share-cr", autoShareCR, fmt.Sprintf("train one control-region flow for this many consecutive search regions, on the stars outside all of them, instead of one per region (the paper's, 1): the CR flow is nearly all of a region's cost; ANODE only; %d (the default): %d over the whole sky for ANODE at the paper's schedule, 1 with --patches, --quick or --method cathode", autoShareCR, anode.DefaultShareCR))
 	fs.StringVar(&f.scans, "scans", "auto", "proper-motion scans: lambda (search regions in mu_lambda, ROIs in mu_phi*: Via Machinae 1.0), phi (the transpose), both (Via Machinae 2.0), or auto: both over the whole sky, lambda with --patches")
 	fs.IntVar(&f.minROI, "min-roi-stars", 200, "fewest stars in a region of interest after the fiducial cuts")
 	fs.Float64Var(&f.minSigma, "min-sigma", 8, "candidate cut: sigma_tot above this")
@@ -95,6 +95,12 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 	fs.BoolVar(&f.noClusterV, "no-cluster-veto", false, "no globular-cluster veto of search regions")
 	fs.StringVar(&f.since, "since", "", "build on an earlier search's output folder (same options): search again only the patches that hold a partition new, rewritten or gone since, and take the other patches' results from it")
 }
+
+// autoShareCR is --share-cr's default: anode.DefaultShareCR over the whole
+// sky for ANODE at the paper's schedule, where the CR flows are nearly all
+// of the cost, and the paper's one CR flow per region for a targeted
+// search (--patches), the scaled-down schedule and CATHODE.
+const autoShareCR = 0
 
 // autoPatience is --patience's default: anode.DefaultPatience for ANODE
 // at the paper's schedule, 0 with --quick or CATHODE. (A streamFlags made
@@ -167,10 +173,16 @@ func (f *streamFlags) options() (streams.Options, error) {
 		return streams.Options{}, fmt.Errorf("--retrainings %d: want at least 1", f.retrain)
 	}
 	o.Retrainings = max(f.retrain, 1)
-	if f.shareCR < 0 || f.shareCR > 1 && so.Method == anode.Cathode {
-		return streams.Options{}, fmt.Errorf("--share-cr %d: want at least 1, and 1 with --method cathode", f.shareCR)
+	if f.shareCR < autoShareCR || f.shareCR > 1 && so.Method == anode.Cathode {
+		return streams.Options{}, fmt.Errorf("--share-cr %d: want at least 1 (or %d, the default), and 1 with --method cathode", f.shareCR, autoShareCR)
 	}
-	o.ShareCR = max(f.shareCR, 1)
+	o.ShareCR = f.shareCR
+	if f.shareCR == autoShareCR {
+		o.ShareCR = 1
+		if len(f.patches) == 0 && !f.quick && so.Method == anode.ANODE {
+			o.ShareCR = anode.DefaultShareCR
+		}
+	}
 	if o.Scans, err = stream.ParseScans(scans); err != nil {
 		return streams.Options{}, fmt.Errorf("--scans: %w", err)
 	}

@@ -156,6 +156,39 @@ func TestFaintStreamSensitivity(t *testing.T) {
 // ANODE CR flow early by default (anode.DefaultPatience, measured on four
 // dense skies); with --quick or CATHODE it trains every epoch unless told,
 // and --patience 0 restores the paper's schedule.
+// TestStreamsShareCRDefault: one CR flow for anode.DefaultShareCR regions
+// over the whole sky at the paper's schedule, the paper's one per region in
+// a targeted search, the scaled-down schedule and CATHODE, and what is asked
+// for when it is asked.
+func TestStreamsShareCRDefault(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want int
+	}{
+		{nil, anode.DefaultShareCR},
+		{[]string{"--patches", "31,32"}, 1},
+		{[]string{"--quick"}, 1},
+		{[]string{"--method", "cathode"}, 1},
+		{[]string{"--share-cr", "1"}, 1},
+		{[]string{"--share-cr", "2"}, 2},
+		{[]string{"--patches", "31", "--share-cr", "3"}, 3},
+	} {
+		fs := flag.NewFlagSet("streams", flag.ContinueOnError)
+		f := &streamFlags{}
+		f.declare(fs)
+		if err := fs.Parse(c.args); err != nil {
+			t.Fatal(err)
+		}
+		o, err := f.options()
+		if err != nil {
+			t.Fatalf("%v: %v", c.args, err)
+		}
+		if got := o.Search.ShareCR; got != c.want {
+			t.Errorf("%v: share-cr %d, want %d", c.args, got, c.want)
+		}
+	}
+}
+
 func TestStreamsPatienceDefault(t *testing.T) {
 	for _, c := range []struct {
 		args []string

@@ -5,6 +5,20 @@ import (
 	"fmt"
 )
 
+// DefaultShareCR is the share of a CR flow (ScoreShared: consecutive search
+// regions with one CR flow) gaiaflow's streams command uses over the whole
+// sky for ANODE at the paper's schedule; the library's and a targeted
+// search's is the paper's one CR flow per region. Measured on the dense
+// GD-1 patch (BenchmarkSharedCRDense against BenchmarkPaperCostDense, both
+// with DefaultPatience; training seeds 1-3): GD-1's AUC 0.875-0.881 with its
+// region in the middle of the three and 0.868-0.900 at an edge (0.835 on
+// seed 1 without the early stop), against 0.860-0.912 for one CR flow per
+// region: the share moves the AUC less than one CR flow's seed does. A
+// region then costs 0.064-0.084 CPU-hours per million patch stars against
+// 0.12-0.22 for its own CR flow with the early stop and 0.22-0.46 for the
+// paper's schedule.
+const DefaultShareCR = 3
+
 // ScoreShared runs ANODE on several search regions of p with one CR flow
 // between them: each SR of srs gets its own SR flow, as in Score, but the
 // CR flow is trained once, on the stars of p outside exclude, a window of
