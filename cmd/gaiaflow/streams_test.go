@@ -3,12 +3,14 @@ package main
 import (
 	"encoding/json"
 	"flag"
-	"github.com/gaiaflow/gaiaflow/model/stream/anode"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gaiaflow/gaiaflow/model/stream/anode"
+	"github.com/gaiaflow/gaiaflow/pipelines/streams"
 )
 
 // TestValidateStreamsHough runs the Hough part of `validate streams`:
@@ -152,10 +154,23 @@ func TestFaintStreamSensitivity(t *testing.T) {
 	}
 }
 
-// TestStreamsPatienceDefault: at the paper's schedule streams stops each
-// ANODE CR flow early by default (anode.DefaultPatience, measured on four
-// dense skies); with --quick or CATHODE it trains every epoch unless told,
-// and --patience 0 restores the paper's schedule.
+// streamOptions parses the streams command's flags args and returns its
+// options.
+func streamOptions(t *testing.T, args []string) streams.Options {
+	t.Helper()
+	fs := flag.NewFlagSet("streams", flag.ContinueOnError)
+	f := &streamFlags{}
+	f.declare(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	o, err := f.options()
+	if err != nil {
+		t.Fatalf("%v: %v", args, err)
+	}
+	return o
+}
+
 // TestStreamsShareCRDefault: one CR flow for anode.DefaultShareCR regions
 // over the whole sky at the paper's schedule, the paper's one per region in
 // a targeted search, the scaled-down schedule and CATHODE, and what is asked
@@ -173,22 +188,17 @@ func TestStreamsShareCRDefault(t *testing.T) {
 		{[]string{"--share-cr", "2"}, 2},
 		{[]string{"--patches", "31", "--share-cr", "3"}, 3},
 	} {
-		fs := flag.NewFlagSet("streams", flag.ContinueOnError)
-		f := &streamFlags{}
-		f.declare(fs)
-		if err := fs.Parse(c.args); err != nil {
-			t.Fatal(err)
-		}
-		o, err := f.options()
-		if err != nil {
-			t.Fatalf("%v: %v", c.args, err)
-		}
+		o := streamOptions(t, c.args)
 		if got := o.Search.ShareCR; got != c.want {
 			t.Errorf("%v: share-cr %d, want %d", c.args, got, c.want)
 		}
 	}
 }
 
+// TestStreamsPatienceDefault: at the paper's schedule streams stops each
+// ANODE CR flow early by default (anode.DefaultPatience, measured on four
+// dense skies); with --quick or CATHODE it trains every epoch unless told,
+// and --patience 0 restores the paper's schedule.
 func TestStreamsPatienceDefault(t *testing.T) {
 	for _, c := range []struct {
 		args []string
@@ -202,16 +212,7 @@ func TestStreamsPatienceDefault(t *testing.T) {
 		{[]string{"--patience", "800"}, 800},
 		{[]string{"--quick", "--patience", "800"}, 800},
 	} {
-		fs := flag.NewFlagSet("streams", flag.ContinueOnError)
-		f := &streamFlags{}
-		f.declare(fs)
-		if err := fs.Parse(c.args); err != nil {
-			t.Fatal(err)
-		}
-		o, err := f.options()
-		if err != nil {
-			t.Fatalf("%v: %v", c.args, err)
-		}
+		o := streamOptions(t, c.args)
 		if got := o.Search.Score.Patience; got != c.want {
 			t.Errorf("%v: patience %d, want %d", c.args, got, c.want)
 		}

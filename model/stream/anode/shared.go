@@ -14,7 +14,7 @@ import (
 // region in the middle of the three and 0.868-0.900 at an edge (0.835 on
 // seed 1 without the early stop), against 0.860-0.912 for one CR flow per
 // region: the share moves the AUC less than one CR flow's seed does. A
-// region then costs 0.064-0.084 CPU-hours per million patch stars against
+// region then costs 0.064-0.092 CPU-hours per million patch stars against
 // 0.12-0.22 for its own CR flow with the early stop and 0.22-0.46 for the
 // paper's schedule.
 const DefaultShareCR = 3
