@@ -13,7 +13,9 @@ import (
 // with DefaultPatience; training seeds 1-3): GD-1's AUC 0.875-0.881 with its
 // region in the middle of the three and 0.868-0.900 at an edge (0.835 on
 // seed 1 without the early stop), against 0.860-0.912 for one CR flow per
-// region: the share moves the AUC less than one CR flow's seed does. A
+// region: the share moves the AUC less than one CR flow's seed does. On a
+// second sky (GAIAFLOW_BENCH_SKY_SEED=6, seed 2): 0.857 in the middle and
+// 0.865 at the edge against 0.859 for the region's own CR flow. A
 // region then costs 0.064-0.092 CPU-hours per million patch stars against
 // 0.12-0.22 for its own CR flow with the early stop and 0.22-0.46 for the
 // paper's schedule.
