@@ -2,23 +2,32 @@ package gz
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
-
-	"github.com/klauspost/compress/gzip"
 )
 
 // gzMembers decompresses the gzip members of a stream one after another, as
 // one text, and then accepts only zero bytes up to the end: padding that
 // tape and some copy tools add, which GNU gzip ignores too ("decompression
 // OK, trailing zero bytes ignored"). Any other byte after the last member
-// is an error: the file holds more than gzip data.
+// is an error: the file holds more than gzip data. Each member's CRC-32 and
+// length (RFC 1952) are checked against its trailer.
 type gzMembers struct {
-	br   *bufio.Reader
-	zr   *gzip.Reader
+	z    *inflater
+	crc  uint32
+	size uint32
 	done bool
+	err  error
 }
+
+var (
+	errHeader   = errors.New("gzip: invalid header")
+	errChecksum = errors.New("gzip: invalid checksum")
+	errSize     = errors.New("gzip: length does not match the trailer")
+)
 
 // Open returns the text of br: decompressed when br starts with the gzip
 // magic bytes (gzipped is then true), br itself otherwise. An error is that
@@ -45,46 +54,140 @@ func isMagic(head []byte) bool {
 }
 
 func newGzMembers(br *bufio.Reader) (*gzMembers, error) {
-	zr, err := gzip.NewReader(br)
-	if err != nil {
+	g := &gzMembers{z: newInflater(br)}
+	if err := g.header(); err != nil {
 		return nil, err
 	}
-	zr.Multistream(false)
-	return &gzMembers{br: br, zr: zr}, nil
+	return g, nil
 }
 
 func (g *gzMembers) Read(p []byte) (int, error) {
-	if g.done {
-		return 0, io.EOF
+	z := g.z
+	for z.rp == z.op {
+		switch {
+		case g.err != nil:
+			return 0, g.err
+		case g.done:
+			return 0, io.EOF
+		case z.state == stateDone:
+			g.err = g.endMember()
+		default:
+			z.slide()
+			g.err = z.decode()
+		}
 	}
-	n, err := g.zr.Read(p)
-	if err == io.EOF { // the end of a member: another, padding, or the end
-		err = g.next()
-	}
-	return n, err
+	n := copy(p, z.out[z.rp:z.op])
+	z.rp += n
+	g.crc = crc32.Update(g.crc, crc32.IEEETable, p[:n])
+	g.size += uint32(n)
+	return n, nil
 }
 
-// next moves to what follows a member: the next member, or zero bytes to
-// the end of the stream.
-func (g *gzMembers) next() error {
-	head, err := g.br.Peek(2)
-	switch {
-	case isMagic(head):
-		if err := g.zr.Reset(g.br); err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
+// header reads a member's header (RFC 1952, 2.3) up to its DEFLATE data.
+func (g *gzMembers) header() error {
+	z := g.z
+	var h [10]byte
+	for i := range h {
+		b, err := z.readByte()
+		if err != nil {
 			return err
 		}
-		g.zr.Multistream(false)
-		return nil
-	case len(head) == 0 && errors.Is(err, io.EOF):
+		h[i] = b
+	}
+	if !isMagic(h[:2]) || h[2] != 8 || h[3]&0xe0 != 0 {
+		return errHeader
+	}
+	crc := crc32.Update(0, crc32.IEEETable, h[:])
+	next := func() (byte, error) {
+		b, err := z.readByte()
+		crc = crc32.Update(crc, crc32.IEEETable, []byte{b})
+		return b, err
+	}
+	flags := h[3]
+	if flags&4 != 0 { // FEXTRA
+		lo, err := next()
+		if err != nil {
+			return err
+		}
+		hi, err := next()
+		if err != nil {
+			return err
+		}
+		for range int(lo) | int(hi)<<8 {
+			if _, err := next(); err != nil {
+				return err
+			}
+		}
+	}
+	for _, f := range []byte{8, 16} { // FNAME, FCOMMENT: zero-terminated
+		if flags&f == 0 {
+			continue
+		}
+		for {
+			b, err := next()
+			if err != nil {
+				return err
+			}
+			if b == 0 {
+				break
+			}
+		}
+	}
+	if flags&2 != 0 { // FHCRC: the low 16 bits of the header's CRC-32
+		want := uint16(crc)
+		lo, err := z.readByte()
+		if err != nil {
+			return err
+		}
+		hi, err := z.readByte()
+		if err != nil {
+			return err
+		}
+		if uint16(lo)|uint16(hi)<<8 != want {
+			return errHeader
+		}
+	}
+	z.reset()
+	g.crc, g.size = 0, 0
+	return nil
+}
+
+// endMember checks a member's trailer once all its text has been handed
+// out, then moves to what follows: the next member, or zero bytes to the
+// end of the stream.
+func (g *gzMembers) endMember() error {
+	z := g.z
+	if err := z.byteAlign(); err != nil {
+		return err
+	}
+	var t [8]byte
+	for i := range t {
+		b, err := z.readByte()
+		if err != nil {
+			return err
+		}
+		t[i] = b
+	}
+	if binary.LittleEndian.Uint32(t[0:]) != g.crc {
+		return errChecksum
+	}
+	if binary.LittleEndian.Uint32(t[4:]) != g.size {
+		return errSize
+	}
+	head := z.peek(2)
+	switch {
+	case isMagic(head):
+		return g.header()
+	case len(head) == 0:
+		if z.srcErr != nil && z.srcErr != io.EOF {
+			return z.srcErr
+		}
 		g.done = true
 		return nil
 	}
 	for skipped := 0; ; skipped++ {
-		b, err := g.br.ReadByte()
-		if errors.Is(err, io.EOF) {
+		b, err := z.readByte()
+		if err == io.ErrUnexpectedEOF {
 			g.done = true
 			return nil
 		}
