@@ -9,5 +9,5 @@
 // (BenchmarkGunzipPartition): decompression was a quarter of a catalog
 // run's CPU time. It is checked against compress/flate on every kind of
 // block, on a real partition, on truncated and corrupted streams, and by
-// FuzzInflate.
+// FuzzInflate and, with the gzip framing, FuzzOpen.
 package gz

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -11,7 +12,7 @@ import (
 
 // compress gzips text with the standard library's writer, a writer that is
 // not the decompressor under test.
-func compress(t *testing.T, text string) []byte {
+func compress(t testing.TB, text string) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	w := gzip.NewWriter(&b)
@@ -69,4 +70,56 @@ func TestOpen(t *testing.T) {
 			}
 		})
 	}
+}
+
+// gunzipStd reads the gzip members of data one after another with
+// compress/gzip, then accepts only zero bytes to the end: the reference
+// for Open (the same framing, another decoder and header parser).
+func gunzipStd(data []byte) ([]byte, error) {
+	br := bufio.NewReader(bytes.NewReader(data))
+	var out []byte
+	for {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return out, err
+		}
+		zr.Multistream(false)
+		text, err := io.ReadAll(zr)
+		out = append(out, text...)
+		if err != nil {
+			return out, err
+		}
+		head, _ := br.Peek(2)
+		if isMagic(head) {
+			continue
+		}
+		rest, err := io.ReadAll(br)
+		if err != nil {
+			return out, err
+		}
+		if len(bytes.Trim(rest, "\x00")) > 0 {
+			return out, errors.New("not gzip data after the last member")
+		}
+		return out, nil
+	}
+}
+
+// FuzzOpen reads arbitrary gzip files: never a panic or a hang, and the
+// same verdict and text as compress/gzip member by member (gunzipStd).
+func FuzzOpen(f *testing.F) {
+	one := compress(f, "source_id,ra,dec\n1,2.5,3.5\n")
+	f.Add(one)
+	f.Add(append(append([]byte{}, one...), one...))
+	f.Add(append(append([]byte{}, one...), 0, 0, 0))
+	f.Add(withHeaderCRC(one, false))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !isMagic(data[:min(2, len(data))]) {
+			return // not gzip: Open passes it through
+		}
+		want, werr := gunzipStd(data)
+		got, _, err := readAll(data)
+		if (err == nil) != (werr == nil) || (err == nil && got != string(want)) {
+			t.Fatalf("got %d bytes, %v; compress/gzip %d bytes, %v", len(got), err, len(want), werr)
+		}
+	})
 }
