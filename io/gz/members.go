@@ -14,7 +14,9 @@ import (
 // tape and some copy tools add, which GNU gzip ignores too ("decompression
 // OK, trailing zero bytes ignored"). Any other byte after the last member
 // is an error: the file holds more than gzip data. Each member's CRC-32 and
-// length (RFC 1952) are checked against its trailer.
+// length (RFC 1952) are checked against its trailer, and a header with a
+// reserved flag bit set is refused, as RFC 1952, GNU gzip and zlib do
+// (compress/gzip and klauspost/compress ignore those bits).
 type gzMembers struct {
 	z    *inflater
 	crc  uint32

@@ -74,11 +74,16 @@ func TestOpen(t *testing.T) {
 
 // gunzipStd reads the gzip members of data one after another with
 // compress/gzip, then accepts only zero bytes to the end: the reference
-// for Open (the same framing, another decoder and header parser).
+// for Open (the same framing, another decoder and header parser). A header
+// with a reserved flag bit set is an error, as RFC 1952 requires and GNU
+// gzip and zlib do (compress/gzip ignores those bits).
 func gunzipStd(data []byte) ([]byte, error) {
 	br := bufio.NewReader(bytes.NewReader(data))
 	var out []byte
 	for {
+		if head, _ := br.Peek(4); len(head) == 4 && head[3]&0xe0 != 0 {
+			return out, errors.New("reserved header flag")
+		}
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return out, err
