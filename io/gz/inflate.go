@@ -97,14 +97,18 @@ func (z *inflater) fill() {
 		n := copy(z.in, z.in[z.ip-inKeep:z.iend])
 		z.iend, z.ip = n, inKeep
 	}
-	for z.srcErr == nil && z.iend-z.ip < 16 {
+	for empty := 0; z.srcErr == nil && z.iend-z.ip < 16; {
 		n, err := z.src.Read(z.in[z.iend : len(z.in)-8])
 		z.iend += n
-		if err != nil {
+		switch {
+		case err != nil:
 			z.srcErr = err
-		}
-		if n == 0 && err == nil {
-			continue // a reader may return 0, nil; ask again
+		case n > 0:
+			empty = 0
+		default: // as bufio.Reader: a reader may return 0, nil, but not forever
+			if empty++; empty == 100 {
+				z.srcErr = io.ErrNoProgress
+			}
 		}
 	}
 }
