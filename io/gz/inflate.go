@@ -27,7 +27,7 @@ type inflater struct {
 	over   int   // zero bytes put into the bit buffer past the end of the input
 
 	bits  uint64 // the next nbits bits of the stream, from bit 0; above them
-	nbits uint   // possibly the stream's following bits again (see refill)
+	nbits uint   // possibly the stream's following bits again (the eight-byte refill)
 
 	out   []byte // out[rp:op] is decoded but not yet handed out
 	rp    int
@@ -113,7 +113,7 @@ func (z *inflater) fill() {
 	}
 }
 
-// refillSlow fills the bit buffer to at least 57 bits where fewer than 8
+// refillSlow fills the bit buffer to at least 56 bits where fewer than 8
 // bytes of input are buffered; past the end of the input it shifts in zero
 // bytes and counts them (over).
 func (z *inflater) refillSlow() {
@@ -430,6 +430,9 @@ func (z *inflater) huffman(limit int) error {
 	bitbuf, nbits, ip, op := z.bits, z.nbits, z.ip, z.op
 	for op < limit {
 		if z.iend-ip >= 8 {
+			// Eight bytes at once; only the whole bytes that fit are
+			// counted (ip), so the bits above nbits are those of the
+			// next bytes, which the next refill ORs in again unchanged.
 			bitbuf |= binary.LittleEndian.Uint64(in[ip:]) << nbits
 			ip += int(63-nbits) >> 3
 			nbits |= 56
