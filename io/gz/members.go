@@ -89,12 +89,8 @@ func (g *gzMembers) Read(p []byte) (int, error) {
 func (g *gzMembers) header() error {
 	z := g.z
 	var h [10]byte
-	for i := range h {
-		b, err := z.readByte()
-		if err != nil {
-			return err
-		}
-		h[i] = b
+	if err := z.readFull(h[:]); err != nil {
+		return err
 	}
 	if !isMagic(h[:2]) || h[2] != 8 || h[3]&0xe0 != 0 {
 		return errHeader
@@ -163,12 +159,8 @@ func (g *gzMembers) endMember() error {
 		return err
 	}
 	var t [8]byte
-	for i := range t {
-		b, err := z.readByte()
-		if err != nil {
-			return err
-		}
-		t[i] = b
+	if err := z.readFull(t[:]); err != nil {
+		return err
 	}
 	if binary.LittleEndian.Uint32(t[0:]) != g.crc {
 		return errChecksum
