@@ -80,6 +80,9 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, se
 	var res []*anode.Result
 	so := fn.opt.Score
 	so.Seed = anode.VariantSeed(so.Seed, uint64(w.Scan)|uint64(w.Retraining)<<8)
+	// Counted epoch by epoch: at a real patch's density one work item
+	// trains for a quarter of an hour or more.
+	so.Progress = func(rows int) { stars.Progress(starEpochs, int64(rows)) }
 	srs, exclude := w.windows()
 	// One region, its own window excluded, is anode.Score.
 	cpu := threadCPU(func() { res, err = anode.ScoreShared(&w.Patch, exclude, srs, so) })
@@ -98,16 +101,10 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, se
 	n := int64(len(res))
 	for k, r := range res {
 		stars.Progress("search regions scored", 1)
-		// The SR flow sees its stars every epoch, the CR flow the rest of
-		// the patch until it stops (Options.Patience); a shared CR flow
-		// counts once.
 		t := star.Tally{SRScored: 1, SRTrainMS: shareOf(el.Milliseconds(), n, k), SRTrainCPUMS: shareOf(cpu.Milliseconds(), n, k), ROIs: 0, ROIVetoed: 0}
-		work := int64(len(r.Members)) * int64(r.Epochs)
-		if k == 0 {
-			work += int64(r.CRStars) * int64(r.CREpochs)
+		if k == 0 { // a shared CR flow counts once
 			t.Add(CRFlows, 1)
 		}
-		stars.Progress("patch-star-epochs", work)
 		key := w.keyOf(k)
 		out := search.SearchRegion(fn.searcher, fn.sel, key, &w.Patch, r)
 		out.Seconds = el.Seconds() / float64(n)
@@ -128,6 +125,10 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, w Work, emit func(int, se
 	}
 	return nil
 }
+
+// starEpochs names the progress line of the flows' and classifiers'
+// training: the rows each epoch trained on, summed (anode.Options.Progress).
+const starEpochs = "star-epochs trained"
 
 // shareOf is region k's share of a total split over n regions: the first
 // takes the remainder, so the shares sum to the total.

@@ -156,6 +156,7 @@ func scoreCathode(p *Patch, sr Window, opt Options, res *Result, rd *region) (*R
 		Seed: seedFor(opt.Seed, p.ID, sr, purposeCR), Precision: opt.Precision,
 		Workers: opt.Workers, NoStandardize: true,
 		OnEpoch: func(e flow.Epoch) error {
+			opt.progress(xTrain.RawMatrix().Rows)
 			res.LossCR = e.Loss
 			res.CREpochs = e.Epoch
 			held := hold.loss(e.Flow)
@@ -216,7 +217,7 @@ func scoreCathode(p *Patch, sr Window, opt Options, res *Result, rd *region) (*R
 	errs := make([]error, co.Folds)
 	fold := func(k int) {
 		best[k], errs[k] = scoreFold(k, co, rd.xSR, samples, foldSR, prob,
-			seedFor(opt.Seed, p.ID, sr, purposeClassifier+purpose(k)))
+			seedFor(opt.Seed, p.ID, sr, purposeClassifier+purpose(k)), opt.progress)
 	}
 	// One worker runs every fold on the calling goroutine, so that the
 	// caller's measure of its thread's CPU time holds the whole cost.
@@ -309,7 +310,8 @@ func sampleRows(f *flow.Flow, dst *mat.Dense, cond []float64, rows []int, seed u
 // scoreFold trains the classifier of fold k (training on the folds other
 // than k and k+1, validating on k+1) and writes the averaged probability of
 // the SR stars of fold k into prob. It returns the best validation loss.
-func scoreFold(k int, co CathodeOptions, xSR, samples *mat.Dense, foldSR []int, prob []float64, seed uint64) (float64, error) {
+// After each epoch it tells progress how many rows it trained on.
+func scoreFold(k int, co CathodeOptions, xSR, samples *mat.Dense, foldSR []int, prob []float64, seed uint64, progress func(rows int)) (float64, error) {
 	nSR, d := xSR.Dims()
 	m, _ := samples.Dims()
 	val := (k + 1) % co.Folds
@@ -375,6 +377,7 @@ func scoreFold(k int, co CathodeOptions, xSR, samples *mat.Dense, foldSR []int, 
 	z := make([]float64, len(score))
 	err = net.Fit(xt, yt, wt, classifier.Train{Epochs: co.Epochs, Batch: co.Batch, LR: co.LR, Seed: seed,
 		OnEpoch: func(e classifier.Epoch) error {
+			progress(len(yt))
 			losses = append(losses, e.Net.Loss(xv, yv, wv))
 			p := make([]float32, len(score))
 			if len(score) > 0 {

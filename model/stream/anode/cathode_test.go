@@ -154,7 +154,7 @@ func TestCathodeLeavesOutFailedSamples(t *testing.T) {
 	co := CathodeOptions{Hidden: 16, Epochs: 20, Average: 5}.withDefaults()
 	prob := make([]float64, nSR)
 	for k := range 5 {
-		if _, err := scoreFold(k, co, xSR, samples, fold, prob, uint64(k)); err != nil {
+		if _, err := scoreFold(k, co, xSR, samples, fold, prob, uint64(k), func(int) {}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -82,6 +82,22 @@ type Options struct {
 	// are valid only during the call. A non-nil error stops Score, which
 	// returns it.
 	OnEpoch func(Epoch) error `json:"-"`
+
+	// Progress, if not nil, is told after each epoch of every flow and
+	// classifier how many rows (stars, or CATHODE's stars and samples)
+	// that epoch trained on. A search region of a real patch's million
+	// stars trains for many minutes; a caller that counts finished regions
+	// alone has nothing to show meanwhile. Unlike OnEpoch it sees nothing
+	// of the training and may be set with ScoreShared's several regions.
+	// CATHODE's folds call it from several goroutines when Workers > 1.
+	Progress func(rows int) `json:"-"`
+}
+
+// progress reports rows to Options.Progress, if set.
+func (o Options) progress(rows int) {
+	if o.Progress != nil {
+		o.Progress(rows)
+	}
 }
 
 // DefaultPatience is the early stop gaiaflow's streams command uses for
@@ -336,6 +352,7 @@ func score(p *Patch, exclude Window, srs []Window, opt Options) ([]*Result, erro
 	first := opt.Epochs - opt.Average + 1
 	for k, t := range targets {
 		_, err := train(SRModel, srs[k], t.x, t.c, func(e flow.Epoch) error {
+			opt.progress(t.x.RawMatrix().Rows)
 			t.res.LossSR = e.Loss
 			if e.Epoch < first && opt.OnEpoch == nil {
 				return nil
@@ -360,6 +377,7 @@ func score(p *Patch, exclude Window, srs []Window, opt Options) ([]*Result, erro
 	xTrain, cTrain, hold := splitCR(opt, seedFor(opt.Seed, p.ID, exclude, purposeHoldOut), cr.xCR, cr.cCR)
 	stop := newPlateau(opt, xTrain.RawMatrix().Rows)
 	_, err := train(CRModel, exclude, xTrain, cTrain, func(e flow.Epoch) error {
+		opt.progress(xTrain.RawMatrix().Rows)
 		held := hold.loss(e.Flow)
 		last := e.Epoch == opt.Epochs || hold != nil && stop.done(e.Epoch, held)
 		for _, t := range targets {
