@@ -81,6 +81,8 @@ func (p *Prepared) appendRefinedColourNoise(e *Estimator, sourceID int64, sg, sb
 	// sqrt(det C)); the CMD's density is a full one and gains it back.
 	logC := math.Log(2*math.Pi) + 0.5*math.Log(det)
 	const f = refineColourShrink
+	// log det(f² C)^(1/2) - log det(C)^(1/2): once, not per sample.
+	logF2 := 2 * math.Log(f)
 	s := &e.rng
 	s.reset(e.cfg.Seed, sourceID, purposeRefineColour)
 	lp := p.LogPrior[len(p.LogPrior)-k:]
@@ -106,13 +108,15 @@ func (p *Prepared) appendRefinedColourNoise(e *Estimator, sourceID int64, sg, sb
 		// log N(d; 0, C), log N(d; m, f² C) and the CMD's density, the
 		// normalisers' common factor cancelled (det(f² C) = f⁴ det C).
 		a := -0.5 * quad(d1, d2)
-		b := -0.5*quad(d1-m1, d2-m2)/(f*f) - 2*math.Log(f)
-		mix := logSumExp3(a, b, math.Inf(-1), 0.5, 0.5, 0)
+		b := -0.5*quad(d1-m1, d2-m2)/(f*f) - logF2
+		var mix float64
 		if onGrid {
-			// Off the grid's g range the CMD component draws as the
-			// narrowed one does, so the mixture is the two of them.
 			c := cc.cond.logDensity(slice, cc.a1+d1, cc.a2+d2) + logC
 			mix = logSumExp3(a, b, c, 0.5, 0.25, 0.25)
+		} else {
+			// Off the grid's g range the CMD component draws as the
+			// narrowed one does, so the mixture is the two of them.
+			mix = logSumExp2(a, b, 0.5, 0.5)
 		}
 		lp[j] += a - mix
 	}

@@ -199,6 +199,16 @@ func logSumExp3(a, c, g, wa, wc, wg float64) float64 {
 	return mx + math.Log(wa*math.Exp(a-mx)+wc*math.Exp(c-mx)+wg*math.Exp(g-mx))
 }
 
+// logSumExp2 returns log(wa e^a + wb e^b) without overflow: logSumExp3
+// with a third weight of 0, to the bit, for one exponential less.
+func logSumExp2(a, b, wa, wb float64) float64 {
+	mx := max(a, b)
+	if math.IsInf(mx, -1) {
+		return mx
+	}
+	return mx + math.Log(wa*math.Exp(a-mx)+wb*math.Exp(b-mx))
+}
+
 // truncLogNorm returns log P(X > 0) of the untruncated normal of d: the
 // log normaliser of its truncation to positive values.
 func truncLogNorm(d TruncNormal) float64 { return logUpper(d.a()) }
