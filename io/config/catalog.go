@@ -26,7 +26,7 @@ type Catalog struct {
 	StopEarly      bool     `json:"stop_early"`      // end a star's iterations once d_best settles to 1e-3
 	Converged      float64  `json:"converged"`       // relative change of d_best that ends eq. 2's iteration; 0: 1e-9, negative: all iterations
 	RefineESS      float64  `json:"refine_ess"`      // re-estimate stars whose effective sample size is below it; 0: 8, negative: never
-	RefineK        int      `json:"refine_samples"`  // samples of a re-estimate; 0: 4 K
+	RefineK        int      `json:"refine_samples"`  // samples of a re-estimate; 0: 32 K (distance.DefaultRefineSamples)
 	// ObservedColours evaluates the CMD at the observed colours (the
 	// paper), instead of integrating over their photometric errors.
 	ObservedColours bool `json:"observed_colours"`

@@ -187,9 +187,11 @@ func compareWithExact(rows *Rows, truth []float64, ref [][3]float64) againstExac
 // |q50 - exact|/width 0.098-0.101, coverage 3.2-5.3 points below the
 // exact; with the defaults (below 8, 4 K samples): 0.981-0.989,
 // 0.065-0.068, 2.1-3.5 points (with 8 K samples: 0.986-0.993, 0.051-0.056,
-// 1.5-3.0, at 1.7 times the defaults' cost on a demo sky). The catalog's
-// quantiles are those of an importance sample, never exact: the test
-// bounds how far they are.
+// 1.5-3.0, at 1.7 times the defaults' cost on a demo sky). With the
+// defaults since (32 K samples; seed 1): 0.992, 0.040, 1.5 points, against
+// 0.985, 0.067, 2.1 with 4 K, which the bounds below no longer let pass.
+// The catalog's quantiles are those of an importance sample, never exact:
+// the test bounds how far they are.
 func TestCatalogIsCalibratedOnTheMockCMD(t *testing.T) {
 	const n = 3000
 	b, truth := mockPopulation(n, 1, 0)
@@ -210,11 +212,11 @@ func TestCatalogIsCalibratedOnTheMockCMD(t *testing.T) {
 	cfg := Config{Mode: Catalog, Seed: 2, NoParallaxOffset: true, Prior: prior}
 	got := run(cfg, ref)
 	old := cfg
-	old.RefineESS, old.RefineK = 4, 64
+	old.RefineK = 4 * 32
 	before := run(old, ref)
-	t.Logf("exact: coverage %.3f; defaults: coverage %.3f, width ratio %.3f, |q50 - exact|/width %.3f; former refinement: %.3f, %.3f, %.3f",
+	t.Logf("exact: coverage %.3f; defaults: coverage %.3f, width ratio %.3f, |q50 - exact|/width %.3f; former refinement (4 K samples): %.3f, %.3f, %.3f",
 		refCov, got.coverage, got.widthRatio, got.offset, before.coverage, before.widthRatio, before.offset)
-	if got.coverage < refCov-0.04 || math.Abs(got.widthRatio-1) > 0.025 || got.offset > 0.08 {
+	if got.coverage < refCov-0.03 || math.Abs(got.widthRatio-1) > 0.012 || got.offset > 0.052 {
 		t.Errorf("the catalog's posteriors stray from the exact ones: coverage %.3f (exact %.3f), median width ratio %.3f, median |q50 - exact|/width %.3f",
 			got.coverage, refCov, got.widthRatio, got.offset)
 	}
@@ -271,7 +273,11 @@ func TestDustPerSampleIsExact(t *testing.T) {
 // around the collapsed draws' mean put few samples on the sequence, and the
 // posteriors stay too narrow; measured against the exact posteriors of the
 // same CMD (exactQuantiles) on 3,000 stars, the catalog with the grid of
-// the true CMD, with and without the component.
+// the true CMD, with and without the component. The component matters
+// most where a refinement has few samples: with the defaults' 32 K the two
+// come within 1.5 points of each other (0.664 and 0.650, exact 0.680), so
+// they are told apart at the former 4 K, and the defaults are held to the
+// exact posteriors.
 func TestRefinedColoursFromTheCMD(t *testing.T) {
 	const n = 3000
 	b, truth := mockPopulationNoisy(n, 3, 0, 3)
@@ -292,7 +298,7 @@ func TestRefinedColoursFromTheCMD(t *testing.T) {
 	}
 	ref, refCov := exactReference(t, b, truth, 0)
 	cfg := Config{Mode: Catalog, Seed: 2, NoParallaxOffset: true, Prior: prior}
-	measure := func(dens Density) (againstExact, float64) {
+	measure := func(cfg Config, dens Density) (againstExact, float64) {
 		rows := mustNew(t, cfg, dens, noDust).CatalogBlock(nil, b, nil)
 		var refined int
 		for _, f := range rows.Flags {
@@ -302,15 +308,18 @@ func TestRefinedColoursFromTheCMD(t *testing.T) {
 		}
 		return compareWithExact(rows, truth, ref), float64(refined) / float64(rows.Len())
 	}
-	got, refined := measure(withCMD)
-	old, _ := measure(without)
-	t.Logf("exact: coverage %.3f; %.2f of the stars refined; with the CMD's colours: coverage %.3f, width ratio %.3f, |q50 - exact|/width %.3f; without: %.3f, %.3f, %.3f",
-		refCov, refined, got.coverage, got.widthRatio, got.offset, old.coverage, old.widthRatio, old.offset)
+	got, refined := measure(cfg, withCMD)
+	few := cfg
+	few.RefineK = 4 * 32
+	with4, _ := measure(few, withCMD)
+	old, _ := measure(few, without)
+	t.Logf("exact: coverage %.3f; %.2f of the stars refined; the defaults: coverage %.3f, width ratio %.3f, |q50 - exact|/width %.3f; 4 K samples with the CMD's colours: %.3f, %.3f, %.3f; without: %.3f, %.3f, %.3f",
+		refCov, refined, got.coverage, got.widthRatio, got.offset, with4.coverage, with4.widthRatio, with4.offset, old.coverage, old.widthRatio, old.offset)
 	if got.coverage < refCov-0.03 || math.Abs(got.widthRatio-1) > 0.03 {
 		t.Errorf("refined with the CMD's colours, the posteriors stray from the exact ones: coverage %.3f (exact %.3f), width ratio %.3f",
 			got.coverage, refCov, got.widthRatio)
 	}
-	if old.coverage > got.coverage-0.015 {
-		t.Errorf("without the CMD's colours the coverage is %.3f, with them %.3f: the test no longer tells them apart", old.coverage, got.coverage)
+	if old.coverage > with4.coverage-0.015 {
+		t.Errorf("with 4 K samples, the coverage is %.3f without the CMD's colours and %.3f with them: the test no longer tells them apart", old.coverage, with4.coverage)
 	}
 }

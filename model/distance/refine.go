@@ -229,7 +229,7 @@ func (e *Estimator) refiner() *Estimator {
 		cfg.K, cfg.Stratified = e.cfg.RefineK, true
 		// Later rounds are for posteriors that collapsed again (below
 		// collapsedESS), which each round narrows in on. A star that
-		// only had too few samples for good quantiles has RefineK (4 K)
+		// only had too few samples for good quantiles has RefineK (32 K)
 		// after one round; without this, the stars off the CMD
 		// (a demo's halo stars, whose weights stay on a few samples
 		// however many are drawn) went through all the rounds at RefineK
