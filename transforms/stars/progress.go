@@ -10,8 +10,8 @@ import (
 
 // Progress adds n to the count of what (for example "rows read") that this
 // process prints every ten seconds while it grows: the count, of the total
-// when ProgressTotal gave one, the rate since its first count, and then an
-// estimate of the time left. On a local run the workers are this process,
+// when ProgressTotal gave one, the rate since its first count (since its
+// first total, where there is one), and then an estimate of the time left. On a local run the workers are this process,
 // so the user sees a long run move; on a cluster the lines land in the
 // worker logs.
 func Progress(what string, n int64) {
