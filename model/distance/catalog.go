@@ -66,8 +66,9 @@ var catalogLevels = []float64{0.15865525393145707, 0.5, 0.8413447460685429}
 // quarter of its colours from the gridded CMD (cmdColours), so that a
 // catalog regenerated or followed with the paper's independent samples,
 // whose options are otherwise those of before, does not keep rows of the
-// former estimate beside new ones.
-const RowsVersion = 4
+// former estimate beside new ones. 5: a refined star's colour component
+// drawn independently of its parallax component, as its weights assume.
+const RowsVersion = 5
 
 // Catalog runs the iteration on the prepared stars p and writes their
 // catalog rows into dst (reset first, its storage reused; allocated if nil).

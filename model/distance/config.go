@@ -203,8 +203,8 @@ type Config struct {
 	// interval where the first estimate found its posterior (FlagRefined).
 	// 0 means DefaultRefineESS; negative means never (the paper).
 	RefineESS float64
-	// RefineK is the number of samples of a refined estimate; 0 means
-	// DefaultRefineSamples K.
+	// RefineK is the number of samples of a refined estimate, rounded up
+	// to a multiple of 8; 0 means DefaultRefineSamples K.
 	RefineK int
 
 	// MinESS is the effective sample size below which a row gets

@@ -222,11 +222,13 @@ func (r *Estimator) hasColourNoise(p *Prepared, s int) bool {
 }
 
 // refiner returns the Estimator that runs refinements: e's configuration
-// with RefineK samples, sharing e's density and dust map.
+// with RefineK samples rounded up to a multiple of 8, sharing e's density
+// and dust map. The rounding draws a refined star's parallax and colour
+// components in their exact shares (appendRefinedColourNoise).
 func (e *Estimator) refiner() *Estimator {
 	if e.fine == nil {
 		cfg := e.cfg
-		cfg.K, cfg.Stratified = e.cfg.RefineK, true
+		cfg.K, cfg.Stratified = (e.cfg.RefineK+7)/8*8, true
 		// Later rounds are for posteriors that collapsed again (below
 		// collapsedESS), which each round narrows in on. A star that
 		// only had too few samples for good quantiles has RefineK (32 K)
