@@ -94,7 +94,7 @@ func runDemo(ctx context.Context, f *simFlags) error {
 	}
 
 	fmt.Printf("\n== 5. the catalog against the truth\n")
-	r, err := validateDistances(ctx, f.out, cat, store.Join(cat, "validation"), 20000)
+	r, err := validateDistances(ctx, f.out, cat, store.Join(cat, "validation"), defaultKLPoints)
 	if err != nil {
 		return err
 	}

@@ -113,8 +113,16 @@ type KLPart struct {
 // KLByComponent is KL split over the components of a true mixture density:
 // sample writes one draw into its argument and returns the index of the
 // component it came from (in names). It returns the total, as KL does from
-// the same draws, and each component's part.
-func KLByComponent(sample func(x []float64) int, logTrue func(x []float64) float64, model Density, n int, names []string) (float64, []KLPart) {
+// the same draws, its standard error, and each component's part.
+//
+// The standard error is the draws' standard deviation of log p_true - log
+// p_model over sqrt(n): the estimate's own noise. It is large where the
+// model has holes, a few true draws at which it is tens of nats below the
+// truth: a flow trained 240 passes on a 60,000-star sky gave 0.081 nats on
+// 200,000 draws, from 0.075 to 0.094 on ten disjoint 20,000 of them, and
+// 0.112 on the 20,000 that `validate distances` drew before it drew
+// 200,000, one draw 237 nats below the truth.
+func KLByComponent(sample func(x []float64) int, logTrue func(x []float64) float64, model Density, n int, names []string) (kl, stdErr float64, parts []KLPart) {
 	x := make([]float64, 3*n)
 	lt := make([]float64, n)
 	comp := make([]int, n)
@@ -130,8 +138,17 @@ func KLByComponent(sample func(x []float64) int, logTrue func(x []float64) float
 	for _, v := range lp {
 		m += v
 	}
-	parts := make([]KLPart, len(names))
+	parts = make([]KLPart, len(names))
 	count := make([]int, len(names))
+	kl = (truth - m) / float64(n)
+	var ss float64
+	for i := range lp {
+		d := lt[i] - lp[i] - kl
+		ss += d * d
+	}
+	if n > 1 {
+		stdErr = math.Sqrt(ss / float64(n-1) / float64(n))
+	}
 	for i, c := range comp {
 		if c < 0 || c >= len(names) {
 			continue
@@ -145,7 +162,7 @@ func KLByComponent(sample func(x []float64) int, logTrue func(x []float64) float
 		parts[c].MeanLogRatio = parts[c].KL / float64(count[c])
 		parts[c].KL /= float64(n)
 	}
-	return (truth - m) / float64(n), parts
+	return kl, stdErr, parts
 }
 
 // KL estimates the Kullback-Leibler divergence KL(true || model), in nats,
@@ -153,6 +170,6 @@ func KLByComponent(sample func(x []float64) int, logTrue func(x []float64) float
 // log p_model over them. sample writes one draw of (g, bp-rp, bp-g) into its
 // argument; logTrue is the true log density there.
 func KL(sample func(x []float64), logTrue func(x []float64) float64, model Density, n int) float64 {
-	kl, _ := KLByComponent(func(x []float64) int { sample(x); return 0 }, logTrue, model, n, []string{"all"})
+	kl, _, _ := KLByComponent(func(x []float64) int { sample(x); return 0 }, logTrue, model, n, []string{"all"})
 	return kl
 }

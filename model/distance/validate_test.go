@@ -36,7 +36,10 @@ func TestCompareTruthCalibrated(t *testing.T) {
 	}
 }
 
-// TestKLOfAShiftedGaussian: KL(N(0,1) || N(mu,1)) = mu²/2 per dimension.
+// TestKLOfAShiftedGaussian: KL(N(0,1) || N(mu,1)) = mu²/2 per dimension,
+// and the log ratio at a draw x, sum over the dimensions of mu²/2 - mu x,
+// has variance 3 mu², so the estimate's standard error from n draws is
+// mu sqrt(3/n).
 func TestKLOfAShiftedGaussian(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	logN := func(x []float64, mu float64) float64 {
@@ -47,13 +50,18 @@ func TestKLOfAShiftedGaussian(t *testing.T) {
 		return s
 	}
 	model := LogProbFunc(func(g, a, b float64) float64 { return logN([]float64{g, a, b}, 0.5) })
-	kl := KL(func(x []float64) {
+	const n = 200000
+	kl, se, _ := KLByComponent(func(x []float64) int {
 		for i := range x {
 			x[i] = rng.NormFloat64()
 		}
-	}, func(x []float64) float64 { return logN(x, 0) }, model, 200000)
+		return 0
+	}, func(x []float64) float64 { return logN(x, 0) }, model, n, []string{"all"})
 	if math.Abs(kl-3*0.125) > 0.01 {
 		t.Errorf("KL = %g, want 0.375", kl)
+	}
+	if want := 0.5 * math.Sqrt(3.0/n); math.Abs(se/want-1) > 0.02 {
+		t.Errorf("standard error %g, want %g", se, want)
 	}
 }
 
@@ -79,7 +87,7 @@ func TestKLByComponentFindsTheMissingStars(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(3, 3))
 	const n = 200000
-	kl, parts := KLByComponent(func(x []float64) int {
+	kl, _, parts := KLByComponent(func(x []float64) int {
 		var seq int
 		x[0], x[1], x[2], seq = truth.Sample(r)
 		return seq
