@@ -53,18 +53,31 @@ func Fit(s beam.Scope, opt FitOptions, blocks, u0, survey beam.PCollection) (mod
 	if err != nil {
 		panic(err)
 	}
-	grouped := beam.GroupByKey(s, beam.AddFixedKey(s, blocks))
-	return beam.ParDo2(s, &fitFn{Options: string(js)}, grouped, beam.SideInput{Input: u0}, beam.SideInput{Input: survey})
+	// The training runs for minutes in one bundle. Its inputs come joined by
+	// one key, not as side inputs: the embedded runner (prism, Beam 2.77)
+	// re-examines a stage that has side inputs and a bundle in flight in a
+	// tight loop, which took a core from the training for its whole length
+	// (README, "The embedded runner's idle loops").
+	grouped := beam.CoGroupByKey(s, beam.AddFixedKey(s, blocks), beam.AddFixedKey(s, u0), beam.AddFixedKey(s, survey))
+	return beam.ParDo2(s, &fitFn{Options: string(js)}, grouped)
 }
 
 type fitFn struct {
 	Options string // FitOptions as JSON
 }
 
-func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Block) bool, u0 distance.U0, surveys func(*[]distance.SurveyStar) bool, emit func(string), tally func(star.Tally)) error {
+func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Block) bool, u0s func(*distance.U0) bool, surveys func(*[]distance.SurveyStar) bool, emit func(string), tally func(star.Tally)) error {
 	var opt FitOptions
 	if err := json.Unmarshal([]byte(fn.Options), &opt); err != nil {
 		return err
+	}
+	var u0, v distance.U0
+	n := 0
+	for ; u0s(&v); n++ {
+		u0 = v
+	}
+	if n != 1 {
+		return fmt.Errorf("traincmd: %d values of U0 where one was expected", n)
 	}
 	var all, b star.Block
 	for blocks(&b) {
@@ -168,7 +181,8 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 }
 
 func init() {
-	register.DoFn7x1[context.Context, int, func(*star.Block) bool, distance.U0, func(*[]distance.SurveyStar) bool, func(string), func(star.Tally), error](&fitFn{})
+	register.DoFn7x1[context.Context, int, func(*star.Block) bool, func(*distance.U0) bool, func(*[]distance.SurveyStar) bool, func(string), func(star.Tally), error](&fitFn{})
+	register.Iter1[distance.U0]()
 	register.Iter1[[]distance.SurveyStar]()
 	beam.RegisterType(reflect.TypeOf((*distance.SurveyStar)(nil)).Elem())
 	register.Iter1[star.Block]()
