@@ -133,7 +133,7 @@ func TestTrainingWeightsKeepTheSampleEffective(t *testing.T) {
 	}
 	hold := p.Slice(n-int(held), n)
 	var ts TrainSet
-	got, _ := heldOutNLL(e, &hold, &ts, f, MeanPoints, nil)
+	got, _, _ := heldOutNLL(e, &hold, &ts, f, MeanPoints, nil)
 	if math.Abs(got-bestLoss) > 1e-9*math.Abs(bestLoss)+1e-12 {
 		t.Errorf("the returned flow's held-out loss is %.6f, the best pass's (%d) %.6f", got, bestPass, bestLoss)
 	}
