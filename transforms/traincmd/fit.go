@@ -136,7 +136,11 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 		// Straight to stderr: on a local run that is the user's terminal, on
 		// a cluster the worker's log.
 		best := ""
-		if pt.HeldOutLeftOut > 0 {
+		switch pt.HeldOutLeftOut {
+		case 0:
+		case 1:
+			best = " (1 point where the flow is not finite left out)"
+		default:
 			best = fmt.Sprintf(" (%d points where the flow is not finite left out)", pt.HeldOutLeftOut)
 		}
 		if pt.Best {
