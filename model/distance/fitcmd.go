@@ -456,7 +456,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 		kept = fmt.Sprintf("the mean of the flows of passes %d-%d (held-out loss %.4f nats; the best single pass, %d, %.4f)",
 			avgFrom, opt.Passes, held, bestPass, bestLoss)
 		if left > 0 {
-			kept += fmt.Sprintf("; %d held-out points where the mean flow is not finite left out", left)
+			kept += fmt.Sprintf("; held-out points left out where the mean flow is not finite: %d", left)
 		}
 		if len(skipped) > 0 {
 			kept += fmt.Sprintf("; passes %v left out, their held-out losses outliers", skipped)
