@@ -238,10 +238,10 @@ type Pass struct {
 	// HeldOutESS is the Kish effective number of held-out stars,
 	// (Σw)²/Σw²: how many stars the held-out loss really averages over.
 	HeldOutESS float64
-	// HeldOutLeftOut counts the held-out points where the flow's
-	// log-density is not finite, left out of HeldOutLoss and HeldOutESS
-	// (see heldOutScore).
-	HeldOutLeftOut int
+	// HeldOutFloored counts the held-out points whose log-density under
+	// the flow is below flow.DefaultGridFloor or not a number, scored at
+	// that floor as the catalog's grid scores them (see heldOutScore).
+	HeldOutFloored int
 	LR             float64 // the learning rate of the pass's steps (CMDFit.FinalLRFraction)
 	Best           bool    // whether HeldOutLoss is the lowest so far (the flow FitCMD returns unless CMDFit.Average)
 	Flow           *flow.Flow
@@ -422,7 +422,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 				}
 			}
 		}
-		held, ess, left := heldOutNLL(e, &hold, &ts, f, opt.Points, sel)
+		held, ess, floored := heldOutNLL(e, &hold, &ts, f, opt.Points, sel)
 		if pass >= avgFrom {
 			if averageOutlier(held, heldHist) {
 				skipped = append(skipped, pass)
@@ -433,7 +433,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 			}
 		}
 		heldHist = append(heldHist, held)
-		pt := Pass{Pass: pass, Steps: stepper.Steps(), TrainLoss: lossSum / wSum, HeldOutLoss: held, HeldOutESS: ess, HeldOutLeftOut: left, LR: passLR, Flow: f}
+		pt := Pass{Pass: pass, Steps: stepper.Steps(), TrainLoss: lossSum / wSum, HeldOutLoss: held, HeldOutESS: ess, HeldOutFloored: floored, LR: passLR, Flow: f}
 		// Keep the best pass, not the last: the training points move with
 		// the flow, and a pass can end worse than an earlier one.
 		if score := held; best == nil || score < bestLoss {
@@ -452,11 +452,11 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	if avg != nil {
 		// The points of the held-out stars made with the average itself.
 		e.SetDensity(FlowDensity{Flow: avg})
-		held, _, left := heldOutNLL(e, &hold, &ts, avg, opt.Points, sel)
+		held, _, floored := heldOutNLL(e, &hold, &ts, avg, opt.Points, sel)
 		kept = fmt.Sprintf("the mean of the flows of passes %d-%d (held-out loss %.4f nats; the best single pass, %d, %.4f)",
 			avgFrom, opt.Passes, held, bestPass, bestLoss)
-		if left > 0 {
-			kept += fmt.Sprintf("; held-out points left out where the mean flow is not finite: %d", left)
+		if floored > 0 {
+			kept += fmt.Sprintf("; held-out points scored at the grid's floor: %d", floored)
 		}
 		if len(skipped) > 0 {
 			kept += fmt.Sprintf("; passes %v left out, their held-out losses outliers", skipped)
@@ -521,8 +521,8 @@ func averageOutlier(held float64, before []float64) bool {
 // heldOutNLL returns the weighted mean negative log-likelihood of the
 // held-out stars' training points, made with the current flow, the Kish
 // effective number of stars of their weights, and how many points
-// heldOutScore left out.
-func heldOutNLL(e *Estimator, hold *Prepared, ts *TrainSet, f *flow.Flow, kind Points, sel *Selection) (nll, ess float64, left int) {
+// heldOutScore raised to the floor.
+func heldOutNLL(e *Estimator, hold *Prepared, ts *TrainSet, f *flow.Flow, kind Points, sel *Selection) (nll, ess float64, floored int) {
 	ts.Round = 0
 	e.Train(ts, hold)
 	if ts.Len() == 0 {
@@ -541,38 +541,39 @@ func heldOutNLL(e *Estimator, hold *Prepared, ts *TrainSet, f *flow.Flow, kind P
 	return heldOutScore(f.LogProb(nil, mat.NewDense(len(wt), 3, x), c), wt)
 }
 
-// heldOutScore returns the weighted mean of -lp, the Kish effective number
-// (Σw)²/Σw² of the weights wt, and the number of points left out because
-// their lp is not finite (NaN if no point is left).
+// heldOutScore returns the weighted mean of -lp over the points, the Kish
+// effective number (Σw)²/Σw² of their weights wt, and the number of points
+// whose lp is below flow.DefaultGridFloor or NaN, each scored at that floor:
+// the held-out loss is that of the density the catalog uses, the flow
+// distilled to a grid whose nodes are raised to the same floor.
 //
 // A MAF's scales exp(-alpha) are not bounded, and off the data a deep flow's
-// alpha grows with its input, so the next block's input overflows and its
-// log-density becomes NaN, in float64 as in float32. The 35 x 500 flow on a
-// 200,000-star sky (traincmd --blocks 35 --hidden 500 --seed 5) did so at 2 of
-// 1,677 held-out points after its second pass: colour draws of faint stars
-// at bp-rp -2.6 and -1.6: block 15 multiplied one coordinate by e^14.7, to
-// -1.3e7, and from such inputs blocks 16-18 computed alphas of order 1e6,
-// whose exponentials overflow. Training mode never sees it, since each
-// block's batch statistics renormalise such a point with its batch. One
-// such point made the pass's loss NaN, so it never joined the average and
-// the learning curve was NaN from the sixth pass on. The grid the catalog
-// uses sets the same points to its floor (flow.NewGrid), a density of zero;
-// here they are counted instead, so that the loss still compares passes.
-func heldOutScore(lp, wt []float64) (nll, ess float64, left int) {
+// alpha grows with its input, so the input of the next block overflows and
+// the log-density comes out NaN (in float64 as in float32) or finite and
+// absurd. The 35 x 500 flow on a 200,000-star sky (traincmd --blocks 35
+// --hidden 500 --seed 5) did so after its second pass at 2 of 1,677
+// held-out points, colour draws of faint stars at bp-rp -2.6 and -1.6, inside
+// the grid's box: block 15 multiplied one coordinate by e^14.7, to -1.3e7,
+// and from such inputs blocks 16-18 computed alphas of order 1e6, whose
+// exponentials overflow. Training mode never sees it, since each block's
+// batch statistics renormalise such a point with its batch. One such point
+// made the pass's loss NaN, or 7e16 nats, so that the pass never joined the
+// average and the learning curve was NaN from the sixth pass on.
+func heldOutScore(lp, wt []float64) (nll, ess float64, floored int) {
 	var s, w, w2 float64
 	for i, v := range lp {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			left++
-			continue
+		if !(v >= flow.DefaultGridFloor) {
+			v = flow.DefaultGridFloor
+			floored++
 		}
 		s -= wt[i] * v
 		w += wt[i]
 		w2 += wt[i] * wt[i]
 	}
 	if w == 0 {
-		return math.NaN(), 0, left
+		return math.NaN(), 0, floored
 	}
-	return s / w, w * w / w2, left
+	return s / w, w * w / w2, floored
 }
 
 func sum(v []float64) float64 {

@@ -3,33 +3,33 @@ package distance
 import (
 	"math"
 	"testing"
+
+	"github.com/gaiaflow/gaiaflow/model/flow"
 )
 
-// TestHeldOutScoreLeavesOutNonFinitePoints: a point where the flow's
-// log-density overflowed (NaN, or ±Inf) is counted and left out of the
-// held-out loss and its effective number, instead of making the whole pass's
-// loss NaN (the 35 x 500 flow on a 200,000-star sky: 2 such points of 1,677
-// made every pass from the sixth NaN, so none joined the average).
-func TestHeldOutScoreLeavesOutNonFinitePoints(t *testing.T) {
-	lp := []float64{-1, math.NaN(), 0.5, math.Inf(-1), 2, math.Inf(1)}
-	wt := []float64{1, 0.05, 2, 0.3, 1, 0.2}
-	nll, ess, left := heldOutScore(lp, wt)
-	// The finite points: -(1×-1 + 2×0.5 + 1×2)/4 = -0.5; ESS 4²/6.
-	if want := -0.5; math.Abs(nll-want) > 1e-15 {
+// TestHeldOutScoreFloorsOverflowedPoints: a held-out point where the flow's
+// log-density overflowed (NaN, -Inf, or finite far below the grid's floor)
+// is scored at the floor, as the catalog's grid scores it, and counted,
+// instead of making the pass's loss NaN or 7e16 nats (the 35 x 500 flow on
+// a 200,000-star sky: one or two such points of 1,677 from the second pass
+// on, so that no pass joined the average).
+func TestHeldOutScoreFloorsOverflowedPoints(t *testing.T) {
+	lp := []float64{-1, math.NaN(), 0.5, math.Inf(-1), 2, -1e20, flow.DefaultGridFloor}
+	wt := []float64{1, 0.05, 2, 0.3, 1, 0.2, 0.1}
+	nll, ess, floored := heldOutScore(lp, wt)
+	f := -float64(flow.DefaultGridFloor)
+	sw := 1 + 0.05 + 2 + 0.3 + 1 + 0.2 + 0.1
+	want := (1 - 2*0.5 - 2 + (0.05+0.3+0.2+0.1)*f) / sw
+	if math.Abs(nll-want) > 1e-12 {
 		t.Errorf("held-out loss %v, want %v", nll, want)
 	}
-	if want := 16.0 / 6; math.Abs(ess-want) > 1e-12 {
-		t.Errorf("effective number %v, want %v", ess, want)
+	if w := sw * sw / (1 + 0.05*0.05 + 4 + 0.09 + 1 + 0.04 + 0.01); math.Abs(ess-w) > 1e-12 {
+		t.Errorf("effective number %v, want %v", ess, w)
 	}
-	if left != 3 {
-		t.Errorf("%d points left out, want 3", left)
+	if floored != 3 {
+		t.Errorf("%d points floored, want 3 (NaN, -Inf, -1e20; the floor itself is not below it)", floored)
 	}
-
-	nll, ess, left = heldOutScore([]float64{math.NaN(), math.Inf(-1)}, []float64{1, 1})
-	if !math.IsNaN(nll) || ess != 0 || left != 2 {
-		t.Errorf("no finite point: loss %v, effective number %v, %d left out; want NaN, 0, 2", nll, ess, left)
-	}
-	if averageOutlier(nll, []float64{0.1, 0.1, 0.1}) != true {
-		t.Error("a pass without a finite held-out point joins the average")
+	if nll, _, _ := heldOutScore(nil, nil); !math.IsNaN(nll) {
+		t.Errorf("no point: loss %v, want NaN", nll)
 	}
 }

@@ -16,6 +16,12 @@ import (
 // interpolation of log p. The distance pipeline evaluates the CMD density
 // hundreds of times per star; a Grid makes each evaluation a few dozen
 // flops instead of a pass through the flow.
+// DefaultGridFloor is the log density (nats) that NewGrid raises lower node
+// values, NaN and -Inf to unless GridOptions.Floor says otherwise: a density
+// of zero for every purpose of a posterior, and finite, so that a grid's
+// interpolation never mixes -Inf with a number.
+const DefaultGridFloor = -1000
+
 type Grid struct {
 	Lo, Hi  []float64 // the box, per dimension, in data units
 	N       []int     // nodes per dimension, >= 2 each; node i of dimension j is at Lo[j] + i*(Hi[j]-Lo[j])/(N[j]-1)
@@ -76,7 +82,7 @@ func NewGrid(f *Flow, lo, hi []float64, n []int, opt GridOptions) (*Grid, error)
 	}
 	floor := opt.Floor
 	if floor == 0 {
-		floor = -1000
+		floor = DefaultGridFloor
 	}
 	g := &Grid{Lo: append([]float64(nil), lo...), Hi: append([]float64(nil), hi...),
 		N: append([]int(nil), n...), Outside: outside, Floor: floor, Values: make([]float64, total)}

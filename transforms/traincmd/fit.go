@@ -122,7 +122,7 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 	t.Add(star.StarsOut, int64(p.Len()))
 	start := time.Now()
 	var curve strings.Builder
-	curve.WriteString("pass,steps,train_nll,heldout_nll,seconds,heldout_ess,best,lr,heldout_left_out\n")
+	curve.WriteString("pass,steps,train_nll,heldout_nll,seconds,heldout_ess,best,lr,heldout_floored\n")
 	// The survey's combiner gives one value, or none where no block was
 	// sampled for it (--survey-stars 0).
 	var survey, part []distance.SurveyStar
@@ -132,16 +132,16 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 	fit := opt.Fit
 	fit.Survey = survey
 	fit.OnPass = func(pt distance.Pass) {
-		fmt.Fprintf(&curve, "%d,%d,%.6f,%.6f,%.1f,%.0f,%t,%.3g,%d\n", pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss, time.Since(start).Seconds(), pt.HeldOutESS, pt.Best, pt.LR, pt.HeldOutLeftOut)
+		fmt.Fprintf(&curve, "%d,%d,%.6f,%.6f,%.1f,%.0f,%t,%.3g,%d\n", pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss, time.Since(start).Seconds(), pt.HeldOutESS, pt.Best, pt.LR, pt.HeldOutFloored)
 		// Straight to stderr: on a local run that is the user's terminal, on
 		// a cluster the worker's log.
 		best := ""
-		switch pt.HeldOutLeftOut {
+		switch pt.HeldOutFloored {
 		case 0:
 		case 1:
-			best = " (1 point where the flow is not finite left out)"
+			best = " (1 point scored at the grid's floor)"
 		default:
-			best = fmt.Sprintf(" (%d points where the flow is not finite left out)", pt.HeldOutLeftOut)
+			best = fmt.Sprintf(" (%d points scored at the grid's floor)", pt.HeldOutFloored)
 		}
 		if pt.Best {
 			best += ", best so far"
