@@ -38,6 +38,7 @@ func paperSkyStars(n int, seed uint64) (*star.Block, map[int64][3]float64) {
 		r.BP = bp + sBPRP*rng.NormFloat64()
 		r.RP = bp - bprp + sBPRP*rng.NormFloat64()
 		r.BPRP = r.BP - r.RP
+		// flux_over_error = 2.5/ln(10)/sigma_mag, as the mock writes it.
 		r.GFluxOverError, r.BPFluxOverError, r.RPFluxOverError = 1.0857/sG, 1.0857/sBPRP, 1.0857/sBPRP
 		r.RUWE = 1
 		b.Append(r)
@@ -46,13 +47,17 @@ func paperSkyStars(n int, seed uint64) (*star.Block, map[int64][3]float64) {
 	return &b, truth
 }
 
+// mainSequence is the mock's main sequence, whose line sequenceSpread
+// measures residuals about.
+var mainSequence = mock.DefaultCMD().Sequences[0]
+
 // sequenceSpread accumulates weighted colour residuals about the mock's
 // main-sequence line, within 0.4 mag in bp-rp and 0.2 in bp-g of it and
 // -1 < g < 10.
 type sequenceSpread struct{ w, r1, r2, r11, r22, r12 float64 }
 
 func (s *sequenceSpread) add(w, g, bprp, bpg float64) {
-	ms := mock.DefaultCMD().Sequences[0]
+	ms := &mainSequence
 	x := g - ms.MeanG
 	r1 := bprp - (ms.BPRP[0] + ms.BPRP[1]*x + ms.BPRP[2]*x*x)
 	r2 := bpg - (ms.BPG[0] + ms.BPG[1]*x + ms.BPG[2]*x*x)
