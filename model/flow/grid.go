@@ -11,17 +11,17 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Grid is a distilled density: log p of a flow of D <= 3 tabulated on a
-// regular grid over a box, read back by multilinear (for D = 3 trilinear)
-// interpolation of log p. The distance pipeline evaluates the CMD density
-// hundreds of times per star; a Grid makes each evaluation a few dozen
-// flops instead of a pass through the flow.
 // DefaultGridFloor is the log density (nats) that NewGrid raises lower node
 // values, NaN and -Inf to unless GridOptions.Floor says otherwise: a density
 // of zero for every purpose of a posterior, and finite, so that a grid's
 // interpolation never mixes -Inf with a number.
 const DefaultGridFloor = -1000
 
+// Grid is a distilled density: log p of a flow of D <= 3 tabulated on a
+// regular grid over a box, read back by multilinear (for D = 3 trilinear)
+// interpolation of log p. The distance pipeline evaluates the CMD density
+// hundreds of times per star; a Grid makes each evaluation a few dozen
+// flops instead of a pass through the flow.
 type Grid struct {
 	Lo, Hi  []float64 // the box, per dimension, in data units
 	N       []int     // nodes per dimension, >= 2 each; node i of dimension j is at Lo[j] + i*(Hi[j]-Lo[j])/(N[j]-1)

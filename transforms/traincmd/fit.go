@@ -135,19 +135,19 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 		fmt.Fprintf(&curve, "%d,%d,%.6f,%.6f,%.1f,%.0f,%t,%.3g,%d\n", pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss, time.Since(start).Seconds(), pt.HeldOutESS, pt.Best, pt.LR, pt.HeldOutFloored)
 		// Straight to stderr: on a local run that is the user's terminal, on
 		// a cluster the worker's log.
-		best := ""
+		suffix := ""
 		switch pt.HeldOutFloored {
 		case 0:
 		case 1:
-			best = " (1 point scored at the grid's floor)"
+			suffix = " (1 point scored at the grid's floor)"
 		default:
-			best = fmt.Sprintf(" (%d points scored at the grid's floor)", pt.HeldOutFloored)
+			suffix = fmt.Sprintf(" (%d points scored at the grid's floor)", pt.HeldOutFloored)
 		}
 		if pt.Best {
-			best += ", best so far"
+			suffix += ", best so far"
 		}
 		fmt.Fprintf(os.Stderr, "traincmd: pass %d, %d steps: train NLL %.4f, held-out NLL %.4f over %.0f effective stars%s (%.0f s)\n",
-			pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss, pt.HeldOutESS, best, time.Since(start).Seconds())
+			pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss, pt.HeldOutESS, suffix, time.Since(start).Seconds())
 	}
 	f, _, err := distance.FitCMD(est, p, fit)
 	if err != nil {
