@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gaiaflow/gaiaflow/io/flowfile"
@@ -23,6 +24,7 @@ type trainSpec struct {
 	prec, act             string
 	parallaxOffset        float64
 	offsetSet, u0FromData bool
+	fs                    *flag.FlagSet // the flags as given (nil for the demo's spec)
 }
 
 func (t *trainSpec) declare(fs *flag.FlagSet) {
@@ -79,6 +81,45 @@ func (t *trainSpec) declare(fs *flag.FlagSet) {
 		return err
 	})
 	fs.StringVar(&o.Rejects, "rejects", "", "write rejected rows to this CSV")
+	fs.StringVar(&o.Start, "start-from", "", "start from this model (.gff, local or gs://): its architecture, standardisation and weights, Adam's moments afresh, to continue a training in another run; the architecture flags are then the model's")
+	t.fs = fs
+}
+
+// architectureFlags are the flags that --start-from takes from its model.
+var architectureFlags = []string{"blocks", "hidden", "layers", "activation"}
+
+// checkStart reads the model o.Start names and returns an error if it
+// cannot start this training: not a CMD flow (D = 3), conditioned where
+// the training is not or the other way round, or an architecture flag
+// given beside it.
+func (t *trainSpec) checkStart(ctx context.Context, o *traincmd.Options) error {
+	if o.Start == "" {
+		return nil
+	}
+	if t.fs != nil {
+		var given []string
+		t.fs.Visit(func(f *flag.Flag) {
+			if slices.Contains(architectureFlags, f.Name) {
+				given = append(given, "--"+f.Name)
+			}
+		})
+		if len(given) > 0 {
+			return fmt.Errorf("traincmd: %s with --start-from: the architecture is the model's", strings.Join(given, ", "))
+		}
+	}
+	f, err := flowfile.Load(ctx, o.Start)
+	if err != nil {
+		return fmt.Errorf("traincmd: --start-from: %w", err)
+	}
+	wantC := 0
+	if o.Fit.DistanceContext {
+		wantC = 1
+	}
+	if f.D() != 3 || f.C() != wantC {
+		return fmt.Errorf("traincmd: --start-from %s: a flow of D = %d, C = %d, where this training needs D = 3, C = %d", o.Start, f.D(), f.C(), wantC)
+	}
+	o.Fit.Flow = f.Config()
+	return nil
 }
 
 func (t *trainSpec) options() (traincmd.Options, error) {
@@ -111,6 +152,9 @@ func (t *trainSpec) options() (traincmd.Options, error) {
 func runTrain(ctx context.Context, t *trainSpec) (string, error) {
 	o, err := t.options()
 	if err != nil {
+		return "", err
+	}
+	if err := t.checkStart(ctx, &o); err != nil {
 		return "", err
 	}
 	p, err := traincmd.Build(o)

@@ -116,6 +116,15 @@ type CMDFit struct {
 	// distance's CMD is learned from that distance's stars alone (README).
 	DistanceContext bool
 
+	// Start, if not nil, is the flow the training starts from instead of a
+	// new one of Flow's architecture: its architecture, standardisation,
+	// weights and BatchNorm statistics (a copy; Start is not changed), with
+	// Adam's moments at zero. It continues a training beyond one run (the
+	// paper's 35 × 500 flow takes minutes per pass), or starts one from a
+	// CMD learned elsewhere. Its D must be 3 and its C 1 with
+	// DistanceContext, 0 without.
+	Start *flow.Flow `json:"-"`
+
 	// OnPass, if not nil, is called after each pass with the flow (valid
 	// during the call only).
 	OnPass func(p Pass) `json:"-"`
@@ -328,12 +337,8 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	if opt.DistanceContext {
 		cfg.C = 1
 	}
-	f, err := flow.New(cfg, opt.Opt.Init, keyrand.New(opt.Opt.Seed, 0x636d6466))
+	f, err := startFlow(cfg, st, opt)
 	if err != nil {
-		return nil, nil, err
-	}
-	f.Precision = opt.Opt.Precision
-	if err := f.SetStandardization(st); err != nil {
 		return nil, nil, err
 	}
 	stepper, err := flow.NewStepper(f, opt.Opt, opt.StepBatch)
@@ -482,6 +487,30 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 		f.Meta.Notes["columns"] += "; conditioned on log10 of the distance, pc"
 	}
 	return f, curve, nil
+}
+
+// startFlow returns the flow a training starts from: a copy of opt.Start,
+// or a new flow of the architecture cfg standardised by st, in the
+// precision of opt.Opt.
+func startFlow(cfg flow.Config, st flow.Standardization, opt CMDFit) (*flow.Flow, error) {
+	if opt.Start != nil {
+		if opt.Start.D() != cfg.D || opt.Start.C() != cfg.C {
+			return nil, fmt.Errorf("distance: the flow to start from has D = %d, C = %d; this training needs D = %d, C = %d",
+				opt.Start.D(), opt.Start.C(), cfg.D, cfg.C)
+		}
+		f := opt.Start.Clone()
+		f.Precision = opt.Opt.Precision
+		return f, nil
+	}
+	f, err := flow.New(cfg, opt.Opt.Init, keyrand.New(opt.Opt.Seed, 0x636d6466))
+	if err != nil {
+		return nil, err
+	}
+	f.Precision = opt.Opt.Precision
+	if err := f.SetStandardization(st); err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // averageOutlier reports whether a pass's held-out loss is too far above

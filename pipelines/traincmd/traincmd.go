@@ -35,6 +35,9 @@ type Options struct {
 	BlockSize  int
 	// Counts is where the run's tally goes; empty: <Out>/counts.json.
 	Counts string
+	// Start is a model the training continues from (traincmd.FitOptions);
+	// empty: a new flow.
+	Start string
 }
 
 // DefaultOptions are the training settings of `gaiaflow traincmd` and of
@@ -107,7 +110,7 @@ func Build(opt Options) (*beam.Pipeline, error) {
 		u0 = beam.Create(s, distance.U0{})
 	}
 	sample, cuts, survey := traincmd.Sample(s, traincmd.SampleOptions{Dust: opt.Dust, Cfg: opt.Cfg, Fraction: opt.Fraction, SurveyStars: opt.SurveyStars}, blocks, u0)
-	_, used := traincmd.Fit(s, traincmd.FitOptions{Dust: opt.Dust, Cfg: opt.Cfg, Fit: opt.Fit, MaxStars: opt.MaxStars, Out: opt.Out}, sample, u0, survey)
+	_, used := traincmd.Fit(s, traincmd.FitOptions{Dust: opt.Dust, Cfg: opt.Cfg, Fit: opt.Fit, MaxStars: opt.MaxStars, Out: opt.Out, Start: opt.Start}, sample, u0, survey)
 	stars.WriteTally(s, opt.CountsPath(), stars.Sum(s, read, cuts, used))
 	return p, nil
 }

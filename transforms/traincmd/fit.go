@@ -30,6 +30,9 @@ type FitOptions struct {
 	Fit      distance.CMDFit // architecture, Adam, passes, batch
 	MaxStars int             // train on at most this many stars (the lowest selection keys); 0: all
 	Out      string          // folder for cmd.gff and learning_curve.csv
+	// Start is a model (.gff, local or gs://) the training starts from
+	// (distance.CMDFit.Start); empty: a new flow of Fit.Flow's architecture.
+	Start string
 }
 
 // OverMax is the cut under which sampled stars beyond MaxStars count.
@@ -131,6 +134,11 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 	}
 	fit := opt.Fit
 	fit.Survey = survey
+	if opt.Start != "" {
+		if fit.Start, err = flowfile.Load(ctx, opt.Start); err != nil {
+			return fmt.Errorf("traincmd: the model to start from: %w", err)
+		}
+	}
 	fit.OnPass = func(pt distance.Pass) {
 		fmt.Fprintf(&curve, "%d,%d,%.6f,%.6f,%.1f,%.0f,%t,%.3g,%d\n", pt.Pass, pt.Steps, pt.TrainLoss, pt.HeldOutLoss, time.Since(start).Seconds(), pt.HeldOutESS, pt.Best, pt.LR, pt.HeldOutFloored)
 		// Straight to stderr: on a local run that is the user's terminal, on
@@ -156,6 +164,9 @@ func (fn *fitFn) ProcessElement(ctx context.Context, _ int, blocks func(*star.Bl
 	f.Meta.Notes["training_stars"] = fmt.Sprint(p.Len())
 	f.Meta.Notes["dust"] = opt.Dust
 	f.Meta.Notes["selection_survey_stars"] = fmt.Sprint(len(survey))
+	if opt.Start != "" {
+		f.Meta.Notes["started_from"] = opt.Start
+	}
 	var buf bytes.Buffer
 	if err := flowfile.Write(&buf, f); err != nil {
 		return err

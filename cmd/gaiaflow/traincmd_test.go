@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gaiaflow/gaiaflow/io/flowfile"
+)
+
+// TestTrainCMDStartFrom: `traincmd --start-from` continues from a model (the
+// note says which), takes its architecture, and refuses an architecture
+// flag beside it, a model that is not there, and a model of the other kind
+// (unconditioned for --distance-context), each before any star is read.
+func TestTrainCMDStartFrom(t *testing.T) {
+	dir := t.TempDir()
+	sky := filepath.Join(dir, "sky")
+	if code, out, errOut := gaiaflow(t, "simulate", "--out", sky, "--stars", "3000", "--seed", "2"); code != 0 {
+		t.Fatalf("simulate: exit %d\n%s\n%s", code, out, errOut)
+	}
+	parts, dust := filepath.Join(sky, "GaiaSource_*.csv.gz"), filepath.Join(sky, "dust.json")
+	train := func(out string, extra ...string) (int, string, string) {
+		args := []string{"traincmd", "--input", parts, "--dust", dust, "--out", out, "--passes", "1", "--min-parallax-snr", "3"}
+		return gaiaflow(t, append(args, extra...)...)
+	}
+	first := filepath.Join(dir, "first")
+	if code, out, errOut := train(first, "--blocks", "3", "--hidden", "24"); code != 0 {
+		t.Fatalf("traincmd: exit %d\n%s\n%s", code, out, errOut)
+	}
+	model := filepath.Join(first, "cmd.gff")
+	second := filepath.Join(dir, "second")
+	if code, out, errOut := train(second, "--start-from", model); code != 0 {
+		t.Fatalf("traincmd --start-from: exit %d\n%s\n%s", code, out, errOut)
+	}
+	f, err := flowfile.Load(context.Background(), filepath.Join(second, "cmd.gff"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := f.Config(); c.Blocks != 3 || c.Hidden[0] != 24 || f.Meta.Notes["started_from"] != model {
+		t.Errorf("continued model: %d blocks of %v, started_from %q; want 3 of 24 from %s", c.Blocks, c.Hidden, f.Meta.Notes["started_from"], model)
+	}
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--start-from", model, "--blocks", "5"}, "--blocks with --start-from"},
+		{[]string{"--start-from", filepath.Join(dir, "none.gff")}, "none.gff"},
+		{[]string{"--start-from", model, "--distance-context"}, "C = 1"},
+	} {
+		out := filepath.Join(dir, "bad")
+		code, _, errOut := train(out, bad.args...)
+		if code == 0 || !strings.Contains(errOut, bad.want) {
+			t.Errorf("%v: exit %d, want an error naming %q:\n%s", bad.args, code, bad.want, errOut)
+		}
+		if m, _ := filepath.Glob(filepath.Join(out, "*")); len(m) > 0 {
+			t.Errorf("%v: wrote %v", bad.args, m)
+		}
+	}
+}
