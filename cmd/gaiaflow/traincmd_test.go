@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,5 +59,50 @@ func TestTrainCMDStartFrom(t *testing.T) {
 		if m, _ := filepath.Glob(filepath.Join(out, "*")); len(m) > 0 {
 			t.Errorf("%v: wrote %v", bad.args, m)
 		}
+	}
+}
+
+// TestValidateModelAlone: `validate distances --model` scores a CMD model
+// without a catalog: its KL from the sky's true CMD, whose parts over the
+// true sequences add up to it, and the figures; and it wants exactly one of
+// --catalog and --model.
+func TestValidateModelAlone(t *testing.T) {
+	dir := t.TempDir()
+	sky := filepath.Join(dir, "sky")
+	if code, out, errOut := gaiaflow(t, "simulate", "--out", sky, "--stars", "3000", "--seed", "4"); code != 0 {
+		t.Fatalf("simulate: exit %d\n%s\n%s", code, out, errOut)
+	}
+	m := filepath.Join(dir, "m")
+	if code, out, errOut := gaiaflow(t, "traincmd", "--input", filepath.Join(sky, "GaiaSource_*.csv.gz"), "--dust", filepath.Join(sky, "dust.json"),
+		"--out", m, "--passes", "2", "--min-parallax-snr", "3"); code != 0 {
+		t.Fatalf("traincmd: exit %d\n%s\n%s", code, out, errOut)
+	}
+	model := filepath.Join(m, "cmd.gff")
+	code, out, errOut := gaiaflow(t, "validate", "distances", "--sky", sky, "--model", model, "--kl-points", "20000")
+	if code != 0 || !strings.Contains(out, "KL(true CMD || "+model+")") {
+		t.Fatalf("validate --model: exit %d\n%s\n%s", code, out, errOut)
+	}
+	var rep distanceReport
+	js, err := os.ReadFile(filepath.Join(m, "validation", "validation_distances.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(js, &rep); err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, p := range rep.KLParts {
+		sum += p.KL
+	}
+	if rep.Model != model || !(rep.KL > 0 && rep.KL < 20) || len(rep.KLParts) != 3 || math.Abs(sum-rep.KL) > 1e-9 || len(rep.Figures) != 2 {
+		t.Errorf("report: model %q, KL %v from parts %+v (sum %v), figures %v", rep.Model, rep.KL, rep.KLParts, sum, rep.Figures)
+	}
+	for _, f := range rep.Figures {
+		if _, err := os.Stat(f); err != nil {
+			t.Error(err)
+		}
+	}
+	if code, _, errOut := gaiaflow(t, "validate", "distances", "--sky", sky, "--model", model, "--catalog", dir); code == 0 || !strings.Contains(errOut, "one of --catalog and --model") {
+		t.Errorf("both --catalog and --model: exit %d\n%s", code, errOut)
 	}
 }

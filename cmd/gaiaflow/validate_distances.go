@@ -31,7 +31,10 @@ type distanceReport struct {
 	// KLParts splits KL over the true CMD's sequences.
 	KLParts []distance.KLPart `json:"kl_by_sequence"`
 	// KLNote says how a learned CMD conditioned on the distance was scored.
-	KLNote   string            `json:"kl_note,omitempty"`
+	KLNote string `json:"kl_note,omitempty"`
+	// Model is the model scored alone (--model, no catalog); empty for
+	// a catalog's report.
+	Model    string            `json:"model,omitempty"`
 	Accuracy distance.Accuracy `json:"accuracy"`
 	// AccuracyCMD is Accuracy over the paper-000 population alone (the
 	// stars the true CMD describes; the background and stream stars
@@ -115,17 +118,7 @@ func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints
 		learned = distance.MixedCMD{Dens: distance.FlowDensity{Flow: f}, Dists: distance.CatalogDistances(rows.DistQ50, nd)}
 		rep.KLNote = fmt.Sprintf("the learned CMD is conditioned on the distance: scored as its mean over %d quantiles of the catalog's dist_q50", nd)
 	}
-	cmd := sky.Config.Defaults().CMD
-	rng := keyrand.New(sky.Config.Seed, 0x6b6c)
-	var names []string
-	for _, s := range cmd.Sequences {
-		names = append(names, s.Name)
-	}
-	rep.KL, rep.KLStdErr, rep.KLParts = distance.KLByComponent(func(x []float64) int {
-		var seq int
-		x[0], x[1], x[2], seq = cmd.Sample(rng)
-		return seq
-	}, func(x []float64) float64 { return cmd.LogProb(x[0], x[1], x[2]) }, learned, klPoints, names)
+	scoreCMD(sky, learned, rep, klPoints)
 	rep.Accuracy = distance.CompareTruth(rows, truth)
 	rep.AccuracyCMD = distance.CompareTruth(rows, truthCMD)
 	withC, withoutC := map[int64]float64{}, map[int64]float64{}
@@ -154,7 +147,51 @@ func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints
 	var t1 distance.Table1
 	t1.AddRows(rows)
 	rep.Table1 = t1.Result()
+	return rep, writeCMDReport(ctx, sky, learned, rep, out)
+}
 
+// validateModel scores the CMD model at path alone against the true CMD of
+// the sky at skyDir: the KL with its parts, and the figures, without a
+// catalog (a CMD conditioned on the distance has no CMD of its own
+// without the catalog's distances, so it needs one).
+func validateModel(ctx context.Context, skyDir, path, out string, klPoints int) (*distanceReport, error) {
+	sky, err := mockio.ReadManifest(ctx, skyDir)
+	if err != nil {
+		return nil, err
+	}
+	f, err := flowfile.Load(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if f.D() != 3 || f.C() != 0 {
+		return nil, fmt.Errorf("%s: a flow of D = %d, C = %d is not a CMD of its own; score a CMD conditioned on the distance with --catalog", path, f.D(), f.C())
+	}
+	rep := &distanceReport{Model: path}
+	learned := distance.FlowDensity{Flow: f}
+	scoreCMD(sky, learned, rep, klPoints)
+	return rep, writeCMDReport(ctx, sky, learned, rep, out)
+}
+
+// scoreCMD fills rep's KL of learned from the sky's true CMD, its standard
+// error and its parts, on klPoints true draws seeded by the sky's seed.
+func scoreCMD(sky *mockio.Manifest, learned distance.Density, rep *distanceReport, klPoints int) {
+	cmd := sky.Config.Defaults().CMD
+	rng := keyrand.New(sky.Config.Seed, 0x6b6c)
+	var names []string
+	for _, s := range cmd.Sequences {
+		names = append(names, s.Name)
+	}
+	rep.KL, rep.KLStdErr, rep.KLParts = distance.KLByComponent(func(x []float64) int {
+		var seq int
+		x[0], x[1], x[2], seq = cmd.Sample(rng)
+		return seq
+	}, func(x []float64) float64 { return cmd.LogProb(x[0], x[1], x[2]) }, learned, klPoints, names)
+}
+
+// writeCMDReport draws paper 000's figs. 2 and 3 of learned beside the sky's
+// true CMD into out and writes rep there as validation_distances.json.
+func writeCMDReport(ctx context.Context, sky *mockio.Manifest, learned distance.Density, rep *distanceReport, out string) error {
+	cmd := sky.Config.Defaults().CMD
 	grid := distance.Marginal{NX: 120, NY: 120, NBPG: 201}
 	trueGrid := plot.CMDGrid(distance.MarginalCMD(distance.LogProbFunc(cmd.LogProb), grid))
 	learnedGrid := plot.CMDGrid(distance.MarginalCMD(learned, grid))
@@ -164,15 +201,21 @@ func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints
 	} {
 		p := store.Join(out, name)
 		if err := fig.Save(ctx, p); err != nil {
-			return rep, err
+			return err
 		}
 		rep.Figures = append(rep.Figures, p)
 	}
 	js, _ := json.MarshalIndent(rep, "", "  ")
-	return rep, store.WriteFile(ctx, store.Join(out, "validation_distances.json"), js)
+	return store.WriteFile(ctx, store.Join(out, "validation_distances.json"), js)
 }
 
 func printDistanceReport(r *distanceReport) {
+	if r.Model != "" {
+		fmt.Printf("KL(true CMD || %s): %.3f ± %.3f nats\n", r.Model, r.KL, r.KLStdErr)
+		printKLParts(r)
+		printFigures(r)
+		return
+	}
 	a, c := r.Accuracy, r.AccuracyCMD
 	fmt.Printf(`| check | all stars | paper-000 population | ideal |
 |---|---|---|---|
@@ -189,16 +232,7 @@ func printDistanceReport(r *distanceReport) {
 		100*a.Coverage68, 100*c.Coverage68, a.QuantilePullMedian, a.QuantilePullSpread, c.QuantilePullMedian, c.QuantilePullSpread,
 		a.PullMedian, a.PullSpread, c.PullMedian, c.PullSpread,
 		100*r.Table1.MeanSNRImprovement, a.NegParallaxFinite, a.NegParallax, c.NegParallaxFinite, c.NegParallax)
-	fmt.Printf(`
-| true CMD sequence | its share of the stars | of the KL, nats | mean log ratio per star |
-|---|---|---|---|
-`)
-	for _, p := range r.KLParts {
-		fmt.Printf("| %s | %.3f | %.3f | %.3f |\n", p.Name, p.Fraction, p.KL, p.MeanLogRatio)
-	}
-	if r.KLNote != "" {
-		fmt.Printf("\n(KL: %s.)\n", r.KLNote)
-	}
+	printKLParts(r)
 	if c, n := r.AccuracyColour, r.AccuracyNoColour; c != nil && n != nil {
 		fmt.Printf(`
 | paper-000 population | with BP/RP | without BP/RP (marginal in g) |
@@ -223,6 +257,25 @@ func printDistanceReport(r *distanceReport) {
 				100*a.Coverage68, a.QuantilePullMedian, a.QuantilePullSpread)
 		}
 	}
+	printFigures(r)
+}
+
+// printKLParts prints the table of the KL's parts over the true CMD's
+// sequences, and how a conditioned CMD was scored.
+func printKLParts(r *distanceReport) {
+	fmt.Printf(`
+| true CMD sequence | its share of the stars | of the KL, nats | mean log ratio per star |
+|---|---|---|---|
+`)
+	for _, p := range r.KLParts {
+		fmt.Printf("| %s | %.3f | %.3f | %.3f |\n", p.Name, p.Fraction, p.KL, p.MeanLogRatio)
+	}
+	if r.KLNote != "" {
+		fmt.Printf("\n(KL: %s.)\n", r.KLNote)
+	}
+}
+
+func printFigures(r *distanceReport) {
 	for _, f := range r.Figures {
 		fmt.Println("figure:", f)
 	}
@@ -237,23 +290,35 @@ func init() {
 the true and learned CMDs side by side (paper fig. 2) and the learned one (fig. 3), the median
 relative distance error against 1/parallax, the coverage of [q15.87, q84.13], the spread of the
 pulls, the mean SNR improvement (paper: 48.6% on DR2) and the negative parallaxes' distances.
-Writes validation_distances.json and the figures to --out.`,
-		example: "gaiaflow validate distances --sky mock --catalog mock-catalog --out mock-catalog/validation",
+Writes validation_distances.json and the figures to --out. With --model instead of --catalog, the
+model alone (a cmd.gff of 'gaiaflow traincmd'): its KL, split over the true CMD's sequences, and
+the figures, in seconds, without a catalog.`,
+		example: "gaiaflow validate distances --sky mock --catalog mock-catalog --out mock-catalog/validation\n  gaiaflow validate distances --sky mock --model mock-model/cmd.gff",
 		setup: func(fs *flag.FlagSet) func(context.Context, []string) error {
-			var skyDir, catDir, out string
+			var skyDir, catDir, model, out string
 			var n int
 			fs.StringVar(&skyDir, "sky", "", "the simulated sky's folder")
 			fs.StringVar(&catDir, "catalog", "", "the catalog folder made from it")
-			fs.StringVar(&out, "out", "", "where the report and figures go (default: <catalog>/validation)")
+			fs.StringVar(&model, "model", "", "instead of --catalog: score this CMD model (.gff) alone against the sky's true CMD")
+			fs.StringVar(&out, "out", "", "where the report and figures go (default: <catalog>/validation, or validation/ beside the model)")
 			fs.IntVar(&n, "kl-points", defaultKLPoints, "true samples for the KL estimate")
 			return func(ctx context.Context, _ []string) error {
-				if skyDir == "" || catDir == "" {
-					return fmt.Errorf("--sky and --catalog are required")
+				if skyDir == "" || (catDir == "") == (model == "") {
+					return fmt.Errorf("--sky and one of --catalog and --model are required")
 				}
-				if out == "" {
-					out = store.Join(catDir, "validation")
+				var r *distanceReport
+				var err error
+				if model != "" {
+					if out == "" {
+						out = store.Join(store.Dir(model), "validation")
+					}
+					r, err = validateModel(ctx, skyDir, model, out, n)
+				} else {
+					if out == "" {
+						out = store.Join(catDir, "validation")
+					}
+					r, err = validateDistances(ctx, skyDir, catDir, out, n)
 				}
-				r, err := validateDistances(ctx, skyDir, catDir, out, n)
 				if err != nil {
 					return err
 				}

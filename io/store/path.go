@@ -38,5 +38,14 @@ func Base(p string) string {
 	return filepath.Base(p)
 }
 
+// Dir returns all of p but its last element: the folder of a local path or
+// of a gs:// object.
+func Dir(p string) string {
+	if IsGCS(p) {
+		return gsScheme + path.Dir(strings.TrimPrefix(p, gsScheme))
+	}
+	return filepath.Dir(p)
+}
+
 // hasMeta reports whether pattern contains glob metacharacters.
 func hasMeta(pattern string) bool { return strings.ContainsAny(pattern, `*?[\`) }

@@ -123,3 +123,17 @@ func TestLocal(t *testing.T) {
 func TestCloudStorageEmulator(t *testing.T) {
 	exercise(t, storetest.Emulator(t, "gaia"))
 }
+
+// TestDir: the folder of a local path and of a Cloud Storage object.
+func TestDir(t *testing.T) {
+	for p, want := range map[string]string{
+		"gs://b/models/m1/cmd.gff": "gs://b/models/m1",
+		"gs://b/cmd.gff":           "gs://b",
+		"models/m1/cmd.gff":        "models/m1",
+		"cmd.gff":                  ".",
+	} {
+		if got := store.Dir(p); got != want {
+			t.Errorf("Dir(%q) = %q, want %q", p, got, want)
+		}
+	}
+}
