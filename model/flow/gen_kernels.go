@@ -94,6 +94,8 @@ func main() {
 	for _, t := range types {
 		peakKernel(&s, t)
 		fmt.Fprintf(&g, "// peak%s runs n iterations of 24 independent %s vector FMAs (24*%d*2 flops), to\n// measure the core's peak rate.\n//\n//go:noescape\nfunc peak%s(n int)\n\n", t.name, t.gotype, t.lanes, t.name)
+		peakKernelAVX2(&s, t)
+		fmt.Fprintf(&g, "// peak2%s runs n iterations of 12 independent %s AVX2 FMAs (12*%d*2 flops), to\n// measure the peak rate of a core without AVX-512.\n//\n//go:noescape\nfunc peak2%s(n int)\n\n", t.name, t.gotype, t.lanes/2, t.name)
 	}
 	fmt.Fprintf(&g, "// adamAVX updates n (a multiple of 8) parameters p with gradients g and\n// moments m, v; c holds beta1, 1-beta1, beta2, 1-beta2, decay, step size,\n// 1/sqrt(bias correction 2), eps.\n//\n//go:noescape\nfunc adamAVX(n int, p, grad, m, v *float64, c *[8]float64)\n")
 	must(os.WriteFile("kernels_amd64.s", s.Bytes(), 0o644))
@@ -249,6 +251,29 @@ func peakKernel(w *bytes.Buffer, t typ) {
 	fmt.Fprintf(w, "loop:\n")
 	for i := 0; i < 24; i++ {
 		p("%s Z24, Z25, Z%d", t.fma, i)
+	}
+	p("DECQ CX")
+	p("JNZ loop")
+	fmt.Fprintf(w, "done:\n")
+	p("VZEROUPPER")
+	p("RET")
+}
+
+// peakKernelAVX2 writes peak2S or peak2D: peakKernel's loop in the 16
+// 256-bit registers of AVX2, 12 accumulators (two FMA pipes of 4-5 cycles'
+// latency need at least 10 independent ones).
+func peakKernelAVX2(w *bytes.Buffer, t typ) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	fmt.Fprintf(w, "\n// func peak2%s(n int)\nTEXT ·peak2%s(SB), NOSPLIT, $0-8\n", t.name, t.name)
+	p("MOVQ n+0(FP), CX")
+	for i := 0; i < 14; i++ {
+		p("%s Y%d, Y%d, Y%d", t.xor, i, i, i)
+	}
+	p("TESTQ CX, CX")
+	p("JZ done")
+	fmt.Fprintf(w, "loop:\n")
+	for i := 0; i < 12; i++ {
+		p("%s Y12, Y13, Y%d", t.fma, i)
 	}
 	p("DECQ CX")
 	p("JNZ loop")

@@ -411,11 +411,23 @@ func expNegAVX(n int, dst, src *float32, c *[11]float32)
 //go:noescape
 func peakS(n int)
 
+// peak2S runs n iterations of 12 independent float32 AVX2 FMAs (12*8*2 flops), to
+// measure the peak rate of a core without AVX-512.
+//
+//go:noescape
+func peak2S(n int)
+
 // peakD runs n iterations of 24 independent float64 vector FMAs (24*8*2 flops), to
 // measure the core's peak rate.
 //
 //go:noescape
 func peakD(n int)
+
+// peak2D runs n iterations of 12 independent float64 AVX2 FMAs (12*4*2 flops), to
+// measure the peak rate of a core without AVX-512.
+//
+//go:noescape
+func peak2D(n int)
 
 // adamAVX updates n (a multiple of 8) parameters p with gradients g and
 // moments m, v; c holds beta1, 1-beta1, beta2, 1-beta2, decay, step size,
