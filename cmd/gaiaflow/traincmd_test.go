@@ -18,11 +18,7 @@ import (
 // (unconditioned for --distance-context), each before any star is read.
 func TestTrainCMDStartFrom(t *testing.T) {
 	dir := t.TempDir()
-	sky := filepath.Join(dir, "sky")
-	if code, out, errOut := gaiaflow(t, "simulate", "--out", sky, "--stars", "3000", "--seed", "2"); code != 0 {
-		t.Fatalf("simulate: exit %d\n%s\n%s", code, out, errOut)
-	}
-	parts, dust := filepath.Join(sky, "GaiaSource_*.csv.gz"), filepath.Join(sky, "dust.json")
+	_, parts, dust := smallSky(t, dir, "2")
 	train := func(out string, extra ...string) (int, string, string) {
 		args := []string{"traincmd", "--input", parts, "--dust", dust, "--out", out, "--passes", "1", "--min-parallax-snr", "3"}
 		return gaiaflow(t, append(args, extra...)...)
@@ -68,13 +64,9 @@ func TestTrainCMDStartFrom(t *testing.T) {
 // --catalog and --model.
 func TestValidateModelAlone(t *testing.T) {
 	dir := t.TempDir()
-	sky := filepath.Join(dir, "sky")
-	if code, out, errOut := gaiaflow(t, "simulate", "--out", sky, "--stars", "3000", "--seed", "4"); code != 0 {
-		t.Fatalf("simulate: exit %d\n%s\n%s", code, out, errOut)
-	}
+	sky, parts, dust := smallSky(t, dir, "4")
 	m := filepath.Join(dir, "m")
-	if code, out, errOut := gaiaflow(t, "traincmd", "--input", filepath.Join(sky, "GaiaSource_*.csv.gz"), "--dust", filepath.Join(sky, "dust.json"),
-		"--out", m, "--passes", "2", "--min-parallax-snr", "3"); code != 0 {
+	if code, out, errOut := gaiaflow(t, "traincmd", "--input", parts, "--dust", dust, "--out", m, "--passes", "2", "--min-parallax-snr", "3"); code != 0 {
 		t.Fatalf("traincmd: exit %d\n%s\n%s", code, out, errOut)
 	}
 	model := filepath.Join(m, "cmd.gff")
@@ -105,4 +97,15 @@ func TestValidateModelAlone(t *testing.T) {
 	if code, _, errOut := gaiaflow(t, "validate", "distances", "--sky", sky, "--model", model, "--catalog", dir); code == 0 || !strings.Contains(errOut, "one of --catalog and --model") {
 		t.Errorf("both --catalog and --model: exit %d\n%s", code, errOut)
 	}
+}
+
+// smallSky simulates a 3,000-star sky of the seed into dir/sky and returns
+// its folder, its partitions' glob and its dust map.
+func smallSky(t *testing.T, dir, seed string) (sky, parts, dust string) {
+	t.Helper()
+	sky = filepath.Join(dir, "sky")
+	if code, out, errOut := gaiaflow(t, "simulate", "--out", sky, "--stars", "3000", "--seed", seed); code != 0 {
+		t.Fatalf("simulate: exit %d\n%s\n%s", code, out, errOut)
+	}
+	return sky, filepath.Join(sky, "GaiaSource_*.csv.gz"), filepath.Join(sky, "dust.json")
 }

@@ -92,9 +92,9 @@ func main() {
 	expKernel(&s)
 	fmt.Fprintf(&g, "// expNegAVX writes exp(-src[i]) into dst[i] for i < n (a multiple of 16),\n// to float32 accuracy; c holds log2(e), ln2 high and low parts and the\n// Taylor coefficients 1/k!, k = 0..7.\n//\n//go:noescape\nfunc expNegAVX(n int, dst, src *float32, c *[11]float32)\n\n")
 	for _, t := range types {
-		peakKernel(&s, t)
+		peakKernel(&s, t, "peak"+t.name, "Z", 24)
 		fmt.Fprintf(&g, "// peak%s runs n iterations of 24 independent %s vector FMAs (24*%d*2 flops), to\n// measure the core's peak rate.\n//\n//go:noescape\nfunc peak%s(n int)\n\n", t.name, t.gotype, t.lanes, t.name)
-		peakKernelAVX2(&s, t)
+		peakKernel(&s, t, "peak2"+t.name, "Y", 12)
 		fmt.Fprintf(&g, "// peak2%s runs n iterations of 12 independent %s AVX2 FMAs (12*%d*2 flops), to\n// measure the peak rate of a core without AVX-512.\n//\n//go:noescape\nfunc peak2%s(n int)\n\n", t.name, t.gotype, t.lanes/2, t.name)
 	}
 	fmt.Fprintf(&g, "// adamAVX updates n (a multiple of 8) parameters p with gradients g and\n// moments m, v; c holds beta1, 1-beta1, beta2, 1-beta2, decay, step size,\n// 1/sqrt(bias correction 2), eps.\n//\n//go:noescape\nfunc adamAVX(n int, p, grad, m, v *float64, c *[8]float64)\n")
@@ -238,42 +238,22 @@ func kernelAVX2(w *bytes.Buffer, t typ, r, v int) {
 	p("RET")
 }
 
-// peakKernel writes peakS or peakD: register-only FMAs, no memory.
-func peakKernel(w *bytes.Buffer, t typ) {
+// peakKernel writes the loop name: accs independent FMAs of the vector
+// registers reg ("Z" for AVX-512, "Y" for AVX2) per iteration, from the two
+// registers after them, no memory. AVX2 has 16 registers: 12 accumulators,
+// as two FMA pipes of 4-5 cycles' latency need at least 10 independent ones.
+func peakKernel(w *bytes.Buffer, t typ, name, reg string, accs int) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
-	fmt.Fprintf(w, "\n// func peak%s(n int)\nTEXT ·peak%s(SB), NOSPLIT, $0-8\n", t.name, t.name)
+	fmt.Fprintf(w, "\n// func %s(n int)\nTEXT ·%s(SB), NOSPLIT, $0-8\n", name, name)
 	p("MOVQ n+0(FP), CX")
-	for i := 0; i < 26; i++ {
-		p("%s Z%d, Z%d, Z%d", t.xor, i, i, i)
+	for i := 0; i < accs+2; i++ {
+		p("%s %s%d, %s%d, %s%d", t.xor, reg, i, reg, i, reg, i)
 	}
 	p("TESTQ CX, CX")
 	p("JZ done")
 	fmt.Fprintf(w, "loop:\n")
-	for i := 0; i < 24; i++ {
-		p("%s Z24, Z25, Z%d", t.fma, i)
-	}
-	p("DECQ CX")
-	p("JNZ loop")
-	fmt.Fprintf(w, "done:\n")
-	p("VZEROUPPER")
-	p("RET")
-}
-
-// peakKernelAVX2 writes peak2S or peak2D: peakKernel's loop in the 16
-// 256-bit registers of AVX2, 12 accumulators (two FMA pipes of 4-5 cycles'
-// latency need at least 10 independent ones).
-func peakKernelAVX2(w *bytes.Buffer, t typ) {
-	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
-	fmt.Fprintf(w, "\n// func peak2%s(n int)\nTEXT ·peak2%s(SB), NOSPLIT, $0-8\n", t.name, t.name)
-	p("MOVQ n+0(FP), CX")
-	for i := 0; i < 14; i++ {
-		p("%s Y%d, Y%d, Y%d", t.xor, i, i, i)
-	}
-	p("TESTQ CX, CX")
-	p("JZ done")
-	fmt.Fprintf(w, "loop:\n")
-	for i := 0; i < 12; i++ {
-		p("%s Y12, Y13, Y%d", t.fma, i)
+	for i := 0; i < accs; i++ {
+		p("%s %s%d, %s%d, %s%d", t.fma, reg, accs, reg, accs+1, reg, i)
 	}
 	p("DECQ CX")
 	p("JNZ loop")
