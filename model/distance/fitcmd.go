@@ -125,6 +125,15 @@ type CMDFit struct {
 	// DistanceContext, 0 without.
 	Start *flow.Flow `json:"-"`
 
+	// AllSamples, with PosteriorPoints, makes every star's points all its
+	// samples, each weighted by its posterior weight (samplePoints), instead
+	// of Redraws draws of one: the gradient then carries no draw noise. On
+	// a 60,000-star paper-000 sky (traincmd seeds 1, 2, 3) KL 0.082, 0.091,
+	// 0.089 against 0.096, 0.124, 0.129 with the draws, for 1.8 times the
+	// training time (about 2.7 times the Adam steps; the draws with as many
+	// steps, --redraws 22, gave 0.101 on seed 1). Not with DistanceContext.
+	AllSamples bool
+
 	// OnPass, if not nil, is called after each pass with the flow (valid
 	// during the call only).
 	OnPass func(p Pass) `json:"-"`
@@ -306,6 +315,9 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 		st.XMean[j], st.XScale[j] = clippedMoments(mat.Col(nil, j, x0))
 	}
 
+	if opt.AllSamples && (opt.Points != PosteriorPoints || opt.DistanceContext) {
+		return nil, nil, errors.New("distance: all samples as points need posterior points and no distance context")
+	}
 	if opt.DistanceContext {
 		if opt.GridNodes > 0 || opt.Points != PosteriorPoints {
 			return nil, nil, errors.New("distance: a CMD conditioned on the distance needs posterior points and no grid (GridNodes 0)")
@@ -354,6 +366,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	}
 	nb := (train.Len() + opt.Batch - 1) / opt.Batch
 	shuffle := keyrand.New(opt.Opt.Seed, 0x62617463)
+	pointOrder := keyrand.New(opt.Opt.Seed, 0x73616d70)
 	var curve []Pass
 	var xs, xOn, wOn, cOn []float64
 	var best, avg *flow.Flow
@@ -401,14 +414,18 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 			}
 			for r := 0; r < max(opt.Redraws, 1); r++ {
 				if r > 0 {
-					if opt.Points != PosteriorPoints {
+					if opt.Points != PosteriorPoints || opt.AllSamples {
 						break
 					}
 					ts.Redraw(uint64(stepper.Steps() + 1))
 				}
 				xs = trainingPoints(e, &ts, opt.Points, xs)
 				sel.apply(&ts)
-				xOn, wOn = onCMDPoints(&ts, xs, xOn, wOn)
+				if opt.AllSamples {
+					xOn, wOn = samplePoints(&ts, xOn, wOn, pointOrder)
+				} else {
+					xOn, wOn = onCMDPoints(&ts, xs, xOn, wOn)
+				}
 				cOn = distanceContext(&ts, opt.DistanceContext, cOn)
 				for lo := 0; lo < len(wOn); lo += opt.StepBatch {
 					hi := min(lo+opt.StepBatch, len(wOn))
