@@ -128,8 +128,8 @@ type CMDFit struct {
 	// AllSamples, with PosteriorPoints, makes every star's points all its
 	// samples, each weighted by its posterior weight (samplePoints), instead
 	// of Redraws draws of one: the gradient then carries no draw noise. On
-	// a 60,000-star paper-000 sky (traincmd seeds 1, 2, 3) KL 0.082, 0.091,
-	// 0.089 against 0.096, 0.124, 0.129 with the draws, for 1.8 times the
+	// a 60,000-star paper-000 sky (traincmd seeds 1, 2, 3) KL 0.083, 0.082,
+	// 0.091 against 0.096, 0.124, 0.129 with the draws, for 1.7 times the
 	// training time (about 2.7 times the Adam steps; the draws with as many
 	// steps, --redraws 22, gave 0.101 on seed 1). Not with DistanceContext.
 	AllSamples bool
