@@ -279,6 +279,9 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 	if e.cfg.Mode != Training {
 		return nil, nil, errors.New("distance: FitCMD needs an Estimator in Training mode")
 	}
+	if opt.AllSamples && (opt.Points != PosteriorPoints || opt.DistanceContext) {
+		return nil, nil, errors.New("distance: all samples as points need posterior points and no distance context")
+	}
 	if opt.Passes == 0 {
 		opt.Passes = 5
 	}
@@ -315,9 +318,6 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 		st.XMean[j], st.XScale[j] = clippedMoments(mat.Col(nil, j, x0))
 	}
 
-	if opt.AllSamples && (opt.Points != PosteriorPoints || opt.DistanceContext) {
-		return nil, nil, errors.New("distance: all samples as points need posterior points and no distance context")
-	}
 	if opt.DistanceContext {
 		if opt.GridNodes > 0 || opt.Points != PosteriorPoints {
 			return nil, nil, errors.New("distance: a CMD conditioned on the distance needs posterior points and no grid (GridNodes 0)")
