@@ -29,18 +29,26 @@ func (a *adam) step(p, g []float64) {
 	m := a.m
 	v := a.v[:len(m)]
 	p, g = p[:len(m)], g[:len(m)]
-	start := len(m) &^ 7
 	c := [8]float64{b1, 1 - b1, b2, 1 - b2, a.decay, stepSize, 1 / bc2, a.eps}
-	if !useAsm || !adamFast(start, p, g, m, v, &c) {
-		start = 0
+	start := 0
+	if useAsm {
+		start = adamFast(p, g, m, v, &c)
 	}
 	for i := start; i < len(m); i++ {
-		gi := g[i]
-		if a.decay != 0 {
-			gi += a.decay * p[i]
-		}
-		m[i] = b1*m[i] + (1-b1)*gi
-		v[i] = b2*v[i] + (1-b2)*gi*gi
-		p[i] -= stepSize * m[i] / (math.Sqrt(v[i])/bc2 + a.eps)
+		p[i], m[i], v[i] = adamUpdate(p[i], g[i], m[i], v[i], &c)
 	}
+}
+
+// adamUpdate is one parameter's update exactly as a lane of the kernels
+// computes it (gen_kernels.go), so that a model is the same on every kind
+// of core: the products that the kernels fuse with an addition are fused
+// here (math.FMA), and every other product is rounded on its own (the
+// conversions stop the compiler from fusing it). PyTorch's own arithmetic
+// differs from it in the last bits only (TestReferenceTrain).
+func adamUpdate(p, g, m, v float64, c *[8]float64) (float64, float64, float64) {
+	g = math.FMA(c[4], p, g)               // g + decay p
+	m = math.FMA(c[1], g, float64(c[0]*m)) // beta1 m + (1-beta1) g
+	v = math.FMA(c[3], float64(g*g), float64(c[2]*v))
+	den := float64(math.Sqrt(v)*c[6]) + c[7] // sqrt(v / bias correction 2) + eps
+	return p - float64(c[5]*m)/den, m, v
 }

@@ -13,8 +13,8 @@ import (
 // The instruction sets the kernels of kernels_amd64.s need.
 const (
 	isaNone   = iota
-	isaAVX2   // AVX2 and FMA: gemm only
-	isaAVX512 // AVX-512 F and DQ: gemm, Adam, exp
+	isaAVX2   // AVX2 and FMA
+	isaAVX512 // AVX-512 F and DQ
 )
 
 // isa is the best instruction set of this CPU; useAsm reports whether gemm
@@ -143,28 +143,50 @@ func gemmFast[T float](m, n, kk int, a []T, sar, sak int, b []T, ldb int, c []T,
 	return true
 }
 
-// adamFast runs adamAVX on the first n (a multiple of 8) elements, or
-// nothing without AVX-512; it reports whether it ran.
-func adamFast(n int, p, g, m, v []float64, c *[8]float64) bool {
-	if isa != isaAVX512 {
-		return false
+// adamFast updates the leading parameters in the kernel of the CPU's
+// instruction set, 8 (AVX-512) or 4 (AVX2) at a time, and returns how many
+// it updated.
+func adamFast(p, g, m, v []float64, c *[8]float64) int {
+	n := len(m)
+	switch isa {
+	case isaAVX512:
+		n &^= 7
+	case isaAVX2:
+		n &^= 3
+	default:
+		return 0
 	}
 	if n > 0 {
 		_, _, _, _ = p[n-1], g[n-1], m[n-1], v[n-1]
-		adamAVX(n, &p[0], &g[0], &m[0], &v[0], c)
+		if isa == isaAVX512 {
+			adamAVX(n, &p[0], &g[0], &m[0], &v[0], c)
+		} else {
+			adamAVX2(n, &p[0], &g[0], &m[0], &v[0], c)
+		}
 	}
-	return true
+	return n
 }
 
-// expNegFast runs expNegAVX on the first n (a multiple of 16) elements, or
-// nothing without AVX-512; it reports whether it ran.
-func expNegFast(n int, dst, src []float32) bool {
-	if isa != isaAVX512 {
-		return false
+// expNegFast writes exp(-src) of the leading elements in the kernel of the
+// CPU's instruction set, 16 (AVX-512) or 8 (AVX2) at a time, and returns
+// how many it wrote.
+func expNegFast(src, dst []float32) int {
+	n := len(src)
+	switch isa {
+	case isaAVX512:
+		n &^= 15
+	case isaAVX2:
+		n &^= 7
+	default:
+		return 0
 	}
 	if n > 0 {
 		_, _ = dst[n-1], src[n-1]
-		expNegAVX(n, &dst[0], &src[0], &expNegConst)
+		if isa == isaAVX512 {
+			expNegAVX(n, &dst[0], &src[0], &expNegConst)
+		} else {
+			expNegAVX2(n, &dst[0], &src[0], &expNegConst, &expNegScale)
+		}
 	}
-	return true
+	return n
 }

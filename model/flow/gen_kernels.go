@@ -2,8 +2,8 @@
 
 // gen_kernels writes kernels_amd64.s and kernels_amd64.go: AVX-512 and
 // AVX2+FMA register tiles of gemm (gemm.go) for float32 and float64, one
-// function per tile shape (rows x vectors), and the AVX-512 Adam update,
-// exp(-x) and peak-rate loops. Run it with "go run gen_kernels.go".
+// function per tile shape (rows x vectors), the Adam update and exp(-x) for
+// both (the same bits from either), and the peak-rate loops. Run it with "go run gen_kernels.go".
 package main
 
 import (
@@ -89,7 +89,9 @@ func main() {
 		fmt.Fprintf(&g, "}\n\n")
 	}
 	adamKernel(&s)
+	adamKernelAVX2(&s)
 	expKernel(&s)
+	expKernelAVX2(&s)
 	fmt.Fprintf(&g, "// expNegAVX writes exp(-src[i]) into dst[i] for i < n (a multiple of 16),\n// to float32 accuracy; c holds log2(e), ln2 high and low parts and the\n// Taylor coefficients 1/k!, k = 0..7.\n//\n//go:noescape\nfunc expNegAVX(n int, dst, src *float32, c *[11]float32)\n\n")
 	for _, t := range types {
 		peakKernel(&s, t, "peak"+t.name, "Z", 24)
@@ -97,7 +99,9 @@ func main() {
 		peakKernel(&s, t, "peak2"+t.name, "Y", 12)
 		fmt.Fprintf(&g, "// peak2%s runs n iterations of 12 independent %s AVX2 FMAs (12*%d*2 flops), to\n// measure the peak rate of a core without AVX-512.\n//\n//go:noescape\nfunc peak2%s(n int)\n\n", t.name, t.gotype, t.lanes/2, t.name)
 	}
-	fmt.Fprintf(&g, "// adamAVX updates n (a multiple of 8) parameters p with gradients g and\n// moments m, v; c holds beta1, 1-beta1, beta2, 1-beta2, decay, step size,\n// 1/sqrt(bias correction 2), eps.\n//\n//go:noescape\nfunc adamAVX(n int, p, grad, m, v *float64, c *[8]float64)\n")
+	fmt.Fprintf(&g, "// expNegAVX2 is expNegAVX for AVX2 and FMA, 8 lanes at a time (n a multiple\n// of 8), with the same bits; k holds 300, -300, -Inf, 1023 and +Inf.\n//\n//go:noescape\nfunc expNegAVX2(n int, dst, src *float32, c *[11]float32, k *[5]float32)\n\n")
+	fmt.Fprintf(&g, "// adamAVX updates n (a multiple of 8) parameters p with gradients g and\n// moments m, v; c holds beta1, 1-beta1, beta2, 1-beta2, decay, step size,\n// 1/sqrt(bias correction 2), eps.\n//\n//go:noescape\nfunc adamAVX(n int, p, grad, m, v *float64, c *[8]float64)\n\n")
+	fmt.Fprintf(&g, "// adamAVX2 is adamAVX for AVX2 and FMA, 4 parameters at a time (n a\n// multiple of 4), with the same bits.\n//\n//go:noescape\nfunc adamAVX2(n int, p, grad, m, v *float64, c *[8]float64)\n")
 	must(os.WriteFile("kernels_amd64.s", s.Bytes(), 0o644))
 	src, err := format.Source(g.Bytes())
 	must(err)
@@ -344,6 +348,131 @@ func adamKernel(w *bytes.Buffer) {
 	p("ADDQ $64, SI")
 	p("ADDQ $64, R8")
 	p("ADDQ $64, R9")
+	p("DECQ CX")
+	p("JNZ loop")
+	fmt.Fprintf(w, "done:\n")
+	p("VZEROUPPER")
+	p("RET")
+}
+
+// expKernelAVX2 writes expNegAVX2: expNegAVX's arithmetic on 8 lanes, the
+// same operations in the same order, so the same bits. AVX2 has no
+// VSCALEFPS: p 2^n is formed in float64, where it is exact for |n| <= 300
+// (n clamped there, which no float32 result can tell), and rounded once to
+// float32; an infinite n follows VSCALEFPS's table (scale32).
+func expKernelAVX2(w *bytes.Buffer) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	fmt.Fprintf(w, "\n// func expNegAVX2(n int, dst, src *float32, c *[11]float32, k *[5]float32)\n")
+	fmt.Fprintf(w, "TEXT ·expNegAVX2(SB), NOSPLIT, $0-40\n")
+	p("MOVQ n+0(FP), CX")
+	p("MOVQ dst+8(FP), DI")
+	p("MOVQ src+16(FP), SI")
+	p("MOVQ c+24(FP), AX")
+	p("MOVQ k+32(FP), BX")
+	// Y8..Y15 1/k! for k = 0..7; Y7 zero.
+	for i := 0; i < 8; i++ {
+		p("VBROADCASTSS %d(AX), Y%d", 4*(3+i), 8+i)
+	}
+	p("VXORPS Y7, Y7, Y7")
+	p("SHRQ $3, CX")
+	p("JZ done")
+	fmt.Fprintf(w, "loop:\n")
+	p("VMOVUPS (SI), Y0")
+	p("VSUBPS Y0, Y7, Y0") // x = -src
+	p("VBROADCASTSS 0(AX), Y1")
+	p("VMULPS Y1, Y0, Y1")   // x log2e
+	p("VROUNDPS $0, Y1, Y1") // n
+	p("VBROADCASTSS 4(AX), Y2")
+	p("VFNMADD231PS Y2, Y1, Y0") // r = x - n ln2hi
+	p("VBROADCASTSS 8(AX), Y2")
+	p("VFNMADD231PS Y2, Y1, Y0") // r -= n ln2lo
+	p("VMOVAPS Y15, Y2")
+	for k := 6; k >= 0; k-- {
+		p("VFMADD213PS Y%d, Y0, Y2", 8+k) // p = p*r + c_k
+	}
+	// VSCALEFPS's special cases of an infinite n, for the p that reach
+	// them: a NaN p gives +Inf with n = +Inf and +0 with n = -Inf, an
+	// infinite p gives NaN with n = -Inf.
+	p("VMULPS Y7, Y2, Y3")      // p 0: NaN for an infinite p
+	p("VCMPPS $3, Y2, Y2, Y4")  // p is NaN
+	p("VANDNPS Y3, Y4, Y3")     // and 0 for a NaN p
+	p("VBROADCASTSS 8(BX), Y6") // -Inf
+	p("VCMPPS $0, Y6, Y1, Y5")  // n == -Inf
+	p("VBLENDVPS Y5, Y3, Y2, Y2")
+	p("VBROADCASTSS 16(BX), Y6") // +Inf
+	p("VCMPPS $0, Y6, Y1, Y5")   // n == +Inf
+	p("VANDPS Y4, Y5, Y5")       // and p is NaN
+	p("VBLENDVPS Y5, Y6, Y2, Y2")
+	p("VBROADCASTSS 0(BX), Y3")
+	p("VMINPS Y3, Y1, Y1")
+	p("VBROADCASTSS 4(BX), Y3")
+	p("VMAXPS Y3, Y1, Y1")
+	p("VBROADCASTSS 12(BX), Y3")
+	p("VADDPS Y3, Y1, Y1") // biased exponent of 2^n in float64
+	p("VCVTTPS2DQ Y1, Y1")
+	for half := 0; half < 2; half++ {
+		if half == 1 {
+			p("VEXTRACTI128 $1, Y1, X1")
+			p("VEXTRACTF128 $1, Y2, X2")
+		}
+		p("VPMOVZXDQ X1, Y3")
+		p("VPSLLQ $52, Y3, Y3") // 2^n
+		p("VCVTPS2PD X2, Y%d", 4+half)
+		p("VMULPD Y3, Y%d, Y%d", 4+half, 4+half)
+		p("VCVTPD2PSY Y%d, X%d", 4+half, 4+half)
+	}
+	p("VINSERTF128 $1, X5, Y4, Y4")
+	p("VMOVUPS Y4, (DI)")
+	p("ADDQ $32, SI")
+	p("ADDQ $32, DI")
+	p("DECQ CX")
+	p("JNZ loop")
+	fmt.Fprintf(w, "done:\n")
+	p("VZEROUPPER")
+	p("RET")
+}
+
+// adamKernelAVX2 writes adamAVX2: adamKernel's operations on 4 lanes.
+func adamKernelAVX2(w *bytes.Buffer) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	fmt.Fprintf(w, "\n// func adamAVX2(n int, p, grad, m, v *float64, c *[8]float64)\n")
+	fmt.Fprintf(w, "TEXT ·adamAVX2(SB), NOSPLIT, $0-48\n")
+	p("MOVQ n+0(FP), CX")
+	p("MOVQ p+8(FP), DI")
+	p("MOVQ grad+16(FP), SI")
+	p("MOVQ m+24(FP), R8")
+	p("MOVQ v+32(FP), R9")
+	p("MOVQ c+40(FP), AX")
+	// Y8 beta1, Y9 1-beta1, Y10 beta2, Y11 1-beta2, Y12 decay, Y13 step, Y14 1/sqrt(bc2), Y15 eps.
+	for i := 0; i < 8; i++ {
+		p("VBROADCASTSD %d(AX), Y%d", 8*i, 8+i)
+	}
+	p("SHRQ $2, CX")
+	p("JZ done")
+	fmt.Fprintf(w, "loop:\n")
+	p("VMOVUPD (DI), Y0")
+	p("VMOVUPD (SI), Y1")
+	p("VMOVUPD (R8), Y2")
+	p("VMOVUPD (R9), Y3")
+	p("VFMADD231PD Y0, Y12, Y1")
+	p("VMULPD Y8, Y2, Y2")
+	p("VFMADD231PD Y1, Y9, Y2")
+	p("VMULPD Y10, Y3, Y3")
+	p("VMULPD Y1, Y1, Y4")
+	p("VFMADD231PD Y4, Y11, Y3")
+	p("VSQRTPD Y3, Y5")
+	p("VMULPD Y14, Y5, Y5")
+	p("VADDPD Y15, Y5, Y5")
+	p("VMULPD Y13, Y2, Y6")
+	p("VDIVPD Y5, Y6, Y6")
+	p("VSUBPD Y6, Y0, Y0")
+	p("VMOVUPD Y0, (DI)")
+	p("VMOVUPD Y2, (R8)")
+	p("VMOVUPD Y3, (R9)")
+	p("ADDQ $32, DI")
+	p("ADDQ $32, SI")
+	p("ADDQ $32, R8")
+	p("ADDQ $32, R9")
 	p("DECQ CX")
 	p("JNZ loop")
 	fmt.Fprintf(w, "done:\n")

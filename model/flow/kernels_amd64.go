@@ -429,9 +429,21 @@ func peakD(n int)
 //go:noescape
 func peak2D(n int)
 
+// expNegAVX2 is expNegAVX for AVX2 and FMA, 8 lanes at a time (n a multiple
+// of 8), with the same bits; k holds 300, -300, -Inf, 1023 and +Inf.
+//
+//go:noescape
+func expNegAVX2(n int, dst, src *float32, c *[11]float32, k *[5]float32)
+
 // adamAVX updates n (a multiple of 8) parameters p with gradients g and
 // moments m, v; c holds beta1, 1-beta1, beta2, 1-beta2, decay, step size,
 // 1/sqrt(bias correction 2), eps.
 //
 //go:noescape
 func adamAVX(n int, p, grad, m, v *float64, c *[8]float64)
+
+// adamAVX2 is adamAVX for AVX2 and FMA, 4 parameters at a time (n a
+// multiple of 4), with the same bits.
+//
+//go:noescape
+func adamAVX2(n int, p, grad, m, v *float64, c *[8]float64)
