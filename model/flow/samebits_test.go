@@ -242,3 +242,46 @@ func TestTrainingIsTheSameOnEveryCore(t *testing.T) {
 		}
 	}
 }
+
+// TestGemmIsTheSameOnEveryCore compares the products of every kernel set of
+// this CPU, bit for bit, on the flows' shapes, A and its transpose, with
+// the long products that go in slices of k (kLong) among them.
+func TestGemmIsTheSameOnEveryCore(t *testing.T) {
+	modes := isaModes()[1:]
+	if len(modes) < 2 {
+		t.Skip("this CPU has one kernel set")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, sh := range [][3]int{{2048, 64, 3}, {2048, 64, 65}, {65, 64, 2048}, {64, 3, 2048}, {3, 64, 2048}, {2048, 6, 64}, {6, 64, 2048}, {500, 7, 1500}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		a, b := make([]float32, m*k), operand[float32](k*n)
+		for i := range a {
+			a[i] = float32(rng.NormFloat64())
+		}
+		for i := range b {
+			b[i] = float32(rng.NormFloat64())
+		}
+		for _, transposed := range []bool{false, true} {
+			sar, sak := k, 1
+			if transposed {
+				sar, sak = 1, m
+			}
+			var ref []float32
+			for _, mode := range modes {
+				restore := setISA(mode)
+				c := make([]float32, m*n)
+				gemm(m, n, k, a, sar, sak, b, n, c, n, gemmReLU, nil, 0)
+				restore()
+				if ref == nil {
+					ref = c
+					continue
+				}
+				for i := range c {
+					if math.Float32bits(c[i]) != math.Float32bits(ref[i]) {
+						t.Fatalf("%d x %d x %d (A transposed: %v), isa %d: element %d = %v, isa %d gave %v", m, n, k, transposed, mode, i, c[i], modes[0], ref[i])
+					}
+				}
+			}
+		}
+	}
+}
