@@ -156,6 +156,12 @@ func TestDemo(t *testing.T) {
 	if !strings.Contains(stdout, "| halo, M_G < 3 |") {
 		t.Errorf("demo output lacks the population table:\n%s", stdout)
 	}
+	// The grid the catalog read its prior from is scored too: the file the
+	// catalog wrote in its grids/ folder, not one distilled again.
+	if g := rep.Grid; g == nil || g.Nodes != 128 || !strings.Contains(g.Source, filepath.Join("catalog", "grids")) || !(g.KL > 0) || len(g.Parts) != 3 ||
+		!strings.Contains(stdout, "KL(true CMD || the grid a catalog reads it from") {
+		t.Errorf("the catalog's grid is not scored: %+v", g)
+	}
 
 	// regen with the demo's settings finds the catalog up to date; after
 	// one partition changes it recomputes that one and publishes v0002.

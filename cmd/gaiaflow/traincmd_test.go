@@ -94,6 +94,22 @@ func TestValidateModelAlone(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	// The grid beside the model (traincmd's) is what a catalog would read.
+	if g := rep.Grid; g == nil || g.Nodes != 128 || g.Source != filepath.Join(m, "cmd.128.grid") || !(g.KL > 0 && g.KL < 50) || len(g.Parts) != 3 {
+		t.Errorf("grid score %+v", g)
+	}
+	// Without that file the grid is distilled as a catalog would: the
+	// same values, so the same KL.
+	if err := os.Remove(filepath.Join(m, "cmd.128.grid")); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := gaiaflow(t, "validate", "distances", "--sky", sky, "--model", model, "--kl-points", "20000"); code != 0 || !strings.Contains(out, "distilled from the model") {
+		t.Fatalf("validate --model without the grid file: exit %d\n%s\n%s", code, out, errOut)
+	}
+	var again distanceReport
+	if js, err := os.ReadFile(filepath.Join(m, "validation", "validation_distances.json")); err != nil || json.Unmarshal(js, &again) != nil || again.Grid == nil || again.Grid.KL != rep.Grid.KL {
+		t.Errorf("the distilled grid's score %+v, the file's %+v (%v)", again.Grid, rep.Grid, err)
+	}
 	if code, _, errOut := gaiaflow(t, "validate", "distances", "--sky", sky, "--model", model, "--catalog", dir); code == 0 || !strings.Contains(errOut, "one of --catalog and --model") {
 		t.Errorf("both --catalog and --model: exit %d\n%s", code, errOut)
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -12,8 +14,10 @@ import (
 	"github.com/gaiaflow/gaiaflow/io/release"
 	"github.com/gaiaflow/gaiaflow/io/store"
 	"github.com/gaiaflow/gaiaflow/model/distance"
+	"github.com/gaiaflow/gaiaflow/model/flow"
 	"github.com/gaiaflow/gaiaflow/model/keyrand"
 	"github.com/gaiaflow/gaiaflow/model/mock"
+	"github.com/gaiaflow/gaiaflow/transforms/distances"
 )
 
 // defaultKLPoints is how many draws of the true CMD the KL is estimated
@@ -32,6 +36,10 @@ type distanceReport struct {
 	KLParts []distance.KLPart `json:"kl_by_sequence"`
 	// KLNote says how a learned CMD conditioned on the distance was scored.
 	KLNote string `json:"kl_note,omitempty"`
+	// Grid scores the grid a catalog reads the learned CMD from, where it
+	// reads one (not with distances --exact): the catalog's prior is that
+	// grid, not the flow.
+	Grid *gridScore `json:"grid,omitempty"`
 	// Model is the model scored alone (--model, no catalog); empty for
 	// a catalog's report.
 	Model    string            `json:"model,omitempty"`
@@ -59,6 +67,42 @@ type distanceReport struct {
 type populationAccuracy struct {
 	Name     string            `json:"name"`
 	Accuracy distance.Accuracy `json:"accuracy"`
+}
+
+// gridScore is the KL of the true CMD from the grid distilled from the
+// learned CMD (distance.DistilCMD), on the same true draws as the flow's.
+type gridScore struct {
+	Nodes  int               `json:"nodes"` // per dimension
+	Source string            `json:"source"`
+	KL     float64           `json:"kl_true_vs_grid_nats"`
+	StdErr float64           `json:"kl_stderr_nats"`
+	Parts  []distance.KLPart `json:"kl_by_sequence"`
+}
+
+// scoreGrid fills rep.Grid with the KL of g (nodes per dimension, read from
+// or distilled as source says) from the sky's true CMD.
+func scoreGrid(sky *mockio.Manifest, g *flow.Grid, nodes int, source string, rep *distanceReport, klPoints int) error {
+	dens, err := distance.NewGridDensity(g)
+	if err != nil {
+		return err
+	}
+	var r distanceReport
+	scoreCMD(sky, dens, &r, klPoints)
+	rep.Grid = &gridScore{Nodes: nodes, Source: source, KL: r.KL, StdErr: r.KLStdErr, Parts: r.KLParts}
+	return nil
+}
+
+// catalogGrid returns the grid of nodes per dimension that a catalog reads
+// the model at modelPath (SHA-256 modelSum, hex) from: the file at cached
+// (the catalog's grids/ folder, or the one traincmd leaves beside the
+// model) if it names the model, else distilled from f as the catalog
+// would, and says which.
+func catalogGrid(ctx context.Context, f *flow.Flow, modelSum, cached string, nodes int) (*flow.Grid, string, error) {
+	if g, sum, err := flowfile.FetchGrid(ctx, cached); err == nil && sum == modelSum {
+		return g, cached, nil
+	}
+	g, err := distance.DistilCMD(f, nodes)
+	return g, "distilled from the model", err
 }
 
 // populationGiantM splits a population's luminous stars (giants and
@@ -119,6 +163,17 @@ func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints
 		rep.KLNote = fmt.Sprintf("the learned CMD is conditioned on the distance: scored as its mean over %d quantiles of the catalog's dist_q50", nd)
 	}
 	scoreCMD(sky, learned, rep, klPoints)
+	var opts struct{ Exact bool }
+	if err := json.Unmarshal(man.Options, &opts); err == nil && !opts.Exact && f.Config().C == 0 {
+		nodes := distance.DefaultGridNodes
+		g, source, err := catalogGrid(ctx, f, man.ModelSHA256, distances.GridPath(catDir, man.ModelSHA256, nodes), nodes)
+		if err != nil {
+			return nil, err
+		}
+		if err := scoreGrid(sky, g, nodes, source, rep, klPoints); err != nil {
+			return nil, err
+		}
+	}
 	rep.Accuracy = distance.CompareTruth(rows, truth)
 	rep.AccuracyCMD = distance.CompareTruth(rows, truthCMD)
 	withC, withoutC := map[int64]float64{}, map[int64]float64{}
@@ -169,6 +224,19 @@ func validateModel(ctx context.Context, skyDir, path, out string, klPoints int) 
 	rep := &distanceReport{Model: path}
 	learned := distance.FlowDensity{Flow: f}
 	scoreCMD(sky, learned, rep, klPoints)
+	data, err := store.ReadFile(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	nodes := distance.DefaultGridNodes
+	g, source, err := catalogGrid(ctx, f, hex.EncodeToString(sum[:]), flowfile.GridBeside(path, nodes), nodes)
+	if err != nil {
+		return nil, err
+	}
+	if err := scoreGrid(sky, g, nodes, source, rep, klPoints); err != nil {
+		return nil, err
+	}
 	return rep, writeCMDReport(ctx, sky, learned, rep, out)
 }
 
@@ -213,6 +281,7 @@ func printDistanceReport(r *distanceReport) {
 	if r.Model != "" {
 		fmt.Printf("KL(true CMD || %s): %.3f ± %.3f nats\n", r.Model, r.KL, r.KLStdErr)
 		printKLParts(r)
+		printGridScore(r)
 		printFigures(r)
 		return
 	}
@@ -233,6 +302,7 @@ func printDistanceReport(r *distanceReport) {
 		a.PullMedian, a.PullSpread, c.PullMedian, c.PullSpread,
 		100*r.Table1.MeanSNRImprovement, a.NegParallaxFinite, a.NegParallax, c.NegParallaxFinite, c.NegParallax)
 	printKLParts(r)
+	printGridScore(r)
 	if c, n := r.AccuracyColour, r.AccuracyNoColour; c != nil && n != nil {
 		fmt.Printf(`
 | paper-000 population | with BP/RP | without BP/RP (marginal in g) |
@@ -258,6 +328,20 @@ func printDistanceReport(r *distanceReport) {
 		}
 	}
 	printFigures(r)
+}
+
+// printGridScore prints the KL of the grid a catalog reads, beside the
+// flow's, and its parts.
+func printGridScore(r *distanceReport) {
+	g := r.Grid
+	if g == nil {
+		return
+	}
+	fmt.Printf("\nKL(true CMD || the grid a catalog reads it from, %d nodes a side; %s): %.3f ± %.3f nats (the flow itself: %.3f)\n", g.Nodes, g.Source, g.KL, g.StdErr, r.KL)
+	fmt.Printf("| true CMD sequence | of the grid's KL, nats | mean log ratio per star |\n|---|---|---|\n")
+	for _, p := range g.Parts {
+		fmt.Printf("| %s | %.3f | %.3f |\n", p.Name, p.KL, p.MeanLogRatio)
+	}
 }
 
 // printKLParts prints the table of the KL's parts over the true CMD's
@@ -292,7 +376,8 @@ relative distance error against 1/parallax, the coverage of [q15.87, q84.13], th
 pulls, the mean SNR improvement (paper: 48.6% on DR2) and the negative parallaxes' distances.
 Writes validation_distances.json and the figures to --out. With --model instead of --catalog, the
 model alone (a cmd.gff of 'gaiaflow traincmd'): its KL, split over the true CMD's sequences, and
-the figures, in seconds, without a catalog.`,
+the figures, in seconds, without a catalog. Both also score the grid the catalog reads the CMD
+from (128 nodes a side, trilinear in log p; not with distances --exact): the catalog's prior.`,
 		example: "gaiaflow validate distances --sky mock --catalog mock-catalog --out mock-catalog/validation\n  gaiaflow validate distances --sky mock --model mock-model/cmd.gff",
 		setup: func(fs *flag.FlagSet) func(context.Context, []string) error {
 			var skyDir, catDir, model, out string
