@@ -72,7 +72,9 @@ type populationAccuracy struct {
 // gridScore is the KL of the true CMD from the grid distilled from the
 // learned CMD (distance.DistilCMD), on the same true draws as the flow's.
 type gridScore struct {
-	Nodes  int               `json:"nodes"` // per dimension
+	Nodes  int               `json:"nodes"` // its size (distance.DefaultGridNodes)
+	N      []int             `json:"n"`     // its nodes per axis
+	Shear  float64           `json:"shear"` // flow.Grid.Shear
 	Source string            `json:"source"`
 	KL     float64           `json:"kl_true_vs_grid_nats"`
 	StdErr float64           `json:"kl_stderr_nats"`
@@ -88,7 +90,7 @@ func scoreGrid(sky *mockio.Manifest, g *flow.Grid, nodes int, source string, rep
 	}
 	var r distanceReport
 	scoreCMD(sky, dens, &r, klPoints)
-	rep.Grid = &gridScore{Nodes: nodes, Source: source, KL: r.KL, StdErr: r.KLStdErr, Parts: r.KLParts}
+	rep.Grid = &gridScore{Nodes: nodes, N: g.N, Shear: g.Shear, Source: source, KL: r.KL, StdErr: r.KLStdErr, Parts: r.KLParts}
 	return nil
 }
 
@@ -337,7 +339,7 @@ func printGridScore(r *distanceReport) {
 	if g == nil {
 		return
 	}
-	fmt.Printf("\nKL(true CMD || the grid a catalog reads it from, %d nodes a side; %s): %.3f ± %.3f nats (the flow itself: %.3f)\n", g.Nodes, g.Source, g.KL, g.StdErr, r.KL)
+	fmt.Printf("\nKL(true CMD || the grid a catalog reads it from, %v nodes, shear %.3f; %s): %.3f ± %.3f nats (the flow itself: %.3f)\n", g.N, g.Shear, g.Source, g.KL, g.StdErr, r.KL)
 	fmt.Printf("| true CMD sequence | of the grid's KL, nats | mean log ratio per star |\n|---|---|---|\n")
 	for _, p := range g.Parts {
 		fmt.Printf("| %s | %.3f | %.3f |\n", p.Name, p.KL, p.MeanLogRatio)

@@ -23,7 +23,7 @@ import (
 //	{"format": "gaiaflow-grid", "version": 1, "lo": [...], "hi": [...], "n": [...],
 //	 "outside": "-Inf" or a number, "floor": -1000,
 //	 "max_err": 0.01, "mean_err": 0.001, "mean_err_weighted": 0.0005, "err_points": 100000,
-//	 "notes": {...}}
+//	 "shear": 0.49 (omitted when 0: flow.Grid.Shear), "notes": {...}}
 //
 // then prod(n) float64 node values (row-major, last dimension fastest) and
 // the SHA-256 of every byte before it. Errors wrap the same sentinels as
@@ -42,6 +42,7 @@ type gridHeader struct {
 	MeanErr         float64           `json:"mean_err"`
 	MeanErrWeighted float64           `json:"mean_err_weighted"`
 	ErrPoints       int               `json:"err_points"`
+	Shear           float64           `json:"shear,omitempty"`
 	Notes           map[string]string `json:"notes,omitempty"`
 }
 
@@ -57,7 +58,7 @@ func WriteGrid(w io.Writer, g *flow.Grid, notes map[string]string) error {
 	}
 	h := gridHeader{Format: "gaiaflow-grid", Version: Version, Lo: g.Lo, Hi: g.Hi, N: g.N,
 		Outside: formatFloat(g.Outside), Floor: g.Floor, MaxErr: g.MaxErr, MeanErr: g.MeanErr,
-		MeanErrWeighted: g.MeanErrWeighted, ErrPoints: g.ErrPoints, Notes: notes}
+		MeanErrWeighted: g.MeanErrWeighted, ErrPoints: g.ErrPoints, Shear: g.Shear, Notes: notes}
 	hj, err := json.Marshal(h)
 	if err != nil {
 		return fmt.Errorf("flowfile: grid header: %w", err)
@@ -146,7 +147,7 @@ func DecodeGrid(b []byte) (*flow.Grid, map[string]string, error) {
 		return nil, nil, fmt.Errorf("%w: grid outside value: %v", ErrMismatch, err)
 	}
 	g := &flow.Grid{Lo: h.Lo, Hi: h.Hi, N: h.N, Outside: outside, Floor: h.Floor, Values: make([]float64, n),
-		MaxErr: h.MaxErr, MeanErr: h.MeanErr, MeanErrWeighted: h.MeanErrWeighted, ErrPoints: h.ErrPoints}
+		MaxErr: h.MaxErr, MeanErr: h.MeanErr, MeanErrWeighted: h.MeanErrWeighted, ErrPoints: h.ErrPoints, Shear: h.Shear}
 	data := b[pre+hlen:]
 	for i := range g.Values {
 		g.Values[i] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:]))

@@ -56,6 +56,23 @@ func TestGridRoundTrip(t *testing.T) {
 	if _, _, err := ReadGrid(bytes.NewReader(encodeModel(t, f))); !errors.Is(err, ErrNotFlowFile) {
 		t.Errorf("model file read as a grid: %v", err)
 	}
+
+	// A sheared 3-D grid keeps its shear.
+	f3, err := flow.New(flow.Config{D: 3, Blocks: 1, Hidden: []int{4}}, flow.Orthogonal, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g3, err := flow.NewGrid(f3, []float64{-1, -1, -0.5}, []float64{1, 1, 0.5}, []int{3, 3, 2}, flow.GridOptions{ErrPoints: -1, Shear: 0.49})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf.Reset()
+	if err := WriteGrid(&buf, g3, nil); err != nil {
+		t.Fatal(err)
+	}
+	if h3, _, err := ReadGrid(&buf); err != nil || h3.Shear != 0.49 || h3.LogProb([]float64{0.1, 0.5, 0.3}) != g3.LogProb([]float64{0.1, 0.5, 0.3}) {
+		t.Errorf("sheared grid after the round trip: %v, %+v", err, h3)
+	}
 }
 
 func encodeModel(t *testing.T, f *flow.Flow) []byte {

@@ -68,7 +68,9 @@ var catalogLevels = []float64{0.15865525393145707, 0.5, 0.8413447460685429}
 // whose options are otherwise those of before, does not keep rows of the
 // former estimate beside new ones. 5: a refined star's colour component
 // drawn independently of its parallax component, as its weights assume.
-const RowsVersion = 5
+// 6: the CMD prior read from a grid sheared along the colours' line
+// (DistilCMD, GridLayout).
+const RowsVersion = 6
 
 // Catalog runs the iteration on the prepared stars p and writes their
 // catalog rows into dst (reset first, its storage reused; allocated if nil).

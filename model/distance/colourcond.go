@@ -26,12 +26,14 @@ import (
 // CMD is; their weights are the colour likelihood, nearly flat across them.
 //
 // The conditional is piecewise constant: at the g node nearest a sample's
-// g, each (bp-rp, bp-g) node owns the cell of the node spacing around it,
-// with probability proportional to the grid's density at the node. Its
+// g, each (bp-rp, bp-g) node owns the cell of the node spacing around it
+// (on a sheared grid a parallelogram along the colours' line), with
+// probability proportional to the grid's density at the node. Its
 // density is exact, which is all the importance weights need.
 type colourConditional struct {
 	lo, step [3]float64
 	n        [3]int
+	shear    float64   // the grid's (flow.Grid.Shear): its third axis is bp-g - shear (bp-rp)
 	cdf      []float64 // per g node, the cumulative cell probabilities (n[1]·n[2] each, the last 1)
 	logDens  []float64 // per g node and cell, the log density of the colours in the cell
 }
@@ -43,7 +45,7 @@ func newColourConditional(g *flow.Grid) *colourConditional {
 	if g == nil || len(g.N) != 3 || len(g.Values) != g.N[0]*g.N[1]*g.N[2] {
 		return nil
 	}
-	c := &colourConditional{}
+	c := &colourConditional{shear: g.Shear}
 	for j := range 3 {
 		if g.N[j] < 2 || !(g.Hi[j] > g.Lo[j]) {
 			return nil
@@ -115,13 +117,15 @@ func (c *colourConditional) draw(i int, u1, u2, u3 float64) (t1, t2 float64) {
 	// of zero probability, since u1 > 0.
 	k := min(sort.SearchFloat64s(cdf, u1), m-1)
 	j1, j2 := k/c.n[2], k%c.n[2]
-	return c.lo[1] + (float64(j1)+u2-0.5)*c.step[1], c.lo[2] + (float64(j2)+u3-0.5)*c.step[2]
+	t1 = c.lo[1] + (float64(j1)+u2-0.5)*c.step[1]
+	return t1, c.lo[2] + (float64(j2)+u3-0.5)*c.step[2] + c.shear*t1
 }
 
 // logDensity returns the log density of colours (t1, t2) in slice i:
-// -Inf outside the cells.
+// -Inf outside the cells. A sheared grid's cells are parallelograms of the
+// same area as their rectangles, so the density in (t1, t2) is the same.
 func (c *colourConditional) logDensity(i int, t1, t2 float64) float64 {
-	a, b := (t1-c.lo[1])/c.step[1], (t2-c.lo[2])/c.step[2]
+	a, b := (t1-c.lo[1])/c.step[1], (t2-c.shear*t1-c.lo[2])/c.step[2]
 	if !(a > -0.5 && a < float64(c.n[1])-0.5 && b > -0.5 && b < float64(c.n[2])-0.5) {
 		return math.Inf(-1)
 	}

@@ -25,7 +25,9 @@ type GDensity interface {
 
 // MarginalG integrates a distilled CMD grid over its two colours (the
 // trapezoid rule on its nodes, in probability) and returns the 1-D grid of
-// log P(g) on the same g nodes, with the same Outside value.
+// log P(g) on the same g nodes, with the same Outside value. A sheared
+// grid's (flow.Grid.Shear) colour cells have the area of unsheared ones, so
+// the rule is the same.
 func MarginalG(g *flow.Grid) (*flow.Grid, error) {
 	if len(g.N) != 3 {
 		return nil, errors.New("distance: MarginalG needs a grid of (g, bp-rp, bp-g)")

@@ -29,6 +29,16 @@ type Grid struct {
 	Floor   float64   // node values below it (and NaN or -Inf ones) were raised to it
 	Values  []float64 // log p at the nodes, row-major, the last dimension fastest
 
+	// Shear, of a 3-D grid, makes its third axis x[2] - Shear x[1]
+	// instead of x[2]: Lo[2], Hi[2] and N[2] are of that difference. A
+	// CMD's two colours lie along a line (bp-g about half of bp-rp, the
+	// stars within a few hundredths of a magnitude of it), across which
+	// the density falls off sharply: on axes along the colours the nodes
+	// fall mostly where there are no stars, and trilinear interpolation
+	// of log p between them blurs that ridge; on the sheared axis the
+	// same nodes sample across it. 0: no shear.
+	Shear float64
+
 	// Accuracy against the flow, measured by NewGrid at random points
 	// uniform in the box (not at nodes): the largest and the mean absolute
 	// error of log p (both sides raised to Floor), and the mean absolute
@@ -46,6 +56,7 @@ type GridOptions struct {
 	Workers   int       // goroutines; 0 means runtime.GOMAXPROCS(0)
 	ErrPoints int       // random points for the error measurement; 0 means 100000, negative means none
 	Seed      uint64    // of the error points
+	Shear     float64   // of a 3-D grid: the third axis is x[2] - Shear x[1] (Grid.Shear)
 }
 
 // NewGrid tabulates log p(x | opt.Cond) of f over the box [lo, hi] with n
@@ -62,6 +73,9 @@ func NewGrid(f *Flow, lo, hi []float64, n []int, opt GridOptions) (*Grid, error)
 	}
 	if len(opt.Cond) != f.C() {
 		return nil, fmt.Errorf("flow: grid condition of length %d for C = %d", len(opt.Cond), f.C())
+	}
+	if opt.Shear != 0 && (d != 3 || math.IsNaN(opt.Shear) || math.IsInf(opt.Shear, 0)) {
+		return nil, fmt.Errorf("flow: grid shear %g of a %d-D grid (a finite shear needs 3)", opt.Shear, d)
 	}
 	total := 1
 	for j := 0; j < d; j++ {
@@ -85,7 +99,7 @@ func NewGrid(f *Flow, lo, hi []float64, n []int, opt GridOptions) (*Grid, error)
 		floor = DefaultGridFloor
 	}
 	g := &Grid{Lo: append([]float64(nil), lo...), Hi: append([]float64(nil), hi...),
-		N: append([]int(nil), n...), Outside: outside, Floor: floor, Values: make([]float64, total)}
+		N: append([]int(nil), n...), Outside: outside, Floor: floor, Values: make([]float64, total), Shear: opt.Shear}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -154,6 +168,14 @@ func (g *Grid) node(i int, x []float64) {
 		i /= g.N[j]
 		x[j] = g.Lo[j] + float64(k)*(g.Hi[j]-g.Lo[j])/float64(g.N[j]-1)
 	}
+	g.unshear(x)
+}
+
+// unshear turns a point of the grid's axes into data coordinates.
+func (g *Grid) unshear(x []float64) {
+	if g.Shear != 0 {
+		x[2] += g.Shear * x[1]
+	}
 }
 
 // measure compares the grid with the flow at npts uniform random points.
@@ -166,6 +188,7 @@ func (g *Grid) measure(f *Flow, cond []float64, npts int, seed uint64) {
 		for j := range row {
 			row[j] = g.Lo[j] + rng.Float64()*(g.Hi[j]-g.Lo[j])
 		}
+		g.unshear(row)
 	}
 	want := f.LogProb(nil, x, condRows(cond, npts))
 	var maxE, sumE, sumW, sumWE float64
@@ -191,7 +214,7 @@ func (g *Grid) measure(f *Flow, cond []float64, npts int, seed uint64) {
 // Validate reports whether g can be evaluated: 1 to 3 dimensions, for each
 // a box [Lo, Hi] that is finite and not empty and at least 2 nodes, at most
 // 2^30 nodes in all, one value per node, no NaN among the values, Floor or
-// Outside. A reader of a grid file checks what it returns with it.
+// Outside, and a finite Shear, only of a 3-D grid. A reader of a grid file checks what it returns with it.
 func (g *Grid) Validate() error {
 	d := len(g.N)
 	if d < 1 || d > 3 || len(g.Lo) != d || len(g.Hi) != d {
@@ -216,6 +239,9 @@ func (g *Grid) Validate() error {
 	if math.IsNaN(g.Floor) || math.IsNaN(g.Outside) {
 		return fmt.Errorf("flow: grid floor %v, outside %v", g.Floor, g.Outside)
 	}
+	if g.Shear != 0 && (d != 3 || math.IsNaN(g.Shear) || math.IsInf(g.Shear, 0)) {
+		return fmt.Errorf("flow: grid shear %v of a %d-D grid (a finite shear needs 3)", g.Shear, d)
+	}
 	for i, v := range g.Values {
 		if math.IsNaN(v) {
 			return fmt.Errorf("flow: grid node %d is NaN", i)
@@ -233,11 +259,16 @@ func (g *Grid) LogProb(x []float64) float64 {
 	}
 	var idx [3]int
 	var frac [3]float64
+	var z [3]float64
+	copy(z[:], x)
+	if d == 3 {
+		z[2] = x[2] - g.Shear*x[1]
+	}
 	for j := 0; j < d; j++ {
-		if !(x[j] >= g.Lo[j] && x[j] <= g.Hi[j]) {
+		if !(z[j] >= g.Lo[j] && z[j] <= g.Hi[j]) {
 			return g.Outside
 		}
-		t := (x[j] - g.Lo[j]) / (g.Hi[j] - g.Lo[j]) * float64(g.N[j]-1)
+		t := (z[j] - g.Lo[j]) / (g.Hi[j] - g.Lo[j]) * float64(g.N[j]-1)
 		k := int(t)
 		if k >= g.N[j]-1 {
 			k = g.N[j] - 2
@@ -298,15 +329,17 @@ func (g *Grid) LogProb3(dst, x []float64) {
 	n1, n2 := g.N[1], g.N[2]
 	n12 := n1 * n2
 	vals := g.Values
+	shear := g.Shear
 	for i := range dst {
 		p := x[3*i : 3*i+3 : 3*i+3]
-		if !(p[0] >= lo0 && p[0] <= hi0) || !(p[1] >= lo1 && p[1] <= hi1) || !(p[2] >= lo2 && p[2] <= hi2) {
+		p2 := p[2] - shear*p[1]
+		if !(p[0] >= lo0 && p[0] <= hi0) || !(p[1] >= lo1 && p[1] <= hi1) || !(p2 >= lo2 && p2 <= hi2) {
 			dst[i] = g.Outside
 			continue
 		}
 		k0, f0 := gridCell(p[0], lo0, w0, m0, g.N[0])
 		k1, f1 := gridCell(p[1], lo1, w1, m1, n1)
-		k2, f2 := gridCell(p[2], lo2, w2, m2, n2)
+		k2, f2 := gridCell(p2, lo2, w2, m2, n2)
 		v := vals[(k0*n1+k1)*n2+k2:]
 		a0 := v[0] + f2*(v[1]-v[0])
 		a1 := v[n2] + f2*(v[n2+1]-v[n2])

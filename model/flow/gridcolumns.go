@@ -53,9 +53,11 @@ func (c *ColumnGrid) LogProb3(dst, x []float64) {
 	var f1, f2 float64
 	last1, last2 := 0.0, 0.0
 	fresh := true
+	shear := g.Shear
 	for i := range dst {
 		p := x[3*i : 3*i+3 : 3*i+3]
-		if !(p[0] >= lo0 && p[0] <= hi0) || !(p[1] >= lo1 && p[1] <= hi1) || !(p[2] >= lo2 && p[2] <= hi2) {
+		p2 := p[2] - shear*p[1]
+		if !(p[0] >= lo0 && p[0] <= hi0) || !(p[1] >= lo1 && p[1] <= hi1) || !(p2 >= lo2 && p2 <= hi2) {
 			dst[i] = g.Outside
 			continue
 		}
@@ -64,7 +66,7 @@ func (c *ColumnGrid) LogProb3(dst, x []float64) {
 			fresh, last1, last2 = false, p[1], p[2]
 			var k1, k2 int
 			k1, f1 = gridCell(p[1], lo1, w1, m1, n1)
-			k2, f2 = gridCell(p[2], lo2, w2, m2, n2)
+			k2, f2 = gridCell(p2, lo2, w2, m2, n2)
 			at := func(j, k int) []float64 { return c.cols[(j*n2+k)*n0 : (j*n2+k+1)*n0] }
 			c00, c01, c10, c11 = at(k1, k2), at(k1, k2+1), at(k1+1, k2), at(k1+1, k2+1)
 		}

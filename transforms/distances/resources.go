@@ -70,18 +70,26 @@ func GridPath(dir, modelSum string, nodes int) string {
 // that traincmd left beside the model (flowfile.GridBeside) and that names
 // this model's checksum is copied instead of distilled again.
 func Distil(ctx context.Context, path, modelPath string, model []byte, nodes int) error {
-	if _, err := store.Stat(ctx, path); err == nil {
-		return nil
-	}
 	if nodes == 0 {
 		nodes = distance.DefaultGridNodes
+	}
+	f, err := flowfile.Read(bytes.NewReader(model))
+	if err != nil {
+		return err
+	}
+	// A grid made otherwise (by an earlier build: before the sheared grids
+	// of 2026-12-07 every grid was nodes^3 on the colours' own axes) is
+	// made again, not reused.
+	spec := distance.CMDGridSpec(f, nodes)
+	if g, _, err := flowfile.FetchGrid(ctx, path); err == nil && spec.Matches(g) {
+		return nil
 	}
 	sum := sha256.Sum256(model)
 	modelSum := hex.EncodeToString(sum[:])
 	if modelPath != "" {
 		// Copied as it is, once its checksums and its model's are right.
 		if data, err := store.ReadFile(ctx, flowfile.GridBeside(modelPath, nodes)); err == nil {
-			if g, notes, err := flowfile.DecodeGrid(data); err == nil && notes[flowfile.ModelSumNote] == modelSum {
+			if g, notes, err := flowfile.DecodeGrid(data); err == nil && notes[flowfile.ModelSumNote] == modelSum && spec.Matches(g) {
 				if err := store.WriteFile(ctx, path, data); err != nil {
 					return err
 				}
@@ -89,10 +97,6 @@ func Distil(ctx context.Context, path, modelPath string, model []byte, nodes int
 				return nil
 			}
 		}
-	}
-	f, err := flowfile.Read(bytes.NewReader(model))
-	if err != nil {
-		return err
 	}
 	g, err := distance.DistilCMD(f, nodes)
 	if err != nil {
