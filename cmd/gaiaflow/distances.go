@@ -70,7 +70,7 @@ func (c *catalogSpec) declare(fs *flag.FlagSet) {
 	})
 	fs.Int64Var(&c.HATSMaxRows, "hats-max-rows", 1_000_000, "rows per HATS partition at most")
 	fs.BoolVar(&c.Exact, "exact", false, "evaluate the flow itself, not its distilled grid (slow; a check; without the grid, a refined star draws its colours from Gaussians only, not from the CMD)")
-	fs.IntVar(&c.GridNodes, "grid-nodes", d.GridNodes, "nodes per dimension of the distilled CMD grid")
+	fs.IntVar(&c.GridNodes, "grid-nodes", d.GridNodes, "size of the distilled CMD grid: its cube of nodes (2n x n x n/2 on g, bp-rp and bp-g sheared along the colours' line where the CMD has one)")
 	fs.IntVar(&c.BlockSize, "block-size", d.BlockSize, "stars per block")
 	alias(fs, "block", "block-size")
 }

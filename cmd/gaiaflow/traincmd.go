@@ -49,7 +49,7 @@ func (t *trainSpec) declare(fs *flag.FlagSet) {
 	fs.IntVar(&o.Fit.Passes, "passes", d.Fit.Passes, "passes over the training stars")
 	fs.IntVar(&o.Fit.Average, "average-passes", d.Fit.Average, "make the model the mean of the flows of the last this many passes (all if fewer), which removes most of the pass-to-pass noise of the training; 0: the flow of the pass with the best held-out loss")
 	fs.BoolVar(&o.Fit.DistanceContext, "distance-context", false, "condition the CMD flow on log10 of the distance, P(g, colours | d), for skies of several populations at different distances (use with --min-parallax-snr 0: behind a parallax floor a far star is only kept if it is luminous; the training points then come from the flow itself, not a grid, and the catalog needs distances --exact)")
-	fs.IntVar(&o.Fit.GridNodes, "grid-nodes", d.Fit.GridNodes, "recompute the training points with the flow distilled to a grid of this many nodes per dimension at each pass (fast); 0: with the flow itself (the paper)")
+	fs.IntVar(&o.Fit.GridNodes, "grid-nodes", d.Fit.GridNodes, "recompute the training points with the flow distilled to a grid of this size (the cube of nodes, laid out as the catalog's) at each pass (fast); 0: with the flow itself (the paper)")
 	fs.IntVar(&o.Fit.Batch, "batch", d.Fit.Batch, "stars per mini-batch (paper: 2048)")
 	fs.Float64Var(&o.Fit.HoldOut, "holdout", d.Fit.HoldOut, "fraction of the stars held out for the learning curve")
 	fs.Float64Var(&o.Fit.Opt.LR, "lr", d.Fit.Opt.LR, "Adam learning rate")

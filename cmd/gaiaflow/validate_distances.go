@@ -81,7 +81,7 @@ type gridScore struct {
 	Parts  []distance.KLPart `json:"kl_by_sequence"`
 }
 
-// scoreGrid fills rep.Grid with the KL of g (nodes per dimension, read from
+// scoreGrid fills rep.Grid with the KL of g (of size nodes, read from
 // or distilled as source says) from the sky's true CMD.
 func scoreGrid(sky *mockio.Manifest, g *flow.Grid, nodes int, source string, rep *distanceReport, klPoints int) error {
 	dens, err := distance.NewGridDensity(g)
@@ -94,7 +94,7 @@ func scoreGrid(sky *mockio.Manifest, g *flow.Grid, nodes int, source string, rep
 	return nil
 }
 
-// catalogGrid returns the grid of nodes per dimension that a catalog reads
+// catalogGrid returns the grid of size nodes that a catalog reads
 // the model at modelPath (SHA-256 modelSum, hex) from: the file at cached
 // (the catalog's grids/ folder, or the one traincmd leaves beside the
 // model) if it names the model, else distilled from f as the catalog
@@ -379,7 +379,7 @@ pulls, the mean SNR improvement (paper: 48.6% on DR2) and the negative parallaxe
 Writes validation_distances.json and the figures to --out. With --model instead of --catalog, the
 model alone (a cmd.gff of 'gaiaflow traincmd'): its KL, split over the true CMD's sequences, and
 the figures, in seconds, without a catalog. Both also score the grid the catalog reads the CMD
-from (128 nodes a side, trilinear in log p; not with distances --exact): the catalog's prior.`,
+from (128^3 nodes, trilinear in log p; not with distances --exact): the catalog's prior.`,
 		example: "gaiaflow validate distances --sky mock --catalog mock-catalog --out mock-catalog/validation\n  gaiaflow validate distances --sky mock --model mock-model/cmd.gff",
 		setup: func(fs *flag.FlagSet) func(context.Context, []string) error {
 			var skyDir, catDir, model, out string
