@@ -100,6 +100,44 @@ func TestDistilUsesTheGridBesideItsModel(t *testing.T) {
 	}
 }
 
+// TestDistilRemakesAGridOfAnotherLayout: a grid in the catalog's grids
+// folder, or beside the model, made by a build before the sheared grids
+// (nodes^3 on the colours' own axes) is made again, not reused.
+func TestDistilRemakesAGridOfAnotherLayout(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	const nodes = 6
+	model, data := cmdModel(t, dir, 1)
+	f, err := flowfile.Read(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := distance.CMDGridSpec(f, nodes)
+	old, err := flow.NewGrid(f, spec.Lo, spec.Hi, []int{nodes, nodes, nodes}, flow.GridOptions{ErrPoints: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spec.Matches(old) {
+		t.Fatal("the old layout is the spec's")
+	}
+	out := filepath.Join(dir, "catalog", "grids", "a.grid")
+	for _, p := range []string{out, flowfile.GridBeside(model, nodes)} {
+		if err := flowfile.StoreGrid(ctx, p, old, sha256Hex(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Distil(ctx, out, model, data, nodes); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := flowfile.FetchGrid(ctx, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !spec.Matches(got) {
+		t.Errorf("the grid after Distil is %v nodes, shear %v; want the spec's %v, %v", got.N, got.Shear, spec.N, spec.Shear)
+	}
+}
+
 func sha256Hex(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
