@@ -143,19 +143,24 @@ func gemmFast[T float](m, n, kk int, a []T, sar, sak int, b []T, ldb int, c []T,
 	return true
 }
 
+// kernelSpan is how many of n elements the kernels of the CPU's
+// instruction set take, at lanes512 (AVX-512) or lanes2 (AVX2) a vector,
+// both powers of two; the rest go to the portable code.
+func kernelSpan(n, lanes512, lanes2 int) int {
+	switch isa {
+	case isaAVX512:
+		return n &^ (lanes512 - 1)
+	case isaAVX2:
+		return n &^ (lanes2 - 1)
+	}
+	return 0
+}
+
 // adamFast updates the leading parameters in the kernel of the CPU's
 // instruction set, 8 (AVX-512) or 4 (AVX2) at a time, and returns how many
 // it updated.
 func adamFast(p, g, m, v []float64, c *[8]float64) int {
-	n := len(m)
-	switch isa {
-	case isaAVX512:
-		n &^= 7
-	case isaAVX2:
-		n &^= 3
-	default:
-		return 0
-	}
+	n := kernelSpan(len(m), 8, 4)
 	if n > 0 {
 		_, _, _, _ = p[n-1], g[n-1], m[n-1], v[n-1]
 		if isa == isaAVX512 {
@@ -171,15 +176,7 @@ func adamFast(p, g, m, v []float64, c *[8]float64) int {
 // CPU's instruction set, 16 (AVX-512) or 8 (AVX2) at a time, and returns
 // how many it wrote.
 func expNegFast(src, dst []float32) int {
-	n := len(src)
-	switch isa {
-	case isaAVX512:
-		n &^= 15
-	case isaAVX2:
-		n &^= 7
-	default:
-		return 0
-	}
+	n := kernelSpan(len(src), 16, 8)
 	if n > 0 {
 		_, _ = dst[n-1], src[n-1]
 		if isa == isaAVX512 {

@@ -88,8 +88,8 @@ func main() {
 		}
 		fmt.Fprintf(&g, "}\n\n")
 	}
-	adamKernel(&s)
-	adamKernelAVX2(&s)
+	adamKernel(&s, "adamAVX", "Z", 16)
+	adamKernel(&s, "adamAVX2", "Y", 8)
 	expKernel(&s)
 	expKernelAVX2(&s)
 	fmt.Fprintf(&g, "// expNegAVX writes exp(-src[i]) into dst[i] for i < n (a multiple of 16),\n// to float32 accuracy; c holds log2(e), ln2 high and low parts and the\n// Taylor coefficients 1/k!, k = 0..7.\n//\n//go:noescape\nfunc expNegAVX(n int, dst, src *float32, c *[11]float32)\n\n")
@@ -307,47 +307,54 @@ func expKernel(w *bytes.Buffer) {
 	p("RET")
 }
 
-// adamKernel writes adamAVX: PyTorch's Adam update, 8 parameters at a time.
-func adamKernel(w *bytes.Buffer) {
+// adamKernel writes the Adam update (PyTorch's arithmetic) as name on
+// vectors of reg ("Z": AVX-512, 8 parameters at a time; "Y": AVX2, 4),
+// the constants in registers from base up; both do the same operations in
+// the same order, so the same bits.
+func adamKernel(w *bytes.Buffer, name, reg string, base int) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
-	fmt.Fprintf(w, "\n// func adamAVX(n int, p, grad, m, v *float64, c *[8]float64)\n")
-	fmt.Fprintf(w, "TEXT ·adamAVX(SB), NOSPLIT, $0-48\n")
+	lanes, shift := 8, 3
+	if reg == "Y" {
+		lanes, shift = 4, 2
+	}
+	r := func(i int) string { return fmt.Sprintf("%s%d", reg, i) }
+	c := func(i int) string { return r(base + i) } // 0 beta1, 1 1-beta1, 2 beta2, 3 1-beta2, 4 decay, 5 step, 6 1/sqrt(bc2), 7 eps
+	fmt.Fprintf(w, "\n// func %s(n int, p, grad, m, v *float64, c *[8]float64)\n", name)
+	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-48\n", name)
 	p("MOVQ n+0(FP), CX")
 	p("MOVQ p+8(FP), DI")
 	p("MOVQ grad+16(FP), SI")
 	p("MOVQ m+24(FP), R8")
 	p("MOVQ v+32(FP), R9")
 	p("MOVQ c+40(FP), AX")
-	// Z16 beta1, Z17 1-beta1, Z18 beta2, Z19 1-beta2, Z20 decay, Z21 step, Z22 1/sqrt(bc2), Z23 eps.
 	for i := 0; i < 8; i++ {
-		p("VBROADCASTSD %d(AX), Z%d", 8*i, 16+i)
+		p("VBROADCASTSD %d(AX), %s", 8*i, c(i))
 	}
-	p("SHRQ $3, CX")
+	p("SHRQ $%d, CX", shift)
 	p("JZ done")
 	fmt.Fprintf(w, "loop:\n")
-	p("VMOVUPD (DI), Z0")        // p
-	p("VMOVUPD (SI), Z1")        // g
-	p("VMOVUPD (R8), Z2")        // m
-	p("VMOVUPD (R9), Z3")        // v
-	p("VFMADD231PD Z0, Z20, Z1") // g += decay*p
-	p("VMULPD Z16, Z2, Z2")      // m *= beta1
-	p("VFMADD231PD Z1, Z17, Z2") // m += (1-beta1) g
-	p("VMULPD Z18, Z3, Z3")      // v *= beta2
-	p("VMULPD Z1, Z1, Z4")       // g*g
-	p("VFMADD231PD Z4, Z19, Z3") // v += (1-beta2) g*g
-	p("VSQRTPD Z3, Z5")
-	p("VMULPD Z22, Z5, Z5") // sqrt(v)/sqrt(bc2)
-	p("VADDPD Z23, Z5, Z5") // + eps
-	p("VMULPD Z21, Z2, Z6") // step*m
-	p("VDIVPD Z5, Z6, Z6")  // / denom
-	p("VSUBPD Z6, Z0, Z0")
-	p("VMOVUPD Z0, (DI)")
-	p("VMOVUPD Z2, (R8)")
-	p("VMOVUPD Z3, (R9)")
-	p("ADDQ $64, DI")
-	p("ADDQ $64, SI")
-	p("ADDQ $64, R8")
-	p("ADDQ $64, R9")
+	p("VMOVUPD (DI), %s", r(0))                   // p
+	p("VMOVUPD (SI), %s", r(1))                   // g
+	p("VMOVUPD (R8), %s", r(2))                   // m
+	p("VMOVUPD (R9), %s", r(3))                   // v
+	p("VFMADD231PD %s, %s, %s", r(0), c(4), r(1)) // g += decay*p
+	p("VMULPD %s, %s, %s", c(0), r(2), r(2))      // m *= beta1
+	p("VFMADD231PD %s, %s, %s", r(1), c(1), r(2)) // m += (1-beta1) g
+	p("VMULPD %s, %s, %s", c(2), r(3), r(3))      // v *= beta2
+	p("VMULPD %s, %s, %s", r(1), r(1), r(4))      // g*g
+	p("VFMADD231PD %s, %s, %s", r(4), c(3), r(3)) // v += (1-beta2) g*g
+	p("VSQRTPD %s, %s", r(3), r(5))
+	p("VMULPD %s, %s, %s", c(6), r(5), r(5)) // sqrt(v)/sqrt(bc2)
+	p("VADDPD %s, %s, %s", c(7), r(5), r(5)) // + eps
+	p("VMULPD %s, %s, %s", c(5), r(2), r(6)) // step*m
+	p("VDIVPD %s, %s, %s", r(5), r(6), r(6)) // / denom
+	p("VSUBPD %s, %s, %s", r(6), r(0), r(0))
+	p("VMOVUPD %s, (DI)", r(0))
+	p("VMOVUPD %s, (R8)", r(2))
+	p("VMOVUPD %s, (R9)", r(3))
+	for _, ptr := range []string{"DI", "SI", "R8", "R9"} {
+		p("ADDQ $%d, %s", 8*lanes, ptr)
+	}
 	p("DECQ CX")
 	p("JNZ loop")
 	fmt.Fprintf(w, "done:\n")
@@ -425,54 +432,6 @@ func expKernelAVX2(w *bytes.Buffer) {
 	p("VMOVUPS Y4, (DI)")
 	p("ADDQ $32, SI")
 	p("ADDQ $32, DI")
-	p("DECQ CX")
-	p("JNZ loop")
-	fmt.Fprintf(w, "done:\n")
-	p("VZEROUPPER")
-	p("RET")
-}
-
-// adamKernelAVX2 writes adamAVX2: adamKernel's operations on 4 lanes.
-func adamKernelAVX2(w *bytes.Buffer) {
-	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
-	fmt.Fprintf(w, "\n// func adamAVX2(n int, p, grad, m, v *float64, c *[8]float64)\n")
-	fmt.Fprintf(w, "TEXT ·adamAVX2(SB), NOSPLIT, $0-48\n")
-	p("MOVQ n+0(FP), CX")
-	p("MOVQ p+8(FP), DI")
-	p("MOVQ grad+16(FP), SI")
-	p("MOVQ m+24(FP), R8")
-	p("MOVQ v+32(FP), R9")
-	p("MOVQ c+40(FP), AX")
-	// Y8 beta1, Y9 1-beta1, Y10 beta2, Y11 1-beta2, Y12 decay, Y13 step, Y14 1/sqrt(bc2), Y15 eps.
-	for i := 0; i < 8; i++ {
-		p("VBROADCASTSD %d(AX), Y%d", 8*i, 8+i)
-	}
-	p("SHRQ $2, CX")
-	p("JZ done")
-	fmt.Fprintf(w, "loop:\n")
-	p("VMOVUPD (DI), Y0")
-	p("VMOVUPD (SI), Y1")
-	p("VMOVUPD (R8), Y2")
-	p("VMOVUPD (R9), Y3")
-	p("VFMADD231PD Y0, Y12, Y1")
-	p("VMULPD Y8, Y2, Y2")
-	p("VFMADD231PD Y1, Y9, Y2")
-	p("VMULPD Y10, Y3, Y3")
-	p("VMULPD Y1, Y1, Y4")
-	p("VFMADD231PD Y4, Y11, Y3")
-	p("VSQRTPD Y3, Y5")
-	p("VMULPD Y14, Y5, Y5")
-	p("VADDPD Y15, Y5, Y5")
-	p("VMULPD Y13, Y2, Y6")
-	p("VDIVPD Y5, Y6, Y6")
-	p("VSUBPD Y6, Y0, Y0")
-	p("VMOVUPD Y0, (DI)")
-	p("VMOVUPD Y2, (R8)")
-	p("VMOVUPD Y3, (R9)")
-	p("ADDQ $32, DI")
-	p("ADDQ $32, SI")
-	p("ADDQ $32, R8")
-	p("ADDQ $32, R9")
 	p("DECQ CX")
 	p("JNZ loop")
 	fmt.Fprintf(w, "done:\n")
