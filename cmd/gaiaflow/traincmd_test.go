@@ -95,7 +95,7 @@ func TestValidateModelAlone(t *testing.T) {
 		}
 	}
 	// The grid beside the model (traincmd's) is what a catalog would read.
-	if g := rep.Grid; g == nil || g.Nodes != 128 || g.Source != filepath.Join(m, "cmd.128.grid") || !(g.KL > 0 && g.KL < 50) || len(g.Parts) != 3 {
+	if g := rep.Grid; g == nil || g.Nodes != 128 || g.Source != filepath.Join(m, "cmd.128.grid") || !(g.KL > 0 && g.KL < 50) || len(g.Parts) != 3 || len(g.TailN) != 3 {
 		t.Errorf("grid score %+v", g)
 	}
 	// Without that file the grid is distilled as a catalog would: the

@@ -72,9 +72,10 @@ type populationAccuracy struct {
 // gridScore is the KL of the true CMD from the grid distilled from the
 // learned CMD (distance.DistilCMD), on the same true draws as the flow's.
 type gridScore struct {
-	Nodes  int               `json:"nodes"` // its size (distance.DefaultGridNodes)
-	N      []int             `json:"n"`     // its nodes per axis
-	Shear  float64           `json:"shear"` // flow.Grid.Shear
+	Nodes  int               `json:"nodes"`            // its size (distance.DefaultGridNodes)
+	N      []int             `json:"n"`                // its nodes per axis
+	Shear  float64           `json:"shear"`            // flow.Grid.Shear
+	TailN  []int             `json:"tail_n,omitempty"` // the nodes per axis of its tail (flow.Grid.Tail), if any
 	Source string            `json:"source"`
 	KL     float64           `json:"kl_true_vs_grid_nats"`
 	StdErr float64           `json:"kl_stderr_nats"`
@@ -91,6 +92,9 @@ func scoreGrid(sky *mockio.Manifest, g *flow.Grid, nodes int, source string, rep
 	var r distanceReport
 	scoreCMD(sky, dens, &r, klPoints)
 	rep.Grid = &gridScore{Nodes: nodes, N: g.N, Shear: g.Shear, Source: source, KL: r.KL, StdErr: r.KLStdErr, Parts: r.KLParts}
+	if g.Tail != nil {
+		rep.Grid.TailN = g.Tail.N
+	}
 	return nil
 }
 
@@ -339,7 +343,11 @@ func printGridScore(r *distanceReport) {
 	if g == nil {
 		return
 	}
-	fmt.Printf("\nKL(true CMD || the grid a catalog reads it from, %v nodes, shear %.3f; %s): %.3f ± %.3f nats (the flow itself: %.3f)\n", g.N, g.Shear, g.Source, g.KL, g.StdErr, r.KL)
+	tail := ""
+	if g.TailN != nil {
+		tail = fmt.Sprintf(", a tail of %v beyond its box", g.TailN)
+	}
+	fmt.Printf("\nKL(true CMD || the grid a catalog reads it from, %v nodes, shear %.3f%s; %s): %.3f ± %.3f nats (the flow itself: %.3f)\n", g.N, g.Shear, tail, g.Source, g.KL, g.StdErr, r.KL)
 	fmt.Printf("| true CMD sequence | of the grid's KL, nats | mean log ratio per star |\n|---|---|---|\n")
 	for _, p := range g.Parts {
 		fmt.Printf("| %s | %.3f | %.3f |\n", p.Name, p.KL, p.MeanLogRatio)

@@ -137,6 +137,8 @@ func FuzzGrid(f *testing.F) {
 		{Lo: []float64{0, -1}, Hi: []float64{1, 1}, N: []int{2, 3}, Outside: -50, Floor: -40, Values: []float64{-1, -2, -3, -4, -5, -6}, MaxErr: 0.1, ErrPoints: 10},
 		{Lo: []float64{0, 0, 0}, Hi: []float64{1, 2, 3}, N: []int{2, 2, 2}, Outside: math.Inf(-1), Floor: -1000, Values: make([]float64, 8)},
 		{Lo: []float64{0, 0, -0.5}, Hi: []float64{1, 2, 0.5}, N: []int{3, 2, 2}, Outside: math.Inf(-1), Floor: -1000, Values: make([]float64, 12), Shear: 0.49},
+		{Lo: []float64{0, 0, -0.5}, Hi: []float64{1, 2, 0.5}, N: []int{3, 2, 2}, Outside: math.Inf(-1), Floor: -1000, Values: make([]float64, 12), Shear: 0.49,
+			Tail: &flow.Grid{Lo: []float64{-2, -2, -2}, Hi: []float64{3, 4, 2}, N: []int{2, 3, 2}, Outside: math.Inf(-1), Floor: -1000, Values: []float64{-9, -8, -7, -6, -5, -4, -3, -2, -1, -2, -3, -4}}},
 	} {
 		var buf bytes.Buffer
 		if err := WriteGrid(&buf, g, map[string]string{"model": "m.gff"}); err != nil {

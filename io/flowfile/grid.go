@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/gaiaflow/gaiaflow/io/store"
@@ -23,10 +24,13 @@ import (
 //	{"format": "gaiaflow-grid", "version": 1, "lo": [...], "hi": [...], "n": [...],
 //	 "outside": "-Inf" or a number, "floor": -1000,
 //	 "max_err": 0.01, "mean_err": 0.001, "mean_err_weighted": 0.0005, "err_points": 100000,
-//	 "shear": 0.49 (omitted when 0: flow.Grid.Shear), "notes": {...}}
+//	 "shear": 0.49 (omitted when 0: flow.Grid.Shear),
+//	 "tail": {"lo": [...], "hi": [...], "n": [...], "shear": 0} (omitted when none: flow.Grid.Tail),
+//	 "notes": {...}}
 //
-// then prod(n) float64 node values (row-major, last dimension fastest) and
-// the SHA-256 of every byte before it. Errors wrap the same sentinels as
+// then prod(n) float64 node values (row-major, last dimension fastest),
+// the tail's prod(tail n) values likewise, and the SHA-256 of every byte
+// before it. The tail has the grid's outside value and floor. Errors wrap the same sentinels as
 // model files.
 const GridMagic = "GFLOWGRD"
 
@@ -43,22 +47,48 @@ type gridHeader struct {
 	MeanErrWeighted float64           `json:"mean_err_weighted"`
 	ErrPoints       int               `json:"err_points"`
 	Shear           float64           `json:"shear,omitempty"`
+	Tail            *gridTailHeader   `json:"tail,omitempty"`
 	Notes           map[string]string `json:"notes,omitempty"`
+}
+
+// gridTailHeader is where a grid's tail (flow.Grid.Tail) is.
+type gridTailHeader struct {
+	Lo    []float64 `json:"lo"`
+	Hi    []float64 `json:"hi"`
+	N     []int     `json:"n"`
+	Shear float64   `json:"shear,omitempty"`
+}
+
+// gridNodes is the number of nodes n describes, or -1 if a count is
+// below 2 or the product exceeds what a file can hold.
+func gridNodes(n []int) int {
+	total := 1
+	for _, v := range n {
+		if v < 2 || v > maxFile {
+			return -1
+		}
+		total *= v
+		if total > maxFile/8 {
+			return -1
+		}
+	}
+	return total
 }
 
 // WriteGrid writes g to w in the grid file format; notes (may be nil) are
 // stored in the header, e.g. the model file the grid was built from.
 func WriteGrid(w io.Writer, g *flow.Grid, notes map[string]string) error {
-	n := 1
-	for _, v := range g.N {
-		n *= v
-	}
-	if len(g.Values) != n || len(g.Lo) != len(g.N) || len(g.Hi) != len(g.N) {
-		return fmt.Errorf("flowfile: grid of %d values for nodes %v", len(g.Values), g.N)
+	if err := g.Validate(); err != nil {
+		return fmt.Errorf("flowfile: %w", err)
 	}
 	h := gridHeader{Format: "gaiaflow-grid", Version: Version, Lo: g.Lo, Hi: g.Hi, N: g.N,
 		Outside: formatFloat(g.Outside), Floor: g.Floor, MaxErr: g.MaxErr, MeanErr: g.MeanErr,
 		MeanErrWeighted: g.MeanErrWeighted, ErrPoints: g.ErrPoints, Shear: g.Shear, Notes: notes}
+	values := g.Values
+	if t := g.Tail; t != nil {
+		h.Tail = &gridTailHeader{Lo: t.Lo, Hi: t.Hi, N: t.N, Shear: t.Shear}
+		values = append(slices.Clip(values), t.Values...)
+	}
 	hj, err := json.Marshal(h)
 	if err != nil {
 		return fmt.Errorf("flowfile: grid header: %w", err)
@@ -69,7 +99,7 @@ func WriteGrid(w io.Writer, g *flow.Grid, notes map[string]string) error {
 	buf.Write(binary.LittleEndian.AppendUint32(nil, uint32(len(hj))))
 	buf.Write(hj)
 	var u8 [8]byte
-	for _, v := range g.Values {
+	for _, v := range values {
 		binary.LittleEndian.PutUint64(u8[:], math.Float64bits(v))
 		buf.Write(u8[:])
 	}
@@ -121,17 +151,17 @@ func DecodeGrid(b []byte) (*flow.Grid, map[string]string, error) {
 		}
 		return nil, nil, fmt.Errorf("%w: grid header is not valid JSON: %v", ErrMismatch, err)
 	}
-	n := 1
-	for _, v := range h.N {
-		if v < 2 || v > maxFile {
-			return nil, nil, fmt.Errorf("%w: grid nodes %v", ErrMismatch, h.N)
-		}
-		n *= v
-		if n > maxFile/8 {
-			return nil, nil, fmt.Errorf("%w: grid nodes %v", ErrMismatch, h.N)
+	n := gridNodes(h.N)
+	if n < 0 {
+		return nil, nil, fmt.Errorf("%w: grid nodes %v", ErrMismatch, h.N)
+	}
+	var nt int
+	if h.Tail != nil {
+		if nt = gridNodes(h.Tail.N); nt < 0 || n+nt > maxFile/8 {
+			return nil, nil, fmt.Errorf("%w: grid tail nodes %v", ErrMismatch, h.Tail.N)
 		}
 	}
-	want := pre + hlen + 8*n + sha256.Size
+	want := pre + hlen + 8*(n+nt) + sha256.Size
 	switch {
 	case len(b) < want:
 		return nil, nil, fmt.Errorf("%w: %d bytes, the header describes %d", ErrTruncated, len(b), want)
@@ -151,6 +181,13 @@ func DecodeGrid(b []byte) (*flow.Grid, map[string]string, error) {
 	data := b[pre+hlen:]
 	for i := range g.Values {
 		g.Values[i] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:]))
+	}
+	if t := h.Tail; t != nil {
+		g.Tail = &flow.Grid{Lo: t.Lo, Hi: t.Hi, N: t.N, Outside: outside, Floor: h.Floor, Values: make([]float64, nt), Shear: t.Shear}
+		data = data[8*n:]
+		for i := range g.Tail.Values {
+			g.Tail.Values[i] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:]))
+		}
 	}
 	if err := g.Validate(); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrMismatch, err)

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -72,6 +73,23 @@ func TestGridRoundTrip(t *testing.T) {
 	}
 	if h3, _, err := ReadGrid(&buf); err != nil || h3.Shear != 0.49 || h3.LogProb([]float64{0.1, 0.5, 0.3}) != g3.LogProb([]float64{0.1, 0.5, 0.3}) {
 		t.Errorf("sheared grid after the round trip: %v, %+v", err, h3)
+	}
+
+	// A grid with a tail keeps it, and reads it beyond its box.
+	g3.Tail, err = flow.NewGrid(f3, []float64{-3, -3, -3}, []float64{3, 3, 3}, []int{4, 3, 2}, flow.GridOptions{ErrPoints: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf.Reset()
+	if err := WriteGrid(&buf, g3, nil); err != nil {
+		t.Fatal(err)
+	}
+	h3, _, err := ReadGrid(&buf)
+	if err != nil || h3.Tail == nil || !reflect.DeepEqual(h3.Tail, g3.Tail) || !reflect.DeepEqual(h3.Values, g3.Values) {
+		t.Fatalf("grid with a tail after the round trip: %v, %+v", err, h3)
+	}
+	if p := []float64{2, -2, 1}; h3.LogProb(p) != g3.Tail.LogProb(p) || math.IsInf(h3.LogProb(p), -1) {
+		t.Errorf("beyond the box: %v, the tail's %v", h3.LogProb(p), g3.Tail.LogProb(p))
 	}
 }
 

@@ -69,8 +69,9 @@ var catalogLevels = []float64{0.15865525393145707, 0.5, 0.8413447460685429}
 // former estimate beside new ones. 5: a refined star's colour component
 // drawn independently of its parallax component, as its weights assume.
 // 6: the CMD prior read from a grid sheared along the colours' line
-// (DistilCMD, GridLayout).
-const RowsVersion = 6
+// (DistilCMD, CMDGridSpec). 7: the grid over the box the CMD's draws fill,
+// with a coarser tail beyond it (drawBox, flow.Grid.Tail).
+const RowsVersion = 7
 
 // Catalog runs the iteration on the prepared stars p and writes their
 // catalog rows into dst (reset first, its storage reused; allocated if nil).

@@ -25,7 +25,10 @@ type GDensity interface {
 
 // MarginalG integrates a distilled CMD grid over its two colours (the
 // trapezoid rule on its nodes, in probability) and returns the 1-D grid of
-// log P(g) on the same g nodes, with the same Outside value. A sheared
+// log P(g) on the same g nodes, with the same Outside value and the
+// marginal of its Tail as its own (beyond the box in g; within it, the
+// colours outside the box, a few in 100,000 of the stars, are not
+// counted). A sheared
 // grid's (flow.Grid.Shear) colour cells have the area of unsheared ones, so
 // the rule is the same.
 func MarginalG(g *flow.Grid) (*flow.Grid, error) {
@@ -59,6 +62,13 @@ func MarginalG(g *flow.Grid) (*flow.Grid, error) {
 		if math.IsInf(mx, -1) || math.IsNaN(out.Values[i]) {
 			out.Values[i] = g.Floor
 		}
+	}
+	if g.Tail != nil {
+		t, err := MarginalG(g.Tail)
+		if err != nil {
+			return nil, err
+		}
+		out.Tail = t
 	}
 	return out, nil
 }

@@ -36,6 +36,32 @@ func TestMarginalGIntegratesTheGrid(t *testing.T) {
 			t.Errorf("log P(g = %g) = %.5f, want %.5f", v, got, want)
 		}
 	}
+
+	// With a tail over a wider box: beyond the box in g, the marginal is
+	// the tail's integral (the same Gaussian, on 41 x 41 colour nodes).
+	tail := &flow.Grid{Lo: []float64{-10, -3, -3}, Hi: []float64{18, 5, 5}, N: []int{57, 41, 41}, Outside: math.Inf(-1), Floor: -1000}
+	tail.Values = make([]float64, 57*41*41)
+	for i := range tail.Values {
+		r := i
+		for j := 2; j >= 0; j-- {
+			k := r % tail.N[j]
+			r /= tail.N[j]
+			x[j] = tail.Lo[j] + float64(k)*(tail.Hi[j]-tail.Lo[j])/float64(tail.N[j]-1)
+		}
+		tail.Values[i] = norm(x[0], 4, 1) + norm(x[1], 1, 0.3) + norm(x[2], 0.5, 0.25)
+	}
+	g.Tail = tail
+	if m, err = MarginalG(g); err != nil || m.Tail == nil {
+		t.Fatalf("marginal of a grid with a tail: %v, %+v", err, m)
+	}
+	for _, v := range []float64{-3, 11, 12.5} {
+		if got, want := m.LogProb([]float64{v}), norm(v, 4, 1); math.Abs(got-want) > 0.02 {
+			t.Errorf("beyond the box: log P(g = %g) = %.5f, want %.5f", v, got, want)
+		}
+	}
+	if got, want := m.LogProb([]float64{4}), norm(4, 4, 1); math.Abs(got-want) > 1e-4 {
+		t.Errorf("inside the box with a tail: log P(g = 4) = %.5f, want %.5f", got, want)
+	}
 }
 
 // sepDensity is Gaussian in g times Gaussian in bp-rp, with its marginal in

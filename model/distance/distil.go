@@ -23,43 +23,55 @@ type GridSpec struct {
 	Lo, Hi []float64
 	N      []int
 	Shear  float64
+	Tail   *GridSpec // of the grid's flow.Grid.Tail, nil for none
 }
 
-// Matches reports whether g was made to s: the same box, nodes and shear.
+// Matches reports whether g was made to s: the same box, nodes, shear and
+// tail.
 func (s GridSpec) Matches(g *flow.Grid) bool {
-	return slices.Equal(s.Lo, g.Lo) && slices.Equal(s.Hi, g.Hi) && slices.Equal(s.N, g.N) && s.Shear == g.Shear
+	if !slices.Equal(s.Lo, g.Lo) || !slices.Equal(s.Hi, g.Hi) || !slices.Equal(s.N, g.N) || s.Shear != g.Shear {
+		return false
+	}
+	if s.Tail == nil || g.Tail == nil {
+		return s.Tail == nil && g.Tail == nil
+	}
+	return s.Tail.Matches(g.Tail)
 }
 
 // CMDGridSpec returns the grid of size nodes (0: DefaultGridNodes; nodes^3
-// in all) for the CMD flow f: over its training data's mean ± 5 standard
-// deviations in g and bp-rp, and on a third axis along the line the
-// colours lie on, bp-g - s (bp-rp), over the box of colourLine (drawn from
-// f, so the grid depends on f alone). Where that axis's box is at most half
-// as wide as bp-g's own, the nodes go 2 nodes along g, nodes along bp-rp
-// and nodes/2 along it; otherwise nodes along each. A CMD's sequences are
-// narrower in g at a given colour (a few tenths of a magnitude, over a box
-// of 40) than in bp-rp, and across the line a few hundredths of a
-// magnitude. Measured on the 200,000-star paper-000 sky (README): the true
-// CMD is 0.072 nats from a trained flow and 0.269 from its grid of 128
-// nodes on each unsheared axis, 0.255 with the shear alone, 0.167 with the
-// shear and the layout.
+// in all) for the CMD flow f, over the box its draws fill (drawBox: drawn
+// from f, so the grid depends on f alone) on axes g, bp-rp and, along the
+// line the colours lie on, bp-g - s (bp-rp). Where that third axis's box is
+// at most half as wide as bp-g's own, the nodes go 2 nodes along g, nodes
+// along bp-rp and nodes/2 along it; otherwise nodes along each. A CMD's
+// sequences are narrower in g at a given colour (a few tenths of a
+// magnitude, over a box of 20) than in bp-rp, and across the line a few
+// hundredths of a magnitude. Measured on the 200,000-star paper-000 sky
+// (README): the true CMD is 0.072 nats from a trained flow and 0.269 from
+// its grid of 128 nodes on each unsheared axis over the training data's
+// mean ± 5 standard deviations, 0.255 with the shear alone, 0.167 with the
+// shear and the layout; and the grid of the box the draws fill is half as
+// far from the flow as the grid of that wider box. Beyond the box, where a
+// few in 100,000 of the true CMD's stars are, the grid's tail (nodes/4 a
+// side, unsheared) covers the wider box.
 func CMDGridSpec(f *flow.Flow, nodes int) GridSpec {
 	if nodes == 0 {
 		nodes = DefaultGridNodes
 	}
-	lo, hi := cmdBox(f.Standardization())
-	shear, lo2, hi2 := colourLine(f)
+	wideLo, wideHi := cmdBox(f.Standardization())
+	shear, lo, hi := drawBox(f)
 	n := []int{nodes, nodes, nodes}
-	if hi2-lo2 <= 0.5*(hi[2]-lo[2]) {
+	if hi[2]-lo[2] <= 0.5*(wideHi[2]-wideLo[2]) {
 		n = []int{2 * nodes, nodes, max(nodes/2, 2)}
 	}
-	lo[2], hi[2] = lo2, hi2
-	return GridSpec{Lo: lo, Hi: hi, N: n, Shear: shear}
+	tn := max(nodes/4, 2)
+	tail := &GridSpec{Lo: wideLo, Hi: wideHi, N: []int{tn, tn, tn}}
+	return GridSpec{Lo: lo, Hi: hi, N: n, Shear: shear, Tail: tail}
 }
 
 // DistilCMD evaluates the CMD flow f (3 data columns, no condition) on the
-// grid of size nodes (0: DefaultGridNodes) that CMDGridSpec lays out, -Inf
-// outside: the density the catalog queries millions of times per
+// grid of size nodes (0: DefaultGridNodes) that CMDGridSpec lays out, and
+// its tail, -Inf outside that: the density the catalog queries millions of times per
 // partition, at the cost of one trilinear interpolation each.
 func DistilCMD(f *flow.Flow, nodes int) (*flow.Grid, error) {
 	if f.D() == 3 && f.C() == 1 {
@@ -69,27 +81,44 @@ func DistilCMD(f *flow.Flow, nodes int) (*flow.Grid, error) {
 		return nil, fmt.Errorf("a CMD model has 3 data columns (g, bp-rp, bp-g) and no condition, this one %d and %d", f.D(), f.C())
 	}
 	s := CMDGridSpec(f, nodes)
-	return flow.NewGrid(f, s.Lo, s.Hi, s.N, flow.GridOptions{Outside: math.Inf(-1), Shear: s.Shear})
+	g, err := flow.NewGrid(f, s.Lo, s.Hi, s.N, flow.GridOptions{Outside: math.Inf(-1), Shear: s.Shear})
+	if err != nil || s.Tail == nil {
+		return g, err
+	}
+	t := s.Tail
+	g.Tail, err = flow.NewGrid(f, t.Lo, t.Hi, t.N, flow.GridOptions{Outside: math.Inf(-1), Shear: t.Shear, ErrPoints: -1})
+	return g, err
 }
 
-// colourLineDraws is how many draws of the flow colourLine fits.
-const colourLineDraws = 20000
+// boxDraws is how many draws of the flow drawBox reads.
+const boxDraws = 20000
 
-// colourLine fits the line the flow's colours lie on, bp-g = s (bp-rp) +
-// c, by least squares over colourLineDraws draws of f (a fixed seed), and
-// returns s and the box of the residual r = bp-g - s (bp-rp): 0.15 mag
-// beyond its 0.01 % and 99.99 % points (the residual is skewed: the red
-// dwarfs lie below the line), of the draws inside the unsheared box. A flow that has
-// not learned the line (a new one is a Gaussian) gives s near 0 and the box
-// of bp-g itself, and so does one with a tenth of its draws or fewer inside
-// the box.
-func colourLine(f *flow.Flow) (s, lo, hi float64) {
+// boxMargin is how far, in magnitudes, the grid's box reaches beyond the
+// 0.01 % and 99.99 % points of the flow's draws along g, bp-rp and
+// bp-g - s (bp-rp): the tails, with a tenth of a per cent of the stars,
+// and a margin for the interpolation at the box's edge, about a sequence's
+// width (the residual from the colours' line is a few hundredths).
+var boxMargin = [3]float64{1, 0.3, 0.15}
+
+// drawBox fits the line the flow's colours lie on, bp-g = s (bp-rp) + c,
+// by least squares over boxDraws draws of f (a fixed seed), and returns s
+// and the box of (g, bp-rp, r = bp-g - s (bp-rp)) that the draws fill:
+// boxMargin beyond their 0.01 % and 99.99 % points (r is skewed: the red
+// dwarfs lie below the line), of the draws inside cmdBox, and never beyond
+// that box in g and bp-rp. The training data's mean ± 5 standard
+// deviations, cmdBox, is twice as wide as the CMD in g (its stars from
+// M_G -4 to 16 over a box of 40 mag) and half as wide again in bp-rp:
+// a grid over it spends half its nodes where the flow has no stars. A flow
+// that has not learned the line (a new one is a Gaussian) gives s near 0,
+// and one with a tenth of its draws or fewer inside cmdBox gives s = 0
+// and cmdBox itself.
+func drawBox(f *flow.Flow) (s float64, lo, hi []float64) {
 	lo3, hi3 := cmdBox(f.Standardization())
-	x := f.Sample(nil, colourLineDraws, nil, rand.New(rand.NewPCG(0x636f6c, 0x6c696e65)))
-	var c1, c2 []float64
-	for i := range colourLineDraws {
+	x := f.Sample(nil, boxDraws, nil, rand.New(rand.NewPCG(0x636f6c, 0x6c696e65)))
+	var c [3][]float64
+	for i := range boxDraws {
 		row := x.RawRowView(i)
-		// Only the draws inside the unsheared box: a flow early in its
+		// Only the draws inside the wide box: a flow early in its
 		// training draws a few points far outside, which would set the
 		// line.
 		in := true
@@ -97,28 +126,36 @@ func colourLine(f *flow.Flow) (s, lo, hi float64) {
 			in = in && v >= lo3[j] && v <= hi3[j]
 		}
 		if in {
-			c1, c2 = append(c1, row[1]), append(c2, row[2])
+			for j, v := range row {
+				c[j] = append(c[j], v)
+			}
 		}
 	}
-	if len(c1) < colourLineDraws/10 {
-		return 0, lo3[2], hi3[2]
+	if len(c[0]) < boxDraws/10 {
+		return 0, lo3, hi3
 	}
-	m1, m2 := stat.Mean(c1, nil), stat.Mean(c2, nil)
+	m1, m2 := stat.Mean(c[1], nil), stat.Mean(c[2], nil)
 	var sxy, sxx float64
-	for i := range c1 {
-		sxy += (c1[i] - m1) * (c2[i] - m2)
-		sxx += (c1[i] - m1) * (c1[i] - m1)
+	for i := range c[1] {
+		sxy += (c[1][i] - m1) * (c[2][i] - m2)
+		sxx += (c[1][i] - m1) * (c[1][i] - m1)
 	}
 	if sxx > 0 {
 		s = sxy / sxx
 	}
-	r := make([]float64, len(c1))
-	for i := range r {
-		r[i] = c2[i] - s*c1[i]
+	for i := range c[2] {
+		c[2][i] -= s * c[1][i]
 	}
-	sort.Float64s(r)
-	qlo, qhi := stat.Quantile(1e-4, stat.Empirical, r, nil), stat.Quantile(1-1e-4, stat.Empirical, r, nil)
-	return s, qlo - 0.15, qhi + 0.15
+	lo, hi = make([]float64, 3), make([]float64, 3)
+	for j := range c {
+		sort.Float64s(c[j])
+		lo[j] = stat.Quantile(1e-4, stat.Empirical, c[j], nil) - boxMargin[j]
+		hi[j] = stat.Quantile(1-1e-4, stat.Empirical, c[j], nil) + boxMargin[j]
+		if j < 2 {
+			lo[j], hi[j] = max(lo[j], lo3[j]), min(hi[j], hi3[j])
+		}
+	}
+	return s, lo, hi
 }
 
 // cmdBox is where a CMD flow is a density: its training data's mean ± 5

@@ -59,6 +59,35 @@ func TestShearedGridIsNearerTheFlow(t *testing.T) {
 		t.Errorf("the sheared grid is not nearer: errors %.3f against %.3f, KL %.3f against %.3f", sheared.MeanErrWeighted, cube.MeanErrWeighted, ks, kc)
 	}
 
+	// The box the flow's draws fill: narrower than the training data's
+	// mean ± 5 sd in g and bp-rp, holding all but a few in 10,000 of
+	// other draws of the flow, and its grid nearer the flow than the grid
+	// of the same nodes over the wider box.
+	wideLo, wideHi := cmdBox(f.Standardization())
+	for j := range 2 {
+		if !(spec.Lo[j] > wideLo[j] && spec.Hi[j] < wideHi[j]) {
+			t.Errorf("axis %d: box [%.2f, %.2f], not inside the mean ± 5 sd [%.2f, %.2f]", j, spec.Lo[j], spec.Hi[j], wideLo[j], wideHi[j])
+		}
+	}
+	draws := f.Sample(nil, 50000, nil, rand.New(rand.NewPCG(9, 10)))
+	var out int
+	for i := range 50000 {
+		if math.IsInf(sheared.LogProb(draws.RawRowView(i)), -1) {
+			out++
+		}
+	}
+	if out > 50 {
+		t.Errorf("%d of 50,000 draws of the flow outside the grid's box", out)
+	}
+	wide, err := flow.NewGrid(f, []float64{wideLo[0], wideLo[1], spec.Lo[2]}, []float64{wideHi[0], wideHi[1], spec.Hi[2]}, spec.N, flow.GridOptions{Outside: math.Inf(-1), Shear: spec.Shear})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d of 50,000 draws outside; error where the stars are: over the draws' box %.3f, over the wide box %.3f nats", out, sheared.MeanErrWeighted, wide.MeanErrWeighted)
+	if !(sheared.MeanErrWeighted < 0.8*wide.MeanErrWeighted) {
+		t.Errorf("the grid over the draws' box is not nearer the flow: %.3f against %.3f", sheared.MeanErrWeighted, wide.MeanErrWeighted)
+	}
+
 	// A new flow has no thin line: no anisotropy.
 	g0, err := flow.New(flow.Config{D: 3, Blocks: 2, Hidden: []int{8}}, flow.Orthogonal, rand.New(rand.NewPCG(1, 1)))
 	if err != nil {

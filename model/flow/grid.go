@@ -39,6 +39,13 @@ type Grid struct {
 	// same nodes sample across it. 0: no shear.
 	Shear float64
 
+	// Tail, if not nil, gives log p outside the box: a coarser grid over
+	// a wider box (Outside beyond it), with no Tail of its own. A grid
+	// over the box where a flow's draws are spends its nodes where the
+	// stars are; its Tail keeps the rest of the flow's support, where a
+	// few in 100,000 of the stars are, at a coarser resolution.
+	Tail *Grid
+
 	// Accuracy against the flow, measured by NewGrid at random points
 	// uniform in the box (not at nodes): the largest and the mean absolute
 	// error of log p (both sides raised to Floor), and the mean absolute
@@ -178,6 +185,14 @@ func (g *Grid) unshear(x []float64) {
 	}
 }
 
+// outside is log p at x outside the box: its Tail's, or Outside.
+func (g *Grid) outside(x []float64) float64 {
+	if g.Tail != nil {
+		return g.Tail.LogProb(x)
+	}
+	return g.Outside
+}
+
 // measure compares the grid with the flow at npts uniform random points.
 func (g *Grid) measure(f *Flow, cond []float64, npts int, seed uint64) {
 	d := len(g.N)
@@ -214,7 +229,9 @@ func (g *Grid) measure(f *Flow, cond []float64, npts int, seed uint64) {
 // Validate reports whether g can be evaluated: 1 to 3 dimensions, for each
 // a box [Lo, Hi] that is finite and not empty and at least 2 nodes, at most
 // 2^30 nodes in all, one value per node, no NaN among the values, Floor or
-// Outside, and a finite Shear, only of a 3-D grid. A reader of a grid file checks what it returns with it.
+// Outside, a finite Shear, only of a 3-D grid, and a Tail, if any, of as
+// many dimensions that is valid and has no tail. A reader of a grid file
+// checks what it returns with it.
 func (g *Grid) Validate() error {
 	d := len(g.N)
 	if d < 1 || d > 3 || len(g.Lo) != d || len(g.Hi) != d {
@@ -247,6 +264,14 @@ func (g *Grid) Validate() error {
 			return fmt.Errorf("flow: grid node %d is NaN", i)
 		}
 	}
+	if t := g.Tail; t != nil {
+		if len(t.N) != d || t.Tail != nil {
+			return fmt.Errorf("flow: the tail of a %d-D grid is %d-D, or has a tail of its own", d, len(t.N))
+		}
+		if err := t.Validate(); err != nil {
+			return fmt.Errorf("flow: the grid's tail: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -266,7 +291,7 @@ func (g *Grid) LogProb(x []float64) float64 {
 	}
 	for j := 0; j < d; j++ {
 		if !(z[j] >= g.Lo[j] && z[j] <= g.Hi[j]) {
-			return g.Outside
+			return g.outside(x)
 		}
 		t := (z[j] - g.Lo[j]) / (g.Hi[j] - g.Lo[j]) * float64(g.N[j]-1)
 		k := int(t)
@@ -334,7 +359,7 @@ func (g *Grid) LogProb3(dst, x []float64) {
 		p := x[3*i : 3*i+3 : 3*i+3]
 		p2 := p[2] - shear*p[1]
 		if !(p[0] >= lo0 && p[0] <= hi0) || !(p[1] >= lo1 && p[1] <= hi1) || !(p2 >= lo2 && p2 <= hi2) {
-			dst[i] = g.Outside
+			dst[i] = g.outside(p)
 			continue
 		}
 		k0, f0 := gridCell(p[0], lo0, w0, m0, g.N[0])

@@ -58,7 +58,7 @@ func (c *ColumnGrid) LogProb3(dst, x []float64) {
 		p := x[3*i : 3*i+3 : 3*i+3]
 		p2 := p[2] - shear*p[1]
 		if !(p[0] >= lo0 && p[0] <= hi0) || !(p[1] >= lo1 && p[1] <= hi1) || !(p2 >= lo2 && p2 <= hi2) {
-			dst[i] = g.Outside
+			dst[i] = g.outside(p)
 			continue
 		}
 		k0, f0 := gridCell(p[0], lo0, w0, m0, n0)
