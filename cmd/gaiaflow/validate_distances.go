@@ -101,10 +101,12 @@ func scoreGrid(sky *mockio.Manifest, g *flow.Grid, nodes int, source string, rep
 // catalogGrid returns the grid of size nodes that a catalog reads
 // the model at modelPath (SHA-256 modelSum, hex) from: the file at cached
 // (the catalog's grids/ folder, or the one traincmd leaves beside the
-// model) if it names the model, else distilled from f as the catalog
-// would, and says which.
-func catalogGrid(ctx context.Context, f *flow.Flow, modelSum, cached string, nodes int) (*flow.Grid, string, error) {
-	if g, sum, err := flowfile.FetchGrid(ctx, cached); err == nil && sum == modelSum {
+// model) if it names the model (and, with sameLayout, is laid out as this
+// build lays out the model's grid: a catalog made now distils the grid
+// beside a model again if it is not), else distilled from f as the
+// catalog would, and says which.
+func catalogGrid(ctx context.Context, f *flow.Flow, modelSum, cached string, nodes int, sameLayout bool) (*flow.Grid, string, error) {
+	if g, sum, err := flowfile.FetchGrid(ctx, cached); err == nil && sum == modelSum && (!sameLayout || distance.CMDGridSpec(f, nodes).Matches(g)) {
 		return g, cached, nil
 	}
 	g, err := distance.DistilCMD(f, nodes)
@@ -172,7 +174,7 @@ func validateDistances(ctx context.Context, skyDir, catDir, out string, klPoints
 	var opts struct{ Exact bool }
 	if err := json.Unmarshal(man.Options, &opts); err == nil && !opts.Exact && f.Config().C == 0 {
 		nodes := distance.DefaultGridNodes
-		g, source, err := catalogGrid(ctx, f, man.ModelSHA256, distances.GridPath(catDir, man.ModelSHA256, nodes), nodes)
+		g, source, err := catalogGrid(ctx, f, man.ModelSHA256, distances.GridPath(catDir, man.ModelSHA256, nodes), nodes, false)
 		if err != nil {
 			return nil, err
 		}
@@ -236,7 +238,7 @@ func validateModel(ctx context.Context, skyDir, path, out string, klPoints int) 
 	}
 	sum := sha256.Sum256(data)
 	nodes := distance.DefaultGridNodes
-	g, source, err := catalogGrid(ctx, f, hex.EncodeToString(sum[:]), flowfile.GridBeside(path, nodes), nodes)
+	g, source, err := catalogGrid(ctx, f, hex.EncodeToString(sum[:]), flowfile.GridBeside(path, nodes), nodes, true)
 	if err != nil {
 		return nil, err
 	}
