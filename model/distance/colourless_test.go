@@ -14,18 +14,8 @@ func TestMarginalGIntegratesTheGrid(t *testing.T) {
 		z := (x - m) / s
 		return -z*z/2 - math.Log(s) - logSqrt2Pi
 	}
-	g := &flow.Grid{Lo: []float64{-2, -1, -1.5}, Hi: []float64{10, 3, 2.5}, N: []int{61, 81, 81}, Outside: math.Inf(-1), Floor: -1000}
-	g.Values = make([]float64, 61*81*81)
-	x := make([]float64, 3)
-	for i := range g.Values {
-		r := i
-		for j := 2; j >= 0; j-- {
-			k := r % g.N[j]
-			r /= g.N[j]
-			x[j] = g.Lo[j] + float64(k)*(g.Hi[j]-g.Lo[j])/float64(g.N[j]-1)
-		}
-		g.Values[i] = norm(x[0], 4, 1) + norm(x[1], 1, 0.3) + norm(x[2], 0.5, 0.25)
-	}
+	logp := func(x []float64) float64 { return norm(x[0], 4, 1) + norm(x[1], 1, 0.3) + norm(x[2], 0.5, 0.25) }
+	g := tabulated([]float64{-2, -1, -1.5}, []float64{10, 3, 2.5}, []int{61, 81, 81}, logp)
 	m, err := MarginalG(g)
 	if err != nil {
 		t.Fatal(err)
@@ -39,18 +29,7 @@ func TestMarginalGIntegratesTheGrid(t *testing.T) {
 
 	// With a tail over a wider box: beyond the box in g, the marginal is
 	// the tail's integral (the same Gaussian, on 41 x 41 colour nodes).
-	tail := &flow.Grid{Lo: []float64{-10, -3, -3}, Hi: []float64{18, 5, 5}, N: []int{57, 41, 41}, Outside: math.Inf(-1), Floor: -1000}
-	tail.Values = make([]float64, 57*41*41)
-	for i := range tail.Values {
-		r := i
-		for j := 2; j >= 0; j-- {
-			k := r % tail.N[j]
-			r /= tail.N[j]
-			x[j] = tail.Lo[j] + float64(k)*(tail.Hi[j]-tail.Lo[j])/float64(tail.N[j]-1)
-		}
-		tail.Values[i] = norm(x[0], 4, 1) + norm(x[1], 1, 0.3) + norm(x[2], 0.5, 0.25)
-	}
-	g.Tail = tail
+	g.Tail = tabulated([]float64{-10, -3, -3}, []float64{18, 5, 5}, []int{57, 41, 41}, logp)
 	if m, err = MarginalG(g); err != nil || m.Tail == nil {
 		t.Fatalf("marginal of a grid with a tail: %v, %+v", err, m)
 	}
@@ -62,6 +41,23 @@ func TestMarginalGIntegratesTheGrid(t *testing.T) {
 	if got, want := m.LogProb([]float64{4}), norm(4, 4, 1); math.Abs(got-want) > 1e-4 {
 		t.Errorf("inside the box with a tail: log P(g = 4) = %.5f, want %.5f", got, want)
 	}
+}
+
+// tabulated is the 3-D grid of logp at its nodes over the box [lo, hi]
+// with n nodes per axis, -Inf outside.
+func tabulated(lo, hi []float64, n []int, logp func(x []float64) float64) *flow.Grid {
+	g := &flow.Grid{Lo: lo, Hi: hi, N: n, Outside: math.Inf(-1), Floor: -1000, Values: make([]float64, n[0]*n[1]*n[2])}
+	x := make([]float64, 3)
+	for i := range g.Values {
+		r := i
+		for j := 2; j >= 0; j-- {
+			k := r % n[j]
+			r /= n[j]
+			x[j] = lo[j] + float64(k)*(hi[j]-lo[j])/float64(n[j]-1)
+		}
+		g.Values[i] = logp(x)
+	}
+	return g
 }
 
 // sepDensity is Gaussian in g times Gaussian in bp-rp, with its marginal in
