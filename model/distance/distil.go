@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/gaiaflow/gaiaflow/model/flow"
@@ -41,17 +42,14 @@ func (s GridSpec) Matches(g *flow.Grid) bool {
 // CMDGridSpec returns the grid of size nodes (0: DefaultGridNodes; nodes^3
 // in all) for the CMD flow f, over the box its draws fill (drawBox: drawn
 // from f, so the grid depends on f alone) on axes g, bp-rp and, along the
-// line the colours lie on, bp-g - s (bp-rp). Where that third axis's box is
-// at most half as wide as bp-g's own, the nodes go 2 nodes along g, nodes
-// along bp-rp and nodes/2 along it; otherwise nodes along each. A CMD's
-// sequences are narrower in g at a given colour (a few tenths of a
-// magnitude, over a box of 20) than in bp-rp, and across the line a few
-// hundredths of a magnitude. Measured on the 200,000-star paper-000 sky
+// line the colours lie on, bp-g - s (bp-rp), with the nodes spread over
+// the axes where the flow's density bends (layoutNodes; a cube where the
+// draws do not tell). Measured on the 200,000-star paper-000 sky
 // (README): the true CMD is 0.072 nats from a trained flow and 0.269 from
 // its grid of 128 nodes on each unsheared axis over the training data's
 // mean ± 5 standard deviations, 0.255 with the shear alone, 0.167 with the
-// shear and the layout; and the grid of the box the draws fill is half as
-// far from the flow as the grid of that wider box. Beyond the box, where a
+// shear and 256 x 128 x 64 nodes; and the grid of the box the draws fill
+// is half as far from the flow as the grid of that wider box. Beyond the box, where a
 // few in 100,000 of the true CMD's stars are, the grid's tail (nodes/4 a
 // side, unsheared) covers the wider box.
 func CMDGridSpec(f *flow.Flow, nodes int) GridSpec {
@@ -59,10 +57,11 @@ func CMDGridSpec(f *flow.Flow, nodes int) GridSpec {
 		nodes = DefaultGridNodes
 	}
 	wideLo, wideHi := cmdBox(f.Standardization())
-	shear, lo, hi := drawBox(f)
+	shear, lo, hi, draws := drawBox(f)
 	n := []int{nodes, nodes, nodes}
-	if hi[2]-lo[2] <= 0.5*(wideHi[2]-wideLo[2]) {
-		n = []int{2 * nodes, nodes, max(nodes/2, 2)}
+	if draws != nil {
+		logp := func(dst []float64, x *mat.Dense) []float64 { return f.LogProb(dst, x, nil) }
+		n = layoutNodes(logp, draws, lo, hi, shear, nodes*nodes*nodes)
 	}
 	tn := max(nodes/4, 2)
 	tail := &GridSpec{Lo: wideLo, Hi: wideHi, N: []int{tn, tn, tn}}
@@ -112,10 +111,11 @@ var boxMargin = [3]float64{1, 0.3, 0.15}
 // that has not learned the line (a new one is a Gaussian) gives s near 0,
 // and one with a tenth of its draws or fewer inside cmdBox gives s = 0
 // and cmdBox itself.
-func drawBox(f *flow.Flow) (s float64, lo, hi []float64) {
+func drawBox(f *flow.Flow) (s float64, lo, hi []float64, in *mat.Dense) {
 	lo3, hi3 := cmdBox(f.Standardization())
 	x := f.Sample(nil, boxDraws, nil, rand.New(rand.NewPCG(0x636f6c, 0x6c696e65)))
 	var c [3][]float64
+	var rows []float64
 	for i := range boxDraws {
 		row := x.RawRowView(i)
 		// Only the draws inside the wide box: a flow early in its
@@ -129,10 +129,11 @@ func drawBox(f *flow.Flow) (s float64, lo, hi []float64) {
 			for j, v := range row {
 				c[j] = append(c[j], v)
 			}
+			rows = append(rows, row...)
 		}
 	}
 	if len(c[0]) < boxDraws/10 {
-		return 0, lo3, hi3
+		return 0, lo3, hi3, nil
 	}
 	m1, m2 := stat.Mean(c[1], nil), stat.Mean(c[2], nil)
 	var sxy, sxx float64
@@ -155,7 +156,7 @@ func drawBox(f *flow.Flow) (s float64, lo, hi []float64) {
 			lo[j], hi[j] = max(lo[j], lo3[j]), min(hi[j], hi3[j])
 		}
 	}
-	return s, lo, hi
+	return s, lo, hi, mat.NewDense(len(rows)/3, 3, rows)
 }
 
 // cmdBox is where a CMD flow is a density: its training data's mean ± 5

@@ -33,8 +33,9 @@ func TestShearedGridIsNearerTheFlow(t *testing.T) {
 	}
 	const nodes = 64
 	spec := CMDGridSpec(f, nodes)
-	if math.Abs(spec.Shear-0.49) > 0.05 || spec.N[0] != 2*nodes || spec.N[1] != nodes || spec.N[2] != nodes/2 {
-		t.Errorf("grid spec %+v: want a shear near 0.49 and nodes %d, %d, %d", spec, 2*nodes, nodes, nodes/2)
+	total := spec.N[0] * spec.N[1] * spec.N[2]
+	if math.Abs(spec.Shear-0.49) > 0.05 || math.Abs(float64(total)/(nodes*nodes*nodes)-1) > 0.05 || !(spec.N[2] < spec.N[1] && spec.N[2] < spec.N[0]) {
+		t.Errorf("grid spec %+v: want a shear near 0.49, about %d nodes, the fewest across the line", spec, nodes*nodes*nodes)
 	}
 	sheared, err := DistilCMD(f, nodes)
 	if err != nil {
@@ -87,14 +88,91 @@ func TestShearedGridIsNearerTheFlow(t *testing.T) {
 	if !(sheared.MeanErrWeighted < 0.8*wide.MeanErrWeighted) {
 		t.Errorf("the grid over the draws' box is not nearer the flow: %.3f against %.3f", sheared.MeanErrWeighted, wide.MeanErrWeighted)
 	}
+	// The nodes laid out by the flow's curvature (layoutNodes): nearer
+	// the flow than as many nodes laid out 2:1 along g and 1:2 across the
+	// line (the layout before it), by the flow's own log p at its draws.
+	fixed, err := flow.NewGrid(f, spec.Lo, spec.Hi, []int{2 * nodes, nodes, nodes / 2}, flow.GridOptions{Outside: math.Inf(-1), Shear: spec.Shear, ErrPoints: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lf := f.LogProb(nil, draws, nil)
+	var gapLaid, gapFixed float64
+	var in int
+	for i := range 50000 {
+		a, b := sheared.LogProb(draws.RawRowView(i)), fixed.LogProb(draws.RawRowView(i))
+		if math.IsInf(a, -1) || math.IsInf(b, -1) {
+			continue
+		}
+		gapLaid += lf[i] - a
+		gapFixed += lf[i] - b
+		in++
+	}
+	gapLaid, gapFixed = gapLaid/float64(in), gapFixed/float64(in)
+	t.Logf("nodes %v: log p_flow - log p_grid over the flow's draws %.4f nats, %v: %.4f", spec.N, gapLaid, fixed.N, gapFixed)
+	if !(gapLaid < gapFixed) {
+		t.Errorf("the laid-out grid %v is not nearer the flow than %v: %.4f against %.4f nats", spec.N, fixed.N, gapLaid, gapFixed)
+	}
 
-	// A new flow has no thin line: no anisotropy.
+	// A new flow has no thin line: nodes within a factor 2 of the cube's
+	// on every axis.
 	g0, err := flow.New(flow.Config{D: 3, Blocks: 2, Hidden: []int{8}}, flow.Orthogonal, rand.New(rand.NewPCG(1, 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s0 := CMDGridSpec(g0, nodes); s0.N[0] != nodes || s0.N[2] != nodes {
-		t.Errorf("a new flow's grid spec %+v", s0)
+	s0 := CMDGridSpec(g0, nodes)
+	for _, v := range s0.N {
+		if v < nodes/2 || v > 2*nodes {
+			t.Errorf("a new flow's grid spec %+v", s0)
+		}
+	}
+}
+
+// TestLayoutNodesOfAGaussian: for a Gaussian, independent in (g, bp-rp,
+// bp-g - s bp-rp) with widths sigma_j, the Fisher information along each
+// of the grid's axes is 1/sigma_j², so the nodes go in proportion to
+// L_j / sigma_j (the reference is that analytic optimum), about total in
+// all; an axis along which the density barely bends gets minLayoutNodes
+// and the others share the rest.
+func TestLayoutNodesOfAGaussian(t *testing.T) {
+	const s = 0.5
+	sigma := []float64{0.3, 0.06, 0.03}
+	logp := func(dst []float64, x *mat.Dense) []float64 {
+		n, _ := x.Dims()
+		if dst == nil {
+			dst = make([]float64, n)
+		}
+		for i := range n {
+			z := []float64{x.At(i, 0), x.At(i, 1), x.At(i, 2) - s*x.At(i, 1)}
+			dst[i] = 0
+			for j, v := range z {
+				dst[i] -= v * v / (2 * sigma[j] * sigma[j])
+			}
+		}
+		return dst
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	pts := mat.NewDense(5000, 3, nil)
+	for i := range 5000 {
+		z0, z1, z2 := sigma[0]*r.NormFloat64(), sigma[1]*r.NormFloat64(), sigma[2]*r.NormFloat64()
+		pts.SetRow(i, []float64{z0, z1, z2 + s*z1})
+	}
+	lo, hi := []float64{-10, -1, -0.2}, []float64{10, 4, 0.5}
+	const total = 100 * 100 * 100
+	n := layoutNodes(logp, pts, lo, hi, s, total)
+	w := []float64{20 / sigma[0], 5 / sigma[1], 0.7 / sigma[2]}
+	k := math.Cbrt(total / (w[0] * w[1] * w[2]))
+	for j := range n {
+		if want := k * w[j]; math.Abs(float64(n[j])-want) > 0.02*want+1 {
+			t.Errorf("axis %d: %d nodes, want %.1f (all %v)", j, n[j], want, n)
+		}
+	}
+
+	// Nearly flat along g: that axis gets the fewest nodes, the others
+	// the rest in proportion.
+	sigma[0] = 1e4
+	n = layoutNodes(logp, pts, lo, hi, s, total)
+	if n[0] != minLayoutNodes || math.Abs(float64(n[0]*n[1]*n[2])/total-1) > 0.03 || math.Abs(float64(n[1])/float64(n[2])-w[1]/w[2]) > 0.05*w[1]/w[2] {
+		t.Errorf("flat along g: nodes %v, want %d along g and %.2f times as many along bp-rp as across the line", n, minLayoutNodes, w[1]/w[2])
 	}
 }
 
