@@ -49,9 +49,9 @@ func (s GridSpec) Matches(g *flow.Grid) bool {
 // its grid of 128 nodes on each unsheared axis over the training data's
 // mean ± 5 standard deviations, 0.255 with the shear alone, 0.167 with the
 // shear and 256 x 128 x 64 nodes; and the grid of the box the draws fill
-// is half as far from the flow as the grid of that wider box. Beyond the box, where a
-// few in 100,000 of the true CMD's stars are, the grid's tail (nodes/4 a
-// side, unsheared) covers the wider box.
+// is half as far from the flow as the grid of that wider box. Beyond the
+// box, where a few in 100,000 of the true CMD's stars are, the grid's tail
+// (nodes/4 a side, unsheared) covers the wider box.
 func CMDGridSpec(f *flow.Flow, nodes int) GridSpec {
 	if nodes == 0 {
 		nodes = DefaultGridNodes
@@ -61,7 +61,8 @@ func CMDGridSpec(f *flow.Flow, nodes int) GridSpec {
 	n := []int{nodes, nodes, nodes}
 	if draws != nil {
 		logp := func(dst []float64, x *mat.Dense) []float64 { return f.LogProb(dst, x, nil) }
-		n = layoutNodes(logp, draws, lo, hi, shear, nodes*nodes*nodes)
+		m, _ := draws.Dims()
+		n = layoutNodes(logp, draws.Slice(0, min(m, layoutDraws), 0, 3).(*mat.Dense), lo, hi, shear, nodes*nodes*nodes)
 	}
 	tn := max(nodes/4, 2)
 	tail := &GridSpec{Lo: wideLo, Hi: wideHi, N: []int{tn, tn, tn}}
@@ -70,9 +71,17 @@ func CMDGridSpec(f *flow.Flow, nodes int) GridSpec {
 
 // DistilCMD evaluates the CMD flow f (3 data columns, no condition) on the
 // grid of size nodes (0: DefaultGridNodes) that CMDGridSpec lays out, and
-// its tail, -Inf outside that: the density the catalog queries millions of times per
-// partition, at the cost of one trilinear interpolation each.
+// its tail, -Inf outside that: the density the catalog queries millions
+// of times per partition, at the cost of one trilinear interpolation each.
 func DistilCMD(f *flow.Flow, nodes int) (*flow.Grid, error) {
+	return distilCMD(f, nodes, 0)
+}
+
+// distilCMD is DistilCMD with errPoints random points at which the grid's
+// error against the flow is measured (flow.GridOptions.ErrPoints: 0 the
+// default, negative none). The training distils a grid at every pass and
+// reads no error off it: 100,000 flow evaluations a pass that it skips.
+func distilCMD(f *flow.Flow, nodes, errPoints int) (*flow.Grid, error) {
 	if f.D() == 3 && f.C() == 1 {
 		return nil, errors.New("a CMD conditioned on the distance (traincmd --distance-context) has no 3-D grid: evaluate the flow itself (distances --exact)")
 	}
@@ -80,7 +89,7 @@ func DistilCMD(f *flow.Flow, nodes int) (*flow.Grid, error) {
 		return nil, fmt.Errorf("a CMD model has 3 data columns (g, bp-rp, bp-g) and no condition, this one %d and %d", f.D(), f.C())
 	}
 	s := CMDGridSpec(f, nodes)
-	g, err := flow.NewGrid(f, s.Lo, s.Hi, s.N, flow.GridOptions{Outside: math.Inf(-1), Shear: s.Shear})
+	g, err := flow.NewGrid(f, s.Lo, s.Hi, s.N, flow.GridOptions{Outside: math.Inf(-1), Shear: s.Shear, ErrPoints: errPoints})
 	if err != nil || s.Tail == nil {
 		return g, err
 	}
@@ -89,8 +98,14 @@ func DistilCMD(f *flow.Flow, nodes int) (*flow.Grid, error) {
 	return g, err
 }
 
-// boxDraws is how many draws of the flow drawBox reads.
-const boxDraws = 20000
+// boxDraws is how many draws of the flow drawBox reads, and layoutDraws
+// how many of them layoutNodes reads: its Fisher informations are means,
+// to a per cent or so from 2,000 draws, and the training lays out its grid
+// at every pass (7 flow evaluations a draw).
+const (
+	boxDraws    = 20000
+	layoutDraws = 2000
+)
 
 // boxMargin is how far, in magnitudes, the grid's box reaches beyond the
 // 0.01 % and 99.99 % points of the flow's draws along g, bp-rp and
@@ -111,10 +126,9 @@ var boxMargin = [3]float64{1, 0.3, 0.15}
 // that has not learned the line (a new one is a Gaussian) gives s near 0,
 // and one with a tenth of its draws or fewer inside cmdBox gives s = 0
 // and cmdBox itself.
-func drawBox(f *flow.Flow) (s float64, lo, hi []float64, in *mat.Dense) {
+func drawBox(f *flow.Flow) (s float64, lo, hi []float64, draws *mat.Dense) {
 	lo3, hi3 := cmdBox(f.Standardization())
 	x := f.Sample(nil, boxDraws, nil, rand.New(rand.NewPCG(0x636f6c, 0x6c696e65)))
-	var c [3][]float64
 	var rows []float64
 	for i := range boxDraws {
 		row := x.RawRowView(i)
@@ -126,15 +140,15 @@ func drawBox(f *flow.Flow) (s float64, lo, hi []float64, in *mat.Dense) {
 			in = in && v >= lo3[j] && v <= hi3[j]
 		}
 		if in {
-			for j, v := range row {
-				c[j] = append(c[j], v)
-			}
 			rows = append(rows, row...)
 		}
 	}
-	if len(c[0]) < boxDraws/10 {
+	n := len(rows) / 3
+	if n < boxDraws/10 {
 		return 0, lo3, hi3, nil
 	}
+	draws = mat.NewDense(n, 3, rows)
+	c := [3][]float64{mat.Col(nil, 0, draws), mat.Col(nil, 1, draws), mat.Col(nil, 2, draws)}
 	m1, m2 := stat.Mean(c[1], nil), stat.Mean(c[2], nil)
 	var sxy, sxx float64
 	for i := range c[1] {
@@ -156,7 +170,7 @@ func drawBox(f *flow.Flow) (s float64, lo, hi []float64, in *mat.Dense) {
 			lo[j], hi[j] = max(lo[j], lo3[j]), min(hi[j], hi3[j])
 		}
 	}
-	return s, lo, hi, mat.NewDense(len(rows)/3, 3, rows)
+	return s, lo, hi, draws
 }
 
 // cmdBox is where a CMD flow is a density: its training data's mean ± 5

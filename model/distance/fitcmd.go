@@ -384,7 +384,7 @@ func FitCMD(e *Estimator, p *Prepared, opt CMDFit) (*flow.Flow, []Pass, error) {
 			stepper.SetLR(passLR)
 		}
 		if opt.GridNodes > 0 {
-			g, err := DistilCMD(f, opt.GridNodes)
+			g, err := distilCMD(f, opt.GridNodes, -1)
 			if err != nil {
 				return f, curve, fmt.Errorf("distance: pass %d: distil the flow: %w", pass, err)
 			}
