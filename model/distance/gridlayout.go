@@ -82,27 +82,22 @@ func layoutNodes(logp func(dst []float64, x *mat.Dense) []float64, pts *mat.Dens
 	}
 	fixed := [3]bool{}
 	for range 3 {
-		prod, free := 1.0, 0
+		fixedProd, freeProd, free := 1.0, 1.0, 0
 		for j, v := range nodes {
 			if v < minLayoutNodes {
 				nodes[j], fixed[j] = minLayoutNodes, true
 			}
 			if fixed[j] {
-				prod *= nodes[j]
+				fixedProd *= nodes[j]
 			} else {
+				freeProd *= nodes[j]
 				free++
 			}
 		}
 		if free == 0 {
 			break
 		}
-		var cur float64 = 1
-		for j, v := range nodes {
-			if !fixed[j] {
-				cur *= v
-			}
-		}
-		scale := math.Pow(float64(total)/prod/cur, 1/float64(free))
+		scale := math.Pow(float64(total)/fixedProd/freeProd, 1/float64(free))
 		for j := range nodes {
 			if !fixed[j] {
 				nodes[j] *= scale
