@@ -31,21 +31,14 @@ func TestGridTailIsReadOutsideTheBox(t *testing.T) {
 	if err := g.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	cols, err := NewColumnGrid(g)
-	if err != nil {
-		t.Fatal(err)
-	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	var pts []float64
 	for i := 0; i < 4000; i++ {
 		c1 := -4 + 10*rng.Float64()
 		pts = append(pts, -14+40*rng.Float64(), c1, s*c1-1.5+3*rng.Float64())
 	}
-	dst, dcol := make([]float64, len(pts)/3), make([]float64, len(pts)/3)
-	g.LogProb3(dst, pts)
-	cols.LogProb3(dcol, pts)
 	var in, tail, out int
-	for i := range dst {
+	for i, got := range readEveryWay(t, g, pts) {
 		p := pts[3*i : 3*i+3]
 		z2 := p[2] - s*p[1]
 		var want float64
@@ -60,12 +53,8 @@ func TestGridTailIsReadOutsideTheBox(t *testing.T) {
 			want = math.Inf(-1)
 			out++
 		}
-		got := g.LogProb(p)
 		if !(math.Abs(got-want) <= 1e-9) && got != want {
 			t.Fatalf("point %v: %v, want %v", p, got, want)
-		}
-		if math.Float64bits(dst[i]) != math.Float64bits(got) || math.Float64bits(dcol[i]) != math.Float64bits(got) {
-			t.Fatalf("point %v: LogProb3 %v, ColumnGrid %v, LogProb %v", p, dst[i], dcol[i], got)
 		}
 	}
 	if in < 100 || tail < 1000 || out < 100 {
@@ -82,4 +71,26 @@ func TestGridTailIsReadOutsideTheBox(t *testing.T) {
 			t.Errorf("%s: valid", name)
 		}
 	}
+}
+
+// readEveryWay returns the 3-D grid g's LogProb at each point of pts
+// (triples), and fails t unless LogProb3 and a ColumnGrid give the same
+// bits at every one.
+func readEveryWay(t *testing.T, g *Grid, pts []float64) []float64 {
+	t.Helper()
+	cols, err := NewColumnGrid(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(pts) / 3
+	one, dst, dcol := make([]float64, n), make([]float64, n), make([]float64, n)
+	g.LogProb3(dst, pts)
+	cols.LogProb3(dcol, pts)
+	for i := range one {
+		one[i] = g.LogProb(pts[3*i : 3*i+3])
+		if math.Float64bits(dst[i]) != math.Float64bits(one[i]) || math.Float64bits(dcol[i]) != math.Float64bits(one[i]) {
+			t.Fatalf("point %v: LogProb3 %v, ColumnGrid %v, LogProb %v", pts[3*i:3*i+3], dst[i], dcol[i], one[i])
+		}
+	}
+	return one
 }
