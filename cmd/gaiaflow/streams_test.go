@@ -29,6 +29,68 @@ func TestValidateStreamsHough(t *testing.T) {
 	}
 }
 
+// TestValidateNullSkyOfSeveralRuns: a sky without streams searched a
+// patch at a time is counted as one search: the false positives of all the
+// patches, their 95 % Poisson upper limit (Gehrels 1986: 4.744 for one
+// count), and the same patch in two runs is refused.
+func TestValidateNullSkyOfSeveralRuns(t *testing.T) {
+	root := t.TempDir()
+	write := func(name string, patch, candidates int, sigma float64) {
+		dir := filepath.Join(root, name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		js, err := json.Marshal(map[string]any{"search_regions": 17, "rois": 500, "candidates": candidates, "patches": 1,
+			"largest_proto_cluster_by_patch": []map[string]any{{"patch": patch, "sigma_tot": sigma, "n_sr": 3}},
+			"min_sigma": 8, "min_nsr": 3, "cr_epochs": map[string]any{"min": 20, "mean": 20, "max": 20}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "summary.json"), js, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("null-63", 63, 0, 6.3)
+	write("null-64", 64, 1, 8.2)
+	write("null-65", 65, 0, 7.0)
+	write("pair", 43, 0, 7.5)
+	out := filepath.Join(root, "report")
+	code, stdout, errOut := gaiaflow(t, "validate", "streams", "--hough-trials", "1", "--out", out,
+		"--null-run", filepath.Join(root, "null-*")+","+filepath.Join(root, "pair"))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, errOut)
+	}
+	want := "1 candidates above the cuts (sigma_tot > 8, N_SR >= 3) in 4 patches of 4 searches: 0.250 false positives per patch, at most 1.186 (95 %, Poisson)"
+	if !strings.Contains(stdout, want) {
+		t.Errorf("report lacks %q:\n%s", want, stdout)
+	}
+	var rep struct {
+		NullSky struct {
+			Runs    []string `json:"runs"`
+			Upper   float64  `json:"false_positives_per_patch_95"`
+			Largest []struct {
+				Patch int `json:"patch"`
+			} `json:"largest_proto_cluster_by_patch"`
+		} `json:"null_sky"`
+	}
+	js, err := os.ReadFile(filepath.Join(out, "validation_streams.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(js, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if n := rep.NullSky; len(n.Runs) != 4 || math.Abs(n.Upper-4.744/4) > 0.001 || len(n.Largest) != 4 || n.Largest[0].Patch != 43 {
+		t.Errorf("validation_streams.json: %+v", n)
+	}
+
+	write("again-64", 64, 0, 7.1)
+	code, _, errOut = gaiaflow(t, "validate", "streams", "--hough-trials", "1", "--null-run", filepath.Join(root, "null-64")+","+filepath.Join(root, "again-64"))
+	if code == 0 || !strings.Contains(errOut, "patch 64 was searched in") {
+		t.Errorf("the same patch twice: exit %d: %s", code, errOut)
+	}
+}
+
 func TestStreamsNeedsInputAndOut(t *testing.T) {
 	code, _, errOut := gaiaflow(t, "streams", "--out", t.TempDir())
 	if code == 0 || !strings.Contains(errOut, "--input and --out are required") {

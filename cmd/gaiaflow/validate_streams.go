@@ -128,10 +128,12 @@ type skyReport struct {
 // nullSkyReport: a search on a sky without the stream.
 type nullSkyReport struct {
 	stream.FalsePositives
-	MinSigma  float64 `json:"min_sigma"`
-	MinNSR    int     `json:"min_nsr"`
-	MaxSigmaL float64 `json:"max_sigma_l"`
-	ROIs      int     `json:"rois"`
+	Runs      []string            `json:"runs"` // the searches counted together
+	Largest   []stream.PatchSigma `json:"largest_proto_cluster_by_patch"`
+	MinSigma  float64             `json:"min_sigma"`
+	MinNSR    int                 `json:"min_nsr"`
+	MaxSigmaL float64             `json:"max_sigma_l"`
+	ROIs      int                 `json:"rois"`
 }
 
 // readTruthLabels returns the source_ids of the stars labelled label in a
@@ -223,13 +225,23 @@ func validateSky(ctx context.Context, skyDir, runDir, label string) (*skyReport,
 	return rep, nil
 }
 
-func validateNullSky(ctx context.Context, runDir string) (*nullSkyReport, error) {
-	s, err := streamio.ReadSummary(ctx, runDir)
+func validateNullSky(ctx context.Context, runs string) (*nullSkyReport, error) {
+	dirs, err := streamio.RunDirs(ctx, runs)
+	if err != nil {
+		return nil, err
+	}
+	sums := make([]streamio.Summary, len(dirs))
+	for i, d := range dirs {
+		if sums[i], err = streamio.ReadSummary(ctx, d); err != nil {
+			return nil, err
+		}
+	}
+	s, err := streamio.CombineSummaries(dirs, sums)
 	if err != nil {
 		return nil, err
 	}
 	fp := stream.NullSky(s.Patches, s.Candidates, s.Largest, s.MinSigma, []float64{0.5, 0.9, 0.99})
-	return &nullSkyReport{FalsePositives: fp, MinSigma: s.MinSigma, MinNSR: s.MinNSR, MaxSigmaL: s.MaxSigmaL, ROIs: s.ROIs}, nil
+	return &nullSkyReport{FalsePositives: fp, Runs: dirs, MinSigma: s.MinSigma, MinNSR: s.MinNSR, MaxSigmaL: s.MaxSigmaL, ROIs: s.ROIs, Largest: s.Largest}, nil
 }
 
 func printStreamsReport(r *streamsReport) {
@@ -264,8 +276,8 @@ func printStreamsReport(r *streamsReport) {
 			s.CoherentMembers, s.CoherentTrue, s.Label, s.CoherentPurity, s.CoherentCompleteness)
 	}
 	if n := r.NullSky; n != nil {
-		fmt.Printf("## A sky without streams\n\n%d candidates above the cuts (sigma_tot > %g, N_SR >= %d) in %d patches: %.3f false positives per patch (%d ROIs, largest sigma_L %.1f)\n",
-			n.Candidates, n.MinSigma, n.MinNSR, n.Patches, n.PerPatch, n.ROIs, n.MaxSigmaL)
+		fmt.Printf("## A sky without streams\n\n%d candidates above the cuts (sigma_tot > %g, N_SR >= %d) in %d patches of %d searches: %.3f false positives per patch, at most %.3f (95 %%, Poisson) (%d ROIs, largest sigma_L %.1f)\n",
+			n.Candidates, n.MinSigma, n.MinNSR, n.Patches, len(n.Runs), n.PerPatch, n.UpperPerPatch, n.ROIs, n.MaxSigmaL)
 		fmt.Printf("largest proto-cluster of each patch, sigma_tot: median %.1f, 90%% %.1f, 99%% %.1f, max %.1f; %d patches above the sigma_tot cut\n\n",
 			n.Sigma[0], n.Sigma[1], n.Sigma[2], n.Max, n.AboveSigma)
 	}
@@ -285,9 +297,10 @@ func init() {
   best eps_S/sqrt(eps_B) with at least 20 background stars, beside the true ratio's, per epoch.
   --sky DIR --run DIR: a 'gaiaflow streams' run on a sky from 'gaiaflow simulate' against its truth
   labels: the candidate holding the stream, its purity and completeness.
-  --null-run DIR: a 'gaiaflow streams' run on a sky without streams ('simulate --background --no-cmd' without --stream):
-  every candidate is false; the false positives per patch and the sigma_tot distribution of each
-  patch's largest proto-cluster.
+  --null-run DIR[,DIR...]: 'gaiaflow streams' runs on a sky without streams ('simulate --background --no-cmd'
+  without --stream), each a folder or a glob of folders ('null-run-*'), counted as one search of all
+  their patches: every candidate is false; the false positives per patch with a 95 % Poisson upper
+  limit, and the sigma_tot distribution of each patch's largest proto-cluster.
   --gd1 FILE: the GD-1 strip of real Gaia DR2 stars (AstronomicalData centerline table): ANODE
   without photometry on the search region of GD-1's proper motion, how many labelled members rank
   among the highest R, and whether the Hough line follows the stream.
@@ -311,7 +324,7 @@ Writes validation_streams.json to --out if given.`,
 			fs.StringVar(&skyDir, "sky", "", "a simulated sky ('gaiaflow simulate --background --stream gd1:N')")
 			fs.StringVar(&runDir, "run", "", "the 'gaiaflow streams' output folder of a search of --sky")
 			fs.StringVar(&label, "label", "GD-1", "the truth label of the injected stream")
-			fs.StringVar(&nullRun, "null-run", "", "the output folder of a search of a sky without streams")
+			fs.StringVar(&nullRun, "null-run", "", "the output folders of searches of a sky without streams: a comma-separated list of folders or globs, counted together (a patch may be in only one)")
 			fs.StringVar(&gd1, "gd1", "", "the GD-1 strip CSV (gd1_data.centerline_df.csv, optionally gzipped)")
 			fs.StringVar(&out, "out", "", "folder for validation_streams.json")
 			return func(ctx context.Context, _ []string) error {

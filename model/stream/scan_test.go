@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -112,5 +113,33 @@ func TestNullSkySummary(t *testing.T) {
 	// Maxima over 4 patches: 0, 0, 7, 9.
 	if fp.PerPatch != 0.25 || fp.AboveSigma != 1 || fp.Max != 9 || !slices.Equal(fp.Sigma, []float64{0, 3.5, 9}) {
 		t.Errorf("NullSky = %+v", fp)
+	}
+	// One false positive in 4 patches: mu <= 4.744 at 95 %.
+	if math.Abs(fp.UpperPerPatch-4.744/4) > 0.001 {
+		t.Errorf("NullSky upper limit per patch %g, want %g", fp.UpperPerPatch, 4.744/4)
+	}
+}
+
+// TestPoissonUpper: the 95 % upper limits of Gehrels (1986, ApJ 303, 336,
+// Table 1, to the table's digits), and each limit's defining tail,
+// summed term by term: P(X <= k | mu) = 1 - CL.
+func TestPoissonUpper(t *testing.T) {
+	gehrels := []float64{2.996, 4.744, 6.296, 7.754, 9.154, 10.51, 11.84, 13.15, 14.43, 15.71, 16.96}
+	for k, want := range gehrels {
+		mu := PoissonUpper(k, 0.95)
+		if math.Abs(mu-want) > 0.006 {
+			t.Errorf("PoissonUpper(%d, 0.95) = %.4f, Gehrels %g", k, mu, want)
+		}
+		term, sum := math.Exp(-mu), 0.0
+		for i := 0; i <= k; i++ {
+			sum += term
+			term *= mu / float64(i+1)
+		}
+		if math.Abs(sum-0.05) > 1e-9 {
+			t.Errorf("k = %d: P(X <= k | %.4f) = %.12f, want 0.05", k, mu, sum)
+		}
+	}
+	if mu := PoissonUpper(0, 0.8413); math.Abs(mu-1.841) > 0.001 {
+		t.Errorf("PoissonUpper(0, 0.8413) = %.4f, Gehrels 1.841", mu)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"gonum.org/v1/gonum/mathext"
+
 	"github.com/gaiaflow/gaiaflow/model/hist"
 	"github.com/gaiaflow/gaiaflow/model/keyrand"
 )
@@ -175,6 +177,11 @@ type FalsePositives struct {
 	Patches    int     `json:"patches"`    // patches with at least one scored search region
 	Candidates int     `json:"candidates"` // above the cuts
 	PerPatch   float64 `json:"false_positives_per_patch"`
+	// UpperPerPatch is the one-sided 95 % upper limit on the rate per
+	// patch, from Candidates as a Poisson count (PoissonUpper): with few
+	// or no false positives, the rate a run of this many patches can
+	// still not rule out.
+	UpperPerPatch float64 `json:"false_positives_per_patch_95"`
 	// Probs and Sigma: quantiles of the largest proto-cluster's sigma_tot
 	// per patch (0 for a patch without any), and Max the largest of all.
 	Probs []float64 `json:"probs"`
@@ -192,6 +199,7 @@ func NullSky(patches, candidates int, largest []PatchSigma, minSigma float64, pr
 	fp := FalsePositives{Patches: patches, Candidates: candidates, Probs: probs}
 	if patches > 0 {
 		fp.PerPatch = float64(candidates) / float64(patches)
+		fp.UpperPerPatch = PoissonUpper(candidates, 0.95) / float64(patches)
 	}
 	s := make([]float64, max(patches, len(largest)))
 	for i, l := range largest {
@@ -208,4 +216,17 @@ func NullSky(patches, candidates int, largest []PatchSigma, minSigma float64, pr
 		fp.Max = s[len(s)-1]
 	}
 	return fp
+}
+
+// PoissonUpper returns the one-sided upper limit at confidence level cl on
+// the mean of a Poisson count of which k were seen: the mean mu at which
+// P(X <= k | mu) = 1 - cl (Gehrels 1986, eq. 1), from P(X <= k | mu) =
+// Q(k+1, mu), the regularised upper incomplete gamma function. For k = 0
+// it is -ln(1 - cl), 3.00 at 95 %. It panics if k < 0 or cl is not in
+// (0, 1).
+func PoissonUpper(k int, cl float64) float64 {
+	if k < 0 || !(cl > 0 && cl < 1) {
+		panic(fmt.Sprintf("stream: PoissonUpper(%d, %g)", k, cl))
+	}
+	return mathext.GammaIncRegInv(float64(k+1), cl)
 }
