@@ -88,7 +88,7 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 	fs.StringVar(&f.scans, "scans", "auto", "proper-motion scans: lambda (search regions in mu_lambda, ROIs in mu_phi*: Via Machinae 1.0), phi (the transpose), both (Via Machinae 2.0), or auto: both over the whole sky, lambda with --patches")
 	fs.IntVar(&f.minROI, "min-roi-stars", 200, "fewest stars in a region of interest after the fiducial cuts")
 	fs.Float64Var(&f.minSigma, "min-sigma", 8, "candidate cut: sigma_tot above this")
-	fs.IntVar(&f.minNSR, "min-nsr", 3, "candidate cut: N_SR at least this")
+	fs.IntVar(&f.minNSR, "min-nsr", 3, "candidate cut: N_SR at least this (the paper's, 3: its text prints N_SR > 3, but its counts of proto-clusters with N_SR = 1, 2 and \"> 3\" add up to all of them, so \">\" is >=)")
 	fs.BoolVar(&f.ring, "ring-background", false, "the Hough background of the paper's text (ring) instead of the authors' tiles (see model/stream)")
 	fs.BoolVar(&f.writeR, "write-r", false, "write the R of every search-region star to <out>/r/")
 	fs.BoolVar(&f.noPlots, "no-plots", false, "no figures")
