@@ -40,9 +40,16 @@ func TestValidateNullSkyOfSeveralRuns(t *testing.T) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		js, err := json.Marshal(map[string]any{"search_regions": 17, "rois": 500, "candidates": candidates, "patches": 1,
+		js, err := json.Marshal(map[string]any{
+			"search_regions":                 17,
+			"rois":                           500,
+			"candidates":                     candidates,
+			"patches":                        1,
 			"largest_proto_cluster_by_patch": []map[string]any{{"patch": patch, "sigma_tot": sigma, "n_sr": 3}},
-			"min_sigma":                      8, "min_nsr": 3, "cr_epochs": map[string]any{"min": 20, "mean": 20, "max": 20}})
+			"min_sigma":                      8,
+			"min_nsr":                        3,
+			"cr_epochs":                      map[string]any{"min": 20, "mean": 20, "max": 20},
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
