@@ -121,7 +121,7 @@ func m67Partition(tb testing.TB, dir string, copies, nodes int) (*distance.Estim
 	tb.Helper()
 	ctx := context.Background()
 	part, rows := benchPartition(tb, dir, copies)
-	model, data := cmdModel(tb, dir, 1)
+	model, data, _ := cmdModel(tb, dir, 1)
 	cfg := distance.Config{Mode: distance.Catalog}
 	if err := cfg.Validate(); err != nil {
 		tb.Fatal(err)

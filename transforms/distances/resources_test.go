@@ -16,8 +16,8 @@ import (
 )
 
 // cmdModel writes a small random 3-D flow as a model file and returns its
-// path and bytes.
-func cmdModel(t testing.TB, dir string, seed uint64) (string, []byte) {
+// path, its bytes and the flow.
+func cmdModel(t testing.TB, dir string, seed uint64) (string, []byte, *flow.Flow) {
 	t.Helper()
 	f, err := flow.New(flow.Config{D: 3, Blocks: 2, Hidden: []int{8}}, flow.Orthogonal, rand.New(rand.NewPCG(seed, 1)))
 	if err != nil {
@@ -31,7 +31,7 @@ func cmdModel(t testing.TB, dir string, seed uint64) (string, []byte) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return path, buf.Bytes()
+	return path, buf.Bytes(), f
 }
 
 // TestDistilUsesTheGridBesideItsModel: a catalog run copies the grid that
@@ -41,11 +41,7 @@ func TestDistilUsesTheGridBesideItsModel(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	const nodes = 6
-	model, data := cmdModel(t, dir, 1)
-	f, err := flowfile.Read(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
+	model, data, f := cmdModel(t, dir, 1)
 	want, err := distance.DistilCMD(f, nodes)
 	if err != nil {
 		t.Fatal(err)
@@ -73,16 +69,12 @@ func TestDistilUsesTheGridBesideItsModel(t *testing.T) {
 	}
 
 	// The model replaced in place: the grid beside it is stale and ignored.
-	_, data2 := cmdModel(t, dir, 2)
+	_, data2, f2 := cmdModel(t, dir, 2)
 	out2 := filepath.Join(dir, "catalog", "b.grid")
 	if err := Distil(ctx, out2, model, data2, nodes); err != nil {
 		t.Fatal(err)
 	}
 	got2, sum2, err := flowfile.FetchGrid(ctx, out2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f2, err := flowfile.Read(bytes.NewReader(data2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,11 +99,7 @@ func TestDistilRemakesAGridOfAnotherLayout(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	const nodes = 6
-	model, data := cmdModel(t, dir, 1)
-	f, err := flowfile.Read(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
+	model, data, f := cmdModel(t, dir, 1)
 	spec := distance.CMDGridSpec(f, nodes)
 	old, err := flow.NewGrid(f, spec.Lo, spec.Hi, []int{nodes, nodes, nodes}, flow.GridOptions{ErrPoints: -1})
 	if err != nil {
