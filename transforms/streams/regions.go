@@ -87,6 +87,8 @@ func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks fun
 	for blocks(&b) {
 		n.Add(p.Add(frame, &b, fn.opt.Cuts))
 	}
+	// The blocks come in the runner's order; the flows must not.
+	p.Sort()
 	t := star.Tally{Patches: 1, PatchStars: int64(n.Kept),
 		PatchDropPrefix + "parallax": int64(n.Parallax), PatchDropPrefix + "outside": int64(n.Outside), PatchDropPrefix + "missing": int64(n.Missing)}
 	defer func() {
