@@ -23,7 +23,7 @@ import (
 // TestSearchIsTheSameForStarsInAnotherOrder: the same sky with the rows of
 // every file in reverse order reaches each patch in another order (a
 // runner's GroupByKey fixes none either); the search must train the same
-// flows and find the same ROIs, bit for bit.
+// flows and find the same ROIs, candidates and members, bit for bit.
 func TestSearchIsTheSameForStarsInAnotherOrder(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates a sky and searches it twice")
@@ -58,16 +58,21 @@ func TestSearchIsTheSameForStarsInAnotherOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 		runCounts(t, pl, opt)
-		rois, err := os.ReadFile(filepath.Join(out, streamio.ROIsCSV))
-		if err != nil {
-			t.Fatal(err)
+		var all []byte
+		for _, f := range []string{streamio.ROIsCSV, streamio.CandidatesCSV, streamio.MembersCSV} {
+			b, err := os.ReadFile(filepath.Join(out, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s: %d rows", f, bytes.Count(b, []byte("\n"))-1)
+			all = append(all, b...)
 		}
-		return rois
+		return all
 	}
 	a := search(skyDir, filepath.Join(dir, "run-a"))
 	b := search(reversed, filepath.Join(dir, "run-b"))
 	if n := bytes.Count(a, []byte("\n")); n < 10 {
-		t.Fatalf("only %d ROI rows: the test shows nothing", n-1)
+		t.Fatalf("only %d rows of ROIs, candidates and members: the test shows nothing", n)
 	}
 	if !bytes.Equal(a, b) {
 		la, lb := bytes.Split(a, []byte("\n")), bytes.Split(b, []byte("\n"))
@@ -77,7 +82,7 @@ func TestSearchIsTheSameForStarsInAnotherOrder(t *testing.T) {
 				diff++
 			}
 		}
-		t.Errorf("rois.csv differs in %d of %d rows for the same stars in reverse order", diff, len(la))
+		t.Errorf("the ROIs, candidates and members differ in %d of %d rows for the same stars in reverse order", diff, len(la))
 	}
 }
 
