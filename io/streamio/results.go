@@ -6,7 +6,9 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/gaiaflow/gaiaflow/io/store"
@@ -102,6 +104,10 @@ type Summary struct {
 	// streams, what the candidate cuts are up against).
 	Patches int                 `json:"patches"`
 	Largest []stream.PatchSigma `json:"largest_proto_cluster_by_patch"`
+	// Searched lists those patches, ascending (not in a summary written
+	// before 2026-12-07): what CombineSummaries checks for a patch counted
+	// twice.
+	Searched []int64 `json:"searched_patches,omitempty"`
 	// The candidate cuts the merge applied.
 	MinSigma       float64 `json:"min_sigma"`
 	MinNSR         int     `json:"min_nsr"`
@@ -175,6 +181,7 @@ func SummaryOf(m *search.Merged) Summary {
 		s.CREpochs.Mean += float64(r.CREpochs) / float64(len(m.Results))
 	}
 	s.Patches = len(seen)
+	s.Searched = slices.Sorted(maps.Keys(seen))
 	s.Largest = stream.LargestByPatch(m.ProtoClusters)
 	s.MinSigma, s.MinNSR, s.MinRetrainings = m.Config.MinSigma, m.Config.MinNSR, m.Config.MinRetrainings
 	if r := m.ROI; r.Radius > 0 {

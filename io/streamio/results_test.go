@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -66,7 +67,7 @@ func TestReadMembers(t *testing.T) {
 
 // TestSummaryCountsTheCREpochs: summary.json says how long the control-region
 // flows trained (all epochs, or fewer with streams --patience), over the
-// regions, and reads it back.
+// regions, and which patches were searched, and reads it back.
 func TestSummaryCountsTheCREpochs(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -78,7 +79,8 @@ func TestSummaryCountsTheCREpochs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := s.CREpochs; e.Min != 55 || e.Max != 150 || math.Abs(e.Mean-(150+55+61)/3.0) > 1e-12 || s.SearchRegions != 3 || s.Patches != 2 {
+	if e := s.CREpochs; e.Min != 55 || e.Max != 150 || math.Abs(e.Mean-(150+55+61)/3.0) > 1e-12 || s.SearchRegions != 3 || s.Patches != 2 ||
+		!slices.Equal(s.Searched, []int64{1, 2}) {
 		t.Errorf("summary %+v", s)
 	}
 }

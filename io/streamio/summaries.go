@@ -43,16 +43,17 @@ func RunDirs(ctx context.Context, list string) ([]string, error) {
 // they were one search of all their patches: a sky searched a few patches
 // at a time (to bound memory, or one patch per machine) is counted whole.
 // The searches must have applied the same candidate and fiducial cuts,
-// and a patch may appear in only one of them (found by each search's
-// largest proto-cluster per patch, which every patch with a scored
-// region has on a sky of real density). Counts add up; the epoch range
-// and the largest sigma_L cover them all.
+// and a patch may appear in only one of them (by each summary's list of
+// searched patches, or, in a summary from before that list, by its largest
+// proto-cluster per patch, which every patch with a scored region has on a
+// sky of real density). Counts add up; the epoch range and the largest
+// sigma_L cover them all.
 func CombineSummaries(dirs []string, sums []Summary) (Summary, error) {
 	if len(dirs) != len(sums) || len(sums) == 0 {
 		return Summary{}, fmt.Errorf("streamio: %d folders, %d summaries", len(dirs), len(sums))
 	}
 	out := Summary{MinSigma: sums[0].MinSigma, MinNSR: sums[0].MinNSR, MinRetrainings: sums[0].MinRetrainings, FiducialCuts: sums[0].FiducialCuts}
-	from := map[int]string{}
+	from := map[int64]string{}
 	epochs := 0.0 // CR epochs summed over the regions
 	for i, s := range sums {
 		d := dirs[i]
@@ -60,12 +61,19 @@ func CombineSummaries(dirs []string, sums []Summary) (Summary, error) {
 			return Summary{}, fmt.Errorf("%s: its cuts (sigma_tot > %g, N_SR >= %d, retrainings >= %d, %+v) are not those of %s (%g, %d, %d, %+v)",
 				d, s.MinSigma, s.MinNSR, s.MinRetrainings, s.FiducialCuts, dirs[0], out.MinSigma, out.MinNSR, out.MinRetrainings, out.FiducialCuts)
 		}
-		for _, l := range s.Largest {
-			if prev, ok := from[l.Patch]; ok {
-				return Summary{}, fmt.Errorf("%s: patch %d was searched in %s as well", d, l.Patch, prev)
+		searched := s.Searched
+		if len(searched) == 0 { // a summary from before the list
+			for _, l := range s.Largest {
+				searched = append(searched, int64(l.Patch))
 			}
-			from[l.Patch] = d
 		}
+		for _, p := range searched {
+			if prev, ok := from[p]; ok {
+				return Summary{}, fmt.Errorf("%s: patch %d was searched in %s as well", d, p, prev)
+			}
+			from[p] = d
+		}
+		out.Searched = append(out.Searched, searched...)
 		if s.SearchRegions > 0 {
 			if out.SearchRegions == 0 {
 				out.CREpochs = s.CREpochs
@@ -89,5 +97,6 @@ func CombineSummaries(dirs []string, sums []Summary) (Summary, error) {
 		out.CREpochs.Mean = epochs / float64(out.SearchRegions)
 	}
 	slices.SortFunc(out.Largest, func(a, b stream.PatchSigma) int { return a.Patch - b.Patch })
+	slices.Sort(out.Searched)
 	return out, nil
 }

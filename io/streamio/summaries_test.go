@@ -1,6 +1,7 @@
 package streamio
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -29,6 +30,20 @@ func nullRunSummary(t *testing.T, dir, largest string, regions, rois, candidates
 	}
 }
 
+// addSearched adds the list of searched patches to the summary in dir.
+func addSearched(t *testing.T, dir, list string) {
+	t.Helper()
+	p := filepath.Join(dir, SummaryJSON)
+	js, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js = append(bytes.TrimSuffix(bytes.TrimSpace(js), []byte("}")), []byte(`, "searched_patches": `+list+"}")...)
+	if err := os.WriteFile(p, js, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestCombineSummariesOfANullSky: a null sky searched a patch at a time
 // is counted as one search of all its patches; the folders come from a
 // list of globs; a patch searched twice, different cuts and a folder
@@ -38,7 +53,9 @@ func TestCombineSummariesOfANullSky(t *testing.T) {
 	root := t.TempDir()
 	nullRunSummary(t, filepath.Join(root, "null-64"), `[{"patch": 64, "sigma_tot": 8.2, "n_sr": 3}]`, 17, 557, 1, 1, `{"min": 20, "mean": 20, "max": 20}`, "5.7", "8")
 	nullRunSummary(t, filepath.Join(root, "null-63"), `[{"patch": 63, "sigma_tot": 6.3, "n_sr": 2}]`, 13, 424, 0, 1, `{"min": 12, "mean": 16, "max": 20}`, "5.1", "8")
-	nullRunSummary(t, filepath.Join(root, "pair"), `[{"patch": 43, "sigma_tot": 7, "n_sr": 4}, {"patch": 44, "sigma_tot": 5, "n_sr": 1}]`, 30, 1000, 0, 2, `{"min": 10, "mean": 11, "max": 14}`, "6.0", "8")
+	nullRunSummary(t, filepath.Join(root, "pair"), `[{"patch": 43, "sigma_tot": 7, "n_sr": 4}, {"patch": 44, "sigma_tot": 5, "n_sr": 1}]`, 30, 1000, 0, 3, `{"min": 10, "mean": 11, "max": 14}`, "6.0", "8")
+	// Patch 45 was searched and made no proto-cluster: only the list says so.
+	addSearched(t, filepath.Join(root, "pair"), "[43, 44, 45]")
 
 	dirs, err := RunDirs(ctx, filepath.Join(root, "null-*")+", "+filepath.Join(root, "pair"))
 	if err != nil {
@@ -61,16 +78,19 @@ func TestCombineSummariesOfANullSky(t *testing.T) {
 	}
 	wantLargest := []stream.PatchSigma{{Patch: 43, Sigma: 7, NSR: 4}, {Patch: 44, Sigma: 5, NSR: 1}, {Patch: 63, Sigma: 6.3, NSR: 2}, {Patch: 64, Sigma: 8.2, NSR: 3}}
 	// CR epochs: (13 x 16 + 17 x 20 + 30 x 11) / 60 regions.
-	if all.Patches != 4 || all.Candidates != 1 || all.SearchRegions != 60 || all.ROIs != 1981 || all.Vetoed != 3 || all.TrainSeconds != 300 ||
+	if all.Patches != 5 || !slices.Equal(all.Searched, []int64{43, 44, 45, 63, 64}) || all.Candidates != 1 || all.SearchRegions != 60 || all.ROIs != 1981 || all.Vetoed != 3 || all.TrainSeconds != 300 ||
 		all.MaxSigmaL != 6 || all.MinSigma != 8 || all.CREpochs.Min != 10 || all.CREpochs.Max != 20 || all.CREpochs.Mean != (13*16+17*20+30*11)/60.0 ||
 		!slices.Equal(all.Largest, wantLargest) {
 		t.Errorf("combined %+v", all)
 	}
 
 	nullRunSummary(t, filepath.Join(root, "again-64"), `[{"patch": 64, "sigma_tot": 7.9, "n_sr": 3}]`, 7, 200, 0, 1, `{"min": 20, "mean": 20, "max": 20}`, "5.0", "8")
+	nullRunSummary(t, filepath.Join(root, "again-45"), `[]`, 7, 200, 0, 1, `{"min": 20, "mean": 20, "max": 20}`, "5.0", "8")
+	addSearched(t, filepath.Join(root, "again-45"), "[45]")
 	nullRunSummary(t, filepath.Join(root, "cut-10"), `[{"patch": 65, "sigma_tot": 7.9, "n_sr": 3}]`, 7, 200, 0, 1, `{"min": 20, "mean": 20, "max": 20}`, "5.0", "10")
 	for _, c := range []struct{ list, want string }{
 		{filepath.Join(root, "null-64") + "," + filepath.Join(root, "again-64"), "patch 64 was searched in"},
+		{filepath.Join(root, "pair") + "," + filepath.Join(root, "again-45"), "patch 45 was searched in"},
 		{filepath.Join(root, "null-64") + "," + filepath.Join(root, "cut-10"), "are not those of"},
 	} {
 		dirs, err := RunDirs(ctx, c.list)
