@@ -2,6 +2,7 @@ package streams_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 	"github.com/klauspost/compress/gzip"
 
+	"github.com/gaiaflow/gaiaflow/io/gz"
 	"github.com/gaiaflow/gaiaflow/io/streamio"
 	"github.com/gaiaflow/gaiaflow/model/mock"
 	"github.com/gaiaflow/gaiaflow/model/stream"
@@ -90,17 +92,13 @@ func TestSearchIsTheSameForStarsInAnotherOrder(t *testing.T) {
 // its rows in reverse order.
 func reverseRows(t *testing.T, src, dst string) {
 	t.Helper()
-	f, err := os.Open(src)
+	text, err := gz.OpenFile(context.Background(), src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	defer text.Close()
 	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(zr); err != nil {
+	if _, err := buf.ReadFrom(text); err != nil {
 		t.Fatal(err)
 	}
 	lines := bytes.Split(bytes.TrimSuffix(buf.Bytes(), []byte("\n")), []byte("\n"))
