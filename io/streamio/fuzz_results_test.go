@@ -57,3 +57,49 @@ func FuzzLabelledStrip(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCombineSummaries reads arbitrary bytes as two searches' summary.json
+// and counts them as one (validate streams --null-run a,b): an error or a
+// summary, never a panic; combined, the patches add up and none is listed
+// twice.
+//
+//	go test -run '^$' -fuzz FuzzCombineSummaries -fuzztime 5m ./io/streamio
+func FuzzCombineSummaries(f *testing.F) {
+	f.Add([]byte(`{"patches": 1, "candidates": 1, "largest_proto_cluster_by_patch": [{"patch": 64, "sigma_tot": 8.2, "n_sr": 3}], "min_sigma": 8, "min_nsr": 3}`),
+		[]byte(`{"patches": 2, "searched_patches": [43, 44], "min_sigma": 8, "min_nsr": 3, "search_regions": 3, "cr_epochs": {"min": 4, "mean": 4, "max": 4}}`))
+	f.Add([]byte(`{"searched_patches": [1, 1]}`), []byte(`{"min_sigma": 10}`))
+	f.Add([]byte(`{"largest_proto_cluster_by_patch": null}`), []byte(`[]`))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		root := t.TempDir()
+		for i, js := range [][]byte{a, b} {
+			dir := filepath.Join(root, string(rune('a'+i)))
+			os.MkdirAll(dir, 0o755)
+			os.WriteFile(filepath.Join(dir, SummaryJSON), js, 0o644)
+		}
+		ctx := context.Background()
+		dirs, err := RunDirs(ctx, filepath.Join(root, "*"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sums []Summary
+		for _, d := range dirs {
+			s, err := ReadSummary(ctx, d)
+			if err != nil {
+				return
+			}
+			sums = append(sums, s)
+		}
+		all, err := CombineSummaries(dirs, sums)
+		if err != nil {
+			return
+		}
+		if all.Patches != sums[0].Patches+sums[1].Patches {
+			t.Errorf("patches %d, want %d + %d", all.Patches, sums[0].Patches, sums[1].Patches)
+		}
+		for i := 1; i < len(all.Searched); i++ {
+			if all.Searched[i] == all.Searched[i-1] {
+				t.Errorf("patch %d listed twice: %v", all.Searched[i], all.Searched)
+			}
+		}
+	})
+}
