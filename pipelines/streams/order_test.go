@@ -8,8 +8,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/gaiaflow/gaiaflow/io/gz"
@@ -18,7 +16,6 @@ import (
 	"github.com/gaiaflow/gaiaflow/model/stream"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
 	"github.com/gaiaflow/gaiaflow/pipelines/streams"
-	"github.com/gaiaflow/gaiaflow/transforms/simulate"
 	tstreams "github.com/gaiaflow/gaiaflow/transforms/streams"
 )
 
@@ -31,12 +28,7 @@ func TestSearchIsTheSameForStarsInAnotherOrder(t *testing.T) {
 		t.Skip("simulates a sky and searches it twice")
 	}
 	dir := t.TempDir()
-	skyDir := filepath.Join(dir, "sky")
-	p, s := beam.NewPipelineWithRoot()
-	simulate.Write(s, mock.Config{Seed: 5, Stars: 200000, NoCMD: true, Background: true, Streams: []mock.Stream{mock.GD1Stream(1000)}}, skyDir)
-	if err := ptest.Run(p); err != nil {
-		t.Fatal(err)
-	}
+	skyDir := writeSky(t, dir, mock.Config{Seed: 5, Stars: 200000, NoCMD: true, Background: true, Streams: []mock.Stream{mock.GD1Stream(1000)}})
 	reversed := filepath.Join(dir, "reversed")
 	if err := os.MkdirAll(reversed, 0o755); err != nil {
 		t.Fatal(err)

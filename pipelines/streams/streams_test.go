@@ -95,13 +95,7 @@ func TestCathodeFindsGD1(t *testing.T) {
 
 func searchGD1(t *testing.T, scans []stream.Scan, retrainings, shareCR int, method anode.Method) {
 	dir := t.TempDir()
-	skyDir := filepath.Join(dir, "sky")
-	cfg := mock.Config{Seed: 3, Stars: 400000, NoCMD: true, Background: true, Streams: []mock.Stream{mock.GD1Stream(3000)}}
-	p, s := beam.NewPipelineWithRoot()
-	simulate.Write(s, cfg, skyDir)
-	if err := ptest.Run(p); err != nil {
-		t.Fatal(err)
-	}
+	skyDir := writeSky(t, dir, mock.Config{Seed: 3, Stars: 400000, NoCMD: true, Background: true, Streams: []mock.Stream{mock.GD1Stream(3000)}})
 	out := filepath.Join(dir, "run")
 	so := anode.QuickOptions()
 	so.Epochs, so.Blocks, so.Hidden = 4, 4, 16
@@ -299,12 +293,7 @@ func TestNoStreamNoCandidate(t *testing.T) {
 		t.Skip("simulates a sky and trains its search regions")
 	}
 	dir := t.TempDir()
-	skyDir := filepath.Join(dir, "sky")
-	p, s := beam.NewPipelineWithRoot()
-	simulate.Write(s, mock.Config{Seed: 3, Stars: 400000, NoCMD: true, Background: true}, skyDir)
-	if err := ptest.Run(p); err != nil {
-		t.Fatal(err)
-	}
+	skyDir := writeSky(t, dir, mock.Config{Seed: 3, Stars: 400000, NoCMD: true, Background: true})
 	for _, method := range []anode.Method{anode.ANODE, anode.Cathode} {
 		t.Run(method.String(), func(t *testing.T) { searchNoStream(t, skyDir, filepath.Join(dir, "run-"+method.String()), method) })
 	}
@@ -343,6 +332,18 @@ func searchNoStream(t *testing.T, skyDir, out string, method anode.Method) {
 	}
 }
 
+// writeSky simulates the mock sky cfg into dir/sky and returns that folder.
+func writeSky(t *testing.T, dir string, cfg mock.Config) string {
+	t.Helper()
+	skyDir := filepath.Join(dir, "sky")
+	p, s := beam.NewPipelineWithRoot()
+	simulate.Write(s, cfg, skyDir)
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+	return skyDir
+}
+
 // runCounts runs the search pl built from opt and returns its tally.
 func runCounts(t testing.TB, pl *beam.Pipeline, opt streams.Options) star.Tally {
 	t.Helper()
@@ -377,13 +378,7 @@ func TestIncrementalSearch(t *testing.T) {
 		t.Skip("three small searches")
 	}
 	dir := t.TempDir()
-	skyDir := filepath.Join(dir, "sky")
-	cfg := mock.Config{Seed: 6, Stars: 40000, NoCMD: true, Background: true, ShardLevel: 2, Streams: []mock.Stream{mock.GD1Stream(600)}}
-	p, s := beam.NewPipelineWithRoot()
-	simulate.Write(s, cfg, skyDir)
-	if err := ptest.Run(p); err != nil {
-		t.Fatal(err)
-	}
+	skyDir := writeSky(t, dir, mock.Config{Seed: 6, Stars: 40000, NoCMD: true, Background: true, ShardLevel: 2, Streams: []mock.Stream{mock.GD1Stream(600)}})
 	so := anode.QuickOptions()
 	so.Epochs, so.Blocks, so.Hidden = 2, 2, 8
 	search := func(out, since string) (star.Tally, *tstreams.Run, []byte) {
