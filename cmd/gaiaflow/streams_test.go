@@ -61,6 +61,12 @@ func TestValidateNullSkyOfSeveralRuns(t *testing.T) {
 	write("null-64", 64, 1, 8.2)
 	write("null-65", 65, 0, 7.0)
 	write("pair", 43, 0, 7.5)
+	// One run keeps the tally its search wrote, as every run does; the
+	// others stand for folders copied without it.
+	counts := `{"patch.stars": 1419950, "sr.scored": 17, "sr.train_cpu_ms": 2958000, "rows_in": 15152180}`
+	if err := os.WriteFile(filepath.Join(root, "null-64", "counts.json"), []byte(counts), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(root, "report")
 	code, stdout, errOut := gaiaflow(t, "validate", "streams", "--hough-trials", "1", "--out", out,
 		"--null-run", filepath.Join(root, "null-*")+","+filepath.Join(root, "pair"))
@@ -70,6 +76,14 @@ func TestValidateNullSkyOfSeveralRuns(t *testing.T) {
 	want := "1 candidates above the cuts (sigma_tot > 8, N_SR >= 3) in 4 patches of 4 searches: 0.250 false positives per patch, at most 1.186 (95 %, Poisson)"
 	if !strings.Contains(stdout, want) {
 		t.Errorf("report lacks %q:\n%s", want, stdout)
+	}
+	for _, row := range []string{
+		"| " + filepath.Join(root, "null-64") + " | 64 | 1419950 | 17 | 500 | 1 | 8.2 (3) | 174 |",
+		"| " + filepath.Join(root, "pair") + " | 43 | - | 17 | 500 | 0 | 7.5 (3) | - |",
+	} {
+		if !strings.Contains(stdout, row) {
+			t.Errorf("report lacks the row %q:\n%s", row, stdout)
+		}
 	}
 	var rep struct {
 		NullSky struct {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -21,6 +22,8 @@ import (
 	"github.com/gaiaflow/gaiaflow/model/stream"
 	"github.com/gaiaflow/gaiaflow/model/stream/anode"
 	"github.com/gaiaflow/gaiaflow/model/stream/search"
+	"github.com/gaiaflow/gaiaflow/pipelines/streams"
+	"github.com/gaiaflow/gaiaflow/transforms/stars"
 )
 
 // streamsReport is what `validate streams` measures; each part is present
@@ -134,6 +137,23 @@ type nullSkyReport struct {
 	MinNSR    int                 `json:"min_nsr"`
 	MaxSigmaL float64             `json:"max_sigma_l"`
 	ROIs      int                 `json:"rois"`
+	Searches  []nullSearch        `json:"searches"`
+}
+
+// nullSearch is one of the searches a null sky was counted from: a row of
+// the report's table, so that each patch's result can be traced to its run.
+type nullSearch struct {
+	Run           string  `json:"run"`
+	Patches       []int64 `json:"patches"`
+	SearchRegions int     `json:"search_regions"`
+	ROIs          int     `json:"rois"`
+	Candidates    int     `json:"candidates"`
+	// Largest is the largest proto-cluster over the search's patches.
+	Largest *stream.PatchSigma `json:"largest_proto_cluster,omitempty"`
+	// From the run's counts.json, when it has one: the stars inside the
+	// patches' cuts, and the CPU seconds of training per search region.
+	PatchStars   int64   `json:"patch_stars,omitempty"`
+	CPUPerRegion float64 `json:"cpu_s_per_region,omitempty"`
 }
 
 // readTruthLabels returns the source_ids of the stars labelled label in a
@@ -231,8 +251,12 @@ func validateNullSky(ctx context.Context, runs string) (*nullSkyReport, error) {
 		return nil, err
 	}
 	sums := make([]streamio.Summary, len(dirs))
+	rows := make([]nullSearch, len(dirs))
 	for i, d := range dirs {
 		if sums[i], err = streamio.ReadSummary(ctx, d); err != nil {
+			return nil, err
+		}
+		if rows[i], err = nullSearchRow(ctx, d, sums[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -241,7 +265,32 @@ func validateNullSky(ctx context.Context, runs string) (*nullSkyReport, error) {
 		return nil, err
 	}
 	fp := stream.NullSky(s.Patches, s.Candidates, s.Largest, s.MinSigma, []float64{0.5, 0.9, 0.99})
-	return &nullSkyReport{FalsePositives: fp, Runs: dirs, MinSigma: s.MinSigma, MinNSR: s.MinNSR, MaxSigmaL: s.MaxSigmaL, ROIs: s.ROIs, Largest: s.Largest}, nil
+	return &nullSkyReport{FalsePositives: fp, Runs: dirs, MinSigma: s.MinSigma, MinNSR: s.MinNSR, MaxSigmaL: s.MaxSigmaL, ROIs: s.ROIs, Largest: s.Largest, Searches: rows}, nil
+}
+
+// nullSearchRow is the row of the search in dir: its summary, and what its
+// counts.json says of its patches and cost (a folder without one, copied
+// without it, still counts).
+func nullSearchRow(ctx context.Context, dir string, s streamio.Summary) (nullSearch, error) {
+	r := nullSearch{Run: dir, Patches: s.Searched, SearchRegions: s.SearchRegions, ROIs: s.ROIs, Candidates: s.Candidates}
+	for _, l := range s.Largest {
+		if len(s.Searched) == 0 { // a summary from before the list
+			r.Patches = append(r.Patches, int64(l.Patch))
+		}
+		if r.Largest == nil || l.Sigma > r.Largest.Sigma {
+			r.Largest = &l
+		}
+	}
+	c, err := stars.ReadTally(ctx, store.Join(dir, "counts.json"))
+	switch {
+	case errors.Is(err, store.ErrNotExist):
+		return r, nil
+	case err != nil:
+		return r, err
+	}
+	st := streams.StatsOf(c)
+	r.PatchStars, r.CPUPerRegion = st.PatchStars, st.CPUPerRegion
+	return r, nil
 }
 
 func printStreamsReport(r *streamsReport) {
@@ -280,10 +329,35 @@ func printStreamsReport(r *streamsReport) {
 			n.Candidates, n.MinSigma, n.MinNSR, n.Patches, len(n.Runs), n.PerPatch, n.UpperPerPatch, n.ROIs, n.MaxSigmaL)
 		fmt.Printf("largest proto-cluster of each patch, sigma_tot: median %.1f, 90%% %.1f, 99%% %.1f, max %.1f; %d patches above the sigma_tot cut\n\n",
 			n.Sigma[0], n.Sigma[1], n.Sigma[2], n.Max, n.AboveSigma)
+		printNullSearches(n.Searches)
 	}
 	if g := r.GD1; g != nil {
 		fmt.Printf("## Real stars: the GD-1 strip\n\n%s\n", stripText(g))
 	}
+}
+
+// printNullSearches prints the table of a null sky's searches, one row each.
+func printNullSearches(rows []nullSearch) {
+	fmt.Println("| search | patches | stars in the cuts | search regions | ROIs | candidates | largest proto-cluster: sigma_tot (N_SR) | CPU-s of training per region |")
+	fmt.Println("|---|---|---|---|---|---|---|---|")
+	for _, r := range rows {
+		patches := make([]string, len(r.Patches))
+		for i, p := range r.Patches {
+			patches[i] = fmt.Sprint(p)
+		}
+		largest, stars, cpu := "-", "-", "-"
+		if l := r.Largest; l != nil {
+			largest = fmt.Sprintf("%.1f (%d)", l.Sigma, l.NSR)
+		}
+		if r.PatchStars > 0 {
+			stars = fmt.Sprint(r.PatchStars)
+		}
+		if r.CPUPerRegion > 0 {
+			cpu = fmt.Sprintf("%.0f", r.CPUPerRegion)
+		}
+		fmt.Printf("| %s | %s | %s | %d | %d | %d | %s | %s |\n", r.Run, strings.Join(patches, ","), stars, r.SearchRegions, r.ROIs, r.Candidates, largest, cpu)
+	}
+	fmt.Println()
 }
 
 func init() {
