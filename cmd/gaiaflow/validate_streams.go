@@ -345,17 +345,17 @@ func printNullSearches(rows []nullSearch) {
 		for i, p := range r.Patches {
 			patches[i] = fmt.Sprint(p)
 		}
-		largest, stars, cpu := "-", "-", "-"
+		largest, inCuts, cpu := "-", "-", "-"
 		if l := r.Largest; l != nil {
 			largest = fmt.Sprintf("%.1f (%d)", l.Sigma, l.NSR)
 		}
 		if r.PatchStars > 0 {
-			stars = fmt.Sprint(r.PatchStars)
+			inCuts = fmt.Sprint(r.PatchStars)
 		}
 		if r.CPUPerRegion > 0 {
 			cpu = fmt.Sprintf("%.0f", r.CPUPerRegion)
 		}
-		fmt.Printf("| %s | %s | %s | %d | %d | %d | %s | %s |\n", r.Run, strings.Join(patches, ","), stars, r.SearchRegions, r.ROIs, r.Candidates, largest, cpu)
+		fmt.Printf("| %s | %s | %s | %d | %d | %d | %s | %s |\n", r.Run, strings.Join(patches, ","), inCuts, r.SearchRegions, r.ROIs, r.Candidates, largest, cpu)
 	}
 	fmt.Println()
 }
