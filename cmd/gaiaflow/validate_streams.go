@@ -272,16 +272,13 @@ func validateNullSky(ctx context.Context, runs string) (*nullSkyReport, error) {
 // counts.json says of its patches and cost (a folder without one, copied
 // without it, still counts).
 func nullSearchRow(ctx context.Context, dir string, s streamio.Summary) (nullSearch, error) {
-	r := nullSearch{Run: dir, Patches: s.Searched, SearchRegions: s.SearchRegions, ROIs: s.ROIs, Candidates: s.Candidates}
+	r := nullSearch{Run: dir, Patches: s.SearchedPatches(), SearchRegions: s.SearchRegions, ROIs: s.ROIs, Candidates: s.Candidates}
 	for _, l := range s.Largest {
-		if len(s.Searched) == 0 { // a summary from before the list
-			r.Patches = append(r.Patches, int64(l.Patch))
-		}
 		if r.Largest == nil || l.Sigma > r.Largest.Sigma {
 			r.Largest = &l
 		}
 	}
-	c, err := stars.ReadTally(ctx, store.Join(dir, "counts.json"))
+	c, err := stars.ReadTally(ctx, streams.Options{Search: streams.SearchOptions{Out: dir}}.CountsPath())
 	switch {
 	case errors.Is(err, store.ErrNotExist):
 		return r, nil

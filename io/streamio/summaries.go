@@ -61,12 +61,7 @@ func CombineSummaries(dirs []string, sums []Summary) (Summary, error) {
 			return Summary{}, fmt.Errorf("%s: its cuts (sigma_tot > %g, N_SR >= %d, retrainings >= %d, %+v) are not those of %s (%g, %d, %d, %+v)",
 				d, s.MinSigma, s.MinNSR, s.MinRetrainings, s.FiducialCuts, dirs[0], out.MinSigma, out.MinNSR, out.MinRetrainings, out.FiducialCuts)
 		}
-		searched := s.Searched
-		if len(searched) == 0 { // a summary from before the list
-			for _, l := range s.Largest {
-				searched = append(searched, int64(l.Patch))
-			}
-		}
+		searched := s.SearchedPatches()
 		for _, p := range searched {
 			if prev, ok := from[p]; ok {
 				return Summary{}, fmt.Errorf("%s: patch %d was searched in %s as well", d, p, prev)
@@ -99,4 +94,18 @@ func CombineSummaries(dirs []string, sums []Summary) (Summary, error) {
 	slices.SortFunc(out.Largest, func(a, b stream.PatchSigma) int { return a.Patch - b.Patch })
 	slices.Sort(out.Searched)
 	return out, nil
+}
+
+// SearchedPatches returns the patches the search searched: its list, or, in
+// a summary from before the list, the patches of its largest proto-clusters
+// (every patch with a scored region has one on a sky of real density).
+func (s Summary) SearchedPatches() []int64 {
+	if len(s.Searched) > 0 {
+		return s.Searched
+	}
+	var out []int64
+	for _, l := range s.Largest {
+		out = append(out, int64(l.Patch))
+	}
+	return out
 }
