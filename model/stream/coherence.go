@@ -6,22 +6,27 @@ import "math"
 // proper-motion coordinate varies linearly with the position t along the
 // line, mu(t) = A + B t, and the stream's stars' true proper motions
 // scatter about it with a Gaussian of width S in each coordinate (the
-// intrinsic width: a star's measurement error comes on top); F is the
-// stream's share of the stars fitted.
+// intrinsic width: a star's measurement error comes on top); F[k] is the
+// stream's share of the stars fitted that k retrainings selected
+// (PMStar.Selected).
 type PMTrack struct {
 	A, B [2]float64 // (mu_phi*, mu_lambda) at t = 0, mas/yr, and their slopes, mas/yr/deg
-	S, F float64
+	S    float64
+	F    []float64
 }
 
 // PMStar is one candidate member as FitPMTrack sees it: its position T
 // along the line (degrees), its proper motions (mas/yr), the area of the
 // proper-motion window its ROI searched (mas²/yr²), over which a background
-// star is uniform, and the standard error of each of its proper-motion
-// coordinates (mas/yr; 0 if unknown).
+// star is uniform, the standard error of each of its proper-motion
+// coordinates (mas/yr; 0 if unknown), and how many retrainings of the
+// search put it on their lines (0 if not known; without retrainings every
+// star has the same count).
 type PMStar struct {
 	T, PMPhi, PMLambda float64
 	WindowArea         float64
 	PMError            float64
+	Selected           int
 }
 
 // minPMTrackStars is the fewest stars FitPMTrack fits a track to.
@@ -48,6 +53,16 @@ const minPMTrackStars = 5
 // (Bovy, Hogg & Roweis 2011): the M step fits the stars' expected true
 // proper motions, and S^2 from their expected squared deviations and
 // posterior variances, an EM that never lowers the likelihood.
+//
+// The stream's share is fitted apart for each count of retrainings that
+// selected the stars (PMStar.Selected). A candidate's members are the union
+// of its retrainings' lines: a stream star is on every retraining's line,
+// while each retraining's line collects background stars of its own, so a
+// star that one retraining of three selected is far more often background
+// than one that all three selected (Porto & Shih 2025). One share for both
+// would give the background stars of single retrainings the odds of the
+// stable members, and dilute the track with them. Without retrainings every
+// star has the same count and there is one share.
 func FitPMTrack(stars []PMStar, p []float64) (tr PMTrack, probs []float64, ok bool) {
 	n := len(stars)
 	p = p[:0]
@@ -70,21 +85,26 @@ func FitPMTrack(stars []PMStar, p []float64) (tr PMTrack, probs []float64, ok bo
 			best, most = i, k
 		}
 	}
-	tr = PMTrack{A: [2]float64{stars[best].PMPhi, stars[best].PMLambda}, S: 0.5, F: 0.5}
+	classes := 1
+	for _, s := range stars {
+		classes = max(classes, s.Selected+1)
+	}
+	tr = PMTrack{A: [2]float64{stars[best].PMPhi, stars[best].PMLambda}, S: 0.5, F: make([]float64, classes)}
+	for k := range tr.F {
+		tr.F[k] = 0.5
+	}
+	prevF := make([]float64, classes)
+	sumF := make([]float64, classes) // the stream's expected members per class
+	nF := make([]float64, classes)   // the stars per class
+	for _, s := range stars {
+		nF[max(s.Selected, 0)]++
+	}
 	const minS = 0.02 // mas/yr: a floor against collapse onto a few stars
 	for iter := 0; iter < 200; iter++ {
 		// E step.
 		var sumP float64
 		for i, s := range stars {
-			dp := s.PMPhi - tr.A[0] - tr.B[0]*s.T
-			dl := s.PMLambda - tr.A[1] - tr.B[1]*s.T
-			v := tr.S*tr.S + pmVar(s)
-			g := tr.F * math.Exp(-0.5*(dp*dp+dl*dl)/v) / (2 * math.Pi * v)
-			u := (1 - tr.F) / math.Max(s.WindowArea, 1e-9)
-			p[i] = g / (g + u)
-			if math.IsNaN(p[i]) {
-				p[i] = 0
-			}
+			p[i] = tr.Prob(s)
 			sumP += p[i]
 		}
 		if sumP < 2 {
@@ -106,6 +126,7 @@ func FitPMTrack(stars []PMStar, p []float64) (tr PMTrack, probs []float64, ok bo
 		}
 		det := sw*stt - st*st
 		prev := tr
+		copy(prevF, tr.F)
 		var sq float64 // sum of p (|b|^2 + 2 posterior variance)
 		var y [2][]float64
 		y[0], y[1] = make([]float64, n), make([]float64, n)
@@ -136,13 +157,40 @@ func FitPMTrack(stars []PMStar, p []float64) (tr PMTrack, probs []float64, ok bo
 			sq += p[i] * (dp*dp + dl*dl)
 		}
 		tr.S = math.Max(math.Sqrt(sq/(2*sw)), minS)
-		tr.F = math.Min(math.Max(sw/float64(n), 1e-3), 1-1e-3)
-		if math.Abs(tr.S-prev.S) < 1e-6 && math.Abs(tr.F-prev.F) < 1e-6 &&
+		clear(sumF)
+		for i, s := range stars {
+			sumF[max(s.Selected, 0)] += p[i]
+		}
+		sameF := true
+		for k := range tr.F {
+			if nF[k] > 0 {
+				tr.F[k] = math.Min(math.Max(sumF[k]/nF[k], 1e-3), 1-1e-3)
+			}
+			sameF = sameF && math.Abs(tr.F[k]-prevF[k]) < 1e-6
+		}
+		if math.Abs(tr.S-prev.S) < 1e-6 && sameF &&
 			math.Abs(tr.A[0]-prev.A[0]) < 1e-6 && math.Abs(tr.A[1]-prev.A[1]) < 1e-6 {
 			break
 		}
 	}
 	return tr, p, true
+}
+
+// Prob returns the probability that star s belongs to the stream of track
+// tr rather than to a background uniform over its ROI window, with the
+// stream's share of the stars selected as often as s (FitPMTrack's E step).
+// It panics if tr has no share for s.Selected.
+func (tr *PMTrack) Prob(s PMStar) float64 {
+	f := tr.F[max(s.Selected, 0)]
+	dp := s.PMPhi - tr.A[0] - tr.B[0]*s.T
+	dl := s.PMLambda - tr.A[1] - tr.B[1]*s.T
+	v := tr.S*tr.S + pmVar(s)
+	g := f * math.Exp(-0.5*(dp*dp+dl*dl)/v) / (2 * math.Pi * v)
+	u := (1 - f) / math.Max(s.WindowArea, 1e-9)
+	if p := g / (g + u); !math.IsNaN(p) {
+		return p
+	}
+	return 0
 }
 
 // pmVar is the variance of a star's proper-motion error per coordinate.

@@ -34,7 +34,7 @@ func TestFitPMTrackSeparatesAStream(t *testing.T) {
 	}
 	t.Logf("track %+v", tr)
 	if math.Abs(tr.A[0]+3) > 0.15 || math.Abs(tr.A[1]-2) > 0.15 || math.Abs(tr.B[0]-0.1) > 0.03 || math.Abs(tr.B[1]+0.05) > 0.03 ||
-		math.Abs(tr.S-0.3) > 0.08 || math.Abs(tr.F-0.25) > 0.08 {
+		math.Abs(tr.S-0.3) > 0.08 || math.Abs(tr.F[0]-0.25) > 0.08 {
 		t.Errorf("track %+v, want A (-3, 2), B (0.1, -0.05), S 0.3, F 0.25", tr)
 	}
 	var sel, hit int

@@ -48,7 +48,9 @@ func MergeResults(results []SRResult, cfg stream.MergeConfig) *Merged {
 // pmCoherence sets the PStream of a candidate's members: in each patch, the
 // mixture of a coherent proper-motion track along the line and a background
 // uniform over each ROI's window (stream.FitPMTrack), fitted to the distinct
-// stars the candidate holds there, each with its own proper-motion error.
+// stars the candidate holds there, each with its own proper-motion error
+// and the number of retrainings that selected it (stream.Selections; the
+// stream's share is fitted for each number apart, see FitPMTrack).
 func pmCoherence(ms []stream.Member, rois []stream.ROI, regions []stream.Region) {
 	type key struct {
 		patch       int
@@ -64,6 +66,7 @@ func pmCoherence(ms []stream.Member, rois []stream.ROI, regions []stream.Region)
 		patches = append(patches, p)
 	}
 	slices.Sort(patches)
+	sel := stream.Selections(ms)
 	var stars []stream.PMStar
 	var prob []float64
 	for _, patch := range patches {
@@ -85,7 +88,7 @@ func pmCoherence(ms []stream.Member, rois []stream.ROI, regions []stream.Region)
 				first[id] = j
 				ps := stream.PMStar{T: st.Phi[mb.Star]*c + st.Lambda[mb.Star]*s,
 					PMPhi: st.PMPhi[mb.Star], PMLambda: st.PMLambda[mb.Star],
-					WindowArea: (r.PMPhiMax - r.PMPhiMin) * (r.PMLambdaMax - r.PMLambdaMin)}
+					WindowArea: (r.PMPhiMax - r.PMPhiMin) * (r.PMLambdaMax - r.PMLambdaMin), Selected: sel[mb.SourceID]}
 				if st.PMError != nil {
 					ps.PMError = st.PMError[mb.Star]
 				}
