@@ -104,7 +104,7 @@ func FitPMTrack(stars []PMStar, p []float64) (tr PMTrack, probs []float64, ok bo
 		// E step.
 		var sumP float64
 		for i, s := range stars {
-			p[i] = tr.Prob(s)
+			p[i] = tr.prob(s)
 			sumP += p[i]
 		}
 		if sumP < 2 {
@@ -176,11 +176,11 @@ func FitPMTrack(stars []PMStar, p []float64) (tr PMTrack, probs []float64, ok bo
 	return tr, p, true
 }
 
-// Prob returns the probability that star s belongs to the stream of track
+// prob returns the probability that star s belongs to the stream of track
 // tr rather than to a background uniform over its ROI window, with the
 // stream's share of the stars selected as often as s (FitPMTrack's E step).
 // It panics if tr has no share for s.Selected.
-func (tr *PMTrack) Prob(s PMStar) float64 {
+func (tr *PMTrack) prob(s PMStar) float64 {
 	f := tr.F[max(s.Selected, 0)]
 	dp := s.PMPhi - tr.A[0] - tr.B[0]*s.T
 	dl := s.PMLambda - tr.A[1] - tr.B[1]*s.T
