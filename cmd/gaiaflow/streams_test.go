@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"flag"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -29,6 +30,78 @@ func TestValidateStreamsHough(t *testing.T) {
 	}
 }
 
+// writeNullSummary writes the summary.json of a search of one patch of a
+// sky without streams, as the search writes it, with extra fields added.
+func writeNullSummary(t *testing.T, dir string, patch, candidates int, sigma float64, extra map[string]any) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string]any{
+		"search_regions":                 17,
+		"rois":                           500,
+		"candidates":                     candidates,
+		"patches":                        1,
+		"largest_proto_cluster_by_patch": []map[string]any{{"patch": patch, "sigma_tot": sigma, "n_sr": 3}},
+		"min_sigma":                      8,
+		"min_nsr":                        3,
+		"cr_epochs":                      map[string]any{"min": 20, "mean": 20, "max": 20},
+	}
+	maps.Copy(fields, extra)
+	js, err := json.Marshal(fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "summary.json"), js, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestValidateNullSkyWithRetrainings: searches with three retrainings
+// report, beside the candidates a majority kept, those of each training
+// alone, counted over patches x trainings (Gehrels 1986: 6.296 for two).
+func TestValidateNullSkyWithRetrainings(t *testing.T) {
+	root := t.TempDir()
+	r3 := func(by ...int) map[string]any {
+		return map[string]any{"min_retrainings": 2, "candidates_by_retraining": by}
+	}
+	writeNullSummary(t, filepath.Join(root, "r3-69"), 69, 0, 8.4, r3(1, 0, 0))
+	writeNullSummary(t, filepath.Join(root, "r3-70"), 70, 0, 8.1, r3(0, 0, 1))
+	writeNullSummary(t, filepath.Join(root, "r3-71"), 71, 0, 7.0, r3(0, 0, 0))
+	out := filepath.Join(root, "report")
+	code, stdout, errOut := gaiaflow(t, "validate", "streams", "--hough-trials", "1", "--out", out, "--null-run", filepath.Join(root, "r3-*"))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, errOut)
+	}
+	for _, want := range []string{
+		"0 candidates above the cuts (sigma_tot > 8, N_SR >= 3) in 3 patches of 3 searches",
+		"each training alone, as a search without retrainings: 2 candidates in 9 patch-trainings: 0.222 per patch, at most 0.700 (95 %, Poisson)",
+		"| " + filepath.Join(root, "r3-69") + " | 69 | - | 17 | 500 | 0 (each training alone: 1, 0, 0) | 8.4 (3) | - |",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("report lacks %q:\n%s", want, stdout)
+		}
+	}
+	var rep struct {
+		NullSky struct {
+			Single struct {
+				PatchTrainings int `json:"patch_trainings"`
+				Candidates     int `json:"candidates"`
+			} `json:"single_trainings"`
+		} `json:"null_sky"`
+	}
+	js, err := os.ReadFile(filepath.Join(out, "validation_streams.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(js, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if s := rep.NullSky.Single; s.PatchTrainings != 9 || s.Candidates != 2 {
+		t.Errorf("validation_streams.json single trainings: %+v", s)
+	}
+}
+
 // TestValidateNullSkyOfSeveralRuns: a sky without streams searched a
 // patch at a time is counted as one search: the false positives of all the
 // patches, their 95 % Poisson upper limit (Gehrels 1986: 4.744 for one
@@ -36,26 +109,7 @@ func TestValidateStreamsHough(t *testing.T) {
 func TestValidateNullSkyOfSeveralRuns(t *testing.T) {
 	root := t.TempDir()
 	write := func(name string, patch, candidates int, sigma float64) {
-		dir := filepath.Join(root, name)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		js, err := json.Marshal(map[string]any{
-			"search_regions":                 17,
-			"rois":                           500,
-			"candidates":                     candidates,
-			"patches":                        1,
-			"largest_proto_cluster_by_patch": []map[string]any{{"patch": patch, "sigma_tot": sigma, "n_sr": 3}},
-			"min_sigma":                      8,
-			"min_nsr":                        3,
-			"cr_epochs":                      map[string]any{"min": 20, "mean": 20, "max": 20},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "summary.json"), js, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeNullSummary(t, filepath.Join(root, name), patch, candidates, sigma, nil)
 	}
 	write("null-63", 63, 0, 6.3)
 	write("null-64", 64, 1, 8.2)

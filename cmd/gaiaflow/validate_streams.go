@@ -138,6 +138,9 @@ type nullSkyReport struct {
 	MaxSigmaL float64             `json:"max_sigma_l"`
 	ROIs      int                 `json:"rois"`
 	Searches  []nullSearch        `json:"searches"`
+	// SingleTrainings counts the candidates of each training alone, in
+	// searches with retrainings.
+	SingleTrainings *stream.TrainingFalsePositives `json:"single_trainings,omitempty"`
 }
 
 // nullSearch is one of the searches a null sky was counted from: a row of
@@ -148,6 +151,9 @@ type nullSearch struct {
 	SearchRegions int     `json:"search_regions"`
 	ROIs          int     `json:"rois"`
 	Candidates    int     `json:"candidates"`
+	// ByRetraining is the candidates of each of its trainings alone, with
+	// retrainings.
+	ByRetraining []int `json:"candidates_by_retraining,omitempty"`
 	// Largest is the largest proto-cluster over the search's patches.
 	Largest *stream.PatchSigma `json:"largest_proto_cluster,omitempty"`
 	// From the run's counts.json, when it has one: the stars inside the
@@ -265,14 +271,24 @@ func validateNullSky(ctx context.Context, runs string) (*nullSkyReport, error) {
 		return nil, err
 	}
 	fp := stream.NullSky(s.Patches, s.Candidates, s.Largest, s.MinSigma, []float64{0.5, 0.9, 0.99})
-	return &nullSkyReport{FalsePositives: fp, Runs: dirs, MinSigma: s.MinSigma, MinNSR: s.MinNSR, MaxSigmaL: s.MaxSigmaL, ROIs: s.ROIs, Largest: s.Largest, Searches: rows}, nil
+	rep := &nullSkyReport{FalsePositives: fp, Runs: dirs, MinSigma: s.MinSigma, MinNSR: s.MinNSR, MaxSigmaL: s.MaxSigmaL, ROIs: s.ROIs, Largest: s.Largest, Searches: rows}
+	patches := make([]int, len(sums))
+	by := make([][]int, len(sums))
+	for i := range sums {
+		patches[i], by[i] = sums[i].Patches, sums[i].CandidatesByRetraining
+	}
+	if single, ok := stream.SingleTrainings(patches, by); ok {
+		rep.SingleTrainings = &single
+	}
+	return rep, nil
 }
 
 // nullSearchRow is the row of the search in dir: its summary, and what its
 // counts.json says of its patches and cost (a folder without one, copied
 // without it, still counts).
 func nullSearchRow(ctx context.Context, dir string, s streamio.Summary) (nullSearch, error) {
-	r := nullSearch{Run: dir, Patches: s.SearchedPatches(), SearchRegions: s.SearchRegions, ROIs: s.ROIs, Candidates: s.Candidates}
+	r := nullSearch{Run: dir, Patches: s.SearchedPatches(), SearchRegions: s.SearchRegions, ROIs: s.ROIs, Candidates: s.Candidates,
+		ByRetraining: s.CandidatesByRetraining}
 	for _, l := range s.Largest {
 		if r.Largest == nil || l.Sigma > r.Largest.Sigma {
 			r.Largest = &l
@@ -326,6 +342,10 @@ func printStreamsReport(r *streamsReport) {
 			n.Candidates, n.MinSigma, n.MinNSR, n.Patches, len(n.Runs), n.PerPatch, n.UpperPerPatch, n.ROIs, n.MaxSigmaL)
 		fmt.Printf("largest proto-cluster of each patch, sigma_tot: median %.1f, 90%% %.1f, 99%% %.1f, max %.1f; %d patches above the sigma_tot cut\n\n",
 			n.Sigma[0], n.Sigma[1], n.Sigma[2], n.Max, n.AboveSigma)
+		if st := n.SingleTrainings; st != nil {
+			fmt.Printf("each training alone, as a search without retrainings: %d candidates in %d patch-trainings: %.3f per patch, at most %.3f (95 %%, Poisson)\n\n",
+				st.Candidates, st.PatchTrainings, st.PerPatch, st.UpperPerPatch)
+		}
 		printNullSearches(n.Searches)
 	}
 	if g := r.GD1; g != nil {
@@ -352,7 +372,15 @@ func printNullSearches(rows []nullSearch) {
 		if r.CPUPerRegion > 0 {
 			cpu = fmt.Sprintf("%.0f", r.CPUPerRegion)
 		}
-		fmt.Printf("| %s | %s | %s | %d | %d | %d | %s | %s |\n", r.Run, strings.Join(patches, ","), inCuts, r.SearchRegions, r.ROIs, r.Candidates, largest, cpu)
+		cands := fmt.Sprint(r.Candidates)
+		if len(r.ByRetraining) > 0 {
+			alone := make([]string, len(r.ByRetraining))
+			for i, k := range r.ByRetraining {
+				alone[i] = fmt.Sprint(k)
+			}
+			cands += " (each training alone: " + strings.Join(alone, ", ") + ")"
+		}
+		fmt.Printf("| %s | %s | %s | %d | %d | %s | %s | %s |\n", r.Run, strings.Join(patches, ","), inCuts, r.SearchRegions, r.ROIs, cands, largest, cpu)
 	}
 	fmt.Println()
 }
@@ -371,7 +399,8 @@ func init() {
   --null-run DIR[,DIR...]: 'gaiaflow streams' runs on a sky without streams ('simulate --background --no-cmd'
   without --stream), each a folder or a glob of folders ('null-run-*'), counted as one search of all
   their patches: every candidate is false; the false positives per patch with a 95 % Poisson upper
-  limit, and the sigma_tot distribution of each patch's largest proto-cluster.
+  limit, and the sigma_tot distribution of each patch's largest proto-cluster; with --retrainings, also
+  the candidates each training would have made alone, the rate of the search without retrainings.
   --gd1 FILE: the GD-1 strip of real Gaia DR2 stars (AstronomicalData centerline table): ANODE
   without photometry on the search region of GD-1's proper motion, how many labelled members rank
   among the highest R, and whether the Hough line follows the stream.

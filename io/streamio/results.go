@@ -112,6 +112,11 @@ type Summary struct {
 	MinSigma       float64 `json:"min_sigma"`
 	MinNSR         int     `json:"min_nsr"`
 	MinRetrainings int     `json:"min_retrainings"`
+	// CandidatesByRetraining is, in a search with retrainings, the
+	// candidates each training's proto-clusters alone make at the cuts
+	// (stream.CandidatesByRetraining): on a sky without streams, the false
+	// positives of single trainings. Absent without retrainings.
+	CandidatesByRetraining []int `json:"candidates_by_retraining,omitempty"`
 	// FiducialCuts are the cuts every ROI applied: what a search could
 	// find at all, for its completeness.
 	FiducialCuts FiducialCuts `json:"fiducial_cuts"`
@@ -184,6 +189,9 @@ func SummaryOf(m *search.Merged) Summary {
 	s.Searched = slices.Sorted(maps.Keys(seen))
 	s.Largest = stream.LargestByPatch(m.ProtoClusters)
 	s.MinSigma, s.MinNSR, s.MinRetrainings = m.Config.MinSigma, m.Config.MinNSR, m.Config.MinRetrainings
+	if by := stream.CandidatesByRetraining(m.ROIs, m.Seeds, m.ProtoClusters, m.Config); len(by) > 1 {
+		s.CandidatesByRetraining = by
+	}
 	if r := m.ROI; r.Radius > 0 {
 		s.FiducialCuts = FiducialCuts{RadiusDeg: r.Radius, GMax: r.GMax, PMZero: r.PMZero, ColourMin: r.ColourMin, ColourMax: r.ColourMax,
 			Photometry: r.Skip&(stream.CutMag|stream.CutColour) == 0}

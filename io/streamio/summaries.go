@@ -46,8 +46,9 @@ func RunDirs(ctx context.Context, list string) ([]string, error) {
 // and a patch may appear in only one of them (by each summary's list of
 // searched patches, or, in a summary from before that list, by its largest
 // proto-cluster per patch, which every patch with a scored region has on a
-// sky of real density). Counts add up; the epoch range and the largest
-// sigma_L cover them all.
+// sky of real density). Counts add up (the candidates of each retraining
+// alone by retraining number); the epoch range and the largest sigma_L
+// cover them all.
 func CombineSummaries(dirs []string, sums []Summary) (Summary, error) {
 	if len(dirs) != len(sums) || len(sums) == 0 {
 		return Summary{}, fmt.Errorf("streamio: %d folders, %d summaries", len(dirs), len(sums))
@@ -84,6 +85,12 @@ func CombineSummaries(dirs []string, sums []Summary) (Summary, error) {
 		out.Seeds += s.Seeds
 		out.ProtoClusters += s.ProtoClusters
 		out.Candidates += s.Candidates
+		for r, k := range s.CandidatesByRetraining {
+			if r == len(out.CandidatesByRetraining) {
+				out.CandidatesByRetraining = append(out.CandidatesByRetraining, 0)
+			}
+			out.CandidatesByRetraining[r] += k
+		}
 		out.TrainSeconds += s.TrainSeconds
 		out.Patches += s.Patches
 		out.MaxSigmaL = max(out.MaxSigmaL, s.MaxSigmaL)

@@ -141,6 +141,34 @@ func Candidates(rois []ROI, seeds []Seed, pcs []ProtoCluster, cfg MergeConfig) [
 	return cands
 }
 
+// CandidatesByRetraining returns, for each retraining 0 to N-1 of the ROIs
+// (N is one more than the largest ROI.Retraining), the number of candidates
+// its proto-clusters alone make at cfg's cuts, without the retraining cut:
+// what a search with that one training would have reported. On a sky
+// without streams these are the false positives of single trainings, to
+// set beside those a majority of retrainings lets through (Porto & Shih
+// 2025 report that the majority halves them). Retraining 0 is the search's
+// own seed, so its count is that of the same search without retrainings.
+func CandidatesByRetraining(rois []ROI, seeds []Seed, pcs []ProtoCluster, cfg MergeConfig) []int {
+	n := 0
+	for i := range rois {
+		n = max(n, rois[i].Retraining+1)
+	}
+	cfg.MinRetrainings = 0
+	out := make([]int, n)
+	var own []ProtoCluster
+	for r := range out {
+		own = own[:0]
+		for _, pc := range pcs {
+			if pc.Retraining == r {
+				own = append(own, pc)
+			}
+		}
+		out[r] = len(Candidates(rois, seeds, own, cfg))
+	}
+	return out
+}
+
 func cmpFloat(a, b float64) int {
 	switch {
 	case a < b:

@@ -100,6 +100,42 @@ func TestRetrainingsMajority(t *testing.T) {
 	}
 }
 
+// TestCandidatesByRetraining: each training's candidates counted as if it
+// had searched alone. Retraining 0 finds two lines above the cuts, 1 one
+// of them, 2 only a line too faint (sigma_tot 3 sqrt 3 < 8); a majority of
+// the three keeps the one line two trainings found.
+func TestCandidatesByRetraining(t *testing.T) {
+	f := sky.NewFrame(150, 20)
+	var rois []ROI
+	add := func(retraining, pm int, theta, rho, sigma float64) {
+		for sr := range 3 {
+			r := roiRow(f, 1, sr, pm, theta, rho, sigma)
+			r.Retraining = retraining
+			rois = append(rois, r)
+		}
+	}
+	add(0, 0, 1.0, 2.0, 6)
+	add(0, 8, 2.5, -3, 6)
+	add(1, 0, 1.02, 2.2, 6)
+	add(2, 8, 2.5, -3, 3)
+	seeds := Seeds(rois, MergeConfig{})
+	pcs := ProtoClusters(rois, seeds, MergeConfig{})
+	cfg := MergeConfig{MinRetrainings: 2}
+	if got := CandidatesByRetraining(rois, seeds, pcs, cfg); !slices.Equal(got, []int{2, 1, 0}) {
+		t.Errorf("CandidatesByRetraining = %v, want [2 1 0]", got)
+	}
+	if cands := Candidates(rois, seeds, pcs, cfg); len(cands) != 1 || cands[0].Retrainings != 2 {
+		t.Errorf("with the majority cut: %+v, want one candidate of 2 retrainings", cands)
+	}
+	// Without retrainings the one count is the search's own.
+	one := rois[:6]
+	s1 := Seeds(one, MergeConfig{})
+	p1 := ProtoClusters(one, s1, MergeConfig{})
+	if got, all := CandidatesByRetraining(one, s1, p1, MergeConfig{}), Candidates(one, s1, p1, MergeConfig{}); !slices.Equal(got, []int{len(all)}) || len(all) != 2 {
+		t.Errorf("one training: CandidatesByRetraining = %v, Candidates %d; want [2] and 2", got, len(all))
+	}
+}
+
 // TestNullSkySummary: the largest proto-cluster per patch, and the false
 // positives per patch with the quantiles of those maxima (patches without
 // a proto-cluster count as 0), checked by hand.
@@ -117,6 +153,22 @@ func TestNullSkySummary(t *testing.T) {
 	// One false positive in 4 patches: mu <= 4.744 at 95 %.
 	if math.Abs(fp.UpperPerPatch-4.744/4) > 0.001 {
 		t.Errorf("NullSky upper limit per patch %g, want %g", fp.UpperPerPatch, 4.744/4)
+	}
+}
+
+// TestSingleTrainings: two searches with three trainings (4 and 2 patches)
+// and one without retrainings, which is left out: 18 patch-trainings, 3
+// candidates, at most 7.754 (Gehrels 1986) / 18 at 95 %.
+func TestSingleTrainings(t *testing.T) {
+	fp, ok := SingleTrainings([]int{4, 5, 2}, [][]int{{1, 0, 1}, nil, {0, 1, 0}})
+	if !ok || fp.PatchTrainings != 18 || fp.Candidates != 3 || fp.PerPatch != 3.0/18 {
+		t.Errorf("SingleTrainings = %+v, %v; want 18 patch-trainings, 3 candidates", fp, ok)
+	}
+	if math.Abs(fp.UpperPerPatch-7.754/18) > 0.001 {
+		t.Errorf("upper limit %g, want %g", fp.UpperPerPatch, 7.754/18)
+	}
+	if _, ok := SingleTrainings([]int{3}, [][]int{{2}}); ok {
+		t.Error("SingleTrainings of a search without retrainings: ok")
 	}
 }
 

@@ -218,6 +218,40 @@ func NullSky(patches, candidates int, largest []PatchSigma, minSigma float64, pr
 	return fp
 }
 
+// TrainingFalsePositives is what the single trainings of searches with
+// retrainings found on a sky without streams, each training of each patch
+// counted as a search of its own: beside the candidates that a majority of
+// retrainings lets through, the rate of the same search without
+// retrainings, from several times the patches.
+type TrainingFalsePositives struct {
+	PatchTrainings int     `json:"patch_trainings"` // patches x trainings
+	Candidates     int     `json:"candidates"`      // over every training alone
+	PerPatch       float64 `json:"false_positives_per_patch"`
+	UpperPerPatch  float64 `json:"false_positives_per_patch_95"` // PoissonUpper, as FalsePositives'
+}
+
+// SingleTrainings returns the TrainingFalsePositives of searches of which
+// the i-th searched patches[i] patches and whose r-th training alone made
+// byRetraining[i][r] candidates (CandidatesByRetraining). Searches with
+// one training or none are left out; ok is false if none is left.
+func SingleTrainings(patches []int, byRetraining [][]int) (fp TrainingFalsePositives, ok bool) {
+	for i, by := range byRetraining {
+		if len(by) < 2 {
+			continue
+		}
+		fp.PatchTrainings += patches[i] * len(by)
+		for _, k := range by {
+			fp.Candidates += k
+		}
+	}
+	if fp.PatchTrainings == 0 {
+		return fp, false
+	}
+	fp.PerPatch = float64(fp.Candidates) / float64(fp.PatchTrainings)
+	fp.UpperPerPatch = PoissonUpper(fp.Candidates, 0.95) / float64(fp.PatchTrainings)
+	return fp, true
+}
+
 // PoissonUpper returns the one-sided upper limit at confidence level cl on
 // the mean of a Poisson count of which k were seen: the mean mu at which
 // P(X <= k | mu) = 1 - cl (Gehrels 1986, eq. 1), from P(X <= k | mu) =

@@ -211,6 +211,20 @@ func searchGD1(t *testing.T, scans []stream.Scan, retrainings, shareCR int, meth
 		if cands[0].Retrainings < retrainings/2+1 || multi < len(gd1Rows)/2 {
 			t.Errorf("GD-1 found by %d of %d retrainings, %d of %d GD-1 members selected more than once", cands[0].Retrainings, retrainings, multi, len(gd1Rows))
 		}
+		// Each training that found it makes it a candidate alone too.
+		sum, err := streamio.ReadSummary(context.Background(), out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		alone := 0
+		for _, k := range sum.CandidatesByRetraining {
+			if k > 0 {
+				alone++
+			}
+		}
+		if len(sum.CandidatesByRetraining) != retrainings || alone < cands[0].Retrainings {
+			t.Errorf("candidates of each training alone %v, want %d trainings, at least %d with a candidate", sum.CandidatesByRetraining, retrainings, cands[0].Retrainings)
+		}
 	}
 	if len(scans) < 2 {
 		return
