@@ -112,3 +112,20 @@ func TestCombineSummariesOfANullSky(t *testing.T) {
 		}
 	}
 }
+
+// TestCombineSummariesAddsEachTrainingsCandidates: the candidates of each
+// training alone add up by retraining number, whatever the searches'
+// numbers of retrainings.
+func TestCombineSummariesAddsEachTrainingsCandidates(t *testing.T) {
+	var sums []Summary
+	for _, by := range [][]int{{1, 0, 0}, {0, 2, 1, 1}, nil} {
+		sums = append(sums, Summary{MinSigma: 8, MinNSR: 3, Patches: 1, CandidatesByRetraining: by, Searched: []int64{int64(len(sums))}})
+	}
+	all, err := CombineSummaries([]string{"a", "b", "c"}, sums)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{1, 2, 1, 1}; !slices.Equal(all.CandidatesByRetraining, want) {
+		t.Errorf("combined candidates by retraining %v, want %v", all.CandidatesByRetraining, want)
+	}
+}
