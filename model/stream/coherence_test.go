@@ -139,3 +139,51 @@ func TestFitPMTrackDeconvolvesErrors(t *testing.T) {
 		t.Errorf("faint completeness %.2f with errors, %.2f without", comp, compB)
 	}
 }
+
+// TestFitPMTrackShrinksTheShareOfFewStars: 40 stream stars selected by all
+// three retrainings on the track mu = (-3, 2) (0.2 mas/yr scatter, each
+// measured to 0.1), 300 background stars selected once, uniform over a 6 x 6
+// mas/yr window, and one star selected twice, alone in its count: a
+// background star 0.6 mas/yr off the track (its likelihood ratio about 3,
+// while a stream star is rarer than a background star by the stream's share
+// of all the stars, about 0.12), or a stream star 0.1 mas/yr off it. A share
+// fitted from one star alone goes to 1 whenever its likelihood ratio is
+// above 1, and took the background star onto the track; shrunk toward the
+// share of all the stars, it leaves it off and still keeps the stream star.
+func TestFitPMTrackShrinksTheShareOfFewStars(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 3))
+	var stars []PMStar
+	for range 40 {
+		stars = append(stars, PMStar{T: -10 + 20*rng.Float64(), PMPhi: -3 + 0.2*rng.NormFloat64(), PMLambda: 2 + 0.2*rng.NormFloat64(),
+			WindowArea: 36, PMError: 0.1, Selected: 3})
+	}
+	for range 300 {
+		stars = append(stars, PMStar{T: -10 + 20*rng.Float64(), PMPhi: -6 + 6*rng.Float64(), PMLambda: -1 + 6*rng.Float64(),
+			WindowArea: 36, PMError: 0.1, Selected: 1})
+	}
+	lone := len(stars)
+	for _, c := range []struct {
+		name    string
+		pmPhi   float64
+		onTrack bool
+	}{{"background star", -3 + 0.6, false}, {"stream star", -3 + 0.1, true}} {
+		all := append(stars[:lone:lone], PMStar{T: 2, PMPhi: c.pmPhi, PMLambda: 2, WindowArea: 36, PMError: 0.1, Selected: 2})
+		tr, p, ok := FitPMTrack(all, nil)
+		if !ok {
+			t.Fatalf("%s: no fit", c.name)
+		}
+		t.Logf("%s alone in its count: shares by selection count %.3f, its p_stream %.3f", c.name, tr.F, p[lone])
+		if p[lone] >= 0.5 != c.onTrack {
+			t.Errorf("%s alone in its count: p_stream %.3f", c.name, p[lone])
+		}
+		kept := 0
+		for i := range 40 {
+			if p[i] >= 0.5 {
+				kept++
+			}
+		}
+		if kept < 38 {
+			t.Errorf("%s: %d of 40 stream stars on the track", c.name, kept)
+		}
+	}
+}
