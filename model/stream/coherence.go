@@ -32,12 +32,6 @@ type PMStar struct {
 // minPMTrackStars is the fewest stars FitPMTrack fits a track to.
 const minPMTrackStars = 5
 
-// shareShrinkage is the weight, in stars, of the share of all the stars in
-// the share of each selection count (FitPMTrack): a count held by ten stars
-// is fitted half from its own, and one held by a hundred (a faint stream's
-// candidate with retrainings has tens to hundreds in each) nearly alone.
-const shareShrinkage = 10
-
 // FitPMTrack fits the mixture of a stream whose proper motions follow a
 // PMTrack and a background uniform over each star's ROI window to the
 // members of a candidate in one patch, by expectation-maximisation, and
@@ -67,12 +61,8 @@ const shareShrinkage = 10
 // star that one retraining of three selected is far more often background
 // than one that all three selected (Porto & Shih 2025). One share for both
 // would give the background stars of single retrainings the odds of the
-// stable members, and dilute the track with them. Each count's share is
-// shrunk toward the share of all the stars (by shareShrinkage stars' worth,
-// a Beta prior centred on it): a count held by one or two stars alone would
-// otherwise take a share of 0 or 1 from their own likelihood ratios, and a
-// background star near the track onto it. Without retrainings every star
-// has the same count and there is one share, fitted as it is.
+// stable members, and dilute the track with them. Without retrainings every
+// star has the same count and there is one share.
 func FitPMTrack(stars []PMStar, p []float64) (tr PMTrack, probs []float64, ok bool) {
 	n := len(stars)
 	p = p[:0]
@@ -106,11 +96,7 @@ func FitPMTrack(stars []PMStar, p []float64) (tr PMTrack, probs []float64, ok bo
 	prevF := make([]float64, classes)
 	sumF := make([]float64, classes) // the stream's expected members per class
 	nF := make([]float64, classes)   // the stars per class
-	classesHeld := 0 // selection counts that hold stars
 	for _, s := range stars {
-		if nF[max(s.Selected, 0)] == 0 {
-			classesHeld++
-		}
 		nF[max(s.Selected, 0)]++
 	}
 	const minS = 0.02 // mas/yr: a floor against collapse onto a few stars
@@ -175,19 +161,10 @@ func FitPMTrack(stars []PMStar, p []float64) (tr PMTrack, probs []float64, ok bo
 		for i, s := range stars {
 			sumF[max(s.Selected, 0)] += p[i]
 		}
-		// Each count's share, shrunk toward the share of all the stars
-		// (sumP / n) as if shareShrinkage more stars of that share were in
-		// it: a count held by a few stars alone would have its share driven
-		// to 0 or 1 by their own likelihood ratios.
-		pooled, a := sumP/float64(n), float64(shareShrinkage)
 		sameF := true
 		for k := range tr.F {
-			switch {
-			case nF[k] == 0:
-			case classesHeld == 1:
+			if nF[k] > 0 {
 				tr.F[k] = math.Min(math.Max(sumF[k]/nF[k], 1e-3), 1-1e-3)
-			default:
-				tr.F[k] = math.Min(math.Max((sumF[k]+a*pooled)/(nF[k]+a), 1e-3), 1-1e-3)
 			}
 			sameF = sameF && math.Abs(tr.F[k]-prevF[k]) < 1e-6
 		}
