@@ -254,6 +254,9 @@ func printCandidates(ctx context.Context, out string) error {
 	if e := s.CREpochs; e.Max > 0 {
 		fmt.Printf("control-region flows trained %d to %d epochs (mean %.1f)\n", e.Min, e.Max, e.Mean)
 	}
+	if by := s.CandidatesByRetraining; len(by) > 1 {
+		fmt.Printf("candidates of each training alone, without the cut of %d retrainings: %v\n", s.MinRetrainings, by)
+	}
 	cands, err := streamio.ReadCandidates(ctx, out)
 	if err != nil {
 		return err
