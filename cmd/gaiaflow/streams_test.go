@@ -90,13 +90,7 @@ func TestValidateNullSkyWithRetrainings(t *testing.T) {
 			} `json:"single_trainings"`
 		} `json:"null_sky"`
 	}
-	js, err := os.ReadFile(filepath.Join(out, "validation_streams.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(js, &rep); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, filepath.Join(out, "validation_streams.json"), &rep)
 	if s := rep.NullSky.Single; s.PatchTrainings != 9 || s.Candidates != 2 {
 		t.Errorf("validation_streams.json single trainings: %+v", s)
 	}
@@ -148,13 +142,7 @@ func TestValidateNullSkyOfSeveralRuns(t *testing.T) {
 			} `json:"largest_proto_cluster_by_patch"`
 		} `json:"null_sky"`
 	}
-	js, err := os.ReadFile(filepath.Join(out, "validation_streams.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(js, &rep); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, filepath.Join(out, "validation_streams.json"), &rep)
 	if n := rep.NullSky; len(n.Runs) != 4 || math.Abs(n.Upper-4.744/4) > 0.001 || len(n.Largest) != 4 || n.Largest[0].Patch != 43 {
 		t.Errorf("validation_streams.json: %+v", n)
 	}
