@@ -152,6 +152,16 @@ func TestValidateNullSkyOfSeveralRuns(t *testing.T) {
 	if code == 0 || !strings.Contains(errOut, "patch 64 was searched in") {
 		t.Errorf("the same patch twice: exit %d: %s", code, errOut)
 	}
+
+	// A search that scored no region, and a damaged summary: clear errors.
+	writeNullSummary(t, filepath.Join(root, "empty"), 0, 0, 0, map[string]any{"patches": 0, "largest_proto_cluster_by_patch": []any{}})
+	writeNullSummary(t, filepath.Join(root, "damaged"), 66, 0, 6, map[string]any{"min_retrainings": 2, "candidates_by_retraining": []int{0, -1, 0}})
+	for dir, want := range map[string]string{"empty": "no search region was scored", "damaged": "is negative"} {
+		code, _, errOut = gaiaflow(t, "validate", "streams", "--hough-trials", "1", "--null-run", filepath.Join(root, dir))
+		if code == 0 || !strings.Contains(errOut, want) || strings.Contains(errOut, "panic") {
+			t.Errorf("%s: exit %d: %s", dir, code, errOut)
+		}
+	}
 }
 
 func TestStreamsNeedsInputAndOut(t *testing.T) {

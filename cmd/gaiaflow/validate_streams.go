@@ -270,6 +270,9 @@ func validateNullSky(ctx context.Context, runs string) (*nullSkyReport, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.Patches == 0 {
+		return nil, fmt.Errorf("%s: no search region was scored, so no patch was searched", strings.Join(dirs, ", "))
+	}
 	fp := stream.NullSky(s.Patches, s.Candidates, s.Largest, s.MinSigma, []float64{0.5, 0.9, 0.99})
 	rep := &nullSkyReport{FalsePositives: fp, Runs: dirs, MinSigma: s.MinSigma, MinNSR: s.MinNSR, MaxSigmaL: s.MaxSigmaL, ROIs: s.ROIs, Largest: s.Largest, Searches: rows}
 	patches := make([]int, len(sums))

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/gaiaflow/gaiaflow/model/stream"
 )
 
 // FuzzSearchTables reads arbitrary bytes as a search's members.csv and
@@ -69,6 +71,7 @@ func FuzzCombineSummaries(f *testing.F) {
 		[]byte(`{"patches": 2, "searched_patches": [43, 44], "min_sigma": 8, "min_nsr": 3, "search_regions": 3, "cr_epochs": {"min": 4, "mean": 4, "max": 4}}`))
 	f.Add([]byte(`{"searched_patches": [1, 1]}`), []byte(`{"min_sigma": 10}`))
 	f.Add([]byte(`{"largest_proto_cluster_by_patch": null}`), []byte(`[]`))
+	f.Add([]byte(`{"patches": 1, "min_retrainings": 2, "candidates_by_retraining": [1, 0, 2]}`), []byte(`{"patches": 3, "min_retrainings": 2, "candidates_by_retraining": [0, -1]}`))
 	f.Fuzz(func(t *testing.T, a, b []byte) {
 		root := t.TempDir()
 		for i, js := range [][]byte{a, b} {
@@ -93,6 +96,9 @@ func FuzzCombineSummaries(f *testing.F) {
 		if err != nil {
 			return
 		}
+		// What validate streams --null-run makes of them must not panic.
+		stream.NullSky(all.Patches, all.Candidates, all.Largest, all.MinSigma, []float64{0.5, 0.9})
+		stream.SingleTrainings([]int{sums[0].Patches, sums[1].Patches}, [][]int{sums[0].CandidatesByRetraining, sums[1].CandidatesByRetraining})
 		if all.Patches != sums[0].Patches+sums[1].Patches {
 			t.Errorf("patches %d, want %d + %d", all.Patches, sums[0].Patches, sums[1].Patches)
 		}

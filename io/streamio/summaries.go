@@ -62,6 +62,9 @@ func CombineSummaries(dirs []string, sums []Summary) (Summary, error) {
 			return Summary{}, fmt.Errorf("%s: its cuts (sigma_tot > %g, N_SR >= %d, retrainings >= %d, %+v) are not those of %s (%g, %d, %d, %+v)",
 				d, s.MinSigma, s.MinNSR, s.MinRetrainings, s.FiducialCuts, dirs[0], out.MinSigma, out.MinNSR, out.MinRetrainings, out.FiducialCuts)
 		}
+		if err := s.checkCounts(); err != nil {
+			return Summary{}, fmt.Errorf("%s: %w", d, err)
+		}
 		searched := s.SearchedPatches()
 		for _, p := range searched {
 			if prev, ok := from[p]; ok {
@@ -115,4 +118,25 @@ func (s Summary) SearchedPatches() []int64 {
 		out = append(out, int64(l.Patch))
 	}
 	return out
+}
+
+// checkCounts reports a count of the summary that no search writes: a
+// negative one (a damaged or hand-edited summary.json, which the false-
+// positive rates would otherwise divide or take a Poisson limit of).
+func (s Summary) checkCounts() error {
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"search_regions", s.SearchRegions}, {"rois", s.ROIs}, {"rois_vetoed", s.Vetoed}, {"seeds", s.Seeds},
+		{"proto_clusters", s.ProtoClusters}, {"candidates", s.Candidates}, {"patches", s.Patches}} {
+		if c.n < 0 {
+			return fmt.Errorf("%s %d in %s is negative", c.name, c.n, SummaryJSON)
+		}
+	}
+	for r, k := range s.CandidatesByRetraining {
+		if k < 0 {
+			return fmt.Errorf("candidates_by_retraining[%d] %d in %s is negative", r, k, SummaryJSON)
+		}
+	}
+	return nil
 }

@@ -129,3 +129,15 @@ func TestCombineSummariesAddsEachTrainingsCandidates(t *testing.T) {
 		t.Errorf("combined candidates by retraining %v, want %v", all.CandidatesByRetraining, want)
 	}
 }
+
+// TestCombineSummariesRefusesNegativeCounts: a summary.json with a negative
+// count (no search writes one) is an error naming its folder, not a panic
+// of the Poisson limit downstream.
+func TestCombineSummariesRefusesNegativeCounts(t *testing.T) {
+	for _, bad := range []Summary{{Candidates: -1}, {Patches: -2}, {CandidatesByRetraining: []int{0, -2, 0}}} {
+		_, err := CombineSummaries([]string{"damaged"}, []Summary{bad})
+		if err == nil || !strings.Contains(err.Error(), "damaged: ") || !strings.Contains(err.Error(), "negative") {
+			t.Errorf("%+v: error %v, want one naming the folder and the negative count", bad, err)
+		}
+	}
+}

@@ -201,7 +201,9 @@ func NullSky(patches, candidates int, largest []PatchSigma, minSigma float64, pr
 		fp.PerPatch = float64(candidates) / float64(patches)
 		fp.UpperPerPatch = PoissonUpper(candidates, 0.95) / float64(patches)
 	}
-	s := make([]float64, max(patches, len(largest)))
+	// At least one value: without any patch the quantiles are 0, as for
+	// patches without a proto-cluster.
+	s := make([]float64, max(patches, len(largest), 1))
 	for i, l := range largest {
 		s[i] = l.Sigma
 		if l.Sigma > minSigma {
