@@ -47,6 +47,7 @@ type streamFlags struct {
 	since      string
 	scans      string
 	retrain    int
+	confirm    bool
 	shareCR    int
 	method     string
 	clsEpochs  int
@@ -84,6 +85,7 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 	fs.IntVar(&f.maxSR, "max-sr-stars", 1000000, "most stars in a search region")
 	fs.StringVar(&f.srRange, "sr-range", "", "search only the regions whose window (mu_lambda, or mu_phi* in the phi scan) lies inside LO:HI mas/yr (default all)")
 	fs.IntVar(&f.retrain, "retrainings", 1, "train each search region's ANODE this many times with different seeds; a candidate must be found by a majority of them, and members.csv says how many selected each star (Porto & Shih 2025)")
+	fs.BoolVar(&f.confirm, "confirm", false, "with --retrainings N: train every search region once, then the other N-1 times only around the proto-clusters that pass the cuts (their regions widened by --min-nsr on each side); a candidate of the first training must still be found by a majority, for the cost of retraining its regions instead of the sky")
 	fs.IntVar(&f.shareCR, "share-cr", autoShareCR, fmt.Sprintf("train one control-region flow for this many consecutive search regions, on the stars outside all of them, instead of one per region (the paper's, 1): the CR flow is nearly all of a region's cost; ANODE only; %d (the default): %d over the whole sky for ANODE at the paper's schedule, 1 with --patches, --quick or --method cathode", autoShareCR, anode.DefaultShareCR))
 	fs.StringVar(&f.scans, "scans", "auto", "proper-motion scans: lambda (search regions in mu_lambda, ROIs in mu_phi*: Via Machinae 1.0), phi (the transpose), both (Via Machinae 2.0), or auto: both over the whole sky, lambda with --patches")
 	fs.IntVar(&f.minROI, "min-roi-stars", 200, "fewest stars in a region of interest after the fiducial cuts")
@@ -173,6 +175,10 @@ func (f *streamFlags) options() (streams.Options, error) {
 		return streams.Options{}, fmt.Errorf("--retrainings %d: want at least 1", f.retrain)
 	}
 	o.Retrainings = max(f.retrain, 1)
+	if f.confirm && o.Retrainings < 2 {
+		return streams.Options{}, fmt.Errorf("--confirm: needs --retrainings 2 or more (3 for a majority of three), not %d", o.Retrainings)
+	}
+	o.Confirm = f.confirm
 	if f.shareCR < autoShareCR || f.shareCR > 1 && so.Method == anode.Cathode {
 		return streams.Options{}, fmt.Errorf("--share-cr %d: want at least 1 (or %d, the default), and 1 with --method cathode", f.shareCR, autoShareCR)
 	}
@@ -254,7 +260,10 @@ func printCandidates(ctx context.Context, out string) error {
 	if e := s.CREpochs; e.Max > 0 {
 		fmt.Printf("control-region flows trained %d to %d epochs (mean %.1f)\n", e.Min, e.Max, e.Mean)
 	}
-	if by := s.CandidatesByRetraining; len(by) > 1 {
+	switch by := s.CandidatesByRetraining; {
+	case s.Confirmed && len(by) > 0:
+		fmt.Printf("candidates of the first training alone: %d; the other trainings confirmed them in %d search regions (a candidate needs %d trainings)\n", by[0], s.ConfirmationRegions, s.MinRetrainings)
+	case len(by) > 1:
 		fmt.Printf("candidates of each training alone, without the cut of %d retrainings: %v\n", s.MinRetrainings, by)
 	}
 	cands, err := streamio.ReadCandidates(ctx, out)

@@ -75,7 +75,7 @@ func TestValidateNullSkyWithRetrainings(t *testing.T) {
 	}
 	for _, want := range []string{
 		"0 candidates above the cuts (sigma_tot > 8, N_SR >= 3) in 3 patches of 3 searches",
-		"each training alone, as a search without retrainings: 2 candidates in 9 patch-trainings: 0.222 per patch, at most 0.700 (95 %, Poisson)",
+		"each training alone, as a search without retrainings (of a confirming search its first alone): 2 candidates in 9 patch-trainings: 0.222 per patch, at most 0.700 (95 %, Poisson)",
 		"| " + filepath.Join(root, "r3-69") + " | 69 | - | 17 | 500 | 0 (each training alone: 1, 0, 0) | 8.4 (3) | - |",
 	} {
 		if !strings.Contains(stdout, want) {
@@ -93,6 +93,29 @@ func TestValidateNullSkyWithRetrainings(t *testing.T) {
 	readJSON(t, filepath.Join(out, "validation_streams.json"), &rep)
 	if s := rep.NullSky.Single; s.PatchTrainings != 9 || s.Candidates != 2 {
 		t.Errorf("validation_streams.json single trainings: %+v", s)
+	}
+}
+
+// TestValidateNullSkyWithConfirmingSearches: a confirming search (streams
+// --confirm) counts its first training alone among the single trainings,
+// once per patch, and its row says how many regions it retrained.
+func TestValidateNullSkyWithConfirmingSearches(t *testing.T) {
+	root := t.TempDir()
+	writeNullSummary(t, filepath.Join(root, "r3-69"), 69, 0, 8.4, map[string]any{"min_retrainings": 2, "candidates_by_retraining": []int{1, 0, 0}})
+	writeNullSummary(t, filepath.Join(root, "r3-70"), 70, 0, 8.1, map[string]any{"min_retrainings": 2, "candidates_by_retraining": []int{1},
+		"confirmed": true, "confirmation_regions": 14})
+	out := filepath.Join(root, "report")
+	code, stdout, errOut := gaiaflow(t, "validate", "streams", "--hough-trials", "1", "--out", out, "--null-run", filepath.Join(root, "r3-*"))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, errOut)
+	}
+	for _, want := range []string{
+		"2 candidates in 4 patch-trainings: 0.500 per patch",
+		"| " + filepath.Join(root, "r3-70") + " | 70 | - | 17 | 500 | 0 (the first training alone: 1; 14 regions retrained to confirm) | 8.1 (3) | - |",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("report lacks %q:\n%s", want, stdout)
+		}
 	}
 }
 
@@ -184,6 +207,10 @@ func TestStreamsNeedsInputAndOut(t *testing.T) {
 	code, _, errOut = gaiaflow(t, "streams", "--input", "x", "--out", t.TempDir(), "--share-cr", "3", "--method", "cathode")
 	if code == 0 || !strings.Contains(errOut, "--share-cr") {
 		t.Errorf("--share-cr 3 --method cathode: exit %d: %s", code, errOut)
+	}
+	code, _, errOut = gaiaflow(t, "streams", "--input", "x", "--out", t.TempDir(), "--confirm")
+	if code == 0 || !strings.Contains(errOut, "--confirm") || !strings.Contains(errOut, "--retrainings") {
+		t.Errorf("--confirm without retrainings: exit %d: %s", code, errOut)
 	}
 }
 

@@ -139,7 +139,8 @@ type nullSkyReport struct {
 	ROIs      int                 `json:"rois"`
 	Searches  []nullSearch        `json:"searches"`
 	// SingleTrainings counts the candidates of each training alone, in
-	// searches with retrainings.
+	// searches with retrainings (the first training alone in confirming
+	// ones).
 	SingleTrainings *stream.TrainingFalsePositives `json:"single_trainings,omitempty"`
 }
 
@@ -152,8 +153,12 @@ type nullSearch struct {
 	ROIs          int     `json:"rois"`
 	Candidates    int     `json:"candidates"`
 	// ByRetraining is the candidates of each of its trainings alone, with
-	// retrainings.
+	// retrainings (of the first alone in a confirming search).
 	ByRetraining []int `json:"candidates_by_retraining,omitempty"`
+	// Confirmed says the search was a confirming one (streams --confirm),
+	// ConfirmationRegions how many regions its other trainings scored.
+	Confirmed           bool `json:"confirmed,omitempty"`
+	ConfirmationRegions int  `json:"confirmation_regions,omitempty"`
 	// Largest is the largest proto-cluster over the search's patches.
 	Largest *stream.PatchSigma `json:"largest_proto_cluster,omitempty"`
 	// From the run's counts.json, when it has one: the stars inside the
@@ -291,7 +296,7 @@ func validateNullSky(ctx context.Context, runs string) (*nullSkyReport, error) {
 // without it, still counts).
 func nullSearchRow(ctx context.Context, dir string, s streamio.Summary) (nullSearch, error) {
 	r := nullSearch{Run: dir, Patches: s.SearchedPatches(), SearchRegions: s.SearchRegions, ROIs: s.ROIs, Candidates: s.Candidates,
-		ByRetraining: s.CandidatesByRetraining}
+		ByRetraining: s.CandidatesByRetraining, Confirmed: s.Confirmed, ConfirmationRegions: s.ConfirmationRegions}
 	for _, l := range s.Largest {
 		if r.Largest == nil || l.Sigma > r.Largest.Sigma {
 			r.Largest = &l
@@ -346,7 +351,7 @@ func printStreamsReport(r *streamsReport) {
 		fmt.Printf("largest proto-cluster of each patch, sigma_tot: median %.1f, 90%% %.1f, 99%% %.1f, max %.1f; %d patches above the sigma_tot cut\n\n",
 			n.Sigma[0], n.Sigma[1], n.Sigma[2], n.Max, n.AboveSigma)
 		if st := n.SingleTrainings; st != nil {
-			fmt.Printf("each training alone, as a search without retrainings: %d candidates in %d patch-trainings: %.3f per patch, at most %.3f (95 %%, Poisson)\n\n",
+			fmt.Printf("each training alone, as a search without retrainings (of a confirming search its first alone): %d candidates in %d patch-trainings: %.3f per patch, at most %.3f (95 %%, Poisson)\n\n",
 				st.Candidates, st.PatchTrainings, st.PerPatch, st.UpperPerPatch)
 		}
 		printNullSearches(n.Searches)
@@ -376,7 +381,10 @@ func printNullSearches(rows []nullSearch) {
 			cpu = fmt.Sprintf("%.0f", r.CPUPerRegion)
 		}
 		cands := fmt.Sprint(r.Candidates)
-		if len(r.ByRetraining) > 0 {
+		switch {
+		case r.Confirmed && len(r.ByRetraining) > 0:
+			cands += fmt.Sprintf(" (the first training alone: %d; %d regions retrained to confirm)", r.ByRetraining[0], r.ConfirmationRegions)
+		case len(r.ByRetraining) > 0:
 			alone := make([]string, len(r.ByRetraining))
 			for i, k := range r.ByRetraining {
 				alone[i] = fmt.Sprint(k)
@@ -403,7 +411,8 @@ func init() {
   without --stream), each a folder or a glob of folders ('null-run-*'), counted as one search of all
   their patches: every candidate is false; the false positives per patch with a 95 % Poisson upper
   limit, and the sigma_tot distribution of each patch's largest proto-cluster; with --retrainings, also
-  the candidates each training would have made alone, the rate of the search without retrainings.
+  the candidates each training would have made alone, the rate of the search without retrainings
+  (with --confirm, the first training's alone: the others did not search every region).
   --gd1 FILE: the GD-1 strip of real Gaia DR2 stars (AstronomicalData centerline table): ANODE
   without photometry on the search region of GD-1's proper motion, how many labelled members rank
   among the highest R, and whether the Hough line follows the stream.

@@ -115,8 +115,14 @@ type Summary struct {
 	// CandidatesByRetraining is, in a search with retrainings, the
 	// candidates each training's proto-clusters alone make at the cuts
 	// (stream.CandidatesByRetraining): on a sky without streams, the false
-	// positives of single trainings. Absent without retrainings.
+	// positives of single trainings. Absent without retrainings; in a
+	// confirming search (Confirmed) that of its first training alone.
 	CandidatesByRetraining []int `json:"candidates_by_retraining,omitempty"`
+	// Confirmed says that the trainings after the first ran only around
+	// the first one's proto-clusters that pass the cuts (streams
+	// --confirm), ConfirmationRegions how many regions they scored in all.
+	Confirmed           bool `json:"confirmed,omitempty"`
+	ConfirmationRegions int  `json:"confirmation_regions,omitempty"`
 	// FiducialCuts are the cuts every ROI applied: what a search could
 	// find at all, for its completeness.
 	FiducialCuts FiducialCuts `json:"fiducial_cuts"`
@@ -189,7 +195,21 @@ func SummaryOf(m *search.Merged) Summary {
 	s.Searched = slices.Sorted(maps.Keys(seen))
 	s.Largest = stream.LargestByPatch(m.ProtoClusters)
 	s.MinSigma, s.MinNSR, s.MinRetrainings = m.Config.MinSigma, m.Config.MinNSR, m.Config.MinRetrainings
-	if by := stream.CandidatesByRetraining(m.ROIs, m.Seeds, m.ProtoClusters, m.Config); len(by) > 1 {
+	by := stream.CandidatesByRetraining(m.ROIs, m.Seeds, m.ProtoClusters, m.Config)
+	switch {
+	case m.Confirmed:
+		// Only the first training covered every region: the others
+		// alone are not searches.
+		s.Confirmed, s.CandidatesByRetraining = true, []int{0}
+		if len(by) > 0 {
+			s.CandidatesByRetraining[0] = by[0]
+		}
+		for _, r := range m.Results {
+			if r.Retraining > 0 {
+				s.ConfirmationRegions++
+			}
+		}
+	case len(by) > 1:
 		s.CandidatesByRetraining = by
 	}
 	if r := m.ROI; r.Radius > 0 {

@@ -55,7 +55,7 @@ func Candidates(rois []ROI, seeds []Seed, pcs []ProtoCluster, cfg MergeConfig) [
 	c := cfg.withDefaults()
 	var keep []int
 	for p := range pcs {
-		if (c.MinNSR < 0 || pcs[p].NSR >= c.MinNSR) && (c.MinSigma < 0 || pcs[p].Sigma > c.MinSigma) {
+		if c.passes(&pcs[p]) {
 			keep = append(keep, p)
 		}
 	}

@@ -158,7 +158,8 @@ func TestNullSkySummary(t *testing.T) {
 
 // TestSingleTrainings: two searches with three trainings (4 and 2 patches)
 // and one without retrainings, which is left out: 18 patch-trainings, 3
-// candidates, at most 7.754 (Gehrels 1986) / 18 at 95 %.
+// candidates, at most 7.754 (Gehrels 1986) / 18 at 95 %; a confirming
+// search counts its first training only.
 func TestSingleTrainings(t *testing.T) {
 	fp, ok := SingleTrainings([]int{4, 5, 2}, [][]int{{1, 0, 1}, nil, {0, 1, 0}})
 	if !ok || fp.PatchTrainings != 18 || fp.Candidates != 3 || fp.PerPatch != 3.0/18 {
@@ -167,8 +168,14 @@ func TestSingleTrainings(t *testing.T) {
 	if math.Abs(fp.UpperPerPatch-7.754/18) > 0.001 {
 		t.Errorf("upper limit %g, want %g", fp.UpperPerPatch, 7.754/18)
 	}
-	if _, ok := SingleTrainings([]int{3}, [][]int{{2}}); ok {
+	if _, ok := SingleTrainings([]int{3}, [][]int{nil}); ok {
 		t.Error("SingleTrainings of a search without retrainings: ok")
+	}
+	// A confirming search gives its first training's count alone: its
+	// patches count once.
+	fp, ok = SingleTrainings([]int{4, 3}, [][]int{{1, 0, 1}, {2}})
+	if !ok || fp.PatchTrainings != 15 || fp.Candidates != 4 {
+		t.Errorf("SingleTrainings with a confirming search = %+v, %v; want 15 patch-trainings, 4 candidates", fp, ok)
 	}
 }
 

@@ -234,11 +234,14 @@ type TrainingFalsePositives struct {
 
 // SingleTrainings returns the TrainingFalsePositives of searches of which
 // the i-th searched patches[i] patches and whose r-th training alone made
-// byRetraining[i][r] candidates (CandidatesByRetraining). Searches with
-// one training or none are left out; ok is false if none is left.
+// byRetraining[i][r] candidates (CandidatesByRetraining): every training
+// of a search with retrainings, or the first training of a confirming one,
+// whose other trainings did not search every region (the caller gives only
+// the first's count). Searches with no count, those without retrainings,
+// are left out; ok is false if none is left.
 func SingleTrainings(patches []int, byRetraining [][]int) (fp TrainingFalsePositives, ok bool) {
 	for i, by := range byRetraining {
-		if len(by) < 2 {
+		if len(by) == 0 {
 			continue
 		}
 		fp.PatchTrainings += patches[i] * len(by)

@@ -2,8 +2,9 @@
 // search of Via Machinae (Shih et al. 2022; ARCHITECTURE.md, streams pipeline) over Gaia
 // partitions. Read partitions -> stars assigned to patches -> grouped by
 // patch -> one unit of ANODE training per (patch, search region), spread over
-// workers -> ROIs and Hough lines -> merged on one worker into stream
-// candidates, their member stars and the figures.
+// workers -> ROIs and Hough lines (with --confirm, then the retrainings of the
+// regions around what the first training found) -> merged on one worker into
+// stream candidates, their member stars and the figures.
 package streams
 
 import (
@@ -123,6 +124,14 @@ func Build(opt Options) (*beam.Pipeline, error) {
 	affected, touches := streams.Affected(s, opt.Search, touched)
 	work, regionT := streams.Regions(s, opt.Search, assigned, affected)
 	results, scoreT := streams.Score(s, opt.Search, work)
+	if opt.Search.Confirm {
+		// The retrainings after the first, where the first found
+		// something, once it is done everywhere.
+		more, confirmT := streams.Confirm(s, opt.Search, work, results)
+		again, againT := streams.Score(s.Scope("confirm"), opt.Search, more)
+		results = beam.Flatten(s, results, again)
+		scoreT = beam.Flatten(s, scoreT, confirmT, againT)
+	}
 	streams.Merge(s, opt.Search, results, affected, touches)
 	stars.WriteTally(s, opt.CountsPath(), stars.Sum(s, read, assignT, regionT, scoreT))
 	return p, nil

@@ -68,6 +68,7 @@ func (fn *mergeFn) ProcessElement(ctx context.Context, _ []byte, iter func(*sear
 	run.Searched = affected.Patches
 	m := search.MergeResults(all, o.Search.Merge)
 	m.ROI = stream.NewSelector(o.Search.ROI).Config()
+	m.Confirmed = o.Confirm
 	if err := streamio.WriteResults(ctx, o.Out, m); err != nil {
 		return err
 	}

@@ -47,6 +47,12 @@ type Options struct {
 	// it halves the false positives), and its members say how many
 	// selected them.
 	Retrainings int
+	// Confirm, with Retrainings > 1, trains the retrainings after the
+	// first only around the proto-clusters of the first that pass the
+	// cuts (stream.ConfirmSpans), once every region's first training is
+	// done: the majority then judges every candidate the first training
+	// finds, for the cost of retraining its regions instead of the sky.
+	Confirm bool
 	// ShareCR is the number of consecutive search regions (kept ones, in
 	// steps of the stride) that share one control-region flow, trained
 	// on the stars outside all of them (anode.ScoreShared); 0 or 1 means
@@ -150,12 +156,25 @@ func (o Options) selected(g *sky.Grid) ([]bool, error) {
 
 // Validate reports options that cannot run together: a shared CR flow
 // (ShareCR > 1) with CATHODE, whose classifiers are trained per region on
-// the CR flow's samples.
+// the CR flow's samples, and Confirm without retrainings to confirm with.
 func (o Options) Validate() error {
 	if o.ShareCR > 1 && o.Score.Method == anode.Cathode {
 		return fmt.Errorf("streams: a control-region flow shared by %d search regions needs ANODE, not CATHODE", o.ShareCR)
 	}
+	if o.Confirm && o.Retrainings < 2 {
+		return fmt.Errorf("streams: confirming candidates needs 2 or more retrainings, not %d", max(o.Retrainings, 1))
+	}
 	return nil
+}
+
+// firstTrainings is the number of trainings of every search region laid
+// out at first: all of them, or with Confirm only the first (the others
+// follow where it found something, Confirm).
+func (o Options) firstTrainings() int {
+	if o.Confirm {
+		return 1
+	}
+	return max(o.Retrainings, 1)
 }
 
 // Work is one unit of training: a search region of a patch. The patch's

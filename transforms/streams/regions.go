@@ -140,7 +140,7 @@ func (fn *regionsFn) ProcessElement(ctx context.Context, pixel int64, blocks fun
 			if len(group) > 1 {
 				more = slices.Clone(group[1:])
 			}
-			for k := range fn.opt.Retrainings {
+			for k := range fn.opt.firstTrainings() {
 				w := Work{Pixel: pixel, RA0: pc.RA, Dec0: pc.Dec, Scan: scan, Retraining: k, SR: first, Region: group[0], More: more, PatchFile: file, PatchStars: p.Len()}
 				if enc, err := encodeWork(w); err == nil {
 					t.Add(WorkBytes, int64(len(enc)))

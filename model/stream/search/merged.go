@@ -19,12 +19,37 @@ type Merged struct {
 	// ROI is the fiducial cuts and ROI settings the regions were searched
 	// with (defaults filled in), when the caller knows them.
 	ROI stream.ROIConfig
+	// Confirmed says that the trainings after the first were trained only
+	// where the first found proto-clusters that pass the cuts
+	// (stream.ConfirmSpans; streams --confirm), when the caller knows it:
+	// the first training alone is then a whole search, the others are not.
+	Confirmed bool
 }
 
 // MergeResults sorts the regions' results by (patch, scan, retraining, SR), gathers their
 // ROIs into one table and merges them (stream.Result.Merge with cfg) into
 // candidates and their member stars.
 func MergeResults(results []SRResult, cfg stream.MergeConfig) *Merged {
+	m := gather(results, cfg)
+	m.Result.Merge(cfg)
+	for i := range m.Candidates {
+		ms := m.Candidates[i].Members(m.ROIs, m.Seeds, m.ProtoClusters, m.Regions)
+		pmCoherence(ms, m.ROIs, m.Regions)
+		m.Members = append(m.Members, ms)
+	}
+	return m
+}
+
+// ConfirmSpans returns stream.ConfirmSpans of the ROIs of results: where a
+// confirming search retrains, from the results of its first training.
+func ConfirmSpans(results []SRResult, cfg stream.MergeConfig) []stream.SRSpan {
+	return stream.ConfirmSpans(gather(results, cfg).ROIs, cfg)
+}
+
+// gather sorts the regions' results by (patch, scan, retraining, SR), the
+// order that makes the merge the same whatever order they came in, and
+// gathers their regions and ROIs into the tables of a Merged.
+func gather(results []SRResult, cfg stream.MergeConfig) *Merged {
 	slices.SortFunc(results, func(a, b SRResult) int {
 		return cmp.Or(cmp.Compare(a.Pixel, b.Pixel), cmp.Compare(a.Scan, b.Scan), cmp.Compare(a.Retraining, b.Retraining), cmp.Compare(a.SR, b.SR))
 	})
@@ -35,12 +60,6 @@ func MergeResults(results []SRResult, cfg stream.MergeConfig) *Merged {
 			roi.Region = i
 			m.ROIs = append(m.ROIs, roi)
 		}
-	}
-	m.Result.Merge(cfg)
-	for i := range m.Candidates {
-		ms := m.Candidates[i].Members(m.ROIs, m.Seeds, m.ProtoClusters, m.Regions)
-		pmCoherence(ms, m.ROIs, m.Regions)
-		m.Members = append(m.Members, ms)
 	}
 	return m
 }
