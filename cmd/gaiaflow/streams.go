@@ -84,8 +84,8 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 	fs.IntVar(&f.minSR, "min-sr-stars", 20000, "fewest stars in a search region (the paper's 20,000; lower it for small skies)")
 	fs.IntVar(&f.maxSR, "max-sr-stars", 1000000, "most stars in a search region")
 	fs.StringVar(&f.srRange, "sr-range", "", "search only the regions whose window (mu_lambda, or mu_phi* in the phi scan) lies inside LO:HI mas/yr (default all)")
-	fs.IntVar(&f.retrain, "retrainings", 1, "train each search region's ANODE this many times with different seeds; a candidate must be found by a majority of them, and members.csv says how many selected each star (Porto & Shih 2025)")
-	fs.BoolVar(&f.confirm, "confirm", false, "with --retrainings N: train every search region once, then the other N-1 times only around the proto-clusters that pass the cuts (their regions widened by --min-nsr on each side); a candidate of the first training must still be found by a majority, for the cost of retraining its regions instead of the sky")
+	fs.IntVar(&f.retrain, "retrainings", autoRetrainings, fmt.Sprintf("train each search region's ANODE this many times with different seeds; a candidate must be found by a majority of them, and members.csv says how many selected each star (Porto & Shih 2025); %d (the default): %d with --confirm over the whole sky at the paper's schedule, 1 with --patches or --quick", autoRetrainings, defaultRetrainings))
+	fs.BoolVar(&f.confirm, "confirm", false, "with --retrainings N: train every search region once, then the other N-1 times only around the proto-clusters that pass the cuts (their regions widened by --min-nsr on each side); a candidate of the first training must still be found by a majority, for the cost of retraining its regions instead of the sky (on by default where --retrainings is)")
 	fs.IntVar(&f.shareCR, "share-cr", autoShareCR, fmt.Sprintf("train one control-region flow for this many consecutive search regions, on the stars outside all of them, instead of one per region (the paper's, 1): the CR flow is nearly all of a region's cost; ANODE only; %d (the default): %d over the whole sky for ANODE at the paper's schedule, 1 with --patches, --quick or --method cathode", autoShareCR, anode.DefaultShareCR))
 	fs.StringVar(&f.scans, "scans", "auto", "proper-motion scans: lambda (search regions in mu_lambda, ROIs in mu_phi*: Via Machinae 1.0), phi (the transpose), both (Via Machinae 2.0), or auto: both over the whole sky, lambda with --patches")
 	fs.IntVar(&f.minROI, "min-roi-stars", 200, "fewest stars in a region of interest after the fiducial cuts")
@@ -103,6 +103,18 @@ func (f *streamFlags) declare(fs *flag.FlagSet) {
 // of the cost, and the paper's one CR flow per region for a targeted
 // search (--patches), the scaled-down schedule and CATHODE.
 const autoShareCR = 0
+
+// autoRetrainings is --retrainings' default: defaultRetrainings with
+// --confirm over the whole sky at the paper's schedule, where a false
+// candidate costs an astronomer's time and its confirmation a few regions'
+// training (on a sky of real density without streams, one first training
+// in eight patches has a candidate above the cuts, and a majority of
+// three has none), and the paper's one training for a targeted search
+// (--patches) and the scaled-down schedule.
+const autoRetrainings = 0
+
+// defaultRetrainings is the number of trainings of the whole-sky default.
+const defaultRetrainings = 3
 
 // autoPatience is --patience's default: anode.DefaultPatience for ANODE
 // at the paper's schedule, 0 with --quick or CATHODE. (A streamFlags made
@@ -171,14 +183,16 @@ func (f *streamFlags) options() (streams.Options, error) {
 			scans = "lambda"
 		}
 	}
-	if f.retrain < 0 {
-		return streams.Options{}, fmt.Errorf("--retrainings %d: want at least 1", f.retrain)
+	if f.retrain < autoRetrainings {
+		return streams.Options{}, fmt.Errorf("--retrainings %d: want at least 1 (or %d, the default)", f.retrain, autoRetrainings)
 	}
-	o.Retrainings = max(f.retrain, 1)
-	if f.confirm && o.Retrainings < 2 {
+	o.Retrainings, o.Confirm = max(f.retrain, 1), f.confirm
+	if f.retrain == autoRetrainings && len(f.patches) == 0 && !f.quick {
+		o.Retrainings, o.Confirm = defaultRetrainings, true
+	}
+	if o.Confirm && o.Retrainings < 2 {
 		return streams.Options{}, fmt.Errorf("--confirm: needs --retrainings 2 or more (3 for a majority of three), not %d", o.Retrainings)
 	}
-	o.Confirm = f.confirm
 	if f.shareCR < autoShareCR || f.shareCR > 1 && so.Method == anode.Cathode {
 		return streams.Options{}, fmt.Errorf("--share-cr %d: want at least 1 (or %d, the default), and 1 with --method cathode", f.shareCR, autoShareCR)
 	}

@@ -208,7 +208,7 @@ func TestStreamsNeedsInputAndOut(t *testing.T) {
 	if code == 0 || !strings.Contains(errOut, "--share-cr") {
 		t.Errorf("--share-cr 3 --method cathode: exit %d: %s", code, errOut)
 	}
-	code, _, errOut = gaiaflow(t, "streams", "--input", "x", "--out", t.TempDir(), "--confirm")
+	code, _, errOut = gaiaflow(t, "streams", "--input", "x", "--out", t.TempDir(), "--patches", "31", "--confirm")
 	if code == 0 || !strings.Contains(errOut, "--confirm") || !strings.Contains(errOut, "--retrainings") {
 		t.Errorf("--confirm without retrainings: exit %d: %s", code, errOut)
 	}
@@ -353,6 +353,32 @@ func TestStreamsShareCRDefault(t *testing.T) {
 		o := streamOptions(t, c.args)
 		if got := o.Search.ShareCR; got != c.want {
 			t.Errorf("%v: share-cr %d, want %d", c.args, got, c.want)
+		}
+	}
+}
+
+// TestStreamsRetrainingsDefault: over the whole sky at the paper's schedule
+// three trainings confirm what the first finds (--confirm); a targeted
+// search (--patches) and the scaled-down schedule train once, and what is
+// asked for is what runs.
+func TestStreamsRetrainingsDefault(t *testing.T) {
+	for _, c := range []struct {
+		args    []string
+		want    int
+		confirm bool
+	}{
+		{nil, 3, true},
+		{[]string{"--confirm"}, 3, true},
+		{[]string{"--patches", "31,32"}, 1, false},
+		{[]string{"--quick"}, 1, false},
+		{[]string{"--retrainings", "1"}, 1, false},
+		{[]string{"--retrainings", "3"}, 3, false},
+		{[]string{"--retrainings", "5", "--confirm"}, 5, true},
+		{[]string{"--patches", "31", "--retrainings", "3", "--confirm"}, 3, true},
+	} {
+		o := streamOptions(t, c.args)
+		if got := o.Search; got.Retrainings != c.want || got.Confirm != c.confirm {
+			t.Errorf("%v: %d retrainings, confirm %v; want %d, %v", c.args, got.Retrainings, got.Confirm, c.want, c.confirm)
 		}
 	}
 }
