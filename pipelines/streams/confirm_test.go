@@ -2,9 +2,6 @@ package streams_test
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,32 +44,15 @@ func TestConfirmRetrainsAroundTheFirstTraining(t *testing.T) {
 		if err := c.Reconcile(); err != nil {
 			t.Error(err)
 		}
-		data, err := os.ReadFile(filepath.Join(out, streamio.CandidatesJSON))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var cands []streamio.CandidateOut
-		if err := json.Unmarshal(data, &cands); err != nil {
-			t.Fatal(err)
-		}
 		sum, err := streamio.ReadSummary(context.Background(), out)
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := os.Open(filepath.Join(out, streamio.ROIsCSV))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		rows, err := csv.NewReader(f).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
 		rois := map[string]bool{}
-		for _, r := range rows[1:] {
+		for _, r := range readCSV(t, filepath.Join(out, streamio.ROIsCSV))[1:] {
 			rois[strings.Join(r[1:], ",")] = true // all but the row number
 		}
-		return c, cands, sum, rois
+		return c, readCandidates(t, out), sum, rois
 	}
 	all, allCands, allSum, allROIs := search(filepath.Join(dir, "every-region"), false)
 	c, cands, sum, rois := search(filepath.Join(dir, "confirm"), true)

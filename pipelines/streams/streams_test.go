@@ -136,14 +136,7 @@ func searchGD1(t *testing.T, scans []stream.Scan, retrainings, shareCR int, meth
 			t.Errorf("output %s: %v", f, err)
 		}
 	}
-	data, err := os.ReadFile(filepath.Join(out, streamio.CandidatesJSON))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cands []streamio.CandidateOut
-	if err := json.Unmarshal(data, &cands); err != nil {
-		t.Fatal(err)
-	}
+	cands := readCandidates(t, out)
 	if len(cands) != 1 || len(cands[0].Patches) < 3 {
 		t.Fatalf("want GD-1 as one candidate across at least 3 patches, got %+v", cands)
 	}
@@ -153,15 +146,7 @@ func searchGD1(t *testing.T, scans []stream.Scan, retrainings, shareCR int, meth
 		t.Errorf("candidate pole (%.1f, %.1f) is %.1f deg from GD-1's", cands[0].PoleRA, cands[0].PoleDec, d)
 	}
 	gd1 := truthIDs(t, skyDir, "GD-1")
-	mf, err := os.Open(filepath.Join(out, streamio.MembersCSV))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mf.Close()
-	rows, err := csv.NewReader(mf).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSV(t, filepath.Join(out, streamio.MembersCSV))
 	seen := map[int64]bool{}
 	n, good := 0, 0
 	for _, r := range rows[1:] {
@@ -230,14 +215,7 @@ func searchGD1(t *testing.T, scans []stream.Scan, retrainings, shareCR int, meth
 		return
 	}
 	// Both scans: regions of each scored, GD-1 in each, one candidate.
-	rb, err := os.ReadFile(filepath.Join(out, streamio.ROIsCSV))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rr, err := csv.NewReader(bytes.NewReader(rb)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rr := readCSV(t, filepath.Join(out, streamio.ROIsCSV))
 	col := func(name string) int { return slices.Index(rr[0], name) }
 	best := map[string]float64{}
 	for _, r := range rr[1:] {
@@ -332,6 +310,16 @@ func searchNoStream(t *testing.T, skyDir, out string, method anode.Method) {
 			t.Errorf("figure %s with no candidate: %v", f, err)
 		}
 	}
+	cands := readCandidates(t, out)
+	t.Logf("%d regions scored, %d ROIs, %d candidates", c[tstreams.SRScored], c[tstreams.ROIs], len(cands))
+	if len(cands) != 0 {
+		t.Errorf("a sky without a stream gave %d candidates: %+v", len(cands), cands)
+	}
+}
+
+// readCandidates reads the candidates.json a search wrote to out.
+func readCandidates(t *testing.T, out string) []streamio.CandidateOut {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join(out, streamio.CandidatesJSON))
 	if err != nil {
 		t.Fatal(err)
@@ -340,10 +328,22 @@ func searchNoStream(t *testing.T, skyDir, out string, method anode.Method) {
 	if err := json.Unmarshal(data, &cands); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d regions scored, %d ROIs, %d candidates", c[tstreams.SRScored], c[tstreams.ROIs], len(cands))
-	if len(cands) != 0 {
-		t.Errorf("a sky without a stream gave %d candidates: %+v", len(cands), cands)
+	return cands
+}
+
+// readCSV reads every row of a CSV file, its header first.
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }
 
 // writeSky simulates the mock sky cfg into dir/sky and returns that folder.

@@ -45,13 +45,7 @@ func (fn *confirmSpansFn) ProcessElement(_ []byte, iter func(*search.SRResult) b
 	if err != nil {
 		return err
 	}
-	var all []search.SRResult
-	var r search.SRResult
-	for iter(&r) {
-		all = append(all, r)
-		r = search.SRResult{}
-	}
-	emit(Spans{Spans: search.ConfirmSpans(all, o.Search.Merge)})
+	emit(Spans{Spans: search.ConfirmSpans(collect(iter), o.Search.Merge)})
 	return nil
 }
 

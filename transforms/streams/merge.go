@@ -44,12 +44,7 @@ func (fn *mergeFn) ProcessElement(ctx context.Context, _ []byte, iter func(*sear
 	if err != nil {
 		return err
 	}
-	var all []search.SRResult
-	var r search.SRResult
-	for iter(&r) {
-		all = append(all, r)
-		r = search.SRResult{}
-	}
+	all := collect(iter)
 	run := Run{OptionsKey: o.OptionsKey()}
 	if o.Since != "" {
 		_, old, err := ReadRun(ctx, o.Since)
@@ -92,6 +87,17 @@ func (fn *mergeFn) ProcessElement(ctx context.Context, _ []byte, iter func(*sear
 		return plot.StreamFigures(ctx, o.Out, m, o.Search)
 	}
 	return nil
+}
+
+// collect reads every result of a side input.
+func collect(iter func(*search.SRResult) bool) []search.SRResult {
+	var all []search.SRResult
+	var r search.SRResult
+	for iter(&r) {
+		all = append(all, r)
+		r = search.SRResult{} // its slices belong to the element read
+	}
+	return all
 }
 
 func init() {
