@@ -128,7 +128,8 @@ func (s Summary) checkCounts() error {
 		name string
 		n    int
 	}{{"search_regions", s.SearchRegions}, {"rois", s.ROIs}, {"rois_vetoed", s.Vetoed}, {"seeds", s.Seeds},
-		{"proto_clusters", s.ProtoClusters}, {"candidates", s.Candidates}, {"patches", s.Patches}} {
+		{"proto_clusters", s.ProtoClusters}, {"candidates", s.Candidates}, {"patches", s.Patches},
+		{"confirmation_regions", s.ConfirmationRegions}} {
 		if c.n < 0 {
 			return fmt.Errorf("%s %d in %s is negative", c.name, c.n, SummaryJSON)
 		}
